@@ -1,0 +1,268 @@
+"""What each subcommand does: parse nothing, decide nothing, call a service and print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from evaluator import services
+from evaluator.db import Database
+from evaluator.domain import EvaluationData, Results, leaves, walk_tree
+from evaluator.scoring import score_evaluation
+
+Handler = Callable[[argparse.Namespace, Database, TextIO], None]
+
+
+def _catalog_dirs(args: argparse.Namespace) -> list[Path]:
+    return [Path(d) for d in getattr(args, "dir", [])]
+
+
+def cmd_catalogs(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from criteria import list_catalogs
+
+    listing = list_catalogs(_catalog_dirs(args))
+    width = max((len(c.id) for c in listing), default=2)
+    for info in listing:
+        origin = "built-in" if info.built_in else str(info.path)
+        out.write(f"{info.id:<{width}}  {info.name}  ({origin})\n")
+    for problem in getattr(listing, "problems", []):
+        out.write(f"skipped: {problem}\n")
+
+
+def cmd_new(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from criteria import load_catalog
+
+    catalog = load_catalog(args.catalog, _catalog_dirs(args))
+    services.create_evaluation(
+        db,
+        args.name,
+        catalog.criteria,
+        client=args.client,
+        scale=catalog.scale,
+        catalog_id=catalog.id,
+    )
+    out.write(
+        f"created evaluation {args.name!r} from catalog {catalog.id} "
+        f"({len(leaves(catalog.criteria))} criteria)\n"
+    )
+
+
+def cmd_demo(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from criteria.demo import DEMO_NAME, build_demo
+
+    name = args.name or DEMO_NAME
+    build_demo(db, name)
+    out.write(f"created demo evaluation {name!r}\n")
+
+
+def cmd_list(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    rows = services.list_evaluations(db)
+    if not rows:
+        out.write("no evaluations yet: create one with 'new' or 'demo'\n")
+        return
+    width = max(len(r.name) for r in rows)
+    for r in rows:
+        out.write(
+            f"{r.name:<{width}}  {r.status.value:<9}  {r.candidates} candidates, "
+            f"{r.evaluators} evaluators  {r.client}\n"
+        )
+
+
+def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    data = services.load_evaluation(db, args.evaluation)
+    out.write(
+        f"{data.name}\nclient: {data.client or '-'}\nstatus: {data.status.value}\n"
+        f"scale: {data.scale.minimum}..{data.scale.maximum}, aggregation: "
+        f"{data.aggregation.value}\n\ncriteria:\n"
+    )
+    depth: dict[str, int] = {}
+    for root in data.criteria:
+        for node in root.walk():
+            level = depth.get(node.key, 0)
+            for child in node.children:
+                depth[child.key] = level + 1
+            out.write(
+                f"  {'  ' * level}{node.key}  {node.name}  [{node.kind.value}, weight "
+                f"{node.weight:g}]\n"
+            )
+    out.write("\ncandidates:\n")
+    for c in data.candidates:
+        out.write(f"  {c.name} ({c.kind.value})\n")
+    out.write("\ncommittee:\n")
+    for e in data.evaluators:
+        coi = f"; conflict declared: {e.conflict_of_interest}" if e.conflict_of_interest else ""
+        out.write(f"  {e.name}, {e.role or 'no role'}{coi}\n")
+    out.write(
+        f"\n{len(data.scores)} scores, {len(data.consensus)} consensus scores, "
+        f"{len(data.responses)} questionnaire answers\n"
+    )
+
+
+def cmd_candidate(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.action == "add":
+        services.add_candidate(db, args.evaluation, args.name, args.kind, args.notes)
+        out.write(f"added candidate {args.name!r}\n")
+    elif args.action == "rename":
+        services.update_candidate(db, args.evaluation, args.name, new_name=args.new_name)
+        out.write(f"renamed candidate {args.name!r} to {args.new_name!r}\n")
+    else:
+        removed = services.remove_candidate(db, args.evaluation, args.name, why=args.why)
+        out.write(f"removed candidate {args.name!r} and {len(removed.scores)} scores\n")
+
+
+def cmd_evaluator(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.action == "add":
+        services.add_evaluator(db, args.evaluation, args.name, args.role, args.coi)
+        out.write(f"added committee member {args.name!r}\n")
+    elif args.action == "rename":
+        services.update_evaluator(db, args.evaluation, args.name, new_name=args.new_name)
+        out.write(f"renamed committee member {args.name!r} to {args.new_name!r}\n")
+    else:
+        removed = services.remove_evaluator(db, args.evaluation, args.name, why=args.why)
+        out.write(f"removed committee member {args.name!r} and {len(removed.scores)} scores\n")
+
+
+def cmd_criterion(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.weight is None and args.name is None:
+        raise services.ServiceError("criterion set: give --weight and/or --name")
+    services.update_criterion(
+        db, args.evaluation, args.criterion, weight=args.weight, name=args.name, why=args.why
+    )
+    out.write(f"updated criterion {args.criterion!r}\n")
+
+
+def cmd_score(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.value.strip().casefold() == "clear":
+        services.clear_score(
+            db, args.evaluation, args.evaluator, args.candidate, args.criterion, why=args.why
+        )
+        out.write("score cleared\n")
+        return
+    services.set_score(
+        db, args.evaluation, args.evaluator, args.candidate, args.criterion, args.value, args.why
+    )
+    out.write(f"score {args.value} recorded for {args.candidate} / {args.criterion}\n")
+
+
+def cmd_consensus(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.value.strip().casefold() == "clear":
+        services.clear_consensus(db, args.evaluation, args.candidate, args.criterion, why=args.why)
+        out.write("consensus cleared\n")
+        return
+    services.set_consensus(
+        db, args.evaluation, args.candidate, args.criterion, args.value, args.why
+    )
+    out.write(f"consensus {args.value} recorded for {args.candidate} / {args.criterion}\n")
+
+
+def cmd_status(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    status = services.change_status(db, args.evaluation, args.status, why=args.why)
+    out.write(f"status is now {status.value}\n")
+
+
+def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
+    """The ranking as plain JSON-ready data (used by `rank --json`)."""
+    names = {c.id: c for c in data.candidates}
+    gate_names = {n.key: n.name for n in walk_tree(data.criteria)}
+    return {
+        "evaluation": data.name,
+        "client": data.client,
+        "status": data.status.value,
+        "scale": {"min": data.scale.minimum, "max": data.scale.maximum},
+        "aggregation": data.aggregation.value,
+        "effective_weights": results.effective_weights,
+        "ranking": [
+            {
+                "rank": r.rank,
+                "candidate": names[r.candidate_id].name,
+                "kind": names[r.candidate_id].kind.value,
+                "total": round(r.total, 6),
+                "completeness": round(r.completeness, 6),
+                "disqualified": r.disqualified,
+                "provisional": r.provisional,
+                "failed_gates": [{"id": k, "name": gate_names.get(k, k)} for k in r.failed_gates],
+                "pending_gates": [{"id": k, "name": gate_names.get(k, k)} for k in r.pending_gates],
+                "category_totals": {k: round(v, 6) for k, v in r.category_totals.items()},
+            }
+            for r in results.candidates
+        ],
+    }
+
+
+def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    data = services.load_evaluation(db, args.evaluation)
+    results = score_evaluation(data)
+    document = ranking_document(data, results)
+    if args.json:
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    out.write(f"{data.name} ({data.status.value})\n")
+    rows = document["ranking"]
+    width = max([len(r["candidate"]) for r in rows] + [9])
+    out.write(f"{'Rank':<5} {'Candidate':<{width}} {'Total':>6} {'Complete':>9}  Note\n")
+    for r in rows:
+        note = ""
+        if r["disqualified"]:
+            note = "disqualified: failed " + ", ".join(g["name"] for g in r["failed_gates"])
+        elif r["provisional"]:
+            note = "provisional: pending " + ", ".join(g["name"] for g in r["pending_gates"])
+        rank = "-" if r["rank"] is None else str(r["rank"])
+        out.write(
+            f"{rank:<5} {r['candidate']:<{width}} {r['total']:>6.1f} "
+            f"{r['completeness']:>8.0%}  {note}\n"
+        )
+    if not rows:
+        out.write("no candidates yet: add some with 'candidate add'\n")
+
+
+def cmd_dump(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from evaluator.jsonio import dump_evaluation
+
+    dump_evaluation(db, args.evaluation, args.output)
+    out.write(f"wrote {args.output}\n")
+
+
+def cmd_load(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from evaluator.jsonio import load_file
+
+    load_file(db, args.file, name=args.name)
+    out.write(f"loaded {args.file}\n")
+
+
+def cmd_catalog(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from criteria import Catalog, save_catalog
+
+    data = services.load_evaluation(db, args.evaluation)
+    stem = Path(args.output).stem
+    catalog = Catalog(
+        id=args.catalog_id or stem.lower().replace(" ", "-").replace("_", "-"),
+        name=args.catalog_name or data.name,
+        description=f"Saved from evaluation {data.name}",
+        version="1",
+        scale=data.scale,
+        criteria=data.criteria,
+    )
+    save_catalog(catalog, Path(args.output))
+    out.write(f"saved {len(leaves(data.criteria))} criteria to {args.output}\n")
+
+
+HANDLERS: dict[str, Handler] = {
+    "catalogs": cmd_catalogs,
+    "new": cmd_new,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "show": cmd_show,
+    "candidate": cmd_candidate,
+    "evaluator": cmd_evaluator,
+    "criterion": cmd_criterion,
+    "score": cmd_score,
+    "consensus": cmd_consensus,
+    "status": cmd_status,
+    "rank": cmd_rank,
+    "dump": cmd_dump,
+    "load": cmd_load,
+    "catalog": cmd_catalog,
+}

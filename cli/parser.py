@@ -1,0 +1,157 @@
+"""The command-line grammar: every job the window does, runnable from a shell.
+
+Names are kept stable once landed (see DESIGN.md, "Headless interface").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+
+class UsageError(ValueError):
+    """Bad command-line words; reported on one line with exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports errors as one line (no usage dump) and never exits by itself."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog="supportscope",
+        description="Score EHR vendors and support outsourcers against weighted support criteria. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    common = OneLineParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: the file in your data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+
+    def command(name: str, help_text: str) -> OneLineParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    p = command("catalogs", "list the criteria catalogs (built-in and saved)")
+    p.add_argument(
+        "--dir",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="also load catalogs from this folder (repeatable)",
+    )
+
+    p = command("new", "create an evaluation from a criteria catalog")
+    p.add_argument("name")
+    p.add_argument("--catalog", required=True, metavar="ID_OR_FILE")
+    p.add_argument("--client", default="", help="the client organisation")
+    p.add_argument("--dir", action="append", default=[], metavar="FOLDER")
+
+    p = command("demo", "create the demo evaluation (fictitious vendors and committee)")
+    p.add_argument("--name", default=None, help="name for the demo evaluation")
+
+    command("list", "list the evaluations in the database")
+
+    p = command("show", "show an evaluation: status, criteria, candidates, committee")
+    p.add_argument("evaluation")
+
+    for who in ("candidate", "evaluator"):
+        article = "an" if who == "evaluator" else "a"
+        p = command(who, f"add, rename or remove {article} {who}")
+        actions = p.add_subparsers(
+            dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
+        )
+        a = actions.add_parser("add", help=f"add a {who}", parents=[common])
+        a.add_argument("evaluation")
+        a.add_argument("name")
+        if who == "candidate":
+            a.add_argument("--kind", default="vendor", choices=["vendor", "outsourcer"])
+            a.add_argument("--notes", default="")
+        else:
+            a.add_argument("--role", default="")
+            a.add_argument(
+                "--coi",
+                default="",
+                metavar="TEXT",
+                help="conflict-of-interest declaration (empty: none declared)",
+            )
+        a = actions.add_parser("rename", help=f"rename a {who}", parents=[common])
+        a.add_argument("evaluation")
+        a.add_argument("name")
+        a.add_argument("new_name")
+        a = actions.add_parser("remove", help=f"remove a {who} and their scores", parents=[common])
+        a.add_argument("evaluation")
+        a.add_argument("name")
+        a.add_argument("--why", default="")
+
+    p = command("criterion", "edit a criterion of an evaluation")
+    actions = p.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
+    )
+    a = actions.add_parser("set", help="change a criterion's name or weight", parents=[common])
+    a.add_argument("evaluation")
+    a.add_argument("criterion", metavar="ID")
+    a.add_argument("--weight", type=float)
+    a.add_argument("--name")
+    a.add_argument("--why", default="")
+
+    p = command("score", "record (or clear) a committee member's score")
+    p.add_argument("evaluation")
+    p.add_argument("--evaluator", required=True)
+    p.add_argument("--candidate", required=True)
+    p.add_argument("--criterion", required=True, metavar="ID")
+    p.add_argument("value", help="a whole point on the scale, or 'clear'")
+    p.add_argument("--why", default="", help="the justification (required)")
+
+    p = command("consensus", "record (or clear) the committee's consensus score")
+    p.add_argument("evaluation")
+    p.add_argument("--candidate", required=True)
+    p.add_argument("--criterion", required=True, metavar="ID")
+    p.add_argument("value", help="a value on the scale, pass/fail for a gate, or 'clear'")
+    p.add_argument("--why", default="", help="the consensus note (required)")
+
+    p = command("status", "move an evaluation to draft, scoring, consensus or final")
+    p.add_argument("evaluation")
+    p.add_argument("status", choices=["draft", "scoring", "consensus", "final"])
+    p.add_argument("--why", default="")
+
+    p = command("rank", "print the ranking")
+    p.add_argument("evaluation")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = command("dump", "write an evaluation to one JSON file")
+    p.add_argument("evaluation")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.json")
+
+    p = command("load", "create an evaluation from a JSON file written by dump")
+    p.add_argument("file")
+    p.add_argument(
+        "--as", dest="name", default=None, metavar="NAME", help="load under another name"
+    )
+
+    p = command("catalog", "save an evaluation's criteria as a reusable catalog file")
+    actions = p.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
+    )
+    a = actions.add_parser("save", help="save the criteria as a catalog (TOML)", parents=[common])
+    a.add_argument("evaluation")
+    a.add_argument("-o", "--output", required=True, metavar="FILE.toml")
+    a.add_argument("--id", dest="catalog_id", default=None)
+    a.add_argument("--name", dest="catalog_name", default=None)
+
+    return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and not args.version:
+        parser.print_help(sys.stdout)
+    return args

@@ -1,0 +1,89 @@
+"""Runs one command: opens the database, dispatches, turns every error into one line.
+
+Exit status: 0 on success, 2 on bad input (with a one-line reason on stderr), 1 on an
+unexpected internal error (still one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from cli.parser import UsageError, parse
+
+VERSION = "0.1.0"
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """Error types that mean 'the input was wrong', imported lazily to keep start-up fast."""
+    from evaluator.db import DatabaseError
+    from evaluator.domain import ScoringError
+    from evaluator.services import ServiceError
+
+    errors: list[type[BaseException]] = [
+        UsageError,
+        DatabaseError,
+        ScoringError,
+        ServiceError,
+        OSError,
+    ]
+    try:
+        from criteria import CatalogError
+
+        errors.append(CatalogError)
+    except ImportError:  # pragma: no cover - criteria is part of the app
+        pass
+    try:
+        from evaluator.workbook_guard import WorkbookRejected
+
+        errors.append(WorkbookRejected)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error) or error.__class__.__name__
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        text = f"{error.filename}: {error.strerror}"
+    return " ".join(text.split())
+
+
+def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = parse(argv)
+    except UsageError as exc:
+        err.write(f"error: {_one_line(exc)}\n")
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.version:
+        out.write(f"SupportScope {VERSION}\n")
+        return 0
+    if args.command is None:
+        return 0
+    from cli.commands import HANDLERS
+    from evaluator.db import open_database
+
+    expected = _expected_errors()
+    db = None
+    try:
+        db = open_database(args.db)
+        HANDLERS[args.command](args, db, out)
+        return 0
+    except expected as exc:
+        err.write(f"error: {_one_line(exc)}\n")
+        return 2
+    except KeyboardInterrupt:
+        err.write("error: interrupted; nothing further was changed\n")
+        return 130
+    except Exception as exc:
+        err.write(
+            f"internal error: {exc.__class__.__name__}: {_one_line(exc)} (please report this)\n"
+        )
+        return 1
+    finally:
+        if db is not None:
+            db.close()

@@ -1,0 +1,190 @@
+"""SQLAlchemy 2 typed tables of a SupportScope portfolio database.
+
+Services read bulk data with Core selects over these tables (fast, plain tuples) and use the ORM
+classes for small writes. The schema is created and upgraded by Alembic (evaluator/migrations);
+keep a migration in step with every change here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class EvaluationRow(Base):
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    client: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    scale_min: Mapped[int] = mapped_column(Integer, default=0)
+    scale_max: Mapped[int] = mapped_column(Integer, default=5)
+    aggregation: Mapped[str] = mapped_column(String(10), default="mean")
+    catalog_id: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CriterionRow(Base):
+    __tablename__ = "criteria"
+    __table_args__ = (UniqueConstraint("evaluation_id", "key", name="uq_criteria_eval_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    rubric: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rule: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class QuestionRow(Base):
+    """The questionnaire row of a leaf; `key` equals the leaf's criterion key."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("evaluation_id", "key", name="uq_questions_eval_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("criteria.id", ondelete="CASCADE")
+    )
+    key: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    answer_type: Mapped[str] = mapped_column(String(20), default="text")
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    unit: Mapped[str] = mapped_column(String(60), default="")
+    is_key: Mapped[bool] = mapped_column(default=False)
+
+
+class CandidateRow(Base):
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name", name="uq_candidates_eval_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="vendor")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class EvaluatorRow(Base):
+    __tablename__ = "evaluators"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name", name="uq_evaluators_eval_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    conflict_of_interest: Mapped[str] = mapped_column(Text, default="")
+
+
+class ScoreRow(Base):
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint(
+            "evaluator_id", "candidate_id", "criterion_id", name="uq_scores_cell"
+        ),
+        Index("ix_scores_evaluation", "evaluation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    value: Mapped[float] = mapped_column(Float)
+    justification: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ConsensusRow(Base):
+    __tablename__ = "consensus_scores"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "criterion_id", name="uq_consensus_cell"),
+        Index("ix_consensus_evaluation", "evaluation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ResponseRow(Base):
+    """A candidate's answer; `value` holds the parsed answer as JSON (bool, number or text)."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "question_id", name="uq_responses_cell"),
+        Index("ix_responses_evaluation", "evaluation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    raw: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditRow(Base):
+    """Append-only: triggers in the migration refuse UPDATE and DELETE on this table.
+
+    `evaluation_id` is deliberately not a foreign key so that the trail outlives what it records.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_evaluation", "evaluation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(Text, default="")
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    why: Mapped[str] = mapped_column(Text, default="")

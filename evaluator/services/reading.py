@@ -1,0 +1,202 @@
+"""Reading an evaluation into plain domain data, with Core selects (fast at committee scale)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evaluator.codec import rubric_from_dict, rule_from_dict
+from evaluator.db import Database
+from evaluator.domain import (
+    Aggregation,
+    AnswerType,
+    Candidate,
+    CandidateKind,
+    ConsensusScore,
+    Criterion,
+    CriterionKind,
+    EvaluationData,
+    Evaluator,
+    Question,
+    Response,
+    Scale,
+    Score,
+    Status,
+)
+from evaluator.models import (
+    AuditRow,
+    CandidateRow,
+    ConsensusRow,
+    CriterionRow,
+    EvaluatorRow,
+    QuestionRow,
+    ResponseRow,
+    ScoreRow,
+)
+from evaluator.services.common import EvalRef, get_evaluation
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime  # UTC
+    actor: str
+    action: str
+    target: str
+    old: str
+    new: str
+    why: str
+
+
+def load_evaluation(db: Database, evaluation: EvalRef) -> EvaluationData:
+    """Everything about one evaluation as an `EvaluationData` snapshot."""
+    with db.reading() as session:
+        return read_evaluation(session, evaluation)
+
+
+def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
+    ev = get_evaluation(session, evaluation)
+    criteria, keys = _criteria(session, ev.id)
+    candidates = [
+        Candidate(r.id, r.name, CandidateKind(r.kind), r.notes)
+        for r in session.execute(
+            select(CandidateRow.id, CandidateRow.name, CandidateRow.kind, CandidateRow.notes)
+            .where(CandidateRow.evaluation_id == ev.id)
+            .order_by(CandidateRow.position, CandidateRow.id)
+        )
+    ]
+    evaluators = [
+        Evaluator(r.id, r.name, r.role, r.conflict_of_interest)
+        for r in session.execute(
+            select(
+                EvaluatorRow.id,
+                EvaluatorRow.name,
+                EvaluatorRow.role,
+                EvaluatorRow.conflict_of_interest,
+            )
+            .where(EvaluatorRow.evaluation_id == ev.id)
+            .order_by(EvaluatorRow.position, EvaluatorRow.id)
+        )
+    ]
+    scores = [
+        Score(e, c, keys[k], v, j)
+        for e, c, k, v, j in session.execute(
+            select(
+                ScoreRow.evaluator_id,
+                ScoreRow.candidate_id,
+                ScoreRow.criterion_id,
+                ScoreRow.value,
+                ScoreRow.justification,
+            )
+            .where(ScoreRow.evaluation_id == ev.id)
+            .order_by(ScoreRow.id)
+        )
+    ]
+    consensus = [
+        ConsensusScore(c, keys[k], v, n)
+        for c, k, v, n in session.execute(
+            select(
+                ConsensusRow.candidate_id,
+                ConsensusRow.criterion_id,
+                ConsensusRow.value,
+                ConsensusRow.note,
+            )
+            .where(ConsensusRow.evaluation_id == ev.id)
+            .order_by(ConsensusRow.id)
+        )
+    ]
+    responses = [
+        Response(c, k, v, raw, comment)
+        for c, k, v, raw, comment in session.execute(
+            select(
+                ResponseRow.candidate_id,
+                QuestionRow.key,
+                ResponseRow.value,
+                ResponseRow.raw,
+                ResponseRow.comment,
+            )
+            .join(QuestionRow, QuestionRow.id == ResponseRow.question_id)
+            .where(ResponseRow.evaluation_id == ev.id)
+            .order_by(ResponseRow.id)
+        )
+    ]
+    return EvaluationData(
+        id=ev.id,
+        name=ev.name,
+        client=ev.client,
+        status=Status(ev.status),
+        scale=Scale(ev.scale_min, ev.scale_max),
+        aggregation=Aggregation(ev.aggregation),
+        criteria=criteria,
+        candidates=candidates,
+        evaluators=evaluators,
+        scores=scores,
+        consensus=consensus,
+        responses=responses,
+    )
+
+
+def _criteria(session: Session, evaluation_id: int) -> tuple[list[Criterion], dict[int, str]]:
+    """The criteria tree, and a map from row id to criterion key."""
+    questions = {
+        r.criterion_id: Question(
+            r.text, AnswerType(r.answer_type), tuple(r.choices or ()), r.unit, bool(r.is_key)
+        )
+        for r in session.execute(
+            select(
+                QuestionRow.criterion_id,
+                QuestionRow.text,
+                QuestionRow.answer_type,
+                QuestionRow.choices,
+                QuestionRow.unit,
+                QuestionRow.is_key,
+            ).where(QuestionRow.evaluation_id == evaluation_id)
+        )
+    }
+    rows = session.execute(
+        select(
+            CriterionRow.id,
+            CriterionRow.parent_id,
+            CriterionRow.key,
+            CriterionRow.name,
+            CriterionRow.kind,
+            CriterionRow.weight,
+            CriterionRow.description,
+            CriterionRow.rubric,
+            CriterionRow.rule,
+        )
+        .where(CriterionRow.evaluation_id == evaluation_id)
+        .order_by(CriterionRow.position, CriterionRow.id)
+    ).all()
+    nodes: dict[int, Criterion] = {}
+    for r in rows:
+        nodes[r.id] = Criterion(
+            key=r.key,
+            name=r.name,
+            kind=CriterionKind(r.kind),
+            weight=r.weight,
+            description=r.description,
+            rubric=rubric_from_dict(r.rubric),
+            question=questions.get(r.id),
+            rule=rule_from_dict(r.rule),
+        )
+    roots: list[Criterion] = []
+    for r in rows:
+        parent = nodes.get(r.parent_id) if r.parent_id is not None else None
+        (parent.children if parent else roots).append(nodes[r.id])
+    return roots, {r.id: r.key for r in rows}
+
+
+def audit_trail(db: Database, evaluation: EvalRef, limit: int | None = None) -> list[AuditEntry]:
+    """The evaluation's audit entries, oldest first (the last `limit` when given)."""
+    with db.reading() as session:
+        ev = get_evaluation(session, evaluation)
+        query = select(AuditRow).where(AuditRow.evaluation_id == ev.id).order_by(AuditRow.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(session.scalars(query))
+    return [
+        AuditEntry(r.at, r.actor, r.action, r.target, r.old, r.new, r.why) for r in reversed(rows)
+    ]
