@@ -32,6 +32,7 @@ def build_parser() -> OneLineParser:
     common.add_argument(
         "--db",
         metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,  # so a nested parser cannot reset a value given earlier
         help="database file or SQLAlchemy URL (default: the file in your data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)

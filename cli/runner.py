@@ -70,7 +70,7 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
     expected = _expected_errors()
     db = None
     try:
-        db = open_database(args.db)
+        db = open_database(getattr(args, "db", None))
         HANDLERS[args.command](args, db, out)
         return 0
     except expected as exc:

@@ -298,7 +298,7 @@ class Disagreement:
 @dataclass(frozen=True)
 class Results:
     effective_weights: dict[str, float]  # leaf key -> effective weight (gates excluded)
-    candidates: list[CandidateResult]  # ranked first (by rank), then disqualified, by name order
+    candidates: list[CandidateResult]  # ranked first (by rank), then disqualified, in list order
     disagreements: list[Disagreement]  # every (candidate, leaf) with two or more scores
 
     def for_candidate(self, candidate_id: int) -> CandidateResult:

@@ -18,8 +18,9 @@ def test_new_file_gets_schema_and_pragmas(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
-        tables = {r[0] for r in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert {"evaluations", "criteria", "scores", "audit_log", "responses"} <= tables
     assert version == "0001"
@@ -31,8 +32,7 @@ def test_writes_begin_immediate(tmp_path):
     statements: list[str] = []
     from sqlalchemy import event
 
-    event.listen(db.engine, "before_cursor_execute",
-                 lambda *a: statements.append(a[2]))
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     with db.transaction() as session:
         session.execute(text("SELECT 1"))
     db.close()
@@ -85,7 +85,7 @@ def test_upgrade_of_existing_file_makes_backup_first(tmp_path, monkeypatch):
 
 
 def test_reopen_keeps_data_without_backup(tmp_path):
-    db, ev = populated(tmp_path)
+    db, _ = populated(tmp_path)
     db.close()
     from evaluator import services
 
@@ -98,7 +98,7 @@ def test_reopen_keeps_data_without_backup(tmp_path):
 def test_not_a_database_is_a_clear_error(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are my meeting notes, not a database\n" * 50)
-    with pytest.raises(DatabaseError, match="notes.db"):
+    with pytest.raises(DatabaseError, match=r"notes\.db"):
         open_database(bogus)
     assert bogus.read_text().startswith("these are my meeting notes")
 

@@ -1,0 +1,343 @@
+"""The scoring engine: pure functions from `EvaluationData` to `Results` (DESIGN.md, scoring math).
+
+No database, no Qt, no numpy: it is called after every edit and by every report, so it must be
+quick to import and quick to run (50 candidates x 200 leaves x 10 evaluators in tens of ms).
+
+Leaf values do not depend on weights, and disqualification depends only on gates, so the work is
+split into `evaluate_leaves` (gates first, then every leaf value) and the weighting that follows;
+the sensitivity analysis reuses the first part and recomputes only the second.
+
+Choices the design leaves open, made here:
+
+* A gate's consensus decides it (value > 0 passes). Otherwise its rule decides from the answer
+  (result > 0 passes); when there is no rule, or the rule has nothing to say about a yes/no
+  answer, yes passes and no fails. No decision and no usable answer leaves the gate pending.
+* A price is a number (not a yes/no) in the candidate's questionnaire response for the leaf; a
+  price <= 0 is an error naming the candidate and criterion, whether or not it is disqualified.
+  A disqualified candidate cheaper than every qualified one gets the top of the scale.
+* `CandidateResult.leaf_values` holds every non-gate leaf; gates appear only through
+  `failed_gates` / `pending_gates` (a gate in neither list has passed).
+* Evaluator scores on non-rated leaves are ignored for values but still feed disagreements.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from evaluator.domain import (
+    Aggregation,
+    Candidate,
+    CandidateResult,
+    Criterion,
+    CriterionKind,
+    Disagreement,
+    EvaluationData,
+    GateState,
+    LeafValue,
+    Results,
+    Scale,
+    Score,
+    ScoringError,
+    ValueSource,
+    leaves,
+)
+from evaluator.weights import WeightTree, describe, effective_weights
+
+__all__ = [
+    "RANK_TOLERANCE",
+    "CandidateLeaves",
+    "aggregate",
+    "disagreement_threshold",
+    "effective_weights",
+    "evaluate_leaves",
+    "group_scores",
+    "normalise",
+    "price_value",
+    "rank_totals",
+    "score_evaluation",
+    "validate_scale",
+]
+
+RANK_TOLERANCE = 1e-9  # totals closer than this share a rank
+_FLAG_EPSILON = 1e-9  # a spread this close below the threshold still counts as reaching it
+
+_MISSING = LeafValue(None, None, ValueSource.MISSING)
+
+
+# ---- small pure building blocks -------------------------------------------------------------
+
+
+def validate_scale(scale: Scale) -> None:
+    """A scale must have a range, otherwise nothing can be normalised."""
+    if scale.span <= 0:
+        raise ScoringError(
+            f"The scoring scale {scale.minimum}..{scale.maximum} has no range; "
+            "its maximum must be above its minimum."
+        )
+
+
+def aggregate(values: Sequence[float], method: Aggregation) -> float | None:
+    """Mean or median of the evaluators' scores; the median of an even count is the mean of
+    the two middle values. None when there is nothing to aggregate."""
+    if not values:
+        return None
+    if method is Aggregation.MEDIAN:
+        return float(statistics.median(values))
+    return math.fsum(values) / len(values)
+
+
+def price_value(price: float, lowest: float, scale: Scale) -> float:
+    """The cheapest gets the top of the scale; others in proportion to lowest / price."""
+    if price <= 0:
+        raise ScoringError(f"A price must be greater than zero, got {price:g}.")
+    return scale.minimum + scale.span * lowest / price
+
+
+def normalise(value: float, scale: Scale) -> float:
+    """Position of `value` on the scale as a share in [0, 1] (clamped)."""
+    validate_scale(scale)
+    share = (value - scale.minimum) / scale.span
+    return min(1.0, max(0.0, share))
+
+
+def disagreement_threshold(scale: Scale) -> float:
+    """Two points on a 0-5 scale, the same share of the range on any other scale."""
+    validate_scale(scale)
+    return 2.0 * scale.span / 5.0
+
+
+def rank_totals(totals: dict[int, float]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) by total, descending; totals within 1e-9 tie.
+
+    A tie group is anchored on its highest total, so near-equal values cannot chain into a
+    group wider than the tolerance.
+    """
+    ordered = sorted(totals.items(), key=lambda item: -item[1])
+    ranks: dict[int, int] = {}
+    anchor_total = math.inf
+    anchor_rank = 0
+    for position, (candidate_id, total) in enumerate(ordered, start=1):
+        if anchor_total - total > RANK_TOLERANCE:
+            anchor_total, anchor_rank = total, position
+        ranks[candidate_id] = anchor_rank
+    return {candidate_id: ranks[candidate_id] for candidate_id in totals}
+
+
+def group_scores(scores: Sequence[Score]) -> dict[tuple[int, str], list[float]]:
+    """(candidate id, leaf key) -> the evaluators' values, in one pass over all scores."""
+    grouped: defaultdict[tuple[int, str], list[float]] = defaultdict(list)
+    for score in scores:
+        grouped[(score.candidate_id, score.criterion_key)].append(score.value)
+    return grouped
+
+
+# ---- leaf values (weight-independent) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateLeaves:
+    """One candidate's gate outcomes and leaf values: everything that does not need weights."""
+
+    candidate: Candidate
+    values: dict[str, LeafValue]  # every non-gate leaf
+    gates: dict[str, GateState]  # every gate
+
+    @property
+    def failed_gates(self) -> tuple[str, ...]:
+        return tuple(key for key, state in self.gates.items() if state is GateState.FAILED)
+
+    @property
+    def pending_gates(self) -> tuple[str, ...]:
+        return tuple(key for key, state in self.gates.items() if state is GateState.PENDING)
+
+    @property
+    def disqualified(self) -> bool:
+        return any(state is GateState.FAILED for state in self.gates.values())
+
+
+def evaluate_leaves(
+    data: EvaluationData, grouped: dict[tuple[int, str], list[float]] | None = None
+) -> list[CandidateLeaves]:
+    """Gate outcomes and leaf values of every candidate, in candidate order.
+
+    Gates come first because the lowest price is taken over qualified candidates only.
+    `grouped` (from `group_scores`) may be passed in to avoid grouping the scores twice.
+    """
+    validate_scale(data.scale)
+    if grouped is None:
+        grouped = group_scores(data.scores)
+    consensus = {(c.candidate_id, c.criterion_key): c.value for c in data.consensus}
+    answers = {(r.candidate_id, r.criterion_key): r.value for r in data.responses}
+    all_leaves = leaves(data.criteria)
+    gates = [leaf for leaf in all_leaves if leaf.kind is CriterionKind.GATE]
+    scored = [leaf for leaf in all_leaves if leaf.kind is not CriterionKind.GATE]
+
+    gate_states = [
+        {gate.key: _gate_state(gate, candidate.id, consensus, answers) for gate in gates}
+        for candidate in data.candidates
+    ]
+    qualified = [
+        candidate
+        for candidate, states in zip(data.candidates, gate_states, strict=True)
+        if GateState.FAILED not in states.values()
+    ]
+    lowest = {
+        leaf.key: _lowest_price(leaf, data.candidates, qualified, answers)
+        for leaf in scored
+        if leaf.kind is CriterionKind.PRICE
+    }
+
+    results = []
+    for candidate, states in zip(data.candidates, gate_states, strict=True):
+        values: dict[str, LeafValue] = {}
+        for leaf in scored:
+            key = (candidate.id, leaf.key)
+            if key in consensus:
+                value: float | None = consensus[key]
+                source = ValueSource.CONSENSUS
+            elif leaf.kind is CriterionKind.RATED:
+                value = aggregate(grouped.get(key, ()), data.aggregation)
+                source = ValueSource.EVALUATORS
+            elif leaf.kind is CriterionKind.AUTO:
+                value = leaf.rule.apply(answers.get(key)) if leaf.rule else None
+                source = ValueSource.RULE
+            else:  # price
+                price = _price_of(answers.get(key))
+                low = lowest[leaf.key]
+                value = None
+                if price is not None and low is not None:
+                    value = min(float(data.scale.maximum), price_value(price, low, data.scale))
+                source = ValueSource.PRICE
+            if value is None:
+                values[leaf.key] = _MISSING
+            else:
+                values[leaf.key] = LeafValue(value, normalise(value, data.scale), source)
+        results.append(CandidateLeaves(candidate, values, states))
+    return results
+
+
+def _gate_state(
+    gate: Criterion,
+    candidate_id: int,
+    consensus: dict[tuple[int, str], float],
+    answers: dict[tuple[int, str], object],
+) -> GateState:
+    key = (candidate_id, gate.key)
+    if key in consensus:
+        return GateState.PASSED if consensus[key] > 0 else GateState.FAILED
+    answer = answers.get(key)
+    result = gate.rule.apply(answer) if gate.rule is not None else None
+    if result is None and isinstance(answer, bool):
+        result = 1.0 if answer else 0.0
+    if result is None:
+        return GateState.PENDING
+    return GateState.PASSED if result > 0 else GateState.FAILED
+
+
+def _price_of(answer: object) -> float | None:
+    """A usable price is a finite number; yes/no, text and blanks are not prices."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        return None
+    return float(answer) if math.isfinite(answer) else None
+
+
+def _lowest_price(
+    leaf: Criterion,
+    candidates: list[Candidate],
+    qualified: list[Candidate],
+    answers: dict[tuple[int, str], object],
+) -> float | None:
+    """Check every candidate's price, then take the lowest among qualified candidates."""
+    for candidate in candidates:
+        price = _price_of(answers.get((candidate.id, leaf.key)))
+        if price is not None and price <= 0:
+            raise ScoringError(
+                f"The price of candidate '{candidate.name}' for criterion {describe(leaf)} "
+                f"must be greater than zero, got {price:g}."
+            )
+    prices = [_price_of(answers.get((candidate.id, leaf.key))) for candidate in qualified]
+    return min((price for price in prices if price is not None), default=None)
+
+
+# ---- the whole evaluation ----------------------------------------------------------------
+
+
+def score_evaluation(data: EvaluationData) -> Results:
+    """Weights, leaf values, totals, completeness, ranks and disagreements in one call."""
+    validate_scale(data.scale)
+    tree = WeightTree.build(data.criteria)
+    weights = dict(zip(tree.leaf_keys, tree.leaf_effective(tree.raw_weights()), strict=True))
+    top_of_leaf = {tree.nodes[i].key: tree.nodes[tree.nodes[i].top].key for i in tree.leaf_indices}
+    top_keys = [node.key for node in data.criteria if node.kind is not CriterionKind.GATE]
+
+    grouped = group_scores(data.scores)
+    evaluated = evaluate_leaves(data, grouped)
+
+    totals: dict[int, float] = {}
+    partial: dict[int, tuple[float, dict[str, float]]] = {}
+    for entry in evaluated:
+        by_top = dict.fromkeys(top_keys, 0.0)
+        points = 0.0
+        covered = 0.0
+        for leaf_key, weight in weights.items():
+            leaf_value = entry.values[leaf_key]
+            if leaf_value.normalised is None:
+                continue
+            covered += weight
+            contribution = 100.0 * weight * leaf_value.normalised
+            points += contribution
+            by_top[top_of_leaf[leaf_key]] += contribution
+        totals[entry.candidate.id] = min(100.0, max(0.0, points))
+        partial[entry.candidate.id] = (min(1.0, covered), by_top)
+
+    ranks = rank_totals(
+        {e.candidate.id: totals[e.candidate.id] for e in evaluated if not e.disqualified}
+    )
+    results = []
+    for entry in evaluated:
+        completeness, by_top = partial[entry.candidate.id]
+        results.append(
+            CandidateResult(
+                candidate_id=entry.candidate.id,
+                total=totals[entry.candidate.id],
+                completeness=completeness,
+                rank=ranks.get(entry.candidate.id),
+                disqualified=entry.disqualified,
+                failed_gates=entry.failed_gates,
+                pending_gates=entry.pending_gates,
+                category_totals=by_top,
+                leaf_values=entry.values,
+            )
+        )
+    order = {result.candidate_id: index for index, result in enumerate(results)}
+    results.sort(
+        key=lambda r: (r.rank is None, r.rank if r.rank is not None else 0, order[r.candidate_id])
+    )
+    return Results(
+        effective_weights=weights,
+        candidates=results,
+        disagreements=_disagreements(data, grouped),
+    )
+
+
+def _disagreements(
+    data: EvaluationData, grouped: dict[tuple[int, str], list[float]]
+) -> list[Disagreement]:
+    """Every (candidate, leaf) with two or more scores, by candidate then leaf order."""
+    threshold = disagreement_threshold(data.scale) - _FLAG_EPSILON
+    leaf_keys = [leaf.key for leaf in leaves(data.criteria)]
+    found = []
+    for candidate in data.candidates:
+        for leaf_key in leaf_keys:
+            values = grouped.get((candidate.id, leaf_key))
+            if values is None or len(values) < 2:
+                continue
+            spread = max(values) - min(values)
+            found.append(
+                Disagreement(candidate.id, leaf_key, spread, spread >= threshold, tuple(values))
+            )
+    return found

@@ -1,0 +1,296 @@
+"""The headless commands, driven as a consultant's script would: exit codes, output, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli import run
+from criteria.demo import DEMO_NAME
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(db: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    argv = [args[0], "--db", str(db), *args[1:]]
+    code = run(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def ok(db: Path, *args: str) -> str:
+    code, out, err = cli(db, *args)
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def fail(db: Path, *args: str) -> str:
+    code, out, err = cli(db, *args)
+    assert code == 2, (out, err)
+    assert err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err
+    return err
+
+
+def test_full_workflow(tmp_path):
+    db = tmp_path / "p.db"
+    assert "ehr-direct" in ok(db, "catalogs")
+    ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct", "--client", "Harbor Health")
+    ok(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
+    ok(db, "candidate", "add", "Harbor RFP", "Orbis Support", "--kind", "outsourcer")
+    ok(db, "evaluator", "add", "Harbor RFP", "Ann Example", "--role", "CMO")
+    ok(db, "evaluator", "add", "Harbor RFP", "Ben Sample", "--role", "CIO", "--coi", "none")
+    show = ok(db, "show", "Harbor RFP")
+    assert "Zephyr Care IT (vendor)" in show and "Orbis Support (outsourcer)" in show
+    leaf = next(line.split()[0] for line in show.splitlines() if "[rated," in line)
+    ok(db, "status", "Harbor RFP", "scoring")
+    ok(
+        db,
+        "score",
+        "Harbor RFP",
+        "--evaluator",
+        "Ann Example",
+        "--candidate",
+        "Zephyr Care IT",
+        "--criterion",
+        leaf,
+        "5",
+        "--why",
+        "Named engineers on call",
+    )
+    ok(
+        db,
+        "score",
+        "Harbor RFP",
+        "--evaluator",
+        "Ben Sample",
+        "--candidate",
+        "Zephyr Care IT",
+        "--criterion",
+        leaf,
+        "1",
+        "--why",
+        "Weak references",
+    )
+    ok(db, "status", "Harbor RFP", "consensus")
+    ok(
+        db,
+        "consensus",
+        "Harbor RFP",
+        "--candidate",
+        "Orbis Support",
+        "--criterion",
+        leaf,
+        "2",
+        "--why",
+        "Agreed at meeting",
+    )
+    ranking = json.loads(ok(db, "rank", "Harbor RFP", "--json"))
+    rows = {r["candidate"]: r for r in ranking["ranking"]}
+    assert rows["Zephyr Care IT"]["total"] > rows["Orbis Support"]["total"] > 0
+    assert ranking["status"] == "consensus"
+    table = ok(db, "rank", "Harbor RFP")
+    assert table.index("Zephyr Care IT") < table.index("Orbis Support")
+    ok(db, "status", "Harbor RFP", "final")
+    err = fail(
+        db,
+        "score",
+        "Harbor RFP",
+        "--evaluator",
+        "Ann Example",
+        "--candidate",
+        "Zephyr Care IT",
+        "--criterion",
+        leaf,
+        "3",
+        "--why",
+        "late change",
+    )
+    assert "final and read-only" in err
+    listing = ok(db, "list")
+    assert "Harbor RFP" in listing and "final" in listing
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path):
+    db = tmp_path / "p.db"
+    ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
+    assert "no evaluation named 'Nope'" in fail(db, "rank", "Nope")
+    assert "catalog" in fail(db, "new", "X", "--catalog", "no-such-catalog").lower()
+    assert "justification" in fail(
+        db, "score", "Harbor RFP", "--evaluator", "A", "--candidate", "B", "--criterion", "c", "3"
+    )
+    assert "invalid choice" in fail(db, "status", "Harbor RFP", "finished")
+    assert "one step at a time" in fail(db, "status", "Harbor RFP", "final")
+    code, _, err = cli(db, "frobnicate")
+    assert code == 2 and err.count("\n") == 1
+    assert "no such file" in fail(db, "load", str(tmp_path / "missing.json"))
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("hello\n" * 100)
+    assert "notes.db" in fail(not_db, "list")
+
+
+def test_dump_load_and_catalog_save(tmp_path):
+    db = tmp_path / "p.db"
+    ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
+    ok(db, "criterion", "set", "Harbor RFP", "cost", "--weight", "3", "--why", "board asked")
+    dumped = tmp_path / "h.json"
+    ok(db, "dump", "Harbor RFP", "-o", str(dumped))
+    ok(db, "load", str(dumped), "--as", "Harbor copy")
+    again = tmp_path / "h2.json"
+    ok(db, "dump", "Harbor copy", "-o", str(again))
+    one, two = json.loads(dumped.read_text()), json.loads(again.read_text())
+    one["evaluation"].pop("name"), two["evaluation"].pop("name")
+    assert one == two
+    saved = tmp_path / "mine" / "harbor-criteria.toml"
+    saved.parent.mkdir()
+    ok(db, "catalog", "save", "Harbor RFP", "-o", str(saved), "--name", "Harbor criteria")
+    listing = ok(db, "catalogs", "--dir", str(saved.parent))
+    assert "harbor-criteria" in listing and "Harbor criteria" in listing
+    ok(db, "new", "From saved", "--catalog", str(saved))
+    assert "weight 3" in ok(db, "show", "From saved")
+
+
+def recompute(document: dict) -> dict[str, float | None]:
+    """An independent, by-the-book recomputation of DESIGN.md's math from a dump file."""
+    scale_min = document["evaluation"]["scale"]["min"]
+    span = document["evaluation"]["scale"]["max"] - scale_min
+    consensus = {(c["candidate"], c["criterion"]): c["value"] for c in document["consensus"]}
+    answers = {(r["candidate"], r["question"]): r["value"] for r in document["responses"]}
+    scores: dict[tuple[str, str], list[float]] = {}
+    for s in document["scores"]:
+        scores.setdefault((s["candidate"], s["criterion"]), []).append(s["value"])
+    weights: dict[str, float] = {}
+    leaves: dict[str, dict] = {}
+
+    def scorable(node: dict) -> bool:
+        if node["kind"] == "category":
+            return any(scorable(c) for c in node.get("children", []))
+        return node["kind"] != "gate"
+
+    def walk(nodes: list[dict], share: float) -> None:
+        live = [n for n in nodes if scorable(n)]
+        total = sum(n["weight"] for n in live)
+        for node in nodes:
+            if node["kind"] == "gate":
+                leaves[node["key"]] = node
+            elif node["kind"] == "category":
+                if scorable(node):
+                    walk(node["children"], share * node["weight"] / total)
+            else:
+                weights[node["key"]] = share * node["weight"] / total
+                leaves[node["key"]] = node
+
+    walk(document["criteria"], 1.0)
+
+    def gates(nodes: list[dict]) -> None:
+        for node in nodes:
+            if node["kind"] == "gate":
+                leaves[node["key"]] = node
+            gates(node.get("children", []))
+
+    gates(document["criteria"])
+    names = [c["name"] for c in document["candidates"]]
+
+    def rule(node: dict, answer):
+        r = node.get("rule", {})
+        if isinstance(answer, bool):
+            return r.get("yes") if answer else r.get("no")
+        if isinstance(answer, (int, float)):
+            for band in r.get("bands", []):
+                if band.get("low", -1e300) <= answer <= band.get("high", 1e300):
+                    return band["score"]
+        if isinstance(answer, str):
+            return r.get("choices", {}).get(answer)
+        return None
+
+    disqualified = set()
+    for name in names:
+        for key, node in leaves.items():
+            if node["kind"] != "gate":
+                continue
+            decision = consensus.get((name, key))
+            if decision is None and (name, key) in answers:
+                decision = rule(node, answers[(name, key)])
+            if decision is not None and decision <= 0:
+                disqualified.add(name)
+    totals: dict[str, float | None] = {}
+    prices = {}
+    for key, node in leaves.items():
+        if node["kind"] == "price":
+            prices[key] = min(
+                answers[(n, key)] for n in names if n not in disqualified and (n, key) in answers
+            )
+    for name in names:
+        total = 0.0
+        for key, weight in weights.items():
+            node = leaves[key]
+            value = consensus.get((name, key))
+            if value is None and node["kind"] == "rated" and (name, key) in scores:
+                values = scores[(name, key)]
+                value = sum(values) / len(values)
+            if value is None and node["kind"] == "auto" and (name, key) in answers:
+                value = rule(node, answers[(name, key)])
+            if value is None and node["kind"] == "price" and (name, key) in answers:
+                value = scale_min + span * min(1.0, prices[key] / answers[(name, key)])
+            if value is not None:
+                total += weight * (value - scale_min) / span
+        totals[name] = 100 * total
+    return {"totals": totals, "disqualified": disqualified}
+
+
+def test_demo_ranking_matches_hand_recomputation(tmp_path):
+    db = tmp_path / "demo.db"
+    ok(db, "demo")
+    ranking = json.loads(ok(db, "rank", DEMO_NAME, "--json"))
+    dumped = tmp_path / "demo.json"
+    ok(db, "dump", DEMO_NAME, "-o", str(dumped))
+    document = json.loads(dumped.read_text())
+    expected = recompute(document)
+    assert len(document["evaluators"]) == 4 and len(document["candidates"]) == 4
+    assert len(expected["disqualified"]) == 1
+    got = {r["candidate"]: r for r in ranking["ranking"]}
+    for name, total in expected["totals"].items():
+        assert got[name]["total"] == pytest.approx(total, abs=1e-6)
+        assert got[name]["disqualified"] == (name in expected["disqualified"])
+    ranked = [r for r in ranking["ranking"] if not r["disqualified"]]
+    assert [r["rank"] for r in ranked] == [1, 2, 3]
+    assert [r["total"] for r in ranked] == sorted((r["total"] for r in ranked), reverse=True)
+    assert ranking["ranking"][-1]["disqualified"] and ranking["ranking"][-1]["rank"] is None
+
+
+def test_main_py_subprocess_help_and_error(tmp_path):
+    env_db = str(tmp_path / "s.db")
+    result = subprocess.run(
+        [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    for name in (
+        "catalogs",
+        "new",
+        "demo",
+        "list",
+        "show",
+        "candidate",
+        "evaluator",
+        "score",
+        "consensus",
+        "status",
+        "rank",
+        "dump",
+        "load",
+    ):
+        assert name in result.stdout
+    result = subprocess.run(
+        [sys.executable, "main.py", "rank", "Nope", "--db", env_db],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
