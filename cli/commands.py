@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -238,7 +239,7 @@ def cmd_catalog(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     data = services.load_evaluation(db, args.evaluation)
     stem = Path(args.output).stem
     catalog = Catalog(
-        id=args.catalog_id or stem.lower().replace(" ", "-").replace("_", "-"),
+        id=args.catalog_id or re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "saved",
         name=args.catalog_name or data.name,
         description=f"Saved from evaluation {data.name}",
         version="1",
