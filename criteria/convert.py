@@ -13,6 +13,7 @@ from typing import Any
 
 from criteria.model import Catalog, CatalogError
 from criteria.schema import validate_catalog_id, validate_criteria
+from evaluator.codec import criterion_to_dict
 from evaluator.domain import (
     AnswerType,
     AutoRule,
@@ -74,57 +75,18 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
 
 
 def _node_to_dict(node: Criterion) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "key": node.key,
-        "name": node.name,
-        "kind": node.kind.value,
-        "weight": _number_out(node.weight),
-    }
-    if node.description:
-        data["description"] = node.description
-    if node.question is not None:
-        data["question"] = _question_to_dict(node.question)
-    if node.rule is not None:
-        data["rule"] = _rule_to_dict(node.rule)
-    if node.rubric:
-        data["rubric"] = {str(point): text for point, text in sorted(node.rubric.items())}
-    if node.children:
-        data["children"] = [_node_to_dict(child) for child in node.children]
-    return data
+    """The shared encoding of evaluator.codec, with whole numbers written as integers."""
+    return _tidy(criterion_to_dict(node))
 
 
-def _question_to_dict(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": question.text, "answer_type": question.answer_type.value}
-    if question.choices:
-        data["choices"] = list(question.choices)
-    if question.unit:
-        data["unit"] = question.unit
-    if question.key:
-        data["key"] = True
-    return data
-
-
-def _rule_to_dict(rule: AutoRule) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if rule.yes is not None:
-        data["yes"] = _number_out(rule.yes)
-    if rule.no is not None:
-        data["no"] = _number_out(rule.no)
-    if rule.choices:
-        data["choices"] = {choice: _number_out(score) for choice, score in rule.choices.items()}
-    if rule.bands:
-        data["bands"] = [_band_to_dict(band) for band in rule.bands]
-    return data
-
-
-def _band_to_dict(band: Band) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if band.low is not None:
-        data["low"] = _number_out(band.low)
-    if band.high is not None:
-        data["high"] = _number_out(band.high)
-    data["score"] = _number_out(band.score)
-    return data
+def _tidy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _tidy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_tidy(item) for item in value]
+    if isinstance(value, float):
+        return _number_out(value)
+    return value
 
 
 def _number_out(number: float) -> int | float:
