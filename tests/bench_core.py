@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluator.db import open_database  # noqa: E402
-from evaluator.jsonio import load_document  # noqa: E402
-from evaluator.scoring import score_evaluation  # noqa: E402
-from evaluator.services import load_evaluation, set_score  # noqa: E402
+from evaluator.db import open_database
+from evaluator.jsonio import load_document
+from evaluator.scoring import score_evaluation
+from evaluator.services import load_evaluation, set_score
 
 CANDIDATES, CATEGORIES, LEAVES_PER, EVALUATORS = 50, 10, 20, 10
 
