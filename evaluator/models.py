@@ -80,9 +80,7 @@ class QuestionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
-    criterion_id: Mapped[int | None] = mapped_column(
-        ForeignKey("criteria.id", ondelete="CASCADE")
-    )
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     answer_type: Mapped[str] = mapped_column(String(20), default="text")
@@ -118,9 +116,7 @@ class EvaluatorRow(Base):
 class ScoreRow(Base):
     __tablename__ = "scores"
     __table_args__ = (
-        UniqueConstraint(
-            "evaluator_id", "candidate_id", "criterion_id", name="uq_scores_cell"
-        ),
+        UniqueConstraint("evaluator_id", "candidate_id", "criterion_id", name="uq_scores_cell"),
         Index("ix_scores_evaluation", "evaluation_id"),
     )
 

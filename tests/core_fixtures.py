@@ -22,27 +22,75 @@ def small_tree() -> list[Criterion]:
     """tiers (w3): l1 rated w1, l4 rated w3; offshore (w1): share auto w1; cost (w1): fee price;
     gates (w0): baa gate."""
     return [
-        Criterion("tiers", "Support tiers", weight=3, children=[
-            Criterion("tiers.l1", "Level 1 help desk", CriterionKind.RATED, 1, rubric=RUBRIC,
-                      question=Question("Describe your Level 1 help desk.")),
-            Criterion("tiers.l4", "Level 4 engineering escalation", CriterionKind.RATED, 3,
-                      rubric=RUBRIC, question=Question("Describe Level 4 escalation.")),
-        ]),
-        Criterion("offshore", "Offshore use", weight=1, children=[
-            Criterion("offshore.share", "Offshore share", CriterionKind.AUTO, 1,
-                      question=Question("Share of support delivered offshore?",
-                                        AnswerType.PERCENT, unit="%"),
-                      rule=AutoRule(bands=(Band(5, high=10), Band(3, high=40), Band(0)))),
-        ]),
-        Criterion("cost", "Cost", weight=1, children=[
-            Criterion("cost.fee", "Annual support fee", CriterionKind.PRICE, 1,
-                      question=Question("Annual support fee?", AnswerType.CURRENCY, unit="USD")),
-        ]),
-        Criterion("gates", "Gates", weight=0, children=[
-            Criterion("gates.baa", "Signs a HIPAA BAA", CriterionKind.GATE, 0,
-                      question=Question("Will you sign our BAA?", AnswerType.YES_NO),
-                      rule=AutoRule(yes=1, no=0)),
-        ]),
+        Criterion(
+            "tiers",
+            "Support tiers",
+            weight=3,
+            children=[
+                Criterion(
+                    "tiers.l1",
+                    "Level 1 help desk",
+                    CriterionKind.RATED,
+                    1,
+                    rubric=RUBRIC,
+                    question=Question("Describe your Level 1 help desk."),
+                ),
+                Criterion(
+                    "tiers.l4",
+                    "Level 4 engineering escalation",
+                    CriterionKind.RATED,
+                    3,
+                    rubric=RUBRIC,
+                    question=Question("Describe Level 4 escalation."),
+                ),
+            ],
+        ),
+        Criterion(
+            "offshore",
+            "Offshore use",
+            weight=1,
+            children=[
+                Criterion(
+                    "offshore.share",
+                    "Offshore share",
+                    CriterionKind.AUTO,
+                    1,
+                    question=Question(
+                        "Share of support delivered offshore?", AnswerType.PERCENT, unit="%"
+                    ),
+                    rule=AutoRule(bands=(Band(5, high=10), Band(3, high=40), Band(0))),
+                ),
+            ],
+        ),
+        Criterion(
+            "cost",
+            "Cost",
+            weight=1,
+            children=[
+                Criterion(
+                    "cost.fee",
+                    "Annual support fee",
+                    CriterionKind.PRICE,
+                    1,
+                    question=Question("Annual support fee?", AnswerType.CURRENCY, unit="USD"),
+                ),
+            ],
+        ),
+        Criterion(
+            "gates",
+            "Gates",
+            weight=0,
+            children=[
+                Criterion(
+                    "gates.baa",
+                    "Signs a HIPAA BAA",
+                    CriterionKind.GATE,
+                    0,
+                    question=Question("Will you sign our BAA?", AnswerType.YES_NO),
+                    rule=AutoRule(yes=1, no=0),
+                ),
+            ],
+        ),
     ]
 
 
@@ -53,8 +101,9 @@ def new_db(tmp_path: Path, name: str = "t.db") -> Database:
 def populated(tmp_path: Path) -> tuple[Database, int]:
     """A database with one evaluation, two candidates and two evaluators."""
     db = new_db(tmp_path)
-    ev = services.create_evaluation(db, "Riverbend RFP", small_tree(), client="Riverbend Health",
-                                    actor="chair")
+    ev = services.create_evaluation(
+        db, "Riverbend RFP", small_tree(), client="Riverbend Health", actor="chair"
+    )
     services.add_candidate(db, ev, "Zephyr Care IT", actor="chair")
     services.add_candidate(db, ev, "Orbis Support Co", "outsourcer", actor="chair")
     services.add_evaluator(db, ev, "Ann Example", "CMO", actor="chair")
