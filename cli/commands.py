@@ -18,7 +18,10 @@ Handler = Callable[[argparse.Namespace, Database, TextIO], None]
 
 
 def _catalog_dirs(args: argparse.Namespace) -> list[Path]:
-    return [Path(d) for d in getattr(args, "dir", [])]
+    """The user's saved-catalogs folder, then any folders given with --dir."""
+    from criteria import user_catalog_dir
+
+    return [user_catalog_dir(), *(Path(d) for d in getattr(args, "dir", []))]
 
 
 def cmd_catalogs(args: argparse.Namespace, db: Database, out: TextIO) -> None:

@@ -11,6 +11,7 @@ from criteria.loader import (
     load_catalog,
     read_catalog_file,
     save_catalog,
+    user_catalog_dir,
 )
 from criteria.model import Catalog, CatalogError, CatalogInfo, CatalogListing, CatalogProblem
 from criteria.schema import is_scorable, validate_criteria
@@ -29,6 +30,7 @@ __all__ = [
     "load_catalog",
     "read_catalog_file",
     "save_catalog",
+    "user_catalog_dir",
     "validate_catalog",
     "validate_criteria",
 ]

@@ -24,6 +24,16 @@ CATALOG_SUFFIX = ".toml"
 _SAVED_HEADER = "# SupportScope criteria catalog. Scores refer to keys: do not rename them.\n\n"
 
 
+def user_catalog_dir() -> Path:
+    """Where saved catalogs live by default (SUPPORTSCOPE_CATALOGS overrides it)."""
+    override = os.environ.get("SUPPORTSCOPE_CATALOGS")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("SupportScope", appauthor=False) / "catalogs"
+
+
 def list_catalogs(extra_dirs: Sequence[Path] = ()) -> CatalogListing:
     """Built-in catalogs first, then those in `extra_dirs`; broken files go to `.problems`.
 

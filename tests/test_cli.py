@@ -294,3 +294,13 @@ def test_main_py_subprocess_help_and_error(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+def test_saved_catalogs_folder_is_listed_by_default(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPPORTSCOPE_CATALOGS", str(tmp_path / "saved"))
+    db = tmp_path / "p.db"
+    ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
+    (tmp_path / "saved").mkdir()
+    ok(db, "catalog", "save", "Harbor RFP", "-o", str(tmp_path / "saved" / "Harbor 2027.toml"))
+    assert "harbor-2027" in ok(db, "catalogs")
+    ok(db, "new", "Second", "--catalog", "harbor-2027")
