@@ -1,0 +1,213 @@
+"""The Consensus tab driven like a chair: agenda, decision by keyboard, ranking, undo, final.
+
+Hand-computed set-up (tests/core_fixtures.small_tree): top-level weights tiers 3, offshore 1,
+cost 1, gates 0, so tiers is 3/5; inside it l1 weighs 1/4 and l4 3/4: effective weights
+l1 = 0.15, l4 = 0.45. No questionnaire answers, so the auto and price leaves are missing and
+the gate is pending for everyone.
+
+    Zephyr  l1: Ann 2, Ben 2 (mean 2)       l4: Ann 5, Ben 1 (mean 3, spread 4: flagged)
+    Orbis   l1: Ann 4, Ben 1 (2.5, flagged) l4: Ann 3, Ben 4 (3.5, spread 1)
+
+Totals: Zephyr 100 x (0.15 x 0.4 + 0.45 x 0.6) = 33.0; Orbis 100 x (0.15 x 0.5 + 0.45 x 0.7)
+= 39.0. A consensus of 5 on Zephyr / l4 makes Zephyr 100 x (0.06 + 0.45) = 51.0: first.
+Agenda priority (weight x spread): Zephyr/l4 0.45 x 4 = 1.8 before Orbis/l1 0.15 x 3 = 0.45.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from evaluator import services
+from evaluator.domain import ConsensusScore, Status
+from tests.core_fixtures import populated
+from ui.consensus_model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
+from ui.consensus_view import ConsensusView
+from ui.grid_model import STATE_ROLE
+from ui.results_view import ResultsView
+from ui.session import EvaluationSession
+from ui.undo import ChangeStatus
+
+SCORES = (
+    ("Ann Example", "Zephyr Care IT", "tiers.l1", 2, "Triage is slow"),
+    ("Ben Sample", "Zephyr Care IT", "tiers.l1", 2, "Slow pick-up"),
+    ("Ann Example", "Zephyr Care IT", "tiers.l4", 5, "Named engineer"),
+    ("Ben Sample", "Zephyr Care IT", "tiers.l4", 1, "No escalation path shown"),
+    ("Ann Example", "Orbis Support Co", "tiers.l1", 4, "Clinical triage"),
+    ("Ben Sample", "Orbis Support Co", "tiers.l1", 1, "Offshore queue"),
+    ("Ann Example", "Orbis Support Co", "tiers.l4", 3, "Backlog visible"),
+    ("Ben Sample", "Orbis Support Co", "tiers.l4", 4, "Engineers on calls"),
+)
+
+
+def scored_session(tmp_path) -> EvaluationSession:
+    """The populated evaluation with SCORES, open in a session; messages kept in `.errors`."""
+    db, evaluation = populated(tmp_path)
+    for person, firm, key, value, why in SCORES:
+        services.set_score(db, evaluation, person, firm, key, value, why)
+    db.close()
+    session = EvaluationSession()
+    errors: list[str] = []
+    session.errorRaised.connect(errors.append)
+    assert session.open_database(str(tmp_path / "t.db"))
+    session.wait_for_results()
+    session.errors = errors  # type: ignore[attr-defined]
+    return session
+
+
+@pytest.fixture
+def session(tmp_path, qtbot):
+    session = scored_session(tmp_path)
+    yield session
+    session.close_database()
+
+
+@pytest.fixture
+def view(session, qtbot):
+    widget = ConsensusView(session)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 750)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    return widget
+
+
+def firm(session, name: str) -> int:
+    return next(c.id for c in session.data.candidates if c.name == name)
+
+
+def ranking(results_view: ResultsView) -> list[tuple[str, str, str]]:
+    model = results_view.model
+    return [
+        (model.index(r, 0).data(), model.index(r, 1).data(), model.index(r, 3).data())
+        for r in range(model.rowCount())
+    ]
+
+
+def test_cells_show_aggregate_spread_and_flags(session, view):
+    model = view.model
+    zephyr, orbis = firm(session, "Zephyr Care IT"), firm(session, "Orbis Support Co")
+    assert model.index_of(zephyr, "tiers.l4").data() == "3 ±4"
+    assert model.index_of(orbis, "tiers.l1").data() == "2.5 ±3"
+    assert model.index_of(orbis, "tiers.l4").data() == "3.5 ±1"
+    assert model.index_of(zephyr, "tiers.l4").data(STATE_ROLE) == FLAGGED
+    assert model.index_of(orbis, "tiers.l4").data(STATE_ROLE) == PLAIN
+    assert model.index_of(zephyr, "gates.baa").data() == "pending"
+    tip = model.index_of(zephyr, "tiers.l4").data(Qt.ItemDataRole.ToolTipRole)
+    for text in ("Ann Example: 5", "Named engineer", "Ben Sample: 1", "No escalation path"):
+        assert text in tip
+    flagged_brush = model.index_of(zephyr, "tiers.l4").data(Qt.ItemDataRole.BackgroundRole)
+    assert flagged_brush is not None and flagged_brush.color() != view.palette().base().color()
+    assert model.index_of(zephyr, "tiers").data().startswith("2 open disagreements")
+
+
+def test_agenda_orders_by_weight_times_spread_and_jumps_to_the_cell(session, view, qtbot):
+    zephyr, orbis = firm(session, "Zephyr Care IT"), firm(session, "Orbis Support Co")
+    items = view.agenda_model.items
+    assert [(i.candidate_id, i.key) for i in items] == [(zephyr, "tiers.l4"), (orbis, "tiers.l1")]
+    assert items[0].priority == pytest.approx(0.45 * 4)
+    assert "2" in view.summary.text() and "open disagreements" in view.summary.text()
+    second = view.agenda_model.index(1)
+    rect = view.agenda.visualRect(second)
+    qtbot.mouseClick(view.agenda.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.grid.currentIndex() == view.model.index_of(orbis, "tiers.l1")
+    assert "Clinical triage" in view.panel.details.text()
+    assert "Offshore queue" in view.panel.details.text()
+
+
+def test_setting_consensus_by_keyboard_changes_the_ranking_and_undoes(session, view, qtbot):
+    results = ResultsView(session)
+    qtbot.addWidget(results)
+    zephyr = firm(session, "Zephyr Care IT")
+    assert ranking(results) == [("1", "Orbis Support Co", "39.0"), ("2", "Zephyr Care IT", "33.0")]
+    # the view opened on the top of the agenda: Zephyr / Level 4; Enter goes to the decision
+    cell = view.model.index_of(zephyr, "tiers.l4")
+    assert view.grid.currentIndex() == cell
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, Qt.Key.Key_Return)
+    assert view.panel.value.hasFocus()
+    assert view.panel.value.value() == 3.0  # proposed: the rounded aggregate
+    qtbot.keyClicks(view.panel.value, "5")
+    qtbot.keyClick(view.panel.value, Qt.Key.Key_Tab)
+    assert view.panel.note.hasFocus()
+    qtbot.keyClicks(view.panel.note, "Engineer named in the contract")
+    qtbot.keyClick(view.panel.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    stored = services.load_evaluation(session.db, session.ref).consensus
+    assert stored == [ConsensusScore(zephyr, "tiers.l4", 5.0, "Engineer named in the contract")]
+    assert cell.data() == "5  (3 ±4)"
+    # settled: the chair is taken to the next open item on the agenda
+    assert view.grid.currentIndex() == view.model.index_of(firm(session, "Orbis Support Co"),
+                                                           "tiers.l1")  # fmt: skip
+    assert cell.data(STATE_ROLE) == AGREED
+    qtbot.waitUntil(lambda: view.agenda_model.open_count() == 1)  # rebuilt after the burst
+    assert view.agenda_model.items[-1].settled
+    session.wait_for_results()
+    assert ranking(results) == [("1", "Zephyr Care IT", "51.0"), ("2", "Orbis Support Co", "39.0")]
+    assert session.undo_stack.undoText() == (
+        "Set consensus Zephyr Care IT / Level 4 engineering escalation to 5"
+    )
+
+    session.undo_stack.undo()
+    session.wait_for_results()
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    assert cell.data() == "3 ±4"
+    assert ranking(results)[0] == ("1", "Orbis Support Co", "39.0")
+    session.undo_stack.redo()
+    session.wait_for_results()
+    assert ranking(results)[0] == ("1", "Zephyr Care IT", "51.0")
+
+    view.grid.setCurrentIndex(cell)
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, Qt.Key.Key_Delete)  # clears the consensus of the current cell
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    assert session.undo_stack.undoText().startswith("Clear consensus Zephyr Care IT")
+
+
+def test_a_note_is_required(session, view, qtbot):
+    view.panel.note.setPlainText("   ")
+    view.panel.set_button.click()
+    assert "note" in view.panel.state.text()
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    assert session.errors == []
+
+
+def test_gate_decision_fail_disqualifies(session, view, qtbot):
+    results = ResultsView(session)
+    qtbot.addWidget(results)
+    orbis = firm(session, "Orbis Support Co")
+    view.grid.setCurrentIndex(view.model.index_of(orbis, "gates.baa"))
+    assert view.panel.decision.currentWidget() is view.panel.gate
+    view.panel.gate.setCurrentIndex(view.panel.gate.findData("fail"))
+    view.panel.note.setPlainText("Refused our BAA in writing")
+    view.panel.set_button.click()
+    assert view.model.index_of(orbis, "gates.baa").data() == "fail"
+    session.wait_for_results()
+    assert ranking(results) == [("1", "Zephyr Care IT", "33.0"), ("—", "Orbis Support Co", "39.0")]
+    status = results.model.index(1, 5).data()
+    assert status == "Disqualified: failed Signs a HIPAA BAA"
+
+
+def test_final_evaluation_is_read_only(session, view):
+    for status in (Status.SCORING, Status.CONSENSUS):
+        assert session.execute(ChangeStatus(session, status))
+    assert session.finalise()
+    assert view.banner.isVisible() and "read-only" in view.banner.text()
+    assert not view.panel.set_button.isEnabled()
+    assert not view.panel.note.isEnabled()
+    zephyr = firm(session, "Zephyr Care IT")
+    assert view.model.set_consensus(zephyr, "tiers.l4", 4, "late") is False
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    assert session.errors and "final" in session.errors[-1]
+
+
+def test_models_pass_the_model_tester(session, qtmodeltester):
+    services.set_consensus(session.db, session.ref, "Orbis Support Co", "tiers.l1", 3, "Agreed")
+    session.reload()
+    session.wait_for_results()
+    grid = ConsensusModel(session)
+    qtmodeltester.check(grid)
+    agenda = AgendaModel(grid)
+    qtmodeltester.check(agenda)
+    assert [item.settled for item in agenda.items] == [False, True]

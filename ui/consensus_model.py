@@ -1,0 +1,395 @@
+"""The committee's view of every cell (aggregate, spread, consensus) and the meeting agenda.
+
+`ConsensusModel` shows per (criterion, candidate) the evaluators' aggregate with its spread
+("3.5 ±2": mean 3.5, highest minus lowest 2), flags the cells whose spread reaches the
+disagreement threshold, and shows the chair's consensus where one is set. Its per-cell
+statistics are built once per snapshot and updated cell by cell on `scoreChanged`, so a paint
+never scans the scores. `AgendaModel` lists the flagged cells, most consequential first
+(effective weight x spread), for the consensus meeting.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from evaluator.domain import ConsensusScore, CriterionKind, Score
+from evaluator.scoring import aggregate, disagreement_threshold
+from ui.grid_model import (
+    ALIGNMENT,
+    BACKGROUND,
+    CANDIDATE_ROLE,
+    CATEGORY_ROLE,
+    CENTER,
+    DECORATION,
+    DISPLAY,
+    FONT,
+    FOREGROUND,
+    KEY_ROLE,
+    STATE_ROLE,
+    TOOLTIP,
+    CriteriaGridModel,
+    GridRow,
+    computed_text,
+)
+from ui.session import EvaluationSession
+from ui.undo import ClearConsensus, SetConsensus
+from ui.undo_base import fmt
+
+Index = QModelIndex | QPersistentModelIndex
+FLAGGED, AGREED, PLAIN = "flagged", "agreed", "plain"
+_EPSILON = 1e-9
+RATED = CriterionKind.RATED
+USED_ROLES = frozenset(
+    {DISPLAY, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, DECORATION, TOOLTIP, STATE_ROLE}
+    | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CellStats:
+    """The evaluators' scores of one cell, summarised."""
+
+    scores: tuple[Score, ...]
+    aggregate: float | None
+    spread: float
+    flagged: bool
+
+
+def _icon(pixmap: QStyle.StandardPixmap) -> QIcon:
+    app = QApplication.instance()
+    return app.style().standardIcon(pixmap) if isinstance(app, QApplication) else QIcon()
+
+
+class ConsensusModel(CriteriaGridModel):
+    """Criteria rows x candidate columns of aggregates, spreads and consensus values."""
+
+    flagsChanged = Signal()  # which cells are flagged or settled may have changed
+
+    def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
+        self._stats: dict[tuple[int, str], CellStats] = {}
+        self._names: dict[int, str] = {}
+        self.flag_icon = _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.agreed_icon = _icon(QStyle.StandardPixmap.SP_DialogApplyButton)
+        super().__init__(session, parent)
+        session.scoreChanged.connect(self._score_changed)
+        session.scoresReset.connect(self._refresh_all)
+        session.evaluatorsChanged.connect(self._refresh_all)
+        session.consensusChanged.connect(self._consensus_changed)
+        self.rebuild()
+
+    # ---- statistics --------------------------------------------------------------------------
+
+    def reindex(self) -> None:
+        data = self.session.data
+        self._names = {e.id: e.name for e in data.evaluators} if data else {}
+        grouped: dict[tuple[int, str], list[Score]] = {}
+        for score in data.scores if data else []:
+            grouped.setdefault((score.candidate_id, score.criterion_key), []).append(score)
+        self._stats = {cell: self._summarise(scores) for cell, scores in grouped.items()}
+
+    def _summarise(self, scores: list[Score]) -> CellStats:
+        data = self.session.data
+        assert data is not None
+        values = [s.value for s in scores]
+        spread = max(values) - min(values) if len(values) > 1 else 0.0
+        flagged = len(values) > 1 and spread >= disagreement_threshold(data.scale) - _EPSILON
+        order = {e: i for i, e in enumerate(self._names)}
+        ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))
+        return CellStats(ordered, aggregate(values, data.aggregation), spread, flagged)
+
+    def _score_changed(self, _evaluator_id: int, candidate_id: int, key: str) -> None:
+        scores = [
+            s for e in self._names if (s := self.session.score(e, candidate_id, key)) is not None
+        ]
+        cell = (candidate_id, key)
+        if scores:
+            self._stats[cell] = self._summarise(scores)
+        else:
+            self._stats.pop(cell, None)
+        self._touch(candidate_id, key)
+
+    def _consensus_changed(self, candidate_id: int, key: str) -> None:
+        self._touch(candidate_id, key)
+
+    def _touch(self, candidate_id: int, key: str) -> None:
+        """A cell and the category rows above it (their counts) changed."""
+        index = self.index_of(candidate_id, key)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+            for ancestor in self._rows[index.row()].ancestors:
+                self.category_cache.pop(ancestor, None)
+                header = self.index(self._row_of[ancestor], 0)
+                self.dataChanged.emit(header, header)
+        self.flagsChanged.emit()
+
+    def _refresh_all(self) -> None:
+        self.reindex()
+        self.category_cache.clear()
+        self.touch_all()
+        self.flagsChanged.emit()
+
+    def results_changed(self) -> None:
+        self.touch_rows(
+            [i for i, r in enumerate(self._rows) if not r.is_category and r.kind is not RATED]
+        )
+        self.flagsChanged.emit()  # effective weights order the agenda
+
+    # ---- what a cell holds -------------------------------------------------------------------
+
+    def stats(self, candidate_id: int, key: str) -> CellStats | None:
+        return self._stats.get((candidate_id, key))
+
+    def cell(self, index: Index) -> tuple[int, str] | None:
+        """(candidate id, criterion key) of a leaf cell; None for category rows."""
+        if not index.isValid() or self._rows[index.row()].is_category:
+            return None
+        return self._candidates[index.column()].id, self._rows[index.row()].key
+
+    def flagged_cells(self) -> list[tuple[int, str, float]]:
+        """(candidate id, key, spread) of every flagged cell, in grid order."""
+        return [
+            (c.id, row.key, stats.spread)
+            for row in self._rows
+            if not row.is_category
+            for c in self._candidates
+            if (stats := self._stats.get((c.id, row.key))) is not None and stats.flagged
+        ]
+
+    def evaluator_name(self, evaluator_id: int) -> str:
+        return self._names.get(evaluator_id, "?")
+
+    def state(self, candidate_id: int, key: str) -> str:
+        if self.session.consensus(candidate_id, key) is not None:
+            return AGREED
+        stats = self._stats.get((candidate_id, key))
+        return FLAGGED if stats is not None and stats.flagged else PLAIN
+
+    def summary(self, row: GridRow, candidate_id: int) -> str:
+        """What the evaluators (or the engine) say, without the consensus."""
+        stats = self._stats.get((candidate_id, row.key))
+        if row.kind is RATED:
+            if stats is None or stats.aggregate is None:
+                return ""
+            value = fmt(round(stats.aggregate, 1))
+            return f"{value} ±{fmt(stats.spread)}" if len(stats.scores) > 1 else value
+        return computed_text(row, self._results.get(candidate_id), self.scale)
+
+    def computed_value(self, candidate_id: int, key: str) -> float | None:
+        """The engine's value of a non-rated leaf (rule or price), for a default decision."""
+        result = self._results.get(candidate_id)
+        leaf = result.leaf_values.get(key) if result else None
+        return leaf.value if leaf is not None else None
+
+    def answer_text(self, candidate_id: int, key: str) -> str:
+        response = self.session.response(candidate_id, key)
+        if response is None or (response.value is None and not response.raw):
+            return "no answer yet"
+        return response.raw or str(response.value)
+
+    def consensus_text(self, consensus: ConsensusScore, kind: CriterionKind) -> str:
+        if kind is CriterionKind.GATE:
+            return "pass" if consensus.value > 0 else "fail"
+        return fmt(consensus.value)
+
+    # ---- editing (the chair) -----------------------------------------------------------------
+
+    def set_consensus(self, candidate_id: int, key: str, value: float | str, note: str) -> bool:
+        """One undoable SetConsensus; False (and a message on errorRaised) when refused."""
+        if not note.strip():
+            self.session.errorRaised.emit("Write a note: a consensus is not set without one.")
+            return False
+        return self.session.execute(
+            SetConsensus(self.session, candidate_id, key, value, note.strip())
+        )
+
+    def clear_consensus(self, candidate_id: int, key: str) -> bool:
+        if self.session.consensus(candidate_id, key) is None:
+            return False
+        return self.session.execute(ClearConsensus(self.session, candidate_id, key))
+
+    # ---- Qt model API ------------------------------------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid() or self._rows[index.row()].is_category:
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        role = int(role)
+        if role not in USED_ROLES or not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if row.is_category:
+            return self.category_data(row, index.column(), role)
+        candidate_id = self._candidates[index.column()].id
+        if role == DISPLAY:
+            return self._display(row, candidate_id)
+        if role == ALIGNMENT:
+            return CENTER
+        if role == KEY_ROLE:
+            return row.key
+        if role == CANDIDATE_ROLE:
+            return candidate_id
+        if role == CATEGORY_ROLE:
+            return False
+        state = self.state(candidate_id, row.key)
+        if role == STATE_ROLE:
+            return state
+        if role == BACKGROUND:
+            return {FLAGGED: self.brushes.warning, AGREED: self.brushes.agreed}.get(state)
+        if role == FONT:
+            return self._bold if state != PLAIN else (None if row.kind is RATED else self._italic)
+        if role == FOREGROUND and state == PLAIN and row.kind is not RATED:
+            return self.brushes.muted
+        if role == DECORATION:
+            return {FLAGGED: self.flag_icon, AGREED: self.agreed_icon}.get(state)
+        if role == TOOLTIP:
+            return self.tooltip(row, candidate_id)
+        return None
+
+    def _display(self, row: GridRow, candidate_id: int) -> str:
+        summary = self.summary(row, candidate_id)
+        consensus = self.session.consensus(candidate_id, row.key)
+        if consensus is None:
+            return summary
+        agreed = self.consensus_text(consensus, row.kind)
+        # the engine's value of other kinds already is the consensus: only rated cells have
+        # an independent aggregate worth showing beside it
+        return f"{agreed}  ({summary})" if summary and row.kind is RATED else agreed
+
+    def category_text(self, row: GridRow) -> str:
+        """'3 open disagreements · 15% of the total' (cached until a cell below changes)."""
+        flagged = sum(
+            1
+            for leaf in self.leaves_under(row.key)
+            for c in self._candidates
+            if self.state(c.id, leaf.key) == FLAGGED
+        )
+        parts = [f"{flagged} open disagreement{'s' if flagged != 1 else ''}"]
+        weight = self.effective_weight(row.key)
+        if weight is not None:
+            parts.append(f"{100 * weight:.0f}% of the total")
+        return "  ·  ".join(parts)
+
+    def tooltip(self, row: GridRow, candidate_id: int) -> str:
+        """Rich text: each evaluator's score and justification, and the consensus note."""
+        stats = self._stats.get((candidate_id, row.key))
+        parts = [f"<b>{html.escape(row.criterion.name)}</b>"]
+        if stats is not None and stats.aggregate is not None:
+            method = self.session.data.aggregation.value if self.session.data else "mean"
+            flag = " — <b>disagreement flagged</b>" if stats.flagged else ""
+            parts.append(
+                f"{method} {fmt(round(stats.aggregate, 2))}, spread {fmt(stats.spread)}{flag}"
+            )
+            for score in stats.scores:
+                name = html.escape(self.evaluator_name(score.evaluator_id))
+                why = html.escape(score.justification)
+                parts.append(f"<b>{name}: {fmt(score.value)}</b> — {why}")
+        elif row.kind is RATED:
+            parts.append("No evaluator has scored this cell yet.")
+        else:
+            answer = html.escape(self.answer_text(candidate_id, row.key))
+            parts.append(f"Questionnaire answer: {answer}")
+        consensus = self.session.consensus(candidate_id, row.key)
+        if consensus is not None:
+            agreed = self.consensus_text(consensus, row.kind)
+            parts.append(f"<b>Consensus {agreed}</b> — {html.escape(consensus.note)}")
+        return "<qt>" + "<br>".join(parts) + "</qt>"
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    candidate_id: int
+    key: str
+    spread: float
+    weight: float  # effective weight, 0..1 (0 while unknown)
+    settled: bool
+
+    @property
+    def priority(self) -> float:
+        return self.weight * self.spread
+
+
+class AgendaModel(QAbstractListModel):
+    """Flagged cells, most consequential first (effective weight x spread); settled ones last."""
+
+    def __init__(self, grid: ConsensusModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.grid = grid
+        self.items: list[AgendaItem] = []
+        self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one rebuild
+        self._timer.timeout.connect(self.rebuild)
+        grid.flagsChanged.connect(self._timer.start)
+        grid.modelReset.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        session = self.grid.session
+        items = [
+            AgendaItem(
+                c,
+                key,
+                spread,
+                self.grid.effective_weight(key) or 0.0,
+                session.consensus(c, key) is not None,
+            )
+            for c, key, spread in self.grid.flagged_cells()
+        ]
+        order = {id(item): i for i, item in enumerate(items)}
+        items.sort(key=lambda item: (item.settled, -item.priority, -item.spread, order[id(item)]))
+        if items == self.items:
+            return
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def row_of(self, candidate_id: int, key: str) -> int | None:
+        return next(
+            (
+                i
+                for i, item in enumerate(self.items)
+                if item.candidate_id == candidate_id and item.key == key
+            ),
+            None,
+        )
+
+    def open_count(self) -> int:
+        return sum(1 for item in self.items if not item.settled)
+
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.items):
+            return None
+        item, role = self.items[index.row()], int(role)
+        if role == DISPLAY:
+            name = self.grid.session.criterion(item.key).name
+            who = self.grid.session.candidate(item.candidate_id).name
+            state = "settled" if item.settled else f"spread {fmt(item.spread)}"
+            return f"{name}\n{who} · {state} · weight {100 * item.weight:.1f}%"
+        if role == TOOLTIP:
+            row = self.grid.row(self.grid.index_of(item.candidate_id, item.key).row())
+            return self.grid.tooltip(row, item.candidate_id)
+        if role == DECORATION:
+            return self.grid.agreed_icon if item.settled else self.grid.flag_icon
+        if role == FOREGROUND and item.settled:
+            return self.grid.brushes.muted
+        if role == KEY_ROLE:
+            return item.key
+        if role == CANDIDATE_ROLE:
+            return item.candidate_id
+        return None

@@ -1,0 +1,411 @@
+"""One committee member's scores as a criteria x candidates table, with unsaved edits kept.
+
+A score is only saved with a justification (the core refuses one without), so typing a value
+does not save it: it becomes a *pending* edit, shown tinted in the grid, until the justification
+is written and `save()` runs one `SetScore` command. Pending edits survive moving to another
+cell or another evaluator, so nothing typed is lost. Only `rated` leaves are editable; `auto`,
+`price` and `gate` rows show the engine's computed value in a muted colour, read-only, because
+the committee does not score them (the chair can override them in the Consensus tab).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from evaluator.domain import CriterionKind, Score
+from ui.grid_model import (
+    ALIGNMENT,
+    BACKGROUND,
+    CANDIDATE_ROLE,
+    CATEGORY_ROLE,
+    CENTER,
+    DISPLAY,
+    EDIT,
+    FONT,
+    FOREGROUND,
+    KEY_ROLE,
+    STATE_ROLE,
+    TOOLTIP,
+    CriteriaGridModel,
+    GridRow,
+    computed_text,
+)
+from ui.session import EvaluationSession
+from ui.undo import ClearScore, SetScore
+from ui.undo_base import fmt
+
+Index = QModelIndex | QPersistentModelIndex
+EMPTY, SAVED, PENDING, COMPUTED = "empty", "saved", "pending", "computed"
+RATED = CriterionKind.RATED
+USED_ROLES = frozenset(
+    {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
+    | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
+)
+
+
+@dataclass
+class Pending:
+    """An unsaved edit of one cell: the typed value (None: unchanged) and the draft text."""
+
+    value: int | None
+    text: str
+
+
+class ScoringModel(CriteriaGridModel):
+    """Criteria rows x candidate columns of one evaluator's scores."""
+
+    progressChanged = Signal()  # scored count or pending edits changed
+
+    def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
+        self._evaluator_id: int | None = None
+        self._pending: dict[tuple[int, int, str], Pending] = {}
+        self._scored: set[tuple[int, str]] = set()  # this evaluator's scored cells
+        self._rated_keys: list[str] = []
+        super().__init__(session, parent)
+        session.evaluatorsChanged.connect(self._evaluators_changed)
+        session.scoreChanged.connect(self._score_changed)
+        session.scoresReset.connect(self._scores_reset)
+        session.readOnlyChanged.connect(lambda _ro: self.touch_all())
+        self.rebuild()
+
+    # ---- the evaluator ---------------------------------------------------------------------
+
+    @property
+    def evaluator_id(self) -> int | None:
+        return self._evaluator_id
+
+    def set_evaluator(self, evaluator_id: int | None) -> None:
+        if evaluator_id == self._evaluator_id:
+            return
+        self._evaluator_id = evaluator_id
+        self._index_scored()
+        self.category_cache.clear()
+        self.touch_all()
+        self.progressChanged.emit()
+
+    def _evaluators_changed(self) -> None:
+        data = self.session.data
+        ids = [e.id for e in data.evaluators] if data else []
+        self._pending = {cell: p for cell, p in self._pending.items() if cell[0] in ids}
+        if self._evaluator_id not in ids:
+            self.set_evaluator(ids[0] if ids else None)
+        self.progressChanged.emit()
+
+    def forget(self) -> None:
+        self._pending.clear()
+        self._evaluator_id = None
+
+    # ---- lookups, rebuilt once per snapshot ------------------------------------------------
+
+    def reindex(self) -> None:
+        data = self.session.data
+        ids = [e.id for e in data.evaluators] if data else []
+        if self._evaluator_id not in ids:
+            self._evaluator_id = ids[0] if ids else None
+        self._rated_keys = [r.key for r in self._rows if r.kind is CriterionKind.RATED]
+        rated, columns = set(self._rated_keys), set(self._column_of)
+        self._pending = {
+            cell: p for cell, p in self._pending.items() if cell[2] in rated and cell[1] in columns
+        }
+        self._index_scored()
+
+    def _index_scored(self) -> None:
+        e, score = self._evaluator_id, self.session.score
+        self._scored = (
+            set()
+            if e is None
+            else {
+                (c.id, key)
+                for c in self._candidates
+                for key in self._rated_keys
+                if score(e, c.id, key) is not None
+            }
+        )
+        self._drop_settled()
+
+    def _drop_settled(self) -> None:
+        """Pending edits that now equal what is saved are no longer pending."""
+        for cell in [c for c, p in self._pending.items() if not self._differs(c, p)]:
+            del self._pending[cell]
+
+    def _differs(self, cell: tuple[int, int, str], pending: Pending) -> bool:
+        saved = self.session.score(*cell)
+        if saved is None:
+            return pending.value is not None or bool(pending.text.strip())
+        value_changed = pending.value is not None and pending.value != saved.value
+        return value_changed or pending.text.strip() != saved.justification
+
+    # ---- session signals ---------------------------------------------------------------------
+
+    def _score_changed(self, evaluator_id: int, candidate_id: int, key: str) -> None:
+        if evaluator_id != self._evaluator_id:
+            return
+        cell = (evaluator_id, candidate_id, key)
+        if self.session.score(*cell) is None:
+            self._scored.discard((candidate_id, key))
+        else:
+            self._scored.add((candidate_id, key))
+        pending = self._pending.get(cell)
+        if pending is not None and not self._differs(cell, pending):
+            del self._pending[cell]
+        self._touch_cell(self.index_of(candidate_id, key))
+
+    def _scores_reset(self) -> None:
+        self._index_scored()
+        self.category_cache.clear()
+        self.touch_all()
+        self.progressChanged.emit()
+
+    def results_changed(self) -> None:
+        self.touch_rows(
+            [i for i, r in enumerate(self._rows) if not r.is_category and r.kind is not RATED]
+        )
+
+    def _touch_cell(self, index: QModelIndex) -> None:
+        """A cell and the category rows above it (their counts) changed."""
+        if not index.isValid():
+            return
+        self.dataChanged.emit(index, index)
+        for key in self._rows[index.row()].ancestors:
+            self.category_cache.pop(key, None)
+            header = self.index(self._row_of[key], 0)
+            self.dataChanged.emit(header, header)
+        self.progressChanged.emit()
+
+    # ---- what a cell holds -------------------------------------------------------------------
+
+    def is_score_cell(self, index: Index) -> bool:
+        return index.isValid() and self._rows[index.row()].kind is RATED
+
+    def _cell(self, index: Index) -> tuple[int, int, str] | None:
+        if self._evaluator_id is None or not self.is_score_cell(index):
+            return None
+        return (
+            self._evaluator_id,
+            self._candidates[index.column()].id,
+            self._rows[index.row()].key,
+        )
+
+    def saved(self, index: Index) -> Score | None:
+        cell = self._cell(index)
+        return self.session.score(*cell) if cell else None
+
+    def pending(self, index: Index) -> Pending | None:
+        cell = self._cell(index)
+        return self._pending.get(cell) if cell else None
+
+    def value(self, index: Index) -> int | None:
+        """The value the cell shows: the typed one if any, else the saved one."""
+        cell = self._cell(index)
+        if cell is None:
+            return None
+        pending = self._pending.get(cell)
+        if pending is not None and pending.value is not None:
+            return pending.value
+        saved = self.session.score(*cell)
+        return None if saved is None else int(saved.value)
+
+    def justification(self, index: Index) -> str:
+        """The draft if one is being written, else the saved justification."""
+        pending = self.pending(index)
+        if pending is not None:
+            return pending.text
+        saved = self.saved(index)
+        return saved.justification if saved else ""
+
+    def progress(self) -> tuple[int, int]:
+        """(cells this evaluator has scored, rated cells), counted without a scan."""
+        return len(self._scored), len(self._rated_keys) * len(self._candidates)
+
+    def pending_count(self) -> int:
+        e = self._evaluator_id
+        return sum(1 for cell in self._pending if cell[0] == e)
+
+    def pending_indexes(self) -> list[QModelIndex]:
+        e = self._evaluator_id
+        return [self.index_of(c, k) for (ev, c, k) in self._pending if ev == e]
+
+    # ---- Qt model API ------------------------------------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        row = self._rows[index.row()]
+        if row.is_category:
+            return Qt.ItemFlag.NoItemFlags  # a group header: the cursor skips it
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if row.kind is RATED and self.session.editable and self._evaluator_id is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        """The hot path of every paint: one dict lookup per cell, roles not used answered first."""
+        role = int(role)
+        if role not in USED_ROLES or not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if row.is_category:
+            return self.category_data(row, index.column(), role)
+        if role == KEY_ROLE:
+            return row.key
+        if role == CANDIDATE_ROLE:
+            return self._candidates[index.column()].id
+        if role == CATEGORY_ROLE:
+            return False
+        if row.kind is not RATED:
+            return self._computed_data(row, index.column(), role)
+        if role == ALIGNMENT:
+            return CENTER
+        if self._evaluator_id is None:
+            return None
+        cell = (self._evaluator_id, self._candidates[index.column()].id, row.key)
+        pending = self._pending.get(cell)
+        if role in (DISPLAY, EDIT):
+            value = pending.value if pending is not None else None
+            if value is None:
+                saved = self.session.score(*cell)
+                value = None if saved is None else int(saved.value)
+            if role == EDIT:
+                return value
+            return "" if value is None else fmt(value) + (" *" if pending else "")
+        if role == BACKGROUND:
+            return self.brushes.pending if pending else None
+        if role == FONT:
+            return self._bold if pending else None
+        if role == STATE_ROLE:
+            return PENDING if pending else (SAVED if self.session.score(*cell) else EMPTY)
+        if role == TOOLTIP:
+            return self._score_tooltip(index, pending)
+        return None
+
+    def _score_tooltip(self, index: Index, pending: Pending | None) -> str:
+        saved = self.saved(index)
+        if pending is not None:
+            typed = fmt(self.value(index)) if self.value(index) is not None else "no score"
+            return (
+                f"Not saved yet: {typed}. Write the justification beside the grid and press "
+                "Enter to save it (Delete discards the edit)."
+            )
+        if saved is not None:
+            return f"{fmt(saved.value)}: {saved.justification}"
+        scale = self.scale
+        return f"Not scored yet: type a score {scale.minimum}-{scale.maximum}."
+
+    def _computed_data(self, row: GridRow, column: int, role: int) -> object:
+        if role == DISPLAY:
+            result = self._results.get(self._candidates[column].id)
+            return computed_text(row, result, self.scale)
+        if role == FOREGROUND:
+            return self.brushes.muted
+        if role == FONT:
+            return self._italic
+        if role == ALIGNMENT:
+            return CENTER
+        if role == STATE_ROLE:
+            return COMPUTED
+        if role == TOOLTIP:
+            return f"Not scored by the committee: {row.kind.value}, computed by SupportScope."
+        return None
+
+    def category_text(self, row: GridRow) -> str:
+        """'7 of 16 scored · 15% of the total' (cached until a score below changes)."""
+        keys = [r.key for r in self.leaves_under(row.key) if r.kind is RATED]
+        weight = self.effective_weight(row.key)
+        share = f"{100 * weight:.0f}% of the total" if weight is not None else ""
+        if not keys:
+            return share or "no rated criteria"
+        done = sum(1 for c in self._candidates for k in keys if (c.id, k) in self._scored)
+        scored = f"{done} of {len(keys) * len(self._candidates)} scored"
+        return scored + (f"  ·  {share}" if share else "")
+
+    # ---- editing -----------------------------------------------------------------------------
+
+    def setData(self, index: Index, value: object, role: int = EDIT) -> bool:
+        """A typed value becomes a pending edit; `save()` writes it with its justification."""
+        cell = self._cell(index)
+        if cell is None or int(role) != EDIT or not self.session.editable:
+            return False
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            return False
+        if not self.scale.contains(number):
+            return False
+        pending = self._pending.get(cell) or Pending(None, self.justification(index))
+        pending.value = number
+        self._set_pending(cell, pending, index)
+        return True
+
+    def set_draft(self, index: Index, text: str) -> None:
+        """Keep the justification being written, so moving away never loses it."""
+        cell = self._cell(index)
+        if cell is None or not self.session.editable:
+            return
+        pending = self._pending.get(cell) or Pending(None, "")
+        if pending.text == text and cell in self._pending:
+            return
+        pending.text = text
+        self._set_pending(cell, pending, index)
+
+    def _set_pending(self, cell: tuple[int, int, str], pending: Pending, index: Index) -> None:
+        was = cell in self._pending
+        if self._differs(cell, pending):
+            self._pending[cell] = pending
+        else:
+            self._pending.pop(cell, None)
+        if was or cell in self._pending:
+            self._touch_cell(self.index(index.row(), index.column()))
+
+    def discard(self, index: Index) -> None:
+        cell = self._cell(index)
+        if cell is not None and self._pending.pop(cell, None) is not None:
+            self._touch_cell(self.index(index.row(), index.column()))
+
+    def problem(self, index: Index) -> str:
+        """Why the cell's edit cannot be saved yet ("" when it can)."""
+        if self._cell(index) is None:
+            return "Select a cell of a rated criterion."
+        if self.value(index) is None:
+            return "Type a score first."
+        if not self.justification(index).strip():
+            return "Write a justification: a score is not saved without one."
+        return ""
+
+    def save(self, index: Index) -> bool:
+        """Save the cell's value and justification as one undoable SetScore."""
+        cell = self._cell(index)
+        if cell is None or self.problem(index):
+            return False
+        value, text = self.value(index), self.justification(index).strip()
+        pending = self._pending.pop(cell, None)
+        if pending is None:
+            return True  # nothing changed
+        ok = self.session.execute(SetScore(self.session, *cell, value, text))
+        if not ok:
+            self._pending[cell] = pending
+        self._touch_cell(self.index(index.row(), index.column()))
+        return ok
+
+    def clear(self, indexes: list[QModelIndex]) -> int:
+        """Delete: discard pending edits, clear saved scores (one undo step). Returns cleared."""
+        cells = [i for i in indexes if self._cell(i) is not None]
+        for index in cells:
+            self.discard(index)
+        saved = [i for i in cells if self.saved(i) is not None]
+        if not saved or not self.session.editable:
+            return 0
+        stack, e = self.session.undo_stack, self._evaluator_id
+        assert e is not None
+        if len(saved) > 1:
+            stack.beginMacro(f"Clear {len(saved)} scores")
+        done = 0
+        try:
+            for index in saved:
+                c, k = self._candidates[index.column()].id, self._rows[index.row()].key
+                done += self.session.execute(ClearScore(self.session, e, c, k))
+        finally:
+            if len(saved) > 1:
+                stack.endMacro()
+        return done
