@@ -25,14 +25,6 @@ from PySide6.QtWidgets import QApplication
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-if sys.version_info < (3, 12):
-    # PySide6 6.12 returns True from SignalInstance.emit() without a new reference, so each
-    # emit() drops one reference to True; a long run then aborts in CPython's bool_dealloc.
-    # Bools are immortal from CPython 3.12 on; before that, pin the count for this script.
-    import ctypes
-
-    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
-
 PAINT_ROLES = (
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.DecorationRole,
