@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,10 +27,24 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as handle:  # make the bytes durable before the rename
             os.fsync(handle.fileno())
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual ones (0666 less umask).
+
+    mkstemp creates its file owner-only, which would otherwise surprise whoever shares a report.
+    """
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(target: str | Path, text: str) -> None:

@@ -1,0 +1,58 @@
+"""`export EVAL [--pdf FILE] [--xlsx FILE]`: the client reports, from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import Any, TextIO
+
+from evaluator.db import Database
+
+
+def add_export_command(sub: Any, common: argparse.ArgumentParser) -> None:
+    help_text = "write the PDF report and/or the live Excel workbook"
+    p = sub.add_parser("export", help=help_text, description=help_text, parents=[common])
+    p.add_argument("evaluation")
+    p.add_argument("--pdf", metavar="FILE.pdf")
+    p.add_argument("--xlsx", metavar="FILE.xlsx")
+    p.add_argument("--firm", help="consultant firm name on the cover (default: saved branding)")
+    p.add_argument("--logo", metavar="IMAGE", help="logo image (PNG or JPEG)")
+    p.add_argument("--accent", metavar="#RRGGBB", help="accent colour")
+    p.add_argument("--prepared-by", help="the prepared-by line")
+    p.add_argument(
+        "--save-branding",
+        action="store_true",
+        help="remember the branding options given for later exports and the window",
+    )
+
+
+def cmd_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from reports.branding import load_branding, save_branding
+    from reports.export import ExportError, export_reports
+
+    if not args.pdf and not args.xlsx:
+        raise ExportError("export: give --pdf FILE.pdf, --xlsx FILE.xlsx, or both")
+    branding = load_branding()
+    changes = {
+        field: value
+        for field, value in (
+            ("firm_name", args.firm),
+            ("logo_path", args.logo),
+            ("accent_colour", args.accent),
+            ("prepared_by", args.prepared_by),
+        )
+        if value is not None
+    }
+    branding = replace(branding, **changes)
+    if args.save_branding:
+        save_branding(branding)
+    result = export_reports(db, args.evaluation, args.pdf, args.xlsx, branding)
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    for path in (result.pdf_path, result.xlsx_path):
+        if path is not None:
+            out.write(f"wrote {path}\n")
+
+
+EXPORT_HANDLERS = {"export": cmd_export}

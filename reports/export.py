@@ -1,0 +1,171 @@
+"""Export an evaluation as the client PDF and/or the live Excel workbook, in one call.
+
+Used by the window (on a worker thread, with progress and a cancel button) and by the
+`export` command. The database is read only through `evaluator.services`; both files are
+rendered from one `ReportData`, written to temporary files beside their targets, and moved into
+place together at the end, so a failure or a cancel leaves every existing file byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.metadata
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from evaluator import services
+from evaluator.atomic import atomic_path
+from evaluator.db import Database
+from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
+from evaluator.scoring import score_evaluation
+from evaluator.services import ServiceError
+from reports.branding import Branding
+from reports.data import build_report
+from reports.model import ReportData
+
+__all__ = ["ExportError", "ExportResult", "app_version", "export_reports"]
+
+_SCALE = 1000  # progress is reported as (done, 1000)
+
+
+class ExportError(ServiceError):
+    """An export could not be completed; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    pdf_path: Path | None
+    xlsx_path: Path | None
+    warnings: tuple[str, ...]
+
+
+@functools.cache
+def app_version() -> str:
+    """The installed package version, else the version in a source checkout's pyproject."""
+    try:
+        return importlib.metadata.version("supportscope")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    try:
+        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
+
+
+def _check_target(path: Path, kind: str) -> None:
+    """Fail before any work when the file cannot possibly be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"cannot write the {kind} to {path}: it is a folder")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write the {kind} to {path}: the folder {folder} does not exist")
+
+
+def _stage(
+    progress: Progress | None, start: float, span: float
+) -> Callable[[int, int], None] | None:
+    """Map a renderer's own (done, total) onto its share of the whole export."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        progress(int(_SCALE * (start + span * share)), _SCALE)
+
+    return report
+
+
+def export_reports(
+    db: Database,
+    evaluation: int | str,
+    pdf_path: str | Path | None = None,
+    xlsx_path: str | Path | None = None,
+    branding: Branding | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    *,
+    generated_at: datetime | None = None,
+) -> ExportResult:
+    """Score the evaluation and write the requested reports; raises `ExportError` on failure
+    (existing files untouched) and `Cancelled` when `cancel` asked to stop."""
+    pdf = Path(pdf_path) if pdf_path is not None else None
+    xlsx = Path(xlsx_path) if xlsx_path is not None else None
+    if pdf is None and xlsx is None:
+        raise ExportError("nothing to export: give a PDF file, an Excel file, or both")
+    if pdf is not None and xlsx is not None and pdf.resolve() == xlsx.resolve():
+        raise ExportError(f"the PDF and the Excel file cannot both be {pdf}")
+    for path, kind in ((pdf, "PDF"), (xlsx, "Excel workbook")):
+        if path is not None:
+            _check_target(path, kind)
+
+    raise_if_cancelled(cancel)
+    data = services.load_evaluation(db, evaluation)
+    audit = services.audit_trail(db, evaluation)
+    results = score_evaluation(data)
+    report = build_report(
+        data,
+        results,
+        audit,
+        branding or Branding(),
+        app_version(),
+        generated_at or datetime.now(UTC),
+    )
+    if progress is not None:
+        progress(int(_SCALE * 0.1), _SCALE)
+    warnings = _write_files(report, pdf, xlsx, progress, cancel)
+    if progress is not None:
+        progress(_SCALE, _SCALE)
+    return ExportResult(pdf, xlsx, tuple(dict.fromkeys(warnings)))
+
+
+def _write_files(
+    report: ReportData,
+    pdf: Path | None,
+    xlsx: Path | None,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> list[str]:
+    """Render into temporary files and move both into place only when both are complete."""
+    from reports.pdf import write_pdf
+    from reports.xlsx import write_xlsx
+
+    pdf_span = 0.0 if pdf is None else (0.6 if xlsx is not None else 0.9)
+    warnings: list[str] = []
+    current = ""
+    try:
+        with contextlib.ExitStack() as stack:
+            temps: dict[str, Path] = {}
+            for kind, path in (("PDF", pdf), ("Excel workbook", xlsx)):
+                if path is not None:
+                    current = f"the {kind} {path}"
+                    temps[kind] = stack.enter_context(atomic_path(path))
+            if pdf is not None:
+                current = f"the PDF {pdf}"
+                warnings += write_pdf(report, temps["PDF"], _stage(progress, 0.1, pdf_span), cancel)
+            if xlsx is not None:
+                current = f"the Excel workbook {xlsx}"
+                warnings += write_xlsx(
+                    report,
+                    temps["Excel workbook"],
+                    _stage(progress, 0.1 + pdf_span, 0.9 - pdf_span),
+                    cancel,
+                )
+            current = "the finished files into place"
+    except Cancelled:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ExportError(
+            f"could not write {current or 'the reports'}: {reason}; existing files are unchanged"
+        ) from error
+    except Exception as error:
+        raise ExportError(
+            f"could not make {current or 'the reports'} ({error.__class__.__name__}: {error}); "
+            "existing files are unchanged"
+        ) from error
+    return warnings

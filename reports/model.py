@@ -1,0 +1,326 @@
+"""The report data object's parts: plain frozen dataclasses, built by `reports.data`.
+
+Everything either report shows is here, already decided and worded, so the renderers only lay
+it out. Text is plain (never markup): each renderer escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from evaluator.domain import (
+    CandidateKind,
+    CriterionKind,
+    GateState,
+    Scale,
+    Status,
+    ValueSource,
+)
+from reports.branding import Branding
+
+if TYPE_CHECKING:
+    from evaluator.services import AuditEntry
+
+
+# ---- narrative text --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of generated text; `strong` runs (names, figures) are set in bold in the PDF."""
+
+    text: str
+    strong: bool = False
+
+
+Narrative = tuple[Span, ...]
+
+
+def plain(narrative: Narrative) -> str:
+    return "".join(span.text for span in narrative)
+
+
+# ---- the parts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    evaluation_name: str
+    client: str
+    status: Status
+    status_label: str
+    scale: Scale
+    aggregation_label: str  # "mean" or "median"
+    app_version: str
+    generated_at: datetime
+    branding: Branding
+
+    @property
+    def is_final(self) -> bool:
+        return self.status is Status.FINAL
+
+    @property
+    def title(self) -> str:
+        return f"{self.evaluation_name} — evaluation report"
+
+    @property
+    def subject(self) -> str:
+        client = f" for {self.client}" if self.client else ""
+        return f"Support evaluation{client}: ranking, category comparison, methodology"
+
+    @property
+    def author(self) -> str:
+        parts = [self.branding.prepared_by.strip(), self.branding.firm_name.strip()]
+        return ", ".join(part for part in parts if part) or "SupportScope"
+
+
+@dataclass(frozen=True)
+class CategoryColumn:
+    """A top-level scored category (or a top-level leaf): a column of the comparison."""
+
+    key: str
+    name: str
+    effective_weight: float  # 0..1
+
+    @property
+    def max_points(self) -> float:
+        return 100.0 * self.effective_weight
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    candidate_id: int
+    name: str
+    kind: CandidateKind
+    kind_label: str
+    rank: int | None  # None when disqualified
+    total: float  # 0..100
+    completeness: float  # 0..1
+    disqualified: bool
+    failed_gates: tuple[str, ...]  # gate names
+    pending_gates: tuple[str, ...]  # gate names
+    category_points: tuple[float, ...]  # one per ReportData.categories
+    category_scores: tuple[float | None, ...]  # points / max points, None when max is 0
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.pending_gates) and not self.disqualified
+
+    @property
+    def status_label(self) -> str:
+        if self.disqualified:
+            return "Disqualified"
+        return "Provisional" if self.provisional else "Ranked"
+
+    @property
+    def rank_label(self) -> str:
+        return "—" if self.rank is None else str(self.rank)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one leaf criterion gives a candidate: a strength or a weakness."""
+
+    key: str
+    name: str
+    category_name: str
+    effective_weight: float
+    value: float | None
+    normalised: float | None
+    source: ValueSource
+
+    @property
+    def points(self) -> float:
+        return 100.0 * self.effective_weight * (self.normalised or 0.0)
+
+    @property
+    def forgone(self) -> float:
+        """Points the candidate did not get on this criterion."""
+        return 100.0 * self.effective_weight - self.points
+
+
+@dataclass(frozen=True)
+class GateResult:
+    key: str
+    name: str
+    state: GateState
+    basis: str  # why: the consensus decision, the questionnaire answer, or "no answer yet"
+
+
+@dataclass(frozen=True)
+class KeyAnswer:
+    key: str
+    criterion_name: str
+    question: str
+    answer: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Justification:
+    criterion_key: str
+    criterion_name: str
+    evaluator_name: str
+    evaluator_role: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ConsensusDecision:
+    candidate_id: int
+    candidate_name: str
+    criterion_key: str
+    criterion_name: str
+    is_gate: bool
+    value: float
+    value_label: str  # "Passed", "Failed" or "4 / 5"
+    note: str
+
+
+@dataclass(frozen=True)
+class CategoryComparison:
+    name: str
+    points: float
+    max_points: float
+    score: float | None  # this candidate's share of the category's points
+    best_score: float | None  # the best share among qualified candidates
+    best_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CandidateSection:
+    row: RankingRow
+    notes: str
+    overview: Narrative
+    categories: tuple[CategoryComparison, ...]
+    strengths: tuple[Contribution, ...]
+    weaknesses: tuple[Contribution, ...]
+    gates: tuple[GateResult, ...]
+    key_answers: tuple[KeyAnswer, ...]
+    justifications: tuple[Justification, ...]
+    decisions: tuple[ConsensusDecision, ...]
+
+
+@dataclass(frozen=True)
+class CommitteeMember:
+    name: str
+    role: str
+    conflict_of_interest: str  # "" means none declared
+    scores_given: int
+
+
+@dataclass(frozen=True)
+class DisagreementItem:
+    candidate_name: str
+    criterion_key: str
+    criterion_name: str
+    spread: float
+    scores: tuple[tuple[str, float], ...]  # (committee member, value)
+    decision: ConsensusDecision | None
+
+
+@dataclass(frozen=True)
+class MethodNode:
+    """A node of the criteria tree as the methodology appendix lists it."""
+
+    key: str
+    name: str
+    kind: CriterionKind
+    kind_label: str
+    depth: int
+    raw_weight: float | None  # None for gates
+    sibling_share: float | None  # None when the node takes no share (gates, empty categories)
+    effective_weight: float | None
+    description: str
+    rubric: tuple[tuple[int, str], ...]
+    question: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WeightRow:
+    """A scored node for the workbook's live weight formulas (gates and empty categories out)."""
+
+    key: str
+    name: str
+    kind_label: str
+    depth: int
+    raw_weight: float
+    parent: int  # index into ReportData.weights, -1 at the top level
+    group: int  # sibling group number: shares are taken within a group
+    is_leaf: bool
+    effective_weight: float
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A scored leaf and every candidate's normalised value (in ranking order)."""
+
+    key: str
+    name: str
+    weight_index: int  # index into ReportData.weights
+    category_index: int  # index into ReportData.categories
+    values: tuple[float | None, ...]  # normalised 0..1, None when missing
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    candidate_name: str
+    criterion_key: str
+    criterion_name: str
+    category_name: str
+    evaluator_name: str
+    evaluator_role: str
+    value: float
+    justification: str
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    candidate_name: str
+    criterion_key: str
+    question: str
+    answer: str  # as worded in the report
+    raw: str  # as the candidate wrote it
+    comment: str
+    is_key: bool
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    count: int
+    first_at: datetime | None
+    last_at: datetime | None
+    by_action: tuple[tuple[str, int], ...]  # most frequent first
+    by_actor: tuple[tuple[str, int], ...]
+    recent: tuple[AuditEntry, ...]  # newest last
+
+
+@dataclass(frozen=True)
+class ReportData:
+    meta: ReportMeta
+    categories: tuple[CategoryColumn, ...]
+    ranking: tuple[RankingRow, ...]  # ranked first, then disqualified
+    leaders: tuple[Narrative, ...]  # one paragraph per leading candidate
+    candidates: tuple[CandidateSection, ...]  # in ranking order
+    committee: tuple[CommitteeMember, ...]
+    disagreements: tuple[DisagreementItem, ...]  # flagged ones only
+    decisions: tuple[ConsensusDecision, ...]  # every consensus decision
+    method: tuple[MethodNode, ...]
+    formulas: tuple[Formula, ...]
+    disagreement_threshold: float
+    audit_summary: AuditSummary
+    audit: tuple[AuditEntry, ...]
+    weights: tuple[WeightRow, ...]
+    matrix: tuple[MatrixRow, ...]
+    scores: tuple[ScoreLine, ...]
+    responses: tuple[ResponseLine, ...]

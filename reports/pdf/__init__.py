@@ -1,0 +1,104 @@
+"""The client-ready PDF report, laid out with reportlab from a `ReportData`.
+
+`render_pdf` is safe to run off the GUI thread: it reports progress after each section and
+checks for cancellation there, and it writes through `atomic_path`, so a failed or cancelled
+render leaves any existing file untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from evaluator.atomic import atomic_path
+from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
+from reports.model import CandidateSection, ReportData
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
+
+__all__ = ["render_pdf", "write_pdf"]
+
+
+def _logo(report: ReportData, warnings: list[str]):  # type: ignore[no-untyped-def]
+    """The branding logo as an image reader, or None (with a warning) when it cannot be read."""
+    from reportlab.lib.utils import ImageReader
+
+    path = report.meta.branding.logo
+    if path is None:
+        return None
+    try:
+        reader = ImageReader(str(path))
+        width, height = reader.getSize()
+        if width <= 0 or height <= 0:
+            raise ValueError("the image is empty")
+        return reader
+    except Exception as error:  # any unreadable image: the report is still made without it
+        warnings.append(f"The logo {path} could not be read ({error}); the report has no logo.")
+        return None
+
+
+def render_pdf(
+    report: ReportData,
+    target: str | Path,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[str]:
+    """Write the PDF report to `target` atomically; returns warnings worth showing the user."""
+    with atomic_path(target) as temp:
+        return write_pdf(report, temp, progress, cancel)
+
+
+def write_pdf(
+    report: ReportData,
+    path: Path,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[str]:
+    """Lay the report out into `path` directly (callers make the write atomic)."""
+    from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
+    from reports.pdf.sections_back import committee, methodology
+    from reports.pdf.sections_candidates import candidate_profile, profiles_intro
+    from reports.pdf.sections_front import category_comparison, cover, executive_summary
+    from reports.pdf.styles import make_theme
+
+    raise_if_cancelled(cancel)
+    warnings = report.meta.branding.problems(check_logo=False)  # the logo is checked below
+    theme = make_theme(report.meta.branding)
+    doc = ReportDocument(str(path), report, theme, _logo(report, warnings))
+    width, height = doc.width, doc.height
+
+    def profile(i: int, section: CandidateSection) -> Callable[[], list[Flowable]]:
+        intro = profiles_intro(report, theme) if i == 1 else []
+        return lambda: [*intro, *candidate_profile(report, section, i, theme, width, height)]
+
+    parts: list[Callable[[], list[Flowable]]] = [
+        lambda: cover(report, theme),
+        lambda: executive_summary(report, theme, width, height),
+        lambda: category_comparison(report, theme, width, height),
+        *(profile(i, section) for i, section in enumerate(report.candidates, start=1)),
+    ]
+    if not report.candidates:
+        parts.append(lambda: profiles_intro(report, theme))
+    parts += [lambda: committee(report, theme, width), lambda: methodology(report, theme, width)]
+
+    total = len(parts) + 1  # the last step is saving the file
+    story: list[Flowable] = []
+    for done, make in enumerate(parts, start=1):
+        story += [Deferred(make), Checkpoint(_reached(done, total, progress, cancel))]
+    doc.build(story, canvasmaker=canvas_maker(theme))
+    if progress is not None:
+        progress(total, total)
+    return warnings
+
+
+def _reached(
+    done: int, total: int, progress: Progress | None, cancel: CancelCheck | None
+) -> Callable[[], None]:
+    def reached() -> None:
+        raise_if_cancelled(cancel)
+        if progress is not None:
+            progress(done, total)
+
+    return reached

@@ -1,0 +1,118 @@
+"""Building blocks the sections share: headings with bookmarks, data tables, key figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Paragraph, Table
+
+from reports.pdf.document import Heading
+from reports.pdf.styles import RULE, Theme
+
+Cell = Flowable | str
+
+# The numbered sections: key (for the cover's contents) -> heading.
+SECTIONS = {
+    "summary": "1  Executive summary",
+    "categories": "2  Category comparison",
+    "profiles": "3  Candidate profiles",
+    "committee": "4  Committee and consensus",
+    "method": "Appendix A  Methodology",
+}
+
+
+def profile_key(number: int) -> str:
+    return f"profile-{number}"
+
+
+def section_heading(theme: Theme, key: str) -> Flowable:
+    return heading(theme, SECTIONS[key], 0, key=key)
+
+
+def heading(
+    theme: Theme, title: str, level: int, *, bookmark: bool = True, key: str | None = None
+) -> Flowable:
+    """A section heading; levels 0 and 1 become PDF bookmarks at the same depth, and a `key`
+    lets the contents on the cover show its page number."""
+    style = (theme.h1, theme.h2, theme.h3)[min(level, 2)]
+    if bookmark and level <= 1:
+        return Heading(theme.esc(title), style, level, theme.fonts.drawable(title), key)
+    return Paragraph(theme.esc(title), style)
+
+
+def header_row(
+    theme: Theme, titles: Sequence[str], right: Sequence[int] = (), size: float | None = None
+) -> list[Cell]:
+    style = theme.header_cell
+    if size is not None:
+        style = style.clone("header_small", fontSize=size, leading=size + 2)
+    style_right = style.clone("header_right", alignment=2)
+    return [
+        Paragraph(theme.esc(title), style_right if i in right else style)
+        for i, title in enumerate(titles)
+    ]
+
+
+def data_table(
+    theme: Theme,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    *,
+    right: Sequence[int] = (),
+    extra: Sequence[tuple] = (),
+    zebra: bool = True,
+    header_size: float | None = None,
+) -> Table:
+    """A table with a repeated header row that may split between rows and inside rows."""
+    data = [header_row(theme, header, right, header_size), *[list(row) for row in rows]]
+    table = Table(
+        data,
+        colWidths=list(widths),
+        repeatRows=1,
+        splitInRow=1,
+        hAlign="LEFT",
+        style=theme.table_style(extra, zebra=zebra, rows=len(data)),
+    )
+    return table
+
+
+def key_figures(theme: Theme, items: Sequence[tuple[str, str]], width: float) -> Table:
+    """A row of boxed figures: big value above a small label (rank, total, completeness...)."""
+    value_style = theme.cell_bold.clone("figure", fontSize=15, leading=18, textColor=theme.accent)
+    label_style = theme.small_muted.clone("figure_label", fontSize=7.5, leading=9)
+    cells = [
+        [Paragraph(theme.esc(value), value_style), Paragraph(theme.esc(label), label_style)]
+        for value, label in items
+    ]
+    column = width / max(1, len(items))
+    table = Table(
+        [cells],
+        colWidths=[column] * len(items),
+        hAlign="LEFT",
+        style=[
+            theme.font_command,
+            ("BACKGROUND", (0, 0), (-1, -1), theme.accent_light),
+            ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ],
+    )
+    return table
+
+
+def note(theme: Theme, text: str) -> Paragraph:
+    return Paragraph(theme.esc(text), theme.small_muted)
+
+
+def empty_note(theme: Theme, text: str) -> Table:
+    """A quiet box saying that a part has nothing to show, so no section is left blank."""
+    return Table(
+        [[Paragraph(theme.esc(text), theme.small_muted)]],
+        colWidths=["100%"],
+        hAlign="LEFT",
+        style=[theme.font_command, ("BOX", (0, 0), (-1, -1), 0.5, RULE)],
+    )

@@ -1,0 +1,260 @@
+"""The back of the report: the committee and its consensus, and the methodology appendix."""
+
+from __future__ import annotations
+
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
+
+from evaluator.domain import CriterionKind
+from reports.model import ReportData
+from reports.pdf.blocks import data_table, empty_note, heading, note, section_heading
+from reports.pdf.styles import Theme
+from reports.text import NO_VALUE, number, percent
+
+AUDIT_TIME = "%Y-%m-%d %H:%M"
+
+
+def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+    members = [
+        [
+            theme.p(m.name, theme.cell_bold),
+            theme.p(m.role or NO_VALUE, theme.cell),
+            theme.p(m.conflict_of_interest or "None declared", theme.cell),
+            Paragraph(str(m.scores_given), theme.cell_right),
+        ]
+        for m in report.committee
+    ]
+    story: list[Flowable] = [
+        section_heading(theme, "committee"),
+        theme.p(
+            "Who scored, in what role, and what each member declared about conflicts of "
+            "interest. Every score is kept with its justification (see the candidate profiles)."
+        ),
+        data_table(
+            theme,
+            ["Member", "Role", "Conflict-of-interest declaration", "Scores"],
+            members,
+            [0.24 * width, 0.22 * width, 0.44 * width, 0.10 * width],
+            right=(3,),
+        )
+        if members
+        else empty_note(theme, "No committee members recorded."),
+        CondPageBreak(1.5 * 72),
+        heading(theme, "Where the committee disagreed", 1),
+        theme.p(
+            f"A criterion is flagged when the members' scores for a candidate differ by "
+            f"{number(report.disagreement_threshold)} points or more. The consensus column shows "
+            "what the committee then agreed; without a decision the aggregate of the scores stands."
+        ),
+    ]
+    if report.disagreements:
+        rows = []
+        for item in report.disagreements:
+            scores = "\n".join(f"{name}: {number(value)}" for name, value in item.scores)
+            if item.decision is not None:
+                decided = f"{item.decision.value_label}. {item.decision.note}".strip()
+            else:
+                decided = "No consensus recorded; the aggregate stands."
+            rows.append(
+                [
+                    theme.p(item.candidate_name, theme.cell),
+                    theme.p(item.criterion_name, theme.cell),
+                    theme.p(scores, theme.cell),
+                    Paragraph(number(item.spread), theme.cell_right),
+                    theme.p(decided, theme.cell),
+                ]
+            )
+        story.append(
+            data_table(
+                theme,
+                ["Candidate", "Criterion", "Scores", "Spread", "Consensus"],
+                rows,
+                [w * width for w in (0.17, 0.2, 0.25, 0.08, 0.3)],
+                right=(3,),
+            )
+        )
+    else:
+        story.append(empty_note(theme, "No criterion reached the disagreement threshold."))
+    story += [CondPageBreak(1.5 * 72), heading(theme, "Consensus decisions", 1)]
+    if report.decisions:
+        rows = [
+            [
+                theme.p(d.candidate_name, theme.cell),
+                theme.p(d.criterion_name, theme.cell),
+                theme.p(d.value_label, theme.cell_bold),
+                theme.p(d.note, theme.cell),
+            ]
+            for d in report.decisions
+        ]
+        story.append(
+            data_table(
+                theme,
+                ["Candidate", "Criterion", "Decision", "Note"],
+                rows,
+                [w * width for w in (0.2, 0.25, 0.12, 0.43)],
+            )
+        )
+    else:
+        story.append(empty_note(theme, "The committee has not recorded any consensus decision."))
+    story.append(PageBreak())
+    return story
+
+
+def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
+    if not report.method:
+        return empty_note(theme, "No criteria are defined yet.")
+    rows, extra = [], []
+    for i, node in enumerate(report.method, start=1):
+        is_category = node.kind is CriterionKind.CATEGORY
+        indent = 10 * node.depth
+        style = theme.cell_bold if is_category else theme.cell
+        name = Paragraph(
+            f"{theme.esc(node.name)}<br/>"
+            f"<font size=6.5 color='#5F6B76'>{theme.esc(node.key)}</font>",
+            style.clone(f"tree{node.depth}{is_category}", leftIndent=indent),
+        )
+        rows.append(
+            [
+                name,
+                theme.p(node.kind_label, theme.cell),
+                Paragraph(
+                    NO_VALUE if node.raw_weight is None else number(node.raw_weight, 3),
+                    theme.cell_right,
+                ),
+                Paragraph(percent(node.sibling_share, 1), theme.cell_right),
+                Paragraph(percent(node.effective_weight, 2), theme.cell_right),
+            ]
+        )
+        if is_category:
+            extra.append(("BACKGROUND", (0, i), (-1, i), theme.accent_light))
+    return data_table(
+        theme,
+        ["Criterion", "Kind", "Raw weight", "Share of siblings", "Effective weight"],
+        rows,
+        [w * width for w in (0.44, 0.2, 0.11, 0.12, 0.13)],
+        right=(2, 3, 4),
+        extra=extra,
+        zebra=False,
+    )
+
+
+def _rubrics(report: ReportData, theme: Theme, width: float) -> Flowable:
+    rows = []
+    for node in report.method:
+        if node.kind is CriterionKind.CATEGORY or not (node.rubric or node.rule):
+            continue
+        lines = [f"<b>{point}</b>  {theme.esc(text)}" for point, text in reversed(node.rubric)]
+        if node.rule:
+            lines.append(f"<i>Questionnaire rule:</i> {theme.esc(node.rule)}")
+        rows.append(
+            [
+                Paragraph(
+                    f"<b>{theme.esc(node.name)}</b><br/><font size=7 color='#5F6B76'>"
+                    f"{theme.esc(node.kind_label)}</font>",
+                    theme.cell,
+                ),
+                Paragraph("<br/>".join(lines), theme.cell.clone("rubric", spaceAfter=0)),
+            ]
+        )
+    if not rows:
+        return empty_note(theme, "No rubrics or questionnaire rules are defined.")
+    return data_table(
+        theme, ["Criterion", "What each point means"], rows, [0.3 * width, 0.7 * width]
+    )
+
+
+def methodology(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+    meta = report.meta
+    story: list[Flowable] = [
+        section_heading(theme, "method"),
+        theme.p(
+            "How the figures in this report are made, so that every number can be checked. "
+            "The Excel workbook delivered with this report recomputes the totals from the same "
+            "weights and values with live formulas."
+        ),
+        heading(theme, "A.1  Criteria and weights", 1),
+        note(
+            theme,
+            "Raw weights are relative among siblings; the effective weight is each node's share "
+            "of the total (the product of the shares along its path). Gates carry no weight.",
+        ),
+        _criteria_table(report, theme, width),
+        CondPageBreak(2 * 72),
+        heading(theme, "A.2  Scale and rubrics", 1),
+        theme.p(
+            f"Committee members score on a scale from {meta.scale.minimum} to "
+            f"{meta.scale.maximum}; each criterion's rubric says what each point means. "
+            f"Members' scores are combined by the {meta.aggregation_label}."
+        ),
+        _rubrics(report, theme, width),
+        CondPageBreak(2 * 72),
+        heading(theme, "A.3  Formulas", 1),
+    ]
+    for formula in report.formulas:
+        story.append(
+            Paragraph(f"<b>{theme.esc(formula.title)}.</b> {theme.esc(formula.text)}", theme.body)
+        )
+    story += [CondPageBreak(2 * 72), heading(theme, "A.4  About this report", 1)]
+    facts = [
+        ("Application", f"SupportScope {meta.app_version}"),
+        ("Generated", f"{meta.generated_at:%Y-%m-%d %H:%M %Z}".strip()),
+        ("Evaluation status", meta.status_label),
+        ("Aggregation of scores", meta.aggregation_label),
+        ("Typeface", f"{theme.fonts.label} (embedded)"),
+    ]
+    story.append(
+        data_table(
+            theme,
+            ["Item", "Value"],
+            [[theme.p(k, theme.cell_bold), theme.p(v, theme.cell)] for k, v in facts],
+            [0.3 * width, 0.7 * width],
+        )
+    )
+    story += audit_summary(report, theme, width)
+    return story
+
+
+def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+    summary = report.audit_summary
+    story: list[Flowable] = [CondPageBreak(2 * 72), heading(theme, "A.5  Audit summary", 1)]
+    if summary.count == 0:
+        return [*story, empty_note(theme, "The audit trail is empty.")]
+    first = f"{summary.first_at:{AUDIT_TIME}}" if summary.first_at else NO_VALUE
+    last = f"{summary.last_at:{AUDIT_TIME}}" if summary.last_at else NO_VALUE
+    actions = ", ".join(f"{name} ({count})" for name, count in summary.by_action)
+    actors = ", ".join(f"{name} ({count})" for name, count in summary.by_actor)
+    story += [
+        theme.p(
+            f"The audit trail holds {summary.count} entries, from {first} to {last} (UTC). "
+            "Entries are never deleted; the full trail is in the workbook's Audit sheet."
+        ),
+        theme.p(f"By action: {actions}.", theme.small),
+        theme.p(f"By person: {actors}.", theme.small),
+        Spacer(1, 4),
+        heading(theme, f"The {len(summary.recent)} most recent entries", 2),
+    ]
+    rows = [
+        [
+            Paragraph(f"{entry.at:{AUDIT_TIME}}", theme.cell),
+            theme.p(entry.actor, theme.cell),
+            theme.p(entry.action, theme.cell),
+            theme.p(entry.target, theme.cell),
+            theme.p(_change(entry.old, entry.new), theme.cell),
+            theme.p(entry.why, theme.cell),
+        ]
+        for entry in summary.recent
+    ]
+    story.append(
+        data_table(
+            theme,
+            ["When (UTC)", "Who", "Action", "Target", "Change", "Why"],
+            rows,
+            [w * width for w in (0.12, 0.13, 0.1, 0.22, 0.1, 0.33)],
+        )
+    )
+    return story
+
+
+def _change(old: str, new: str) -> str:
+    if old and new:
+        return f"{old} to {new}"
+    return new or old

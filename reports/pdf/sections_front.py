@@ -1,0 +1,313 @@
+"""The front of the report: cover, executive summary and category comparison."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from reports.model import RankingRow, ReportData
+from reports.pdf.blocks import (
+    SECTIONS,
+    data_table,
+    empty_note,
+    heading,
+    note,
+    profile_key,
+    section_heading,
+)
+from reports.pdf.charts import category_chart, totals_chart
+from reports.pdf.document import Heading, PageRef
+from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, PENDING_COLOUR, Theme, mix
+from reports.text import number, percent, points
+
+CATEGORY_COLUMNS_PER_TABLE = 8  # more would make the columns too narrow to read
+
+
+def cover(report: ReportData, theme: Theme) -> list[Flowable]:
+    meta = report.meta
+    title = theme.h1.clone("cover_title", fontSize=26, leading=31, textColor=INK, spaceAfter=8)
+    kicker = theme.small.clone("kicker", textColor=theme.accent, fontName=theme.fonts.bold)
+    client = theme.lead.clone("cover_client", fontSize=14, leading=18, textColor=MUTED)
+    facts = [
+        ("Status", meta.status_label),
+        ("Report date", f"{meta.generated_at:%d %B %Y}"),
+        ("Prepared for", meta.client or "—"),
+        ("Prepared by", meta.author),
+        ("Candidates", f"{len(report.ranking)} evaluated"),
+        ("Committee", f"{len(report.committee)} members"),
+        ("Scoring scale", f"{meta.scale.minimum} to {meta.scale.maximum}"),
+    ]
+    fact_table = Table(
+        [[Paragraph(theme.esc(k), theme.small_muted), theme.p(v, theme.body)] for k, v in facts],
+        colWidths=[1.3 * inch, 5.0 * inch],
+        hAlign="LEFT",
+        style=[
+            theme.font_command,
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#D5DBE1")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ],
+    )
+    closing = (
+        "The committee has marked this evaluation final; the scores and ranking in this report "
+        "are locked."
+        if meta.is_final
+        else "This is a draft: scores and the ranking may still change. The DRAFT mark is removed "
+        "once the committee marks the evaluation final."
+    )
+    return [
+        Heading(theme.esc("EVALUATION REPORT"), kicker, 0, "Cover"),
+        Spacer(1, 6),
+        theme.p(meta.evaluation_name, title),
+        theme.p(meta.client, client) if meta.client else Spacer(1, 1),
+        Spacer(1, 0.35 * inch),
+        fact_table,
+        Spacer(1, 0.3 * inch),
+        theme.p(closing, theme.small_muted),
+        Spacer(1, 0.3 * inch),
+        *contents(report, theme),
+        NextPageTemplate("body"),
+        PageBreak(),
+    ]
+
+
+CONTENTS_CANDIDATE_LIMIT = 8  # more candidates are listed in the bookmarks only
+
+
+def contents(report: ReportData, theme: Theme) -> list[Flowable]:
+    """The sections with their page numbers (filled in when the whole report is laid out)."""
+    entry = theme.body.clone("contents", spaceAfter=0)
+    sub = theme.cell.clone("contents_sub", leftIndent=14, textColor=MUTED)
+    rows: list[list] = []
+    for key, title in SECTIONS.items():
+        rows.append([Paragraph(theme.esc(title), entry), PageRef(key)])
+        if key == "profiles" and len(report.candidates) <= CONTENTS_CANDIDATE_LIMIT:
+            for number, section in enumerate(report.candidates, start=1):
+                label = f"3.{number}  {section.row.name}"
+                rows.append([Paragraph(theme.esc(label), sub), PageRef(profile_key(number))])
+    table = Table(
+        rows,
+        colWidths=[5.0 * inch, 0.5 * inch],
+        hAlign="LEFT",
+        style=[
+            theme.font_command,
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#E3E8EE")),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ],
+    )
+    kicker = theme.small.clone("contents_title", textColor=theme.accent, fontName=theme.fonts.bold)
+    return [Paragraph("CONTENTS", kicker), Spacer(1, 4), table]
+
+
+def _status_text(row: RankingRow) -> str:
+    if row.disqualified:
+        return "Disqualified — failed gate: " + "; ".join(row.failed_gates)
+    if row.provisional:
+        return "Provisional — pending gate: " + "; ".join(row.pending_gates)
+    return "Ranked"
+
+
+def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
+    rows = []
+    extra: list[tuple] = []
+    for i, row in enumerate(report.ranking, start=1):
+        name = Paragraph(
+            f"<b>{theme.esc(row.name)}</b><br/><font size=7 color='#5F6B76'>"
+            f"{theme.esc(row.kind_label)}</font>",
+            theme.cell,
+        )
+        status = Paragraph(theme.esc(_status_text(row)), theme.cell)
+        rows.append(
+            [
+                Paragraph(theme.esc(row.rank_label), theme.cell_bold),
+                name,
+                Paragraph(points(row.total), theme.cell_right),
+                Paragraph(percent(row.completeness), theme.cell_right),
+                status,
+            ]
+        )
+        if row.disqualified:
+            extra.append(("TEXTCOLOR", (0, i), (-1, i), FAIL_COLOUR))
+            extra.append(("BACKGROUND", (4, i), (4, i), mix(FAIL_COLOUR, colors.white, 0.88)))
+        elif row.provisional:
+            extra.append(("BACKGROUND", (4, i), (4, i), mix(PENDING_COLOUR, colors.white, 0.85)))
+    widths = [0.08, 0.38, 0.11, 0.15, 0.28]
+    return data_table(
+        theme,
+        ["Rank", "Candidate", "Total", "Completeness", "Status"],
+        rows,
+        [w * width for w in widths],
+        right=(2, 3),
+        extra=extra,
+    )
+
+
+def executive_summary(
+    report: ReportData, theme: Theme, width: float, height: float
+) -> list[Flowable]:
+    ranked = [row for row in report.ranking if row.rank is not None]
+    disqualified = [row for row in report.ranking if row.disqualified]
+    leaf_count = len(report.matrix)
+    opening = (
+        f"{len(report.ranking)} candidates were evaluated against {leaf_count} weighted criteria "
+        f"in {len(report.categories)} categories by a committee of {len(report.committee)}. "
+    )
+    if ranked:
+        leaders = [row.name for row in ranked if row.rank == 1]
+        opening += f"{' and '.join(leaders)} {'rank' if len(leaders) > 1 else 'ranks'} first "
+        opening += f"with {points(ranked[0].total)} of 100 points."
+    else:
+        opening += "No candidate is ranked yet."
+    if disqualified:
+        if len(disqualified) == 1:
+            opening += " 1 candidate was disqualified by a gate and is shown for reference only."
+        else:
+            opening += f" {len(disqualified)} candidates were disqualified by a gate and are "
+            opening += "shown for reference only."
+    story: list[Flowable] = [
+        section_heading(theme, "summary"),
+        theme.p(opening, theme.lead),
+        ranking_table(report, theme, width)
+        if report.ranking
+        else empty_note(theme, "No candidates."),
+        Spacer(1, 4),
+        note(
+            theme,
+            "Total: points out of 100. Completeness: share of the criteria weight that has a "
+            "value; a missing value counts as zero. Disqualified candidates failed a pass/fail "
+            "gate and are not ranked; provisional ranks wait for a gate decision.",
+        ),
+    ]
+    if report.ranking and report.categories:
+        story += [
+            CondPageBreak(2.5 * inch),
+            heading(theme, "Totals by category", 2),
+            totals_chart(report, theme, width, height - 30),
+        ]
+    if report.leaders:
+        story += [CondPageBreak(1.5 * inch), heading(theme, "Leading candidates", 2)]
+        story += [theme.rich(paragraph) for paragraph in report.leaders]
+    story.append(PageBreak())
+    return story
+
+
+def _shade_share(score: float | None) -> float:
+    """How much accent colour a score's cell gets: a tint for 0, strong for 100%."""
+    return 0.0 if score is None else 0.06 + 0.74 * score
+
+
+def _shade(theme: Theme, score: float | None) -> colors.Color:
+    return mix(colors.white, theme.accent, _shade_share(score))
+
+
+def category_table(report: ReportData, theme: Theme, width: float, first: int, last: int) -> Table:
+    categories = report.categories[first:last]
+    name_width = width * 0.2
+    column = (width - name_width) / max(1, len(categories))
+    longest_word = max(
+        (stringWidth(word, theme.fonts.bold, 1) for c in categories for word in c.name.split()),
+        default=1.0,
+    )
+    header_size = max(6.0, min(7.5, (column - 5) / longest_word))
+    header = ["Candidate", *(f"{c.name}\n{number(c.max_points, 1)} pts" for c in categories)]
+    best = [
+        max(
+            (r.category_scores[i] or 0.0 for r in report.ranking if not r.disqualified),
+            default=None,
+        )
+        for i in range(first, last)
+    ]
+    rows = []
+    extra: list[tuple] = [
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (1, 0), (-1, 0), 2),
+        ("RIGHTPADDING", (1, 0), (-1, 0), 2),
+    ]
+    for j, row in enumerate(report.ranking, start=1):
+        label = row.name + (" (disqualified)" if row.disqualified else "")
+        cells: list = [theme.p(label, theme.cell)]
+        for k, i in enumerate(range(first, last), start=1):
+            score = row.category_scores[i]
+            is_best = not row.disqualified and best[k - 1] is not None and score is not None
+            is_best = is_best and abs(score - best[k - 1]) <= 1e-9
+            style = theme.cell_center.clone(
+                "shaded",
+                textColor=colors.white if _shade_share(score) > 0.5 else INK,
+                fontName=theme.fonts.bold if is_best else theme.fonts.regular,
+            )
+            cells.append(Paragraph(percent(score), style))
+            extra.append(("BACKGROUND", (k, j), (k, j), _shade(theme, score)))
+        rows.append(cells)
+    return data_table(
+        theme,
+        header,
+        rows,
+        [name_width] + [column] * len(categories),
+        extra=extra,
+        zebra=False,
+        header_size=header_size,
+    )
+
+
+def category_comparison(
+    report: ReportData, theme: Theme, width: float, height: float
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        section_heading(theme, "categories"),
+        theme.p(
+            "Each cell shows the share of a category's points that a candidate earned: darker "
+            "is better, and the best qualified candidate in each category is set in bold. The "
+            "column header gives the category's weight in points out of 100.",
+            theme.body,
+        ),
+    ]
+    if not report.categories or not report.ranking:
+        return [*story, empty_note(theme, "Nothing to compare yet."), PageBreak()]
+    count = len(report.categories)
+    tables = -(-count // CATEGORY_COLUMNS_PER_TABLE)
+    per_table = -(-count // tables)  # balanced: 9 categories make tables of 5 and 4
+    for first in range(0, count, per_table):
+        last = min(count, first + per_table)
+        story += [category_table(report, theme, width, first, last), Spacer(1, 10)]
+    story += [CondPageBreak(2 * inch), heading(theme, "Scores by category", 2)]
+    per_row = 2 if len(report.ranking) <= 12 else 1
+    chart_width = (width - 16) / per_row
+    charts = [
+        category_chart(report, i, theme, chart_width, height - 30)
+        for i in range(len(report.categories))
+    ]
+    for start in range(0, len(charts), per_row):
+        group = charts[start : start + per_row]
+        group += [Spacer(1, 1)] * (per_row - len(group))
+        story.append(
+            KeepTogether(
+                Table(
+                    [group],
+                    colWidths=[chart_width + 8] * per_row,
+                    hAlign="LEFT",
+                    style=[
+                        theme.font_command,
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ],
+                )
+            )
+        )
+        story.append(Spacer(1, 8))
+    story.append(PageBreak())
+    return story

@@ -1,0 +1,87 @@
+"""The live Excel workbook, written with openpyxl from a `ReportData`.
+
+Sheets: Summary (ranking; live formulas), Weights (editable raw weights), Matrix (normalised
+values with a colour scale), Scores, Consensus, Responses and Audit (Excel tables with filters).
+Written through `atomic_path`; progress is reported and cancellation checked after each sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evaluator.atomic import atomic_path
+from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
+from reports.model import ReportData
+
+__all__ = ["render_xlsx", "write_xlsx"]
+
+
+def render_xlsx(
+    report: ReportData,
+    target: str | Path,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[str]:
+    """Write the workbook to `target` atomically; returns warnings worth showing the user."""
+    with atomic_path(target) as temp:
+        return write_xlsx(report, temp, progress, cancel)
+
+
+def write_xlsx(
+    report: ReportData,
+    path: Path,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[str]:
+    """Build the workbook into `path` directly (callers make the write atomic)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
+    from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
+    from reports.xlsx.record_sheets import RECORD_SHEETS
+
+    steps = 4 + len(RECORD_SHEETS)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        raise_if_cancelled(cancel)
+        if progress is not None:
+            progress(done, steps)
+
+    raise_if_cancelled(cancel)
+    fill = PatternFill("solid", fgColor=report.meta.branding.accent.lstrip("#"))
+    cuts = Truncations()
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    weights_sheet = workbook.create_sheet("Weights")
+    matrix_sheet = workbook.create_sheet("Matrix")
+    weights_first = write_weights(weights_sheet, report, fill, cuts)
+    step()
+    matrix_rows = write_matrix(matrix_sheet, report, weights_first, fill, cuts)
+    step()
+    notes_row = write_summary(summary, report, matrix_rows, fill, cuts)
+    step()
+    for name, write in RECORD_SHEETS:
+        write(workbook.create_sheet(name), report, fill, cuts)
+        step()
+
+    warnings = report.meta.branding.problems(check_logo=False)
+    if cuts.cells:
+        listed = ", ".join(cuts.cells[:20]) + (" and more" if len(cuts.cells) > 20 else "")
+        message = (
+            f"{len(cuts.cells)} cell(s) held more text than Excel allows and were shortened, "
+            f"each with a marker and a note: {listed}."
+        )
+        put_text(summary, notes_row, 1, message).font = NOTE_FONT
+        warnings.append(message)
+    workbook.properties.title = report.meta.title
+    workbook.properties.subject = report.meta.subject
+    workbook.properties.creator = report.meta.author
+    workbook.calculation.fullCalcOnLoad = True  # openpyxl stores no results: compute on open
+    workbook.save(path)
+    step()
+    return warnings

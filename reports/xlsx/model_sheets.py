@@ -1,0 +1,279 @@
+"""The live part of the workbook: Summary totals are formulas over Weights and Matrix.
+
+* Weights: one row per scored node (gates and empty categories left out, as in the app). The
+  raw weight is an input; the share of siblings is ``raw / SUMIF(group, this group, raw)`` and
+  the effective weight is that share times the parent's effective weight, so changing one raw
+  weight re-weights its siblings and everything below them. SUMIF over a sibling-group number
+  is used rather than a list of sibling cells so that long sibling lists cannot hit Excel's
+  argument limit.
+* Matrix: one row per scored leaf, its effective weight taken from Weights, and every
+  candidate's normalised value (0..1). A missing value is left blank (grey): SUMPRODUCT counts
+  it as 0, exactly as the app does, and completeness can still see that it is missing.
+* Summary: total = 100 × SUMPRODUCT(effective weights, candidate column); completeness and the
+  category points are formulas too. The rank is a formula (COUNTIFS over qualified candidates
+  with the app's 1e-9 tie tolerance), so it follows a changed weight; the rows themselves stay
+  in the app's order, and "Total at export" keeps the app's figure for comparison.
+"""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.model import ReportData
+from reports.xlsx.cells import (
+    BOLD,
+    INPUT_FILL,
+    MISSING_FILL,
+    PERCENT,
+    PERCENT_2,
+    POINTS,
+    SHARE,
+    TOP,
+    Truncations,
+    header,
+    print_setup,
+    put_formula,
+    put_number,
+    put_text,
+    title_block,
+    user_header,
+    widths,
+)
+
+MATRIX_FIRST_CANDIDATE_COLUMN = 6  # F
+SUMMARY_FIXED_COLUMNS = 9  # A..I, then one column per category
+
+
+def _first_row(lines: int) -> int:
+    """Header row below the title (row 1), `lines` notes and a blank row."""
+    return lines + 3
+
+
+def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> int:
+    """The Weights sheet; returns the row of the first weight (row i + first = weights[i])."""
+    notes = [
+        "Edit the yellow raw weights: shares, effective weights and every total on the Summary "
+        "sheet recalculate.",
+        "Share of siblings = raw weight ÷ the sum of raw weights in the same sibling group; "
+        "effective weight = share × the parent's effective weight.",
+    ]
+    title_block(ws, "Weights", notes)
+    top = _first_row(len(notes))
+    header(
+        ws,
+        top,
+        [
+            "Key",
+            "Criterion",
+            "Kind",
+            "Level",
+            "Sibling group",
+            "Parent key",
+            "Raw weight",
+            "Share of siblings",
+            "Effective weight",
+            "Effective weight at export",
+        ],
+        fill,
+    )
+    first = top + 1
+    last = first + len(report.weights) - 1
+    group_range = f"$E${first}:$E${last}"
+    raw_range = f"$G${first}:$G${last}"
+    for i, weight in enumerate(report.weights):
+        row = first + i
+        put_text(ws, row, 1, weight.key, cuts)
+        name = put_text(ws, row, 2, weight.name, cuts)
+        name.alignment = Alignment(indent=weight.depth, vertical="top")
+        if not weight.is_leaf:
+            name.font = BOLD
+        put_text(ws, row, 3, weight.kind_label)
+        put_number(ws, row, 4, weight.depth + 1)
+        put_number(ws, row, 5, weight.group + 1)
+        parent_key = report.weights[weight.parent].key if weight.parent >= 0 else ""
+        put_text(ws, row, 6, parent_key, cuts)
+        put_number(ws, row, 7, weight.raw_weight, "General").fill = INPUT_FILL
+        put_formula(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", PERCENT)
+        if weight.parent < 0:
+            put_formula(ws, row, 9, f"=H{row}", PERCENT_2)
+        else:
+            put_formula(ws, row, 9, f"=H{row}*I{first + weight.parent}", PERCENT_2)
+        put_number(ws, row, 10, weight.effective_weight, PERCENT_2)
+    if report.weights:
+        check = last + 2
+        put_text(ws, check, 2, "Sum of the criteria's effective weights (should be 100%)")
+        put_formula(
+            ws,
+            check,
+            9,
+            f'=SUMIF($C${first}:$C${last},"Criterion",$I${first}:$I${last})',
+            PERCENT_2,
+        )
+        validation = DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            showErrorMessage=True,
+            errorTitle="Raw weight",
+            error="A raw weight is a number of zero or more.",
+        )
+        ws.add_data_validation(validation)
+        validation.add(f"G{first}:G{last}")
+    widths(ws, [30, 48, 11, 7, 9, 24, 11, 11, 11, 13])
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    print_setup(ws, top)
+    return first
+
+
+def write_matrix(
+    ws: Worksheet, report: ReportData, weights_first: int, fill: PatternFill, cuts: Truncations
+) -> tuple[int, int]:
+    """The Matrix sheet; returns its first and last data rows."""
+    notes = [
+        "Normalised values: 0 is the bottom of the scale, 1 the top. A blank grey cell has no "
+        "value yet: it counts as 0 and lowers the candidate's completeness.",
+        "Effective weights come from the Weights sheet.",
+    ]
+    title_block(ws, "Matrix", notes)
+    top = _first_row(len(notes))
+    names = [row.name for row in report.ranking]
+    header(ws, top, ["Category no.", "Category", "Key", "Criterion", "Effective weight"], fill, 48)
+    for j, name in enumerate(names):
+        user_header(ws, top, MATRIX_FIRST_CANDIDATE_COLUMN + j, name, fill, cuts)
+    first = top + 1
+    for i, item in enumerate(report.matrix):
+        row = first + i
+        put_number(ws, row, 1, item.category_index + 1)
+        put_text(ws, row, 2, report.categories[item.category_index].name, cuts)
+        put_text(ws, row, 3, item.key, cuts)
+        put_text(ws, row, 4, item.name, cuts)
+        put_formula(ws, row, 5, f"=Weights!I{weights_first + item.weight_index}", PERCENT_2)
+        for j, value in enumerate(item.values):
+            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SHARE)
+            if value is None:
+                cell.fill = MISSING_FILL
+    last = first + len(report.matrix) - 1
+    if report.matrix and names:
+        area = (
+            f"{get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN)}{first}:"
+            f"{get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + len(names) - 1)}{last}"
+        )
+        ws.conditional_formatting.add(
+            area,
+            ColorScaleRule(
+                start_type="num",
+                start_value=0,
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=0.5,
+                mid_color="FFEB84",
+                end_type="num",
+                end_value=1,
+                end_color="63BE7B",
+            ),
+        )
+    widths(ws, [9, 26, 28, 44, 11, *([16] * len(names))])
+    ws.freeze_panes = ws.cell(row=first, column=MATRIX_FIRST_CANDIDATE_COLUMN)
+    print_setup(ws, top)
+    return first, last
+
+
+def write_summary(
+    ws: Worksheet,
+    report: ReportData,
+    matrix_rows: tuple[int, int],
+    fill: PatternFill,
+    cuts: Truncations,
+) -> int:
+    """The Summary sheet; returns the first free row below the ranking (for later notes)."""
+    meta = report.meta
+    client = f" for {meta.client}" if meta.client else ""
+    notes = [
+        f"Evaluation report{client} · {meta.status_label} · generated "
+        f"{meta.generated_at:%Y-%m-%d %H:%M %Z}".rstrip()
+        + f" by SupportScope {meta.app_version}",
+        "Total, Completeness, Rank and the category points are live formulas over the Weights "
+        "and Matrix sheets: change a raw weight on the Weights sheet and they recalculate.",
+        "Rows stay in the order of the export; 'Total at export' and 'Rank at export' keep the "
+        "app's figures. Disqualified candidates failed a gate: their total is shown, never ranked.",
+    ]
+    title_block(ws, meta.evaluation_name, notes)
+    top = _first_row(len(notes))
+    titles = [
+        "Rank",
+        "Candidate",
+        "Kind",
+        "Status",
+        "Failed or pending gates",
+        "Total",
+        "Completeness",
+        "Total at export",
+        "Rank at export",
+        *(f"{c.name} (of {c.max_points:.1f} points)" for c in report.categories),
+    ]
+    header(ws, top, titles[:SUMMARY_FIXED_COLUMNS], fill, 64)
+    for k, title in enumerate(titles[SUMMARY_FIXED_COLUMNS:]):
+        user_header(ws, top, SUMMARY_FIXED_COLUMNS + 1 + k, title, fill, cuts)
+    first = top + 1
+    last = first + len(report.ranking) - 1
+    m_first, m_last = matrix_rows
+    weights = f"Matrix!$E${m_first}:$E${m_last}"
+    categories = f"Matrix!$A${m_first}:$A${m_last}"
+    live = bool(report.matrix)
+    for i, row_data in enumerate(report.ranking):
+        row = first + i
+        values = get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + i)
+        values_range = f"Matrix!{values}${m_first}:{values}${m_last}"
+        put_formula(
+            ws,
+            row,
+            1,
+            f'=IF(D{row}="Disqualified","",1+COUNTIFS($D${first}:$D${last},"<>Disqualified",'
+            f'$F${first}:$F${last},">"&(F{row}+1E-9)))',
+        )
+        put_text(ws, row, 2, row_data.name, cuts).font = BOLD
+        put_text(ws, row, 3, row_data.kind_label)
+        put_text(ws, row, 4, row_data.status_label)
+        gates = row_data.failed_gates if row_data.disqualified else row_data.pending_gates
+        put_text(ws, row, 5, "; ".join(gates), cuts).alignment = Alignment(wrap_text=True)
+        if live:
+            put_formula(ws, row, 6, f"=100*SUMPRODUCT({weights},{values_range})", POINTS)
+            put_formula(ws, row, 7, f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))", PERCENT)
+        else:
+            put_number(ws, row, 6, row_data.total, POINTS)
+            put_number(ws, row, 7, row_data.completeness, PERCENT)
+        put_number(ws, row, 8, row_data.total, POINTS)
+        put_number(ws, row, 9, row_data.rank)
+        for k in range(len(report.categories)):
+            column = SUMMARY_FIXED_COLUMNS + 1 + k
+            if live:
+                put_formula(
+                    ws,
+                    row,
+                    column,
+                    f"=100*SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})",
+                    POINTS,
+                )
+            else:
+                put_number(ws, row, column, row_data.category_points[k], POINTS)
+        for column in range(1, SUMMARY_FIXED_COLUMNS + 1 + len(report.categories)):
+            ws.cell(row=row, column=column).alignment = TOP
+    if report.ranking:
+        ws.conditional_formatting.add(
+            f"F{first}:F{last}",
+            DataBarRule(
+                start_type="num",
+                start_value=0,
+                end_type="num",
+                end_value=100,
+                color=fill.fgColor.rgb[-6:],
+            ),
+        )
+    widths(ws, [7, 34, 24, 13, 40, 9, 13, 10, 9, *([17] * len(report.categories))])
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    print_setup(ws, top)
+    return last + 2

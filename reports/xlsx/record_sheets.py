@@ -1,0 +1,202 @@
+"""The record part of the workbook: every score, decision, answer and audit entry, as Excel
+tables with filters. All their text comes from users, so every cell goes through `put_text`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.model import ReportData
+from reports.xlsx.cells import (
+    DATE_TIME,
+    WRAP_TOP,
+    Truncations,
+    add_table,
+    header,
+    print_setup,
+    put_number,
+    put_text,
+    title_block,
+    widths,
+)
+
+Row = Sequence[object]  # str -> text cell, int/float/None -> number, datetime -> date cell
+
+
+def _records(
+    ws: Worksheet,
+    title: str,
+    note: str,
+    table: str,
+    columns: Sequence[tuple[str, float]],
+    rows: Sequence[Row],
+    fill: PatternFill,
+    cuts: Truncations,
+    wrap: Sequence[int] = (),
+) -> None:
+    """A titled sheet holding one Excel table; `wrap` lists the 1-based columns to wrap.
+
+    Table names differ from sheet names ("ScoresTable" on "Scores") so that no name clashes.
+    """
+    title_block(ws, title, [note])
+    top = 4
+    header(ws, top, [name for name, _ in columns], fill)
+    for i, values in enumerate(rows):
+        row = top + 1 + i
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                cell = put_text(ws, row, column, value, cuts)
+            elif isinstance(value, datetime):
+                cell = put_number(ws, row, column, None)
+                cell.value = value
+                cell.number_format = DATE_TIME
+            else:
+                cell = put_number(ws, row, column, value)  # type: ignore[arg-type]
+            if column in wrap:
+                cell.alignment = WRAP_TOP
+    if not rows:
+        put_text(ws, top + 1, 1, "Nothing recorded yet.")
+    add_table(ws, table, top, len(columns), top + len(rows))
+    widths(ws, [width for _, width in columns])
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    print_setup(ws, top)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """Excel has no time zones: store UTC wall-clock time (the column says UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+    _records(
+        ws,
+        "Scores",
+        "Every committee member's score with the justification given; filter by any column.",
+        "ScoresTable",
+        [
+            ("Candidate", 28),
+            ("Category", 24),
+            ("Criterion key", 26),
+            ("Criterion", 34),
+            ("Member", 22),
+            ("Role", 22),
+            ("Score", 8),
+            ("Justification", 80),
+        ],
+        [
+            (
+                s.candidate_name,
+                s.category_name,
+                s.criterion_key,
+                s.criterion_name,
+                s.evaluator_name,
+                s.evaluator_role,
+                s.value,
+                s.justification,
+            )
+            for s in report.scores
+        ],
+        fill,
+        cuts,
+        wrap=(8,),
+    )
+
+
+def write_consensus(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
+) -> None:
+    _records(
+        ws,
+        "Consensus",
+        "The committee's agreed values; each overrides the members' aggregate for its cell.",
+        "ConsensusTable",
+        [
+            ("Candidate", 28),
+            ("Criterion key", 26),
+            ("Criterion", 34),
+            ("Decision", 12),
+            ("Value", 8),
+            ("Note", 80),
+        ],
+        [
+            (d.candidate_name, d.criterion_key, d.criterion_name, d.value_label, d.value, d.note)
+            for d in report.decisions
+        ],
+        fill,
+        cuts,
+        wrap=(6,),
+    )
+
+
+def write_responses(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
+) -> None:
+    _records(
+        ws,
+        "Responses",
+        "The candidates' questionnaire answers: as read by SupportScope and as written.",
+        "ResponsesTable",
+        [
+            ("Candidate", 28),
+            ("Criterion key", 26),
+            ("Question", 60),
+            ("Answer", 26),
+            ("As written", 26),
+            ("Comment", 40),
+            ("Key answer", 10),
+        ],
+        [
+            (
+                r.candidate_name,
+                r.criterion_key,
+                r.question,
+                r.answer,
+                r.raw,
+                r.comment,
+                "Yes" if r.is_key else "No",
+            )
+            for r in report.responses
+        ],
+        fill,
+        cuts,
+        wrap=(3, 6),
+    )
+
+
+def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+    _records(
+        ws,
+        "Audit",
+        "Who changed what, when (UTC), from what to what, and why. Entries are never deleted.",
+        "AuditTable",
+        [
+            ("When (UTC)", 17),
+            ("Who", 20),
+            ("Action", 16),
+            ("Target", 40),
+            ("Old value", 20),
+            ("New value", 20),
+            ("Why", 60),
+        ],
+        [
+            (_naive_utc(e.at), e.actor, e.action, e.target, e.old, e.new, e.why)
+            for e in report.audit
+        ],
+        fill,
+        cuts,
+        wrap=(4, 7),
+    )
+
+
+SheetWriter = Callable[[Worksheet, ReportData, PatternFill, Truncations], None]
+RECORD_SHEETS: tuple[tuple[str, SheetWriter], ...] = (
+    ("Scores", write_scores),
+    ("Consensus", write_consensus),
+    ("Responses", write_responses),
+    ("Audit", write_audit),
+)
