@@ -38,6 +38,12 @@ from reports.narrative import overview
 from reports.text import answer_text, scale_value
 
 HIGHLIGHT_COUNT = 3  # strengths and weaknesses listed per candidate
+# The PDF prints every justification up to this many scored criteria per candidate; beyond it
+# (committee scale: 200 criteria x 10 members would be thousands of pages) it prints the most
+# heavily weighted criteria and those where the committee disagreed, and says the rest are in
+# the workbook's Scores sheet.
+JUSTIFIED_CRITERIA_LIMIT = 30
+JUSTIFIED_BY_WEIGHT = 15
 _TIE = 1e-9
 
 
@@ -126,6 +132,7 @@ def candidate_section(
     ctx: CandidateContext, row: RankingRow, ranking: Sequence[RankingRow]
 ) -> CandidateSection:
     cid = row.candidate_id
+    justified, omitted = _justified_leaves(ctx, cid)
     return CandidateSection(
         row=row,
         notes=ctx.candidates[cid].notes,
@@ -162,15 +169,38 @@ def candidate_section(
                 value=score.value,
                 text=score.justification,
             )
-            for leaf in ctx.leaves
+            for leaf in justified
             for score in ctx.scores_by_pair.get((cid, leaf.key), ())
         ),
+        justifications_omitted=omitted,
         decisions=tuple(
             decision_for(ctx, cid, leaf.key)
             for leaf in ctx.leaves
             if (cid, leaf.key) in ctx.consensus
         ),
     )
+
+
+def _justified_leaves(ctx: CandidateContext, cid: int) -> tuple[list[Criterion], int]:
+    """The leaves whose justifications the PDF prints for a candidate, and how many it leaves
+    out (all of them while the count stays within JUSTIFIED_CRITERIA_LIMIT)."""
+    scored = [leaf for leaf in ctx.leaves if ctx.scores_by_pair.get((cid, leaf.key))]
+    if len(scored) <= JUSTIFIED_CRITERIA_LIMIT:
+        return scored, 0
+    weights = ctx.results.effective_weights
+    heavy = sorted(scored, key=lambda leaf: -weights.get(leaf.key, 0.0))[:JUSTIFIED_BY_WEIGHT]
+    flagged = {
+        d.criterion_key for d in ctx.results.disagreements if d.flagged and d.candidate_id == cid
+    }
+    contested = sorted(
+        (leaf for leaf in scored if leaf.key in flagged and leaf not in heavy),
+        key=lambda leaf: -weights.get(leaf.key, 0.0),
+    )
+    chosen = {leaf.key for leaf in heavy} | {
+        leaf.key for leaf in contested[: JUSTIFIED_CRITERIA_LIMIT - len(heavy)]
+    }
+    kept = [leaf for leaf in scored if leaf.key in chosen]
+    return kept, len(scored) - len(kept)
 
 
 def _is_gate(node: Criterion) -> bool:

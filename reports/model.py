@@ -202,6 +202,7 @@ class CandidateSection:
     key_answers: tuple[KeyAnswer, ...]
     justifications: tuple[Justification, ...]
     decisions: tuple[ConsensusDecision, ...]
+    justifications_omitted: int = 0  # criteria whose justifications only the workbook lists
 
 
 @dataclass(frozen=True)

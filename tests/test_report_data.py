@@ -262,3 +262,42 @@ def test_small_wording_helpers():
     ]
     assert number(3.75) == "3.75" and number(4.0) == "4" and number(1_850_000) == "1,850,000"
     assert answer_text(None, None) == "Not answered"
+
+
+def test_pdf_justifications_are_capped_at_committee_scale():
+    """Beyond JUSTIFIED_CRITERIA_LIMIT scored criteria the PDF keeps the heaviest and the
+    contested ones and says how many it leaves to the workbook."""
+    from evaluator.domain import (
+        Candidate,
+        Criterion,
+        CriterionKind,
+        EvaluationData,
+        Evaluator,
+        Score,
+    )
+    from evaluator.scoring import score_evaluation
+    from reports import candidate_data
+    from reports.data import build_report
+
+    count = candidate_data.JUSTIFIED_CRITERIA_LIMIT + 10
+    leaves_ = [Criterion(f"c.l{i}", f"Leaf {i}", CriterionKind.RATED, weight=1 + (i == 7) * 50)
+               for i in range(count)]
+    data = EvaluationData(
+        id=1, name="Scale test", criteria=[Criterion("c", "Cat", children=leaves_)],
+        candidates=[Candidate(1, "Zephyr Care IT")],
+        evaluators=[Evaluator(1, "Ann Example"), Evaluator(2, "Ben Sample")],
+        scores=[Score(e, 1, f"c.l{i}", (0 if e == 1 else 5) if i == 30 else 3, "why")
+                for e in (1, 2) for i in range(count)],
+    )
+    results = score_evaluation(data)
+    from datetime import UTC, datetime
+
+    from reports.branding import Branding
+
+    report = build_report(data, results, [], Branding(), "test", datetime(2026, 1, 1, tzinfo=UTC))
+    section = report.candidates[0]
+    kept = {j.criterion_key for j in section.justifications}
+    assert "c.l7" in kept  # the heaviest criterion
+    assert "c.l30" in kept  # the one where the committee disagreed (0 vs 5)
+    assert len(kept) == candidate_data.JUSTIFIED_BY_WEIGHT + 1
+    assert section.justifications_omitted == count - len(kept)

@@ -200,6 +200,18 @@ def _decisions(section: CandidateSection, theme: Theme, width: float) -> list[Fl
     ]
 
 
+def _justification_intro(section: CandidateSection) -> str:
+    text = "Each member's score and reasons, criterion by criterion."
+    if section.justifications_omitted:
+        text = (
+            "Each member's score and reasons for the most heavily weighted criteria and those "
+            "where the committee disagreed. The justifications for the other "
+            f"{section.justifications_omitted} scored criteria are in the Excel workbook "
+            "(Scores sheet)."
+        )
+    return text
+
+
 def _justifications(
     section: CandidateSection, theme: Theme, width: float, scale_max: float
 ) -> list[list[Flowable]]:
@@ -283,7 +295,7 @@ def candidate_profile(
     groups = _justifications(section, theme, width, report.meta.scale.maximum)
     intro = [
         heading(theme, "Committee justifications", 2),
-        note(theme, "Each member's score and reasons, criterion by criterion."),
+        note(theme, _justification_intro(section)),
     ]
     # A heading never ends a page alone, and a short group is never split from its title.
     story.append(KeepTogether(intro + groups[0]))
