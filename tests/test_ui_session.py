@@ -1,0 +1,285 @@
+"""The session and its undo commands: every edit reaches the database, undo and redo put it
+back exactly, the in-memory snapshot always equals a fresh load, and refusals never corrupt
+the undo stack."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from ui_helpers import make_database, sample_criteria
+
+from evaluator import services
+from evaluator.domain import CandidateKind, Criterion, CriterionKind, Status
+from ui.session import EvaluationSession
+from ui.undo import (
+    AddCandidate,
+    AddCriterion,
+    AddEvaluator,
+    ChangeStatus,
+    ClearConsensus,
+    ClearScore,
+    EditCandidate,
+    EditCriterion,
+    EditEvaluator,
+    MoveCriterion,
+    RemoveCandidate,
+    RemoveCriterion,
+    RemoveEvaluator,
+    RenameCandidate,
+    SetConsensus,
+    SetScore,
+)
+
+
+@pytest.fixture
+def session(qtbot, tmp_path: Path) -> EvaluationSession:
+    db, _ = make_database(tmp_path / "session.db")
+    db.close()
+    session = EvaluationSession()
+    errors: list[str] = []
+    session.errorRaised.connect(errors.append)
+    session.errors = errors  # type: ignore[attr-defined]
+    assert session.open_database(str(tmp_path / "session.db"))
+    yield session
+    session.close_database()
+
+
+def assert_snapshot_matches_database(session: EvaluationSession) -> None:
+    fresh = services.load_evaluation(session.db, session.ref)
+    assert session.data == fresh
+
+
+def people(session: EvaluationSession) -> tuple[int, int, int]:
+    """Add two candidates and an evaluator through commands; return (ann, acme, bolt) ids."""
+    assert session.execute(AddEvaluator(session, "Ann Example", "CNO"))
+    assert session.execute(AddCandidate(session, "Acme Health Support"))
+    assert session.execute(AddCandidate(session, "Bolt Outsourcing", CandidateKind.OUTSOURCER))
+    data = session.data
+    return data.evaluators[0].id, data.candidates[0].id, data.candidates[1].id
+
+
+def test_opening_the_only_evaluation(session: EvaluationSession) -> None:
+    assert session.data is not None and session.data.name == "Northwind Regional RFP"
+    assert session.editable and not session.read_only
+    assert session.undo_stack.count() == 0
+
+
+def test_set_score_undo_redo_reaches_database(session: EvaluationSession) -> None:
+    ann, acme, _ = people(session)
+    assert session.execute(SetScore(session, ann, acme, "tiers.l4", 4, "Named engineers"))
+    assert session.undo_stack.undoText() == (
+        "Set score Acme Health Support / Level 4 escalation to 4"
+    )
+    stored = services.load_evaluation(session.db, session.ref).scores
+    assert [(s.criterion_key, s.value, s.justification) for s in stored] == [
+        ("tiers.l4", 4.0, "Named engineers")
+    ]
+    assert session.score(ann, acme, "tiers.l4").value == 4.0
+
+    assert session.execute(SetScore(session, ann, acme, "tiers.l4", 2, "On reflection, slow"))
+    session.undo_stack.undo()
+    assert services.load_evaluation(session.db, session.ref).scores[0].value == 4.0
+    assert_snapshot_matches_database(session)
+    session.undo_stack.undo()
+    assert services.load_evaluation(session.db, session.ref).scores == []
+    assert session.score(ann, acme, "tiers.l4") is None
+    session.undo_stack.redo()
+    session.undo_stack.redo()
+    assert services.load_evaluation(session.db, session.ref).scores[0].value == 2.0
+    assert_snapshot_matches_database(session)
+
+
+def test_refused_command_is_not_pushed(session: EvaluationSession) -> None:
+    ann, acme, _ = people(session)
+    count = session.undo_stack.count()
+    assert not session.execute(SetScore(session, ann, acme, "tiers.l4", 9, "Too high"))
+    assert session.undo_stack.count() == count
+    assert session.errors == ["Score 9 is outside the scale 0..5."]
+    assert not session.execute(SetScore(session, ann, acme, "tiers.l4", 3, "  "))
+    assert "justification is required" in session.errors[-1]
+    assert session.undo_stack.count() == count
+    assert_snapshot_matches_database(session)
+
+
+def test_failed_undo_drops_the_command_and_reloads(qtbot, session: EvaluationSession) -> None:
+    ann, acme, _ = people(session)
+    assert session.execute(SetScore(session, ann, acme, "tiers.l1", 3, "Fine"))
+    count = session.undo_stack.count()
+    # a colleague finalises the evaluation from another laptop
+    for status in (Status.SCORING, Status.CONSENSUS, Status.FINAL):
+        services.change_status(session.db, session.ref, status)
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: bool(session.errors) and "is final" in session.errors[-1])
+    assert session.undo_stack.count() == count - 1  # the refused command is gone
+    assert session.read_only
+    assert services.load_evaluation(session.db, session.ref).scores[0].value == 3.0
+    assert_snapshot_matches_database(session)
+
+
+def test_every_command_keeps_the_snapshot_equal_to_the_database(
+    session: EvaluationSession,
+) -> None:
+    ann, acme, bolt = people(session)
+    new_leaf = Criterion("tiers.l2", "Level 2 application support", CriterionKind.RATED, 1)
+    steps = [
+        lambda: SetScore(session, ann, acme, "tiers.l1", 3, "Fine"),
+        lambda: SetScore(session, ann, bolt, "tiers.l1", 1, "Slow"),
+        lambda: SetScore(session, ann, acme, "tiers.l1", 5, "Much better"),
+        lambda: ClearScore(session, ann, bolt, "tiers.l1"),
+        lambda: SetConsensus(session, acme, "tiers.l4", 4, "Agreed in meeting"),
+        lambda: SetConsensus(session, acme, "staff.onshore", "pass", "Site visit"),
+        lambda: ClearConsensus(session, acme, "tiers.l4"),
+        lambda: EditCriterion(session, "tiers.l4", weight=5),
+        lambda: EditCriterion(
+            session, "tiers.l4", name="  Level 4   engineering ", description="Deep"
+        ),
+        lambda: EditCriterion(session, "staff.clinical", rubric={0: "None", 5: "Nurses"}),
+        lambda: AddCriterion(session, new_leaf, parent="tiers", position=1),
+        lambda: MoveCriterion(session, "price", None, 0),
+        lambda: MoveCriterion(session, "tiers.l2", "staff", 0),
+        lambda: RenameCandidate(session, acme, "Acme Health Direct"),
+        lambda: EditCandidate(session, bolt, kind=CandidateKind.VENDOR, notes="Now direct"),
+        lambda: EditEvaluator(
+            session, ann, role="Chief Nursing Officer", conflict_of_interest="None"
+        ),
+        lambda: AddEvaluator(session, "Ben Sample", "CIO"),
+        lambda: RemoveCriterion(session, "tiers.l1"),
+        lambda: RemoveCandidate(session, bolt),
+        lambda: ChangeStatus(session, Status.SCORING),
+    ]
+    for make in steps:
+        step = make()
+        assert session.execute(step), (step.text(), session.errors)
+        assert_snapshot_matches_database(session)
+    ben = session.data.evaluators[1].id
+    assert session.execute(RemoveEvaluator(session, ben))
+    assert_snapshot_matches_database(session)
+    done = services.load_evaluation(session.db, session.ref)
+
+    while session.undo_stack.canUndo():
+        session.undo_stack.undo()
+        assert_snapshot_matches_database(session)
+    assert session.data.scores == [] and session.data.consensus == []
+    assert session.data.criteria == sample_criteria_as_stored(session)
+    while session.undo_stack.canRedo():
+        session.undo_stack.redo()
+        assert_snapshot_matches_database(session)
+    assert services.load_evaluation(session.db, session.ref) == done
+    assert session.errors == []
+
+
+def sample_criteria_as_stored(session: EvaluationSession) -> list[Criterion]:
+    """The sample tree as the database returns it (weights as floats)."""
+    tree = sample_criteria()
+    for root in tree:
+        for node in root.walk():
+            node.weight = float(node.weight)
+    return tree
+
+
+def test_undo_texts(session: EvaluationSession) -> None:
+    _, acme, _ = people(session)
+    cases = [
+        (RenameCandidate(session, acme, "Acme"), "Rename candidate Acme Health Support to Acme"),
+        (RemoveCriterion(session, "price"), "Remove criterion Annual support fee"),
+        (EditCriterion(session, "tiers.l4", weight=3), "Set weight of Level 4 escalation to 3"),
+        (MoveCriterion(session, "staff", None, 0), "Move criterion Clinical know-how up"),
+        (ChangeStatus(session, Status.SCORING), "Move evaluation to scoring"),
+    ]  # fmt: skip
+    for command, text in cases:
+        assert session.execute(command)
+        assert session.undo_stack.undoText() == text
+
+
+def test_weight_edits_of_one_criterion_merge(session: EvaluationSession) -> None:
+    for weight in (3, 4, 6):
+        assert session.execute(EditCriterion(session, "tiers.l4", weight=weight))
+    assert session.undo_stack.count() == 1
+    assert session.undo_stack.undoText() == "Set weight of Level 4 escalation to 6"
+    session.undo_stack.undo()
+    assert session.criterion("tiers.l4").weight == 2.0
+    assert_snapshot_matches_database(session)
+
+
+def test_unchanged_edit_is_not_an_undo_step(session: EvaluationSession) -> None:
+    assert not session.execute(EditCriterion(session, "tiers.l4", weight=2))
+    assert not session.execute(EditCriterion(session, "tiers.l4", name="Level 4  escalation"))
+    assert session.undo_stack.count() == 0 and session.errors == []
+
+
+def test_results_follow_edits_coalesced(qtbot, session: EvaluationSession) -> None:
+    ann, acme, bolt = people(session)
+    session.wait_for_results()
+    computed: list[int] = []
+    session.resultsChanged.connect(lambda: computed.append(1))
+    session.execute(SetScore(session, ann, acme, "tiers.l4", 5, "Best"))
+    session.execute(SetScore(session, ann, bolt, "tiers.l4", 0, "None"))
+    assert session.results_pending
+    assert session.wait_for_results()
+    assert computed == [1]  # two edits, one computation
+    totals = {r.candidate_id: r.total for r in session.results.candidates}
+    # tiers.l4 has effective weight 1/4: a 5 is worth 25 points, a 0 nothing
+    assert totals[acme] == pytest.approx(25.0)
+    assert totals[bolt] == pytest.approx(0.0)
+
+
+def test_all_zero_weights_give_a_message_not_a_crash(session: EvaluationSession) -> None:
+    for key in ("tiers.l1", "tiers.l4", "tiers.coverage"):
+        assert session.execute(EditCriterion(session, key, weight=0))
+    session.wait_for_results()
+    assert session.results is None
+    assert "All weights under category 'Support tiers' (tiers) are zero" in session.results_error
+
+
+def test_finalise_makes_it_read_only_and_clears_undo(qtbot, session: EvaluationSession) -> None:
+    ann, acme, _ = people(session)
+    for status in (Status.SCORING, Status.CONSENSUS):
+        assert session.execute(ChangeStatus(session, status))
+    with qtbot.waitSignal(session.readOnlyChanged) as signal:
+        assert session.finalise("Board approved")
+    assert signal.args == [True]
+    assert session.read_only and session.undo_stack.count() == 0
+    assert not session.execute(SetScore(session, ann, acme, "tiers.l1", 3, "Late"))
+    assert "is final and read-only" in session.errors[-1]
+    assert services.load_evaluation(session.db, session.ref).status is Status.FINAL
+
+
+def test_unreadable_database_is_a_message(tmp_path: Path, qtbot) -> None:
+    bad = tmp_path / "not-a-database.db"
+    bad.write_text("hello, this is not SQLite\n" * 100)
+    session = EvaluationSession()
+    messages: list[str] = []
+    session.errorRaised.connect(messages.append)
+    assert not session.open_database(str(bad))
+    assert messages and messages[0].startswith("Cannot open database")
+    assert session.db is None and session.data is None
+
+
+@pytest.mark.slow
+def test_committee_scale_stays_responsive(qtbot, tmp_path: Path) -> None:
+    from bench_scoring import build_data
+    from ui_helpers import bulk_database
+
+    path = tmp_path / "big.db"
+    bulk_database(path, build_data())
+    session = EvaluationSession()
+    assert session.open_database(str(path))
+    assert session.wait_for_results(30_000)
+    data = session.data
+    assert len(data.candidates) == 50 and len(data.evaluators) == 10
+    evaluator, candidate = data.evaluators[0].id, data.candidates[0].id
+    rated = [leaf.key for leaf in session.leaves() if leaf.kind is CriterionKind.RATED]
+    timings = []
+    for i, key in enumerate(rated[:20]):
+        started = time.perf_counter()
+        assert session.execute(SetScore(session, evaluator, candidate, key, i % 6, "Quick"))
+        timings.append(time.perf_counter() - started)
+        assert session.results_pending  # scoring happens later, not inside the edit
+    # an edit (service call + snapshot update) must feel instant while scoring runs elsewhere
+    assert sorted(timings)[len(timings) // 2] < 0.05, timings
+    assert session.wait_for_results(30_000)
+    assert session.results is not None
+    assert session.score(evaluator, candidate, rated[5]).value == 5.0
+    session.close_database()

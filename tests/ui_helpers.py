@@ -1,0 +1,156 @@
+"""Shared set-up for the UI tests: a small fictitious criteria tree, catalogs, databases.
+
+Every organisation and person here is invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from criteria import Catalog, save_catalog
+from evaluator import services
+from evaluator.db import Database, open_database
+from evaluator.domain import (
+    AnswerType,
+    AutoRule,
+    Criterion,
+    CriterionKind,
+    EvaluationData,
+    Question,
+)
+
+RUBRIC = {
+    0: "No evidence",
+    1: "Weak",
+    2: "Partial",
+    3: "Adequate",
+    4: "Strong",
+    5: "Exemplary",
+}
+
+
+def _rated(key: str, name: str, weight: float, question: str) -> Criterion:
+    return Criterion(
+        key, name, CriterionKind.RATED, weight, rubric=RUBRIC, question=Question(question)
+    )
+
+
+def sample_criteria() -> list[Criterion]:
+    """Two categories and a price leaf, with rated, auto and gate leaves.
+
+    Effective weights: tiers 3/6 split 1:2:1 (l1 1/8, l4 1/4, coverage 1/8), staff 2/6 all on
+    the clinical leaf (the gate has no weight) = 1/3, price 1/6.
+    """
+    return [
+        Criterion(
+            "tiers",
+            "Support tiers",
+            weight=3,
+            children=[
+                _rated("tiers.l1", "Level 1 help desk", 1, "Describe your first-line help desk."),
+                _rated("tiers.l4", "Level 4 escalation", 2, "How do you reach your engineers?"),
+                Criterion(
+                    "tiers.coverage",
+                    "Round-the-clock coverage",
+                    CriterionKind.AUTO,
+                    1,
+                    question=Question("Do you staff the desk 24x7?", AnswerType.YES_NO),
+                    rule=AutoRule(yes=5, no=0),
+                ),
+            ],
+        ),
+        Criterion(
+            "staff",
+            "Clinical know-how",
+            weight=2,
+            children=[
+                _rated("staff.clinical", "Clinicians on the support desk", 1, "Who answers?"),
+                Criterion(
+                    "staff.onshore",
+                    "Onshore support staff",
+                    CriterionKind.GATE,
+                    0,
+                    question=Question("Is first-line support onshore?", AnswerType.YES_NO),
+                    rule=AutoRule(yes=1, no=0),
+                ),
+            ],
+        ),
+        Criterion(
+            "price",
+            "Annual support fee",
+            CriterionKind.PRICE,
+            1,
+            question=Question("Annual support fee", AnswerType.CURRENCY, unit="USD per year"),
+        ),
+    ]
+
+
+def write_catalog(folder: Path, catalog_id: str = "test-support") -> Path:
+    """A saved catalog file with the sample criteria, for the new-evaluation dialog."""
+    path = folder / f"{catalog_id}.toml"
+    save_catalog(
+        Catalog(
+            id=catalog_id,
+            name="Test support catalog",
+            description="A small catalog of support criteria for the tests.",
+            criteria=sample_criteria(),
+        ),
+        path,
+    )
+    return path
+
+
+def make_database(path: Path, name: str = "Northwind Regional RFP") -> tuple[Database, int]:
+    """A database holding one draft evaluation with the sample criteria."""
+    db = open_database(path)
+    evaluation = services.create_evaluation(
+        db, name, sample_criteria(), client="Northwind Regional Hospital"
+    )
+    return db, evaluation
+
+
+def bulk_database(path: Path, data: EvaluationData) -> int:
+    """A committee-scale evaluation written with Core bulk inserts (services would take
+    minutes for 100,000 scores); questionnaire answers are left out."""
+    from sqlalchemy import insert, select
+
+    from evaluator.models import CandidateRow, CriterionRow, EvaluatorRow, ScoreRow
+
+    db = open_database(path)
+    evaluation = services.create_evaluation(db, data.name or "Committee scale", data.criteria)
+    with db.transaction() as session:
+        for model, items, fields in (
+            (CandidateRow, data.candidates, lambda c: {"kind": c.kind.value, "notes": c.notes}),
+            (EvaluatorRow, data.evaluators, lambda e: {"role": e.role}),
+        ):
+            session.execute(
+                insert(model.__table__),
+                [
+                    {"evaluation_id": evaluation, "name": item.name, "position": i, **fields(item)}
+                    for i, item in enumerate(items)
+                ],
+            )
+        ids = {
+            model: dict(session.execute(select(model.name, model.id)).all())
+            for model in (CandidateRow, EvaluatorRow)
+        }
+        criteria = dict(session.execute(select(CriterionRow.key, CriterionRow.id)).all())
+        candidates = {c.id: ids[CandidateRow][c.name] for c in data.candidates}
+        evaluators = {e.id: ids[EvaluatorRow][e.name] for e in data.evaluators}
+        unique = {(s.evaluator_id, s.candidate_id, s.criterion_key): s for s in data.scores}
+        session.execute(
+            insert(ScoreRow.__table__),
+            [
+                {
+                    "evaluation_id": evaluation,
+                    "evaluator_id": evaluators[s.evaluator_id],
+                    "candidate_id": candidates[s.candidate_id],
+                    "criterion_id": criteria[s.criterion_key],
+                    "value": s.value,
+                    "justification": s.justification,
+                }
+                for s in unique.values()
+            ],
+        )
+    db.close()
+    return evaluation

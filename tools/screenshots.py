@@ -1,0 +1,103 @@
+"""Screenshots of every main tab, taken from the demo evaluation in a throw-away database.
+
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 900]
+
+It iterates over the window's tabs, so views added later appear without changes here. Runs
+offscreen by default (no display needed) and never touches the user's settings or database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.replace("&", "").lower()).strip("-")
+
+
+def use_dark_palette(app) -> None:  # type: ignore[no-untyped-def]
+    """A typical dark theme, to check that every view reads well on it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2d30",
+        QPalette.ColorRole.WindowText: "#dfe1e5",
+        QPalette.ColorRole.Base: "#1e1f22",
+        QPalette.ColorRole.AlternateBase: "#26282b",
+        QPalette.ColorRole.Text: "#dfe1e5",
+        QPalette.ColorRole.Button: "#393b40",
+        QPalette.ColorRole.ButtonText: "#dfe1e5",
+        QPalette.ColorRole.Highlight: "#2f65ca",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#393b40",
+        QPalette.ColorRole.ToolTipText: "#dfe1e5",
+        QPalette.ColorRole.PlaceholderText: "#8c8f94",
+        QPalette.ColorRole.Mid: "#5a5d63",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7a7d82"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#7a7d82"))
+    app.setPalette(palette)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["SUPPORTSCOPE_NO_SETTINGS"] = "1"
+
+    from PySide6.QtCore import QCoreApplication
+
+    from criteria.demo import DEMO_NAME
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    app = make_application()
+    if args.dark:
+        use_dark_palette(app)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        window = MainWindow()
+        window.resize(args.width, args.height)
+        window.start_page.open_location(str(Path(folder) / "demo.db"))
+        window.start_page.open_demo()
+        assert window.session.data is not None and window.session.data.name == DEMO_NAME
+        window.show()
+        window.session.wait_for_results()
+        saved = []
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            prepare = getattr(window.tabs.widget(index), "prepare_screenshot", None)
+            if callable(prepare):
+                prepare()
+            for _ in range(5):
+                QCoreApplication.processEvents()
+            window.session.wait_for_results()
+            path = args.out / f"{index + 1:02d}-{slug(window.tabs.tabText(index))}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+        window.close()
+        window.session.close_database()
+    app.processEvents()
+    for path in saved:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Starting the desktop app: the QApplication, settings identity, crash safety, the window.
+
+`run_app(db)` opens the main window on `db` (a path or URL), else the database used last time,
+else the default one in the user's data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from evaluator.db import APP_NAME, default_database_path
+from ui.errors import install_excepthook
+from ui.settings import ORGANISATION, AppSettings
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication (reused when one exists, e.g. under pytest-qt)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Qt 6 scales for high DPI by itself; pass fractional factors through (125 %, 150 %)
+    # instead of rounding them, so text and icons are neither blurry nor oversized.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("supportscope")
+    return app
+
+
+def create_main_window(db: str | None = None, settings: AppSettings | None = None) -> MainWindow:
+    """The main window on `db`, else the last database, else the default one."""
+    from ui.main_window import MainWindow
+
+    settings = settings if settings is not None else AppSettings()
+    window = MainWindow(settings=settings)
+    target = db or settings.last_database() or str(default_database_path())
+    window.start_page.open_location(target)
+    return window
+
+
+def run_app(db: str | None = None) -> int:
+    """Open the window and run until it closes; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = make_application()
+    install_excepthook()
+    window = create_main_window(db)
+    window.show()
+    return app.exec()

@@ -1,0 +1,207 @@
+"""The main window's menus and toolbar: File, Edit (undo/redo), Evaluation (status), Help.
+
+Every action calls the session or the Start page's workflows; nothing here edits data itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar
+
+from evaluator.domain import Status
+from ui import errors
+from ui.undo import ChangeStatus
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+log = logging.getLogger("supportscope.ui")
+
+NEXT_WORDS = {
+    Status.SCORING: "Start &scoring",
+    Status.CONSENSUS: "Start &consensus",
+    Status.FINAL: "&Finalise…",
+}
+EXCHANGE_ENTRIES = (  # (function in ui.import_dialog, menu text, changes the evaluation)
+    ("export_questionnaire_template", "Export questionnaire &template…", False),
+    ("open_questionnaire_import", "&Import filled questionnaires…", True),
+    ("export_scoresheet", "Export &scoresheet for a committee member…", False),
+    ("open_scoresheet_import", "Import scoreshee&ts…", True),
+)
+BACK_WORDS = {Status.DRAFT: "Back to &draft", Status.SCORING: "Back to s&coring"}
+
+
+class MainMenus:
+    """Builds and updates the window's actions."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        session, start = window.session, window.start_page
+        style = window.style()
+        bar = window.menuBar()
+
+        file_menu = bar.addMenu("&File")
+        self.new_db = self._add(file_menu, "&New database…", start.new_database_dialog)
+        self.open_db = self._add(
+            file_menu, "&Open database…", start.open_database_dialog, QKeySequence.StandardKey.Open
+        )
+        self.open_db.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.new_evaluation = self._add(
+            file_menu,
+            "New &evaluation from a catalog…",
+            start.new_evaluation_dialog,
+            QKeySequence.StandardKey.New,
+        )
+        self.demo = self._add(file_menu, "Open the de&mo evaluation", start.open_demo)
+        self.demo.setEnabled(start.demo_button.isEnabled())
+        self.demo.setToolTip(start.demo_button.toolTip())
+        file_menu.addSeparator()
+        self.exchange = self._add_exchange(file_menu)
+        self._add(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo = session.undo_stack.createUndoAction(window, "&Undo")
+        self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.undo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.redo = session.undo_stack.createRedoAction(window, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        for action in (self.undo, self.redo):
+            # one window: the shortcuts work wherever the focus is (text fields keep their own
+            # Ctrl+Z while editing, through the usual shortcut override)
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            edit_menu.addAction(action)
+            window.addAction(action)
+
+        evaluation_menu = bar.addMenu("E&valuation")
+        self.advance = self._add(evaluation_menu, "Next stage", self.move_forward)
+        self.back = self._add(evaluation_menu, "Previous stage", self.move_back)
+        evaluation_menu.addSeparator()
+        self.reload = self._add(
+            evaluation_menu, "&Reload from the database", session.reload, QKeySequence("F5")
+        )
+        self.reload.setToolTip("Show changes colleagues made in the same database")
+
+        help_menu = bar.addMenu("&Help")
+        self._add(help_menu, "&About SupportScope", self.about)
+
+        toolbar = QToolBar("Main", window)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.undo)
+        toolbar.addAction(self.redo)
+        toolbar.addSeparator()
+        self.picker_label = QLabel(" Evaluation: ")
+        self.picker_label.setBuddy(window.picker)
+        self.picker_label_action = toolbar.addWidget(self.picker_label)
+        self.picker_action = toolbar.addWidget(window.picker)
+        self.picker_action.visibleChanged.connect(self._sync_picker_label)
+        toolbar.addSeparator()
+        toolbar.addAction(self.advance)
+        window.addToolBar(toolbar)
+
+    def _add(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _add_exchange(self, menu) -> list[tuple[QAction, bool]]:  # type: ignore[no-untyped-def]
+        """Questionnaire and scoresheet import/export, when that module is installed.
+
+        Returns (action, needs an editable evaluation) pairs for `update_actions`.
+        """
+        try:
+            exchange = importlib.import_module("ui.import_dialog")
+        except ModuleNotFoundError:
+            return []
+        except Exception:  # a broken optional module must not stop the window from opening
+            log.exception("the import and export entries could not be loaded")
+            return []
+        window, found = self.window, []
+        for name, text, editing in EXCHANGE_ENTRIES:
+            function = getattr(exchange, name, None)
+            if function is None:
+                continue
+            slot = lambda _=False, f=function: f(window, window.session)  # noqa: E731
+            found.append((self._add(menu, text, slot), editing))
+        if found:
+            menu.addSeparator()
+        return found
+
+    def _sync_picker_label(self) -> None:
+        self.picker_label_action.setVisible(self.picker_action.isVisible())
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.window.settings.recent_files()
+        for location in recent:
+            action = self.recent_menu.addAction(location)
+            action.triggered.connect(
+                lambda _=False, where=location: self.window.start_page.open_location(where)
+            )
+        if not recent:
+            self.recent_menu.addAction("No recent databases").setEnabled(False)
+
+    # ---- evaluation status -------------------------------------------------------------------
+
+    def update_actions(self) -> None:
+        session = self.window.session
+        forward, backward = self.window.next_status(), self.window.previous_status()
+        self.advance.setText(NEXT_WORDS[forward] if forward else "Next stage")
+        self.advance.setEnabled(forward is not None)
+        self.advance.setToolTip(
+            "Finalising makes the evaluation read-only for good"
+            if forward is Status.FINAL
+            else f"Move the evaluation to {forward.value}"
+            if forward
+            else "The evaluation is final"
+            if session.read_only
+            else "Open an evaluation first"
+        )
+        self.back.setText(BACK_WORDS[backward] if backward else "Previous stage")
+        self.back.setEnabled(backward is not None)
+        self.reload.setEnabled(session.data is not None)
+        for action, editing in self.exchange:
+            action.setEnabled(session.editable if editing else session.data is not None)
+        self.new_evaluation.setEnabled(True)
+
+    def move_forward(self) -> None:
+        target, session = self.window.next_status(), self.window.session
+        if target is None or session.data is None:
+            return
+        if target is Status.FINAL:
+            text = (
+                f"Finalise “{session.data.name}”?\n\nA final evaluation is read-only: nobody can "
+                "change its scores, weights, candidates or committee afterwards, and this "
+                "cannot be undone."
+            )
+            if errors.confirm(self.window, "Finalise evaluation", text, "Finalise"):
+                session.finalise()
+            return
+        session.execute(ChangeStatus(session, target))
+
+    def move_back(self) -> None:
+        target, session = self.window.previous_status(), self.window.session
+        if target is not None:
+            session.execute(ChangeStatus(session, target))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            "About SupportScope",
+            "<h3>SupportScope</h3><p>Structured, defensible comparison of EHR vendor support "
+            "and third-party support outsourcers for hospital selection committees.</p>"
+            "<p>Every score is kept with its justification in a local database; every change "
+            "is recorded in the audit trail.</p>",
+        )

@@ -1,0 +1,255 @@
+"""The main window: tabs for each step of the committee's work, menus, status bar, banner.
+
+Views register as tabs: the built-in ones here, and the Scoring, Consensus and Results views
+when their modules exist (each is constructed as `View(session, parent)`); `add_tab` adds more.
+The window remembers its geometry, splitter sizes, last tab and recent databases.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evaluator.domain import STATUS_ORDER, Status
+from ui import errors
+from ui.criteria_view import CriteriaView
+from ui.item_delegates import tint_background
+from ui.main_menus import MainMenus
+from ui.people_view import CandidatesView, CommitteeView
+from ui.session import EvaluationSession
+from ui.settings import AppSettings
+from ui.start_page import StartPage
+
+log = logging.getLogger("supportscope.ui")
+
+# (module, class, tab title): the other views, added when their modules exist
+OPTIONAL_VIEWS = (
+    ("ui.scoring_view", "ScoringView", "Scoring"),
+    ("ui.consensus_view", "ConsensusView", "Consensus"),
+    ("ui.results_view", "ResultsView", "Results"),
+)
+STAGE_WORDS = {
+    Status.DRAFT: "Draft: set up criteria, candidates and the committee",
+    Status.SCORING: "Scoring: committee members enter their scores",
+    Status.CONSENSUS: "Consensus: the chair settles disagreements",
+    Status.FINAL: "Final: read-only",
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        session: EvaluationSession | None = None,
+        settings: AppSettings | None = None,
+        catalog_dirs: list[Path] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session if session is not None else EvaluationSession(self)
+        self.settings = settings if settings is not None else AppSettings()
+        self.setWindowTitle("SupportScope")
+
+        self.banner = QLabel(wordWrap=True, visible=False)
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setAutoFillBackground(True)
+        self.banner.setContentsMargins(10, 6, 10, 6)
+        self.banner.setText(
+            "🔒 This evaluation is final and read-only: scores, weights, candidates and the "
+            "committee can no longer change."
+        )
+        tint_background(self.banner, (70, 130, 220))
+        self.tabs = QTabWidget(documentMode=True)
+        self.tabs.setObjectName("mainTabs")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.start_page = StartPage(self.session, self.settings, catalog_dirs)
+        self.criteria_view = CriteriaView(self.session)
+        self.candidates_view = CandidatesView(self.session)
+        self.committee_view = CommitteeView(self.session)
+        self.add_tab(self.start_page, "Start")
+        self.add_tab(self.criteria_view, "Criteria")
+        self.add_tab(self.candidates_view, "Candidates")
+        self.add_tab(self.committee_view, "Committee")
+        for module, name, title in OPTIONAL_VIEWS:
+            self._add_optional(module, name, title)
+
+        self.picker = QComboBox(minimumContentsLength=28)
+        self.picker.setObjectName("evaluationPicker")
+        self.picker.setToolTip("The evaluation shown in every tab")
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.picker.activated.connect(self._picked)
+        self.menus = MainMenus(self)
+
+        self.db_label = QLabel()
+        self.status_label = QLabel()
+        self.progress_label = QLabel()
+        for label in (self.db_label, self.status_label, self.progress_label):
+            self.statusBar().addPermanentWidget(label)
+        self.statusBar().setSizeGripEnabled(True)
+
+        self.session.errorRaised.connect(self.show_error)
+        self.session.evaluationChanged.connect(self._evaluation_changed)
+        self.session.readOnlyChanged.connect(self._read_only_changed)
+        self.session.dataChanged.connect(self._update_status)
+        self.session.resultsChanged.connect(self._update_progress)
+        self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
+        self._restore_settings()
+        self._evaluation_changed()
+
+    # ---- tabs --------------------------------------------------------------------------------
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a view as a tab (the Scoring, Consensus and Results views use this)."""
+        return self.tabs.addTab(widget, title)
+
+    def tab(self, title: str) -> QWidget | None:
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).replace("&", "") == title:
+                return self.tabs.widget(index)
+        return None
+
+    def show_tab(self, title: str) -> None:
+        widget = self.tab(title)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+
+    def _add_optional(self, module_name: str, class_name: str, title: str) -> None:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                log.exception("the %s tab could not be loaded", title)
+            return
+        except Exception:  # a broken optional view must not stop the window from opening
+            log.exception("the %s tab could not be loaded", title)
+            return
+        view_class = getattr(module, class_name, None)
+        if view_class is None:
+            log.error("%s has no %s", module_name, class_name)
+            return
+        try:
+            self.add_tab(view_class(self.session, None), title)
+        except Exception:
+            log.exception("the %s tab could not be created", title)
+
+    # ---- following the session ---------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        errors.show_error(self, message)
+
+    def _evaluation_changed(self) -> None:
+        data = self.session.data
+        summaries = self.session.evaluations()
+        self.picker.clear()
+        for summary in summaries:
+            self.picker.addItem(f"{summary.name} ({summary.status.value})", summary.id)
+        if data is not None:
+            self.picker.setCurrentIndex(self.picker.findData(data.id))
+        self.menus.picker_action.setVisible(len(summaries) > 1)
+        location = self.session.location
+        if location:
+            self.settings.set_last_evaluation(location, data.id if data else None)
+        self.db_label.setText(f"Database: {location}" if location else "No database open")
+        self.db_label.setToolTip(location)
+        self._read_only_changed(self.session.read_only)
+        self._update_status()
+        self._update_progress()
+
+    def _picked(self, index: int) -> None:
+        evaluation_id = self.picker.itemData(index)
+        if self.session.data is None or evaluation_id != self.session.data.id:
+            self.session.open_evaluation(evaluation_id)
+
+    def _read_only_changed(self, read_only: bool) -> None:
+        self.banner.setVisible(read_only)
+        self.menus.update_actions()
+
+    def _update_status(self) -> None:
+        data = self.session.data
+        if data is None:
+            self.setWindowTitle("SupportScope")
+            self.status_label.setText("")
+            self.menus.update_actions()
+            return
+        self.setWindowTitle(f"{data.name} — SupportScope")
+        self.status_label.setText(f"Status: {data.status.value}")
+        self.status_label.setToolTip(STAGE_WORDS[data.status])
+        index = self.picker.findData(data.id)
+        if index >= 0:
+            self.picker.setItemText(index, f"{data.name} ({data.status.value})")
+        self.menus.update_actions()
+
+    def _update_progress(self) -> None:
+        entered, expected = self.session.score_progress()
+        if self.session.data is None or expected == 0:
+            self.progress_label.setText("")
+            return
+        results = self.session.results
+        self.progress_label.setText(
+            f"Scores entered: {entered} of {expected} ({100 * entered / expected:.0f} %)"
+        )
+        if results is not None and results.candidates:
+            mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
+            self.progress_label.setToolTip(
+                f"Committee scores entered on rated criteria. On average {100 * mean:.0f} % "
+                "of each candidate's weight has a value (scores, consensus, answers)."
+            )
+
+    def next_status(self) -> Status | None:
+        data = self.session.data
+        if data is None or data.status is Status.FINAL:
+            return None
+        return STATUS_ORDER[STATUS_ORDER.index(data.status) + 1]
+
+    def previous_status(self) -> Status | None:
+        data = self.session.data
+        if data is None or data.status in (Status.DRAFT, Status.FINAL):
+            return None
+        return STATUS_ORDER[STATUS_ORDER.index(data.status) - 1]
+
+    # ---- settings ----------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        for splitter in self.findChildren(QSplitter):
+            sizes = self.settings.splitter_sizes(splitter.objectName())
+            if splitter.objectName() and sizes and len(sizes) == splitter.count():
+                splitter.setSizes(sizes)
+        last = self.settings.last_tab()
+        if last and self.tab(last) is not None:
+            self.show_tab(last)
+
+    def save_settings(self) -> None:
+        self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
+        for splitter in self.findChildren(QSplitter):
+            if splitter.objectName():
+                self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
+        self.settings.set_last_tab(self.tabs.tabText(self.tabs.currentIndex()).replace("&", ""))
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,124 @@
+"""What the window remembers between runs: geometry, splitters, last tab, recent databases.
+
+A thin typed wrapper over QSettings. With SUPPORTSCOPE_NO_SETTINGS=1 (set by the test suite)
+it writes to a throw-away INI file instead, so tests never read or change the user's settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from evaluator.db import APP_NAME
+
+ORGANISATION = "SupportScope"
+MAX_RECENT = 8
+
+
+class AppSettings:
+    """Typed access to the app's settings; pass one instance around (no global state)."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store if store is not None else _default_store()
+
+    @property
+    def store(self) -> QSettings:
+        return self._store
+
+    # ---- window ------------------------------------------------------------------------------
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", state)
+
+    def splitter_sizes(self, name: str) -> list[int] | None:
+        value = self._store.value(f"splitters/{name}")
+        if value is None:
+            return None
+        items = value if isinstance(value, list) else [value]
+        try:
+            sizes = [int(size) for size in items]
+        except (TypeError, ValueError):
+            return None
+        return sizes if sizes and all(size >= 0 for size in sizes) else None
+
+    def set_splitter_sizes(self, name: str, sizes: list[int]) -> None:
+        self._store.setValue(f"splitters/{name}", [int(size) for size in sizes])
+
+    def last_tab(self) -> str:
+        return str(self._store.value("window/last_tab", "") or "")
+
+    def set_last_tab(self, title: str) -> None:
+        self._store.setValue("window/last_tab", title)
+
+    # ---- databases ---------------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self._store.value("files/recent", [])
+        items = value if isinstance(value, list) else [value] if value else []
+        return [str(item) for item in items if str(item)]
+
+    def add_recent_file(self, location: str) -> None:
+        recent = [location, *(item for item in self.recent_files() if item != location)]
+        self._store.setValue("files/recent", recent[:MAX_RECENT])
+
+    def remove_recent_file(self, location: str) -> None:
+        self._store.setValue(
+            "files/recent", [item for item in self.recent_files() if item != location]
+        )
+
+    def last_database(self) -> str:
+        return str(self._store.value("files/last_database", "") or "")
+
+    def set_last_database(self, location: str) -> None:
+        self._store.setValue("files/last_database", location)
+
+    def last_evaluation(self, location: str) -> int | None:
+        value = self._store.value(f"evaluations/{_key(location)}")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def set_last_evaluation(self, location: str, evaluation_id: int | None) -> None:
+        if evaluation_id is None:
+            self._store.remove(f"evaluations/{_key(location)}")
+        else:
+            self._store.setValue(f"evaluations/{_key(location)}", evaluation_id)
+
+    def catalog_dirs(self) -> list[Path]:
+        """Folders of the user's saved catalogs (listed after the built-in ones)."""
+        from platformdirs import user_data_path
+
+        if os.environ.get("SUPPORTSCOPE_NO_SETTINGS") == "1":
+            return []
+        return [user_data_path(APP_NAME, appauthor=False) / "catalogs"]
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._store.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def _key(location: str) -> str:
+    """QSettings keys treat slashes as groups: a stable stand-in for a path or URL."""
+    return hashlib.sha1(location.encode("utf-8")).hexdigest()[:16]
+
+
+def _default_store() -> QSettings:
+    if os.environ.get("SUPPORTSCOPE_NO_SETTINGS") == "1":
+        folder = tempfile.mkdtemp(prefix="supportscope-settings-")
+        return QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANISATION, APP_NAME)
