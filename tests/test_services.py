@@ -291,3 +291,12 @@ def test_responses_set_and_clear(tmp_path):
     assert len(services.load_evaluation(db, ev).responses) == 1
     with pytest.raises(ServiceError, match="no question"):
         services.set_response(db, ev, "Zephyr Care IT", "nope", 1.0)
+
+
+def test_all_digit_names_and_ids_are_not_confused(tmp_path):
+    db = new_db(tmp_path)
+    first = services.create_evaluation(db, "Alpha", small_tree())
+    second = services.create_evaluation(db, str(first), small_tree())  # named "1"
+    assert services.load_evaluation(db, first).name == "Alpha"  # an int is an id
+    assert services.load_evaluation(db, str(first)).id == second  # a str is a name first
+    assert services.load_evaluation(db, str(second)).id == second  # else an id

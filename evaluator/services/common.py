@@ -41,10 +41,14 @@ EvalRef = int | str
 
 
 def get_evaluation(session: Session, ref: EvalRef) -> EvaluationRow:
-    """An evaluation by id or by exact name (an all-digit name is tried as a name first)."""
-    row = session.scalar(select(EvaluationRow).where(EvaluationRow.name == str(ref)))
-    if row is None and (isinstance(ref, int) or str(ref).isdigit()):
-        row = session.get(EvaluationRow, int(ref))
+    """An evaluation by id (an int) or by exact name (a str; an all-digit text that names no
+    evaluation is tried as an id, for the command line)."""
+    if isinstance(ref, int):
+        row = session.get(EvaluationRow, ref)
+    else:
+        row = session.scalar(select(EvaluationRow).where(EvaluationRow.name == ref))
+        if row is None and ref.isdigit():
+            row = session.get(EvaluationRow, int(ref))
     if row is None:
         raise NotFound(f"no evaluation named {str(ref)!r}: run 'list' to see the evaluations")
     return row

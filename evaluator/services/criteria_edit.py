@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from evaluator.codec import criterion_to_dict, question_to_dict, rubric_to_dict, rule_to_dict
+from evaluator.codec import (
+    criterion_to_dict,
+    question_to_dict,
+    rubric_from_dict,
+    rubric_to_dict,
+    rule_from_dict,
+    rule_to_dict,
+)
 from evaluator.db import Database
 from evaluator.domain import (
     AnswerType,
@@ -17,7 +24,6 @@ from evaluator.domain import (
     CriterionKind,
     Question,
     Scale,
-    find_criterion,
 )
 from evaluator.models import (
     ConsensusRow,
@@ -36,7 +42,6 @@ from evaluator.services.common import (
     get_criterion,
 )
 from evaluator.services.evaluations import insert_criteria, validate_tree
-from evaluator.services.reading import read_evaluation
 
 _UNSET: Any = object()
 
@@ -83,7 +88,7 @@ def update_criterion(
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
         row = get_criterion(session, ev, key)
-        before = _as_criterion(session, ev, key)
+        before = _as_criterion(session, row)
         label = f"{row.name} [{row.key}]"
         if name is not None:
             new = clean_name(name, "criterion name")
@@ -157,11 +162,19 @@ def _question_of(row: QuestionRow) -> Question:
     )
 
 
-def _as_criterion(session: Session, ev: EvaluationRow, key: str) -> Criterion:
-    data = read_evaluation(session, ev.id)
-    node = find_criterion(data.criteria, key)
-    assert node is not None
-    return node
+def _as_criterion(session: Session, row: CriterionRow) -> Criterion:
+    """The criterion's own fields as they are now (without its children), for undo."""
+    question = session.scalar(select(QuestionRow).where(QuestionRow.criterion_id == row.id))
+    return Criterion(
+        key=row.key,
+        name=row.name,
+        kind=CriterionKind(row.kind),
+        weight=row.weight,
+        description=row.description,
+        rubric=rubric_from_dict(row.rubric),
+        question=_question_of(question) if question is not None else None,
+        rule=rule_from_dict(row.rule),
+    )
 
 
 def add_criterion(
@@ -176,8 +189,15 @@ def add_criterion(
     """Insert a criterion (with any children) under `parent` (None: the top level)."""
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        data = read_evaluation(session, ev.id)
-        validate_tree([*data.criteria, criterion], Scale(ev.scale_min, ev.scale_max))
+        validate_tree([criterion], Scale(ev.scale_min, ev.scale_max))
+        new_keys = [node.key for node in criterion.walk()]
+        taken = session.scalar(
+            select(CriterionRow.key).where(
+                CriterionRow.evaluation_id == ev.id, CriterionRow.key.in_(new_keys)
+            )
+        )
+        if taken is not None:
+            raise ServiceError(f"criterion id {taken!r} is used twice: ids must be unique")
         parent_id = None
         if parent is not None:
             parent_row = get_criterion(session, ev, parent)
