@@ -86,7 +86,7 @@ COMMITTEE = (
 )
 # Each member's habit: a constant lean and how much they vary from the committee's view.
 LEANS = (0.2, -0.3, 0.0, -0.1)
-NOISE = (0.7, 0.9, 0.6, 1.1)
+NOISE = (0.45, 0.55, 0.4, 0.6)
 
 PERSPECTIVE = (
     "From the physicians' side",
