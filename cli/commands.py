@@ -270,3 +270,11 @@ HANDLERS: dict[str, Handler] = {
     "load": cmd_load,
     "catalog": cmd_catalog,
 }
+
+from cli.excel import EXCEL_HANDLERS  # noqa: E402  (the Excel commands live in their own module)
+
+HANDLERS.update(EXCEL_HANDLERS)
+
+from cli.export_cmd import EXPORT_HANDLERS  # noqa: E402
+
+HANDLERS.update(EXPORT_HANDLERS)

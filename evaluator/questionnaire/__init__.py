@@ -1,0 +1,1 @@
+"""Vendor questionnaires: the template we send, and the import of what comes back."""
