@@ -7,6 +7,7 @@ half-written actions.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -156,6 +157,8 @@ def open_database(target: str | Path | None = None) -> Database:
                 _backup(db.path)
             from alembic import command
 
+            # Alembic narrates each step at INFO; a user opening a file needs none of that.
+            logging.getLogger("alembic").setLevel(logging.WARNING)
             command.upgrade(_alembic_config(engine), "head")
     except DatabaseError:
         engine.dispose()
