@@ -147,6 +147,8 @@ def _backup(path: Path) -> Path:
 
 def open_database(target: str | Path | None = None) -> Database:
     """Open (creating or upgrading as needed) the portfolio database at a path or URL."""
+    # Alembic narrates each step at INFO; a user opening a file needs none of that.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     url = database_url(target)
     engine = _make_engine(url)
     db = Database(engine, url)
@@ -157,8 +159,6 @@ def open_database(target: str | Path | None = None) -> Database:
                 _backup(db.path)
             from alembic import command
 
-            # Alembic narrates each step at INFO; a user opening a file needs none of that.
-            logging.getLogger("alembic").setLevel(logging.WARNING)
             command.upgrade(_alembic_config(engine), "head")
     except DatabaseError:
         engine.dispose()
