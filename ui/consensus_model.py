@@ -4,8 +4,9 @@
 ("3.5 ±2": mean 3.5, highest minus lowest 2), flags the cells whose spread reaches the
 disagreement threshold, and shows the chair's consensus where one is set. Its per-cell
 statistics are built once per snapshot and updated cell by cell on `scoreChanged`, so a paint
-never scans the scores. `AgendaModel` lists the flagged cells, most consequential first
-(effective weight x spread), for the consensus meeting.
+never scans the scores. `AgendaModel` (ui/consensus_agenda.py, re-exported here) lists the
+flagged cells, most consequential first (effective weight x spread), for the consensus meeting;
+`cellChanged` lets it follow one cell at a time, `flagsChanged` asks it to rebuild.
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from evaluator.domain import ConsensusScore, CriterionKind, Score
 from evaluator.scoring import aggregate, disagreement_threshold
+from ui.consensus_agenda import AgendaItem, AgendaModel
 from ui.grid_model import (
     ALIGNMENT,
     BACKGROUND,
@@ -47,6 +41,8 @@ from ui.grid_model import (
 from ui.session import EvaluationSession
 from ui.undo import ClearConsensus, SetConsensus
 from ui.undo_base import fmt
+
+__all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats", "ConsensusModel"]
 
 Index = QModelIndex | QPersistentModelIndex
 FLAGGED, AGREED, PLAIN = "flagged", "agreed", "plain"
@@ -76,11 +72,13 @@ def _icon(pixmap: QStyle.StandardPixmap) -> QIcon:
 class ConsensusModel(CriteriaGridModel):
     """Criteria rows x candidate columns of aggregates, spreads and consensus values."""
 
-    flagsChanged = Signal()  # which cells are flagged or settled may have changed
+    flagsChanged = Signal()  # any cell's flag, spread, settlement or weight may have changed
+    cellChanged = Signal(int, str)  # one cell's (candidate id, key) scores or consensus changed
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._stats: dict[tuple[int, str], CellStats] = {}
         self._names: dict[int, str] = {}
+        self._ordering_weights: dict[str, float] = {}  # the weights the agenda was ordered by
         self.flag_icon = _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.agreed_icon = _icon(QStyle.StandardPixmap.SP_DialogApplyButton)
         super().__init__(session, parent)
@@ -99,6 +97,7 @@ class ConsensusModel(CriteriaGridModel):
         for score in data.scores if data else []:
             grouped.setdefault((score.candidate_id, score.criterion_key), []).append(score)
         self._stats = {cell: self._summarise(scores) for cell, scores in grouped.items()}
+        self._ordering_weights = dict(self._weights)
 
     def _summarise(self, scores: list[Score]) -> CellStats:
         data = self.session.data
@@ -133,7 +132,7 @@ class ConsensusModel(CriteriaGridModel):
                 self.category_cache.pop(ancestor, None)
                 header = self.index(self._row_of[ancestor], 0)
                 self.dataChanged.emit(header, header)
-        self.flagsChanged.emit()
+        self.cellChanged.emit(candidate_id, key)
 
     def _refresh_all(self) -> None:
         self.reindex()
@@ -145,7 +144,9 @@ class ConsensusModel(CriteriaGridModel):
         self.touch_rows(
             [i for i, r in enumerate(self._rows) if not r.is_category and r.kind is not RATED]
         )
-        self.flagsChanged.emit()  # effective weights order the agenda
+        if self._weights != self._ordering_weights:  # effective weights order the agenda;
+            self._ordering_weights = dict(self._weights)  # a score edit rarely changes them
+            self.flagsChanged.emit()
 
     # ---- what a cell holds -------------------------------------------------------------------
 
@@ -159,14 +160,20 @@ class ConsensusModel(CriteriaGridModel):
         return self._candidates[index.column()].id, self._rows[index.row()].key
 
     def flagged_cells(self) -> list[tuple[int, str, float]]:
-        """(candidate id, key, spread) of every flagged cell, in grid order."""
-        return [
-            (c.id, row.key, stats.spread)
-            for row in self._rows
-            if not row.is_category
-            for c in self._candidates
-            if (stats := self._stats.get((c.id, row.key))) is not None and stats.flagged
+        """(candidate id, key, spread) of every flagged cell shown in the grid, in grid order."""
+        rows, columns = self._row_of, self._column_of
+        found = [
+            (rows[key], columns[c], c, key, stats.spread)
+            for (c, key), stats in self._stats.items()
+            if stats.flagged and key in rows and c in columns
         ]
+        found.sort()
+        return [(c, key, spread) for _row, _column, c, key, spread in found]
+
+    def position(self, candidate_id: int, key: str) -> tuple[int, int] | None:
+        """(row, column) of a cell in the grid without making an index; None when not shown."""
+        row, column = self._row_of.get(key), self._column_of.get(candidate_id)
+        return None if row is None or column is None else (row, column)
 
     def evaluator_name(self, evaluator_id: int) -> str:
         return self._names.get(evaluator_id, "?")
@@ -308,88 +315,3 @@ class ConsensusModel(CriteriaGridModel):
             agreed = self.consensus_text(consensus, row.kind)
             parts.append(f"<b>Consensus {agreed}</b> — {html.escape(consensus.note)}")
         return "<qt>" + "<br>".join(parts) + "</qt>"
-
-
-@dataclass(frozen=True, slots=True)
-class AgendaItem:
-    candidate_id: int
-    key: str
-    spread: float
-    weight: float  # effective weight, 0..1 (0 while unknown)
-    settled: bool
-
-    @property
-    def priority(self) -> float:
-        return self.weight * self.spread
-
-
-class AgendaModel(QAbstractListModel):
-    """Flagged cells, most consequential first (effective weight x spread); settled ones last."""
-
-    def __init__(self, grid: ConsensusModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.grid = grid
-        self.items: list[AgendaItem] = []
-        self._timer = QTimer(self, singleShot=True, interval=0)  # a burst of edits: one rebuild
-        self._timer.timeout.connect(self.rebuild)
-        grid.flagsChanged.connect(self._timer.start)
-        grid.modelReset.connect(self.rebuild)
-        self.rebuild()
-
-    def rebuild(self) -> None:
-        session = self.grid.session
-        items = [
-            AgendaItem(
-                c,
-                key,
-                spread,
-                self.grid.effective_weight(key) or 0.0,
-                session.consensus(c, key) is not None,
-            )
-            for c, key, spread in self.grid.flagged_cells()
-        ]
-        order = {id(item): i for i, item in enumerate(items)}
-        items.sort(key=lambda item: (item.settled, -item.priority, -item.spread, order[id(item)]))
-        if items == self.items:
-            return
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def row_of(self, candidate_id: int, key: str) -> int | None:
-        return next(
-            (
-                i
-                for i, item in enumerate(self.items)
-                if item.candidate_id == candidate_id and item.key == key
-            ),
-            None,
-        )
-
-    def open_count(self) -> int:
-        return sum(1 for item in self.items if not item.settled)
-
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        item, role = self.items[index.row()], int(role)
-        if role == DISPLAY:
-            name = self.grid.session.criterion(item.key).name
-            who = self.grid.session.candidate(item.candidate_id).name
-            state = "settled" if item.settled else f"spread {fmt(item.spread)}"
-            return f"{name}\n{who} · {state} · weight {100 * item.weight:.1f}%"
-        if role == TOOLTIP:
-            row = self.grid.row(self.grid.index_of(item.candidate_id, item.key).row())
-            return self.grid.tooltip(row, item.candidate_id)
-        if role == DECORATION:
-            return self.grid.agreed_icon if item.settled else self.grid.flag_icon
-        if role == FOREGROUND and item.settled:
-            return self.grid.brushes.muted
-        if role == KEY_ROLE:
-            return item.key
-        if role == CANDIDATE_ROLE:
-            return item.candidate_id
-        return None

@@ -6,6 +6,9 @@ much they can move the result (effective weight x spread): click one to jump to 
 below shows every evaluator's score and justification for the current cell and sets or clears
 the consensus (Enter in the grid goes to it; Ctrl+Enter in the note sets it and, for an agenda
 item, moves on to the next open one).
+
+At committee scale the agenda holds thousands of lines: it follows each edit in place, and
+while this tab is hidden it postpones wholesale rebuilds until shown (ui/consensus_agenda.py).
 """
 
 from __future__ import annotations
@@ -20,118 +23,29 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QHideEvent,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QListView,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from evaluator.domain import CriterionKind
 from ui.consensus_model import AgendaModel, ConsensusModel
+from ui.consensus_panel import ConsensusPanel
 from ui.delegates import Banner
 from ui.grid_model import CANDIDATE_ROLE, KEY_ROLE
 from ui.scoring_view import CriteriaGrid
 from ui.session import EvaluationSession
 from ui.undo_base import fmt
-
-
-class NoteEdit(QPlainTextEdit):
-    """Ctrl+Enter submits the note; Tab leaves the box (keyboard users are not trapped)."""
-
-    def __init__(self, on_submit: object, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._on_submit = on_submit
-        self.setTabChangesFocus(True)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self._on_submit()  # type: ignore[operator]
-            return
-        super().keyPressEvent(event)
-
-
-class ConsensusPanel(QWidget):
-    """The current cell in detail, and the chair's decision on it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.details = QLabel()
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setWidget(self.details)
-        self.value = QDoubleSpinBox()
-        self.value.setDecimals(1)
-        self.value.setSingleStep(0.5)
-        self.value.setToolTip("The value the committee agreed on (it overrides the aggregate)")
-        self.gate = QComboBox()
-        self.gate.addItem("pass", "pass")
-        self.gate.addItem("fail", "fail")
-        self.gate.setToolTip("The committee's decision on this pass/fail requirement")
-        self.decision = QStackedWidget()
-        self.decision.addWidget(self.value)
-        self.decision.addWidget(self.gate)
-        self.decision.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.note = NoteEdit(lambda: self.set_button.click())
-        self.note.setPlaceholderText("Why the committee agreed on this (required)")
-        self.note.setMaximumHeight(110)
-        self.set_button = QPushButton("&Set consensus")
-        self.set_button.setToolTip("Record the agreed value with its note (Ctrl+Enter in the note)")
-        self.clear_button = QPushButton("Clear consensus")
-        self.clear_button.setToolTip("Go back to the evaluators' aggregate (or the computed value)")
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        form = QFormLayout()
-        decision_label = QLabel("&Agreed value:")
-        decision_label.setBuddy(self.value)
-        note_label = QLabel("&Note:")
-        note_label.setBuddy(self.note)
-        form.addRow(decision_label, self.decision)
-        form.addRow(note_label, self.note)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state, 1)
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.set_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-
-    def focus_decision(self) -> None:
-        widget = self.decision.currentWidget()
-        widget.setFocus()
-        if isinstance(widget, QDoubleSpinBox):
-            widget.selectAll()
-
-    def decided(self) -> float | str:
-        return self.gate.currentData() if self.decision.currentWidget() is self.gate else (
-            self.value.value()
-        )  # fmt: skip
-
-    def set_enabled(self, editable: bool, has_consensus: bool) -> None:
-        for widget in (self.value, self.gate, self.note, self.set_button):
-            widget.setEnabled(editable)
-        self.clear_button.setEnabled(editable and has_consensus)
 
 
 class ConsensusView(QWidget):
@@ -144,6 +58,7 @@ class ConsensusView(QWidget):
         self.agenda_model = AgendaModel(self.model, self)
         self._bound = QPersistentModelIndex()
         self._auto_start, self._started_at = True, None  # see _agenda_reset
+        self._scroll_owed = False  # the agenda's current line moved while hidden
 
         self.banner = Banner()
         self.summary = QLabel()
@@ -151,7 +66,12 @@ class ConsensusView(QWidget):
         self.grid.setModel(self.model)
         self.agenda = QListView()
         self.agenda.setModel(self.agenda_model)
-        self.agenda.setWordWrap(True)
+        # thousands of two-line items at committee scale: measuring each one after every
+        # change costs a third of a second, so every line is as tall as the first; long
+        # names are elided (the tooltip has them whole)
+        self.agenda.setUniformItemSizes(True)
+        self.agenda.setWordWrap(False)
+        self.agenda.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.agenda.setAlternatingRowColors(True)
         self.agenda.setSpacing(2)
         self.agenda.setIconSize(QSize(16, 16))
@@ -195,8 +115,10 @@ class ConsensusView(QWidget):
         self.panel.clear_button.clicked.connect(self.clear_current)
         self.model.dataChanged.connect(self._cell_changed)
         self.model.modelReset.connect(self._reset)
+        self.model.cellChanged.connect(self._show_summary)  # after the agenda followed it
         self.agenda_model.modelReset.connect(self._show_summary)
         self.agenda_model.modelReset.connect(self._agenda_reset)
+        self.agenda_model.set_live(False)  # until shown: see showEvent
         session.readOnlyChanged.connect(lambda _ro: self._refresh())
         session.resultsChanged.connect(self._refresh_panel)
         panel = self.panel
@@ -215,8 +137,9 @@ class ConsensusView(QWidget):
     # ---- state -------------------------------------------------------------------------------
 
     def _reset(self) -> None:
-        """Start where the meeting starts: the top of the agenda (else the first cell)."""
-        self.agenda_model.rebuild()
+        """Start where the meeting starts: the top of the agenda (else the first cell).
+
+        The agenda has already rebuilt itself on the same reset (it connected first)."""
         self._auto_start = True
         self.go_to_start()
         self._refresh()
@@ -280,7 +203,27 @@ class ConsensusView(QWidget):
         target = self.agenda_model.index(row)
         if self.agenda.currentIndex() != target:
             selection.setCurrentIndex(target, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.agenda.scrollTo(target)
+        if self.agenda.isVisible():
+            self.agenda.scrollTo(target)
+        else:
+            self._scroll_owed = True  # see showEvent
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up on what changed while hidden: an owed agenda rebuild, an owed scroll
+        (otherwise the agenda stays where the user left it)."""
+        super().showEvent(event)
+        self.agenda_model.set_live(True)
+        self._show_summary()
+        current = self.agenda.currentIndex()
+        if self._scroll_owed and current.isValid():
+            self.agenda.scrollTo(current)
+        self._scroll_owed = False
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Hidden behind another tab: the agenda stops rebuilding until shown again (a
+        minimised window stays visible and keeps it live)."""
+        super().hideEvent(event)
+        self.agenda_model.set_live(self.isVisible())
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         bound = self._bound

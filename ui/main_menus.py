@@ -1,4 +1,5 @@
-"""The main window's menus and toolbar: File, Edit (undo/redo), Evaluation (status), Help.
+"""The main window's menus and toolbar: File (databases, exchange, export), Edit (undo/redo,
+report branding), Evaluation (status), Help.
 
 Every action calls the session or the Start page's workflows; nothing here edits data itself.
 """
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar
+from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar, QToolButton
 
 from evaluator.domain import Status
 from ui import errors
@@ -65,6 +66,12 @@ class MainMenus:
         self.demo.setToolTip(start.demo_button.toolTip())
         file_menu.addSeparator()
         self.exchange = self._add_exchange(file_menu)
+        self.export = self._add(
+            file_menu, "Export re&ports…", self.export_reports, QKeySequence("Ctrl+E")
+        )
+        self.export.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.export.setToolTip("Export the client PDF and the Excel workbook (Ctrl+E)")
+        file_menu.addSeparator()
         self._add(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
@@ -80,6 +87,9 @@ class MainMenus:
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             edit_menu.addAction(action)
             window.addAction(action)
+        edit_menu.addSeparator()
+        self.branding = self._add(edit_menu, "Report &branding…", self.edit_branding)
+        self.branding.setToolTip("Firm name, logo, accent colour and prepared-by line")
 
         evaluation_menu = bar.addMenu("E&valuation")
         self.advance = self._add(evaluation_menu, "Next stage", self.move_forward)
@@ -106,6 +116,11 @@ class MainMenus:
         self.picker_action.visibleChanged.connect(self._sync_picker_label)
         toolbar.addSeparator()
         toolbar.addAction(self.advance)
+        toolbar.addAction(self.export)
+        self.export.setIconText("Export reports")
+        export_button = toolbar.widgetForAction(self.export)
+        if isinstance(export_button, QToolButton):  # a lone disk icon would read as "save"
+            export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         window.addToolBar(toolbar)
 
     def _add(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
@@ -172,6 +187,7 @@ class MainMenus:
         self.back.setText(BACK_WORDS[backward] if backward else "Previous stage")
         self.back.setEnabled(backward is not None)
         self.reload.setEnabled(session.data is not None)
+        self.export.setEnabled(session.data is not None)
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)
         self.new_evaluation.setEnabled(True)
@@ -195,6 +211,20 @@ class MainMenus:
         target, session = self.window.previous_status(), self.window.session
         if target is not None:
             session.execute(ChangeStatus(session, target))
+
+    # ---- reports -----------------------------------------------------------------------------
+
+    def export_reports(self) -> None:
+        """The export dialog (imported on first use: it brings the report builders)."""
+        from ui.export_dialog import open_export
+
+        open_export(self.window, self.window.session, self.window.settings)
+
+    def edit_branding(self) -> None:
+        from reports.branding import load_branding
+        from ui.branding_dialog import edit_branding
+
+        edit_branding(self.window, load_branding())
 
     def about(self) -> None:
         QMessageBox.about(

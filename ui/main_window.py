@@ -2,7 +2,9 @@
 
 Views register as tabs: the built-in ones here, and the Scoring, Consensus and Results views
 when their modules exist (each is constructed as `View(session, parent)`); `add_tab` adds more.
-The window remembers its geometry, splitter sizes, last tab and recent databases.
+The window remembers its geometry, splitter sizes, last tab and recent databases, and asks
+before scores typed without a justification would be lost (another evaluation or database,
+or closing).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self.session.dataChanged.connect(self._update_status)
         self.session.resultsChanged.connect(self._update_progress)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
+        self.session.add_leave_guard(self.confirm_leaving_unsaved)
         self._restore_settings()
         self._evaluation_changed()
 
@@ -175,8 +179,24 @@ class MainWindow(QMainWindow):
 
     def _picked(self, index: int) -> None:
         evaluation_id = self.picker.itemData(index)
-        if self.session.data is None or evaluation_id != self.session.data.id:
-            self.session.open_evaluation(evaluation_id)
+        current = self.session.data
+        if current is not None and evaluation_id == current.id:
+            return
+        if not self.session.open_evaluation(evaluation_id) and current is not None:
+            self.picker.setCurrentIndex(self.picker.findData(current.id))  # kept: show it
+
+    def confirm_leaving_unsaved(self) -> bool:
+        """Before the evaluation is replaced or the window closes: scores typed without a
+        justification are not saved, so ask whether to drop them; "Go back" shows them."""
+        scoring = self.tab("Scoring")
+        count = scoring.unsaved_count() if hasattr(scoring, "unsaved_count") else 0
+        if count == 0:
+            return True
+        if ask_discard_unsaved(self, count):
+            return True
+        self.show_tab("Scoring")
+        scoring.show_unsaved()  # type: ignore[union-attr]
+        return False
 
     def _read_only_changed(self, read_only: bool) -> None:
         self.banner.setVisible(read_only)
@@ -251,5 +271,31 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session.may_leave():
+            event.ignore()
+            return
         self.save_settings()
         super().closeEvent(event)
+
+
+def ask_discard_unsaved(parent: QWidget, count: int) -> bool:
+    """True when the user chose to discard `count` unsaved scores (the safe default: no)."""
+    scores = f"{count} score{'s' if count != 1 else ''}"
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Unsaved scores",
+        f"You have {scores} without a justification in the Scoring tab.",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setInformativeText(
+        "A score is saved only together with its justification, so "
+        f"{'these are' if count != 1 else 'this one is'} not saved yet."
+    )
+    discard_text = "&Discard them" if count != 1 else "&Discard it"
+    discard = box.addButton(discard_text, QMessageBox.ButtonRole.DestructiveRole)
+    back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is discard

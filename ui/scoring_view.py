@@ -3,7 +3,9 @@
 Type a digit in a cell (or F2 and the arrow keys), Enter: the cell keeps the typed value as an
 unsaved edit and focus goes to the justification box; write why and press Enter: both are saved
 as one undoable SetScore and the cursor moves down (or right, when the value was left with Tab).
-Unsaved edits stay tinted in the grid and are listed above it, so moving away loses nothing.
+Unsaved edits stay tinted in the grid and are listed above it, so moving away loses nothing;
+the window asks before another evaluation, another database or quitting would drop them
+(`unsaved_count`, `show_unsaved`).
 """
 
 from __future__ import annotations
@@ -378,6 +380,26 @@ class ScoringView(QWidget):
         self.grid.setCurrentIndex(target)
         self.grid.scrollTo(target)
         self.justification.editor.setFocus()
+
+    # ---- unsaved edits (the window asks before they would be lost) -------------------------
+
+    def unsaved_count(self) -> int:
+        """Edits waiting for a justification, of every committee member."""
+        return len(self._unsaved_cells())
+
+    def _unsaved_cells(self) -> list[tuple[int, int, str]]:
+        """(evaluator, candidate, key) of every pending edit. The model keeps them for every
+        member but counts only the shown member's, so its dict is read here (read only)."""
+        return list(self.model._pending)
+
+    def show_unsaved(self) -> None:
+        """Put the cursor on an unsaved edit, switching member when the shown one has none."""
+        cells = self._unsaved_cells()
+        if not cells:
+            return
+        if self.model.pending_count() == 0:
+            self.evaluator_combo.setCurrentIndex(self.evaluator_combo.findData(cells[0][0]))
+        self.next_unsaved()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

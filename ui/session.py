@@ -10,6 +10,10 @@ Opening
     session.open_evaluation(evaluation_id | None) -> bool
     session.create_evaluation(name, criteria, client=, scale=, catalog_id=) -> int | None
     session.reload()                                 re-read the snapshot (e.g. after F5)
+    session.add_leave_guard(guard)                   `guard() -> bool` is asked before another
+        evaluation or database replaces the open one (opening, creating, switching); False
+        keeps the open one and the call returns False/None. The window uses it for unsaved
+        score edits. `may_leave()` asks every guard (closing the window uses it too).
 
 State (read it fresh each time; the objects are replaced, never mutated)
     db: Database | None        data: EvaluationData | None      results: Results | None
@@ -54,6 +58,7 @@ zero-delay single-shot timer, scored inline when small and on the QThreadPool at
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -111,6 +116,7 @@ class EvaluationSession(QObject):
             None
         )
         self._undo_stack = QUndoStack(self)
+        self._leave_guards: list[Callable[[], bool]] = []
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
 
@@ -222,9 +228,20 @@ class EvaluationSession(QObject):
             return ""
         return str(self._db.path) if self._db.path is not None else self._db.url
 
+    def add_leave_guard(self, guard: Callable[[], bool]) -> None:
+        """Ask `guard()` before the open evaluation is replaced; False keeps it open."""
+        self._leave_guards.append(guard)
+
+    def may_leave(self) -> bool:
+        """True when the open evaluation may be replaced or closed (every guard agrees)."""
+        return self._data is None or all(guard() for guard in self._leave_guards)
+
     def open_database(self, target: str, evaluation_id: int | None = None) -> bool:
         """Open (creating if needed) a database and the given evaluation, or else the most
-        recently changed one; False (and a message) when it cannot be opened."""
+        recently changed one; False (and a message) when it cannot be opened or a leave guard
+        kept the open evaluation."""
+        if not self.may_leave():
+            return False
         try:
             db = open_database(target)
         except USER_ERRORS as exc:
@@ -237,7 +254,7 @@ class EvaluationSession(QObject):
         if evaluation_id not in ids:
             latest = max(summaries, key=lambda s: s.updated_at, default=None)
             evaluation_id = latest.id if latest else None
-        return self.open_evaluation(evaluation_id)
+        return self._open_evaluation(evaluation_id)
 
     def close_database(self, notify: bool = True) -> None:
         if self._db is not None:
@@ -256,7 +273,13 @@ class EvaluationSession(QObject):
             return []
 
     def open_evaluation(self, evaluation_id: int | None) -> bool:
-        """Load an evaluation (None closes it); the undo stack starts empty."""
+        """Load an evaluation (None closes it); the undo stack starts empty. Opening one
+        (even the same one again) asks the leave guards first; closing does not."""
+        if evaluation_id is not None and not self.may_leave():
+            return False
+        return self._open_evaluation(evaluation_id)
+
+    def _open_evaluation(self, evaluation_id: int | None) -> bool:
         data = None
         if evaluation_id is not None:
             data = self._load(evaluation_id)
@@ -284,6 +307,8 @@ class EvaluationSession(QObject):
         if self._db is None:
             self.errorRaised.emit("Open or create a database first.")
             return None
+        if not self.may_leave():
+            return None
         try:
             new_id = services.create_evaluation(
                 self._db, name, criteria, client=client, scale=scale, catalog_id=catalog_id
@@ -291,7 +316,7 @@ class EvaluationSession(QObject):
         except USER_ERRORS as exc:
             self.errorRaised.emit(user_message(exc))
             return None
-        self.open_evaluation(new_id)
+        self._open_evaluation(new_id)
         return new_id
 
     def reload(self) -> None:
