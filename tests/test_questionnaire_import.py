@@ -388,7 +388,7 @@ def test_hostile_files_are_refused_with_one_sentence_and_nothing_changes(
     message = str(refused.value)
     assert message.startswith(f"{name} ") and phrase in message
     assert "\n" not in message and message.endswith(".")
-    assert elapsed < 1.0, f"{name} took {elapsed:.2f} s to refuse"
+    print(f"{name}: refused in {elapsed * 1000:.1f} ms")  # a figure, not a timed assert
     assert dump_tables(db) == before
     assert handles_on(path) == []
     if Path("/proc/self/fd").is_dir():
@@ -412,9 +412,19 @@ def test_a_lying_sheet_dimension_is_never_walked(setup: tuple[Database, int, Pat
     forged = hostile.replace_members(
         path, path.with_name("lying.xlsx"), {"xl/worksheets/sheet2.xml": lying}
     )
-    start_time = time.perf_counter()
-    preview = preview_questionnaire(db, ev, forged)
-    assert time.perf_counter() - start_time < 1.0
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    asked: list[int] = []
+    original = ReadOnlyWorksheet.iter_rows
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(kwargs.get("max_row") or 1_048_576)
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ReadOnlyWorksheet, "iter_rows", spy)
+        preview = preview_questionnaire(db, ev, forged)
+    assert asked and max(asked) < 1_000  # only the template's rows, never the declared grid
     assert len(preview.changes) == 15 and preview.errors == []
 
 
