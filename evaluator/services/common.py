@@ -58,7 +58,8 @@ def editable_evaluation(session: Session, ref: EvalRef) -> EvaluationRow:
     row = get_evaluation(session, ref)
     if row.status == Status.FINAL.value:
         raise ServiceError(
-            f"evaluation {row.name!r} is final and read-only: move it back to 'consensus' to edit"
+            f"evaluation {row.name!r} is final and read-only: to revise it, work on a copy "
+            "(dump it and load the file under another name)"
         )
     return row
 
