@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator.workbook_guard import MAX_COLUMNS, MAX_ROWS, _parse_rejection
+from evaluator.workbook_rejection import parse_rejection
+
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own sheet size
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def read_range(
             ]
             grid.append(tuple(values[:width]))
     except Exception as exc:  # a sheet is parsed lazily: hostile XML surfaces here
-        raise _parse_rejection(_source_name(ws), exc) from None
+        raise parse_rejection(_source_name(ws), exc) from None
     for row_number in range(min_row + len(grid), min_row + height):
         grid.append(tuple(CellValue(row_number, c, None) for c in range(min_col, max_col + 1)))
     return grid

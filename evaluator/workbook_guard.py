@@ -3,16 +3,16 @@
 Questionnaires and scoresheets come back by e-mail from vendors and committee members: renamed,
 half-downloaded, saved by the wrong program, or built to hurt. Before openpyxl parses anything,
 this module reads the file into memory once (so no handle stays open and the bytes checked are
-the bytes parsed), tells the usual wrong files apart from their first bytes, checks the zip
-central directory against size, ratio and member limits, and proves every member expands to
-exactly what it declares. Each refusal is one sentence that names the file and says what to do.
-Cells are then read only inside explicit bounds, never a sheet's declared dimension.
+the bytes parsed), tells the usual wrong files apart from their first bytes
+(evaluator/workbook_sniff.py), checks the zip central directory against size, ratio and member
+limits, and proves every member expands to exactly what it declares. Each refusal is one
+sentence that names the file and says what to do (evaluator/workbook_rejection.py). Cells are
+then read only inside explicit bounds, never a sheet's declared dimension
+(evaluator/workbook_cells.py).
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import io
 import stat
@@ -20,24 +20,41 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+# bounded cell reads, the refusals and the sniffing of wrong files live in their own modules
+from evaluator.workbook_cells import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    CellValue,
+    HeaderRow,
+    find_header_row,
+    read_range,
+)
+from evaluator.workbook_rejection import (
+    MB,
+    RESAVE,
+    SEND_AGAIN,
+    WRONG_FILE,
+    RejectReason,
+    WorkbookRejected,
+    parse_rejection,
+    size_text,
+)
+from evaluator.workbook_sniff import (
+    EXCEL_SUFFIXES,
+    OLE2_MAGIC,
+    ZIP_MAGICS,
+    is_zip,
+    rejection_for_non_zip,
+)
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
-MB = 1024 * 1024
 _CHUNK = 256 * 1024
-EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"})
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own sheet size
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# Stream names inside an OLE2 container are stored as UTF-16LE.
-OLE_ENCRYPTION_STREAMS = tuple(
-    n.encode("utf-16-le") for n in ("EncryptionInfo", "EncryptedPackage")
-)
-OLE_WORKBOOK_STREAMS = tuple(n.encode("utf-16-le") for n in ("Workbook", "Book"))
+_R = RejectReason
 WORKBOOK_MAIN_TYPES = (
     b"spreadsheetml.sheet.main+xml",
     b"spreadsheetml.template.main+xml",
@@ -45,41 +62,6 @@ WORKBOOK_MAIN_TYPES = (
     b"ms-excel.template.macroenabled.main+xml",
 )
 MACRO_NOTICE = "contains macros; macros ignored, only the cell values were read"
-_SEND_AGAIN = "ask the sender for a copy saved directly from Excel, then import it again"
-_RESAVE = "open it in Excel and save it as an Excel Workbook (.xlsx), then import it again"
-_WRONG_FILE = "import the filled workbook (.xlsx) instead"
-
-
-class RejectReason(StrEnum):
-    """Why a file was refused, for callers that branch (tests, exit codes, icons)."""
-
-    MISSING = "missing"
-    UNREADABLE = "unreadable"
-    EMPTY = "empty"
-    TOO_LARGE = "too_large"
-    TRUNCATED = "truncated"
-    DAMAGED = "damaged"
-    CSV = "csv"
-    TEXT = "text"
-    OLD_XLS = "old_xls"
-    ENCRYPTED = "encrypted"
-    HTML = "html"
-    OTHER_FORMAT = "other_format"
-    NOT_WORKBOOK = "not_workbook"
-    ZIP_BOMB = "zip_bomb"
-    XML_ATTACK = "xml_attack"
-
-
-_R = RejectReason
-
-
-class WorkbookRejected(ValueError):
-    """A file that will not be parsed; the message is one sentence naming file and remedy."""
-
-    def __init__(self, file_name: str, problem: str, remedy: str, reason: RejectReason) -> None:
-        super().__init__(f"{file_name} {problem}: {remedy}.")
-        self.file_name = file_name
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -142,7 +124,7 @@ def _read_file(path: Path, limits: Limits) -> bytes:
                 name, "is a folder, not a file", "choose the workbook file inside it", _R.MISSING
             )
         if not stat.S_ISREG(status.st_mode):
-            raise WorkbookRejected(name, "is not a regular file", _WRONG_FILE, _R.UNREADABLE)
+            raise WorkbookRejected(name, "is not a regular file", WRONG_FILE, _R.UNREADABLE)
         if status.st_size > limits.max_file_bytes:
             raise _too_large(name, status.st_size, limits)
         with path.open("rb") as handle:
@@ -176,7 +158,7 @@ def _read_file(path: Path, limits: Limits) -> bytes:
 def _too_large(name: str, size: int, limits: Limits) -> WorkbookRejected:
     return WorkbookRejected(
         name,
-        f"is {_size_text(size)}, more than the {_size_text(limits.max_file_bytes)} a workbook "
+        f"is {size_text(size)}, more than the {size_text(limits.max_file_bytes)} a workbook "
         "here may have",
         "remove pictures and extra sheets in Excel, save it, and import it again",
         _R.TOO_LARGE,
@@ -184,91 +166,9 @@ def _too_large(name: str, size: int, limits: Limits) -> WorkbookRejected:
 
 
 def _inspect_bytes(path: Path, data: bytes, limits: Limits) -> WorkbookInfo:
-    name = path.name
-    if data[:4] in ZIP_MAGICS:
-        return _inspect_zip(name, data, limits)
-    if data.startswith(OLE2_MAGIC):
-        raise _ole2_rejection(name, data)
-    if data.startswith(b"%PDF"):
-        raise WorkbookRejected(
-            name, "is a PDF document, not an Excel workbook", _WRONG_FILE, _R.OTHER_FORMAT
-        )
-    text = _as_text(data[: 64 * 1024])
-    if text is not None:
-        raise _text_rejection(name, path.suffix, text)
-    raise WorkbookRejected(
-        name,
-        "is not an Excel workbook (its contents are not recognised)",
-        _WRONG_FILE,
-        _R.OTHER_FORMAT,
-    )
-
-
-def _ole2_rejection(name: str, data: bytes) -> WorkbookRejected:
-    """Old binary Office files and password-protected OOXML both live in an OLE2 container."""
-    if any(stream in data for stream in OLE_ENCRYPTION_STREAMS):
-        return WorkbookRejected(
-            name,
-            "is password-protected",
-            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt "
-            "with Password), save it, and import it again",
-            _R.ENCRYPTED,
-        )
-    if any(stream in data for stream in OLE_WORKBOOK_STREAMS):
-        return WorkbookRejected(
-            name, "is an old Excel 97-2003 workbook (.xls)", _RESAVE, _R.OLD_XLS
-        )
-    return WorkbookRejected(
-        name,
-        "is an old-format Office document, not an Excel workbook",
-        _WRONG_FILE,
-        _R.OTHER_FORMAT,
-    )
-
-
-def _as_text(sample: bytes) -> str | None:
-    """The sample decoded as text, or None when it looks binary."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if sample.startswith(bom):
-            return sample[len(bom) :].decode(encoding, errors="replace")
-    if b"\x00" in sample:
-        return None
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f")
-    if controls > len(sample) // 100:
-        return None
-    return sample.decode("utf-8", errors="replace")
-
-
-def _text_rejection(name: str, suffix: str, text: str) -> WorkbookRejected:
-    head = text.lstrip("\ufeff \t\r\n")[:4096].lower()
-    if head.startswith(("<!doctype html", "<html")) or "<html" in head or "<table" in head:
-        return WorkbookRejected(
-            name, "is a web page (HTML), not an Excel workbook", _RESAVE, _R.HTML
-        )
-    if "urn:schemas-microsoft-com:office:spreadsheet" in head:
-        return WorkbookRejected(name, "is an Excel 2003 XML spreadsheet", _RESAVE, _R.OTHER_FORMAT)
-    renamed = f"renamed {suffix}" if suffix.lower() in EXCEL_SUFFIXES else "not an Excel workbook"
-    delimiter = _csv_delimiter(text)
-    if delimiter is not None:
-        kind = "a tab-separated text file" if delimiter == "\t" else "a CSV text file"
-        return WorkbookRejected(name, f"is {kind} {renamed}", _RESAVE, _R.CSV)
-    return WorkbookRejected(name, f"is a plain text file, {renamed}", _WRONG_FILE, _R.TEXT)
-
-
-def _csv_delimiter(text: str) -> str | None:
-    """The delimiter that splits the first lines into the same number (≥ 2) of fields."""
-    lines = [line for line in text.splitlines() if line.strip()][:20]
-    if len(lines) > 1 and not text.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the sample may end mid-line
-    for delimiter in (",", ";", "\t"):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        if widths and widths[0] >= 2 and widths.count(widths[0]) >= 0.8 * len(widths):
-            return delimiter
-    return None
+    if not is_zip(data):
+        raise rejection_for_non_zip(path.name, path.suffix, data)
+    return _inspect_zip(path.name, data, limits)
 
 
 def _inspect_zip(name: str, data: bytes, limits: Limits) -> WorkbookInfo:
@@ -285,12 +185,12 @@ def _inspect_zip(name: str, data: bytes, limits: Limits) -> WorkbookInfo:
         truncated = isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc)
         if truncated:
             problem = "is incomplete (it was probably cut off while downloading or copying)"
-            raise WorkbookRejected(name, problem, _SEND_AGAIN, _R.TRUNCATED) from None
+            raise WorkbookRejected(name, problem, SEND_AGAIN, _R.TRUNCATED) from None
         problem = "is damaged (its zip structure cannot be read)"
-        raise WorkbookRejected(name, problem, _SEND_AGAIN, _R.DAMAGED) from None
+        raise WorkbookRejected(name, problem, SEND_AGAIN, _R.DAMAGED) from None
     if not any(main_type in content_types for main_type in WORKBOOK_MAIN_TYPES):
         raise WorkbookRejected(
-            name, "is a zip archive but not an Excel workbook", _WRONG_FILE, _R.NOT_WORKBOOK
+            name, "is a zip archive but not an Excel workbook", WRONG_FILE, _R.NOT_WORKBOOK
         )
     has_macros = "xl/vbaProject.bin" in names or b"macroenabled" in content_types
     return WorkbookInfo(
@@ -311,7 +211,7 @@ def _check_central_directory(name: str, infos: list[zipfile.ZipInfo], limits: Li
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise WorkbookRejected(name, "is an encrypted zip archive", _SEND_AGAIN, _R.ENCRYPTED)
+            raise WorkbookRejected(name, "is an encrypted zip archive", SEND_AGAIN, _R.ENCRYPTED)
         if info.file_size > limits.max_member_bytes:
             raise _bomb(
                 name,
@@ -323,17 +223,13 @@ def _check_central_directory(name: str, infos: list[zipfile.ZipInfo], limits: Li
             raise _bomb(name, f"has a part ({info.filename}) compressed {ratio:,.0f} to 1")
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise _bomb(name, f"expands to more than {_size_text(limits.max_total_bytes)}")
+            raise _bomb(name, f"expands to more than {size_text(limits.max_total_bytes)}")
     return total
-
-
-def _size_text(size: int) -> str:
-    return f"{size / MB:,.1f} MB" if size >= MB else f"{size:,} bytes"
 
 
 def _bomb(name: str, detail: str) -> WorkbookRejected:
     return WorkbookRejected(
-        name, f"was refused as a likely zip bomb because it {detail}", _SEND_AGAIN, _R.ZIP_BOMB
+        name, f"was refused as a likely zip bomb because it {detail}", SEND_AGAIN, _R.ZIP_BOMB
     )
 
 
@@ -343,15 +239,13 @@ def _reject_other_packages(name: str, archive: zipfile.ZipFile, names: set[str])
         b"application/vnd.oasis.opendocument.spreadsheet"
     ):
         problem = "is an OpenDocument spreadsheet (.ods)"
-        raise WorkbookRejected(name, problem, _RESAVE, _R.OTHER_FORMAT)
+        raise WorkbookRejected(name, problem, RESAVE, _R.OTHER_FORMAT)
     if "xl/workbook.bin" in names:
-        raise WorkbookRejected(
-            name, "is an Excel Binary Workbook (.xlsb)", _RESAVE, _R.OTHER_FORMAT
-        )
+        raise WorkbookRejected(name, "is an Excel Binary Workbook (.xlsb)", RESAVE, _R.OTHER_FORMAT)
     for marker, kind in (("word/document.xml", "Word"), ("ppt/presentation.xml", "PowerPoint")):
         if marker in names:
             problem = f"is a {kind} document, not an Excel workbook"
-            raise WorkbookRejected(name, problem, _WRONG_FILE, _R.NOT_WORKBOOK)
+            raise WorkbookRejected(name, problem, WRONG_FILE, _R.NOT_WORKBOOK)
 
 
 def _member_head(archive: zipfile.ZipFile, member: str, size: int = 256 * 1024) -> bytes:
@@ -389,7 +283,7 @@ def _verify_members(name: str, data: bytes) -> None:
         raise
     except Exception:  # zlib, lzma, bz2 and zipfile all have their own errors for bad data
         problem = "is damaged (its contents do not match the sizes and checksums it declares)"
-        raise WorkbookRejected(name, problem, _SEND_AGAIN, _R.DAMAGED) from None
+        raise WorkbookRejected(name, problem, SEND_AGAIN, _R.DAMAGED) from None
 
 
 def _raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
@@ -464,7 +358,7 @@ def open_workbook_checked(
     try:
         workbook = load_workbook(source, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds of error on hostile XML
-        raise _parse_rejection(path.name, exc) from None
+        raise parse_rejection(path.name, exc) from None
     return CheckedWorkbook(info, workbook)
 
 
@@ -483,33 +377,15 @@ def safe_open_workbook(
     return open_workbook_checked(path, limits, data_only=data_only).workbook
 
 
-def _parse_rejection(name: str, exc: BaseException) -> WorkbookRejected:
-    from defusedxml import DefusedXmlException
-
-    chain: list[BaseException] = []
-    cause: BaseException | None = exc
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    if any(isinstance(link, DefusedXmlException) for link in chain):
-        return WorkbookRejected(
-            name,
-            "was refused because it contains XML entity definitions, which Excel never writes "
-            "and which are used to attack programs",
-            _SEND_AGAIN,
-            _R.XML_ATTACK,
-        )
-    detail = (str(chain[-1]).splitlines() or [type(chain[-1]).__name__])[0][:80]
-    problem = f"could not be read as an Excel workbook ({detail})"
-    return WorkbookRejected(name, problem, _RESAVE, _R.DAMAGED)
-
-
-# Bounded reads live in evaluator.workbook_cells; re-exported here for callers of the guard.
-from evaluator.workbook_cells import (  # noqa: E402
-    CellValue,
-    HeaderRow,
-    find_header_row,
-    read_range,
-)
-
-__all__ = ["CellValue", "HeaderRow", "find_header_row", "read_range"]
+# imported only to be re-exported: the guard's import path predates the split
+__all__ = [
+    "EXCEL_SUFFIXES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "OLE2_MAGIC",
+    "ZIP_MAGICS",
+    "CellValue",
+    "HeaderRow",
+    "find_header_row",
+    "read_range",
+]

@@ -1,6 +1,7 @@
 """The main window driven like a user: a new evaluation from a catalog through the dialog,
-people added in the tables, a weight typed in the tree, undo and redo from the keyboard,
-finalising, and what the window remembers between runs."""
+people added in the tables, a weight typed in the tree, scores and justifications typed in the
+grid, a consensus set on the agenda's flagged cell and the ranking following it, undo and redo
+from the keyboard, finalising, and what the window remembers between runs."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QSplitter
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QSpinBox, QSplitter
 from test_ui_people import add_by_typing
+from test_ui_scoring import click_cell, type_score
 from ui_helpers import make_database, write_catalog
 
 from evaluator import services
-from evaluator.domain import Status
+from evaluator.domain import ConsensusScore, Score, Status
 from ui import errors, main_window
 from ui.app import create_main_window
+from ui.consensus_view import ConsensusView
 from ui.criteria_model import WEIGHT
 from ui.main_window import MainWindow
 from ui.new_evaluation_dialog import NewEvaluationDialog
+from ui.results_model import CANDIDATE, RANK, TOTAL
+from ui.scoring_view import ScoringView
 from ui.settings import AppSettings
 from ui.undo import EditCriterion
 
@@ -78,7 +83,9 @@ def stored_weight(window: MainWindow, key: str) -> float:
     return next(n.weight for r in data.criteria for n in r.walk() if n.key == key)
 
 
-def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch) -> None:
+def new_evaluation_with_people(qtbot, tmp_path: Path) -> MainWindow:
+    """A window on a new database: an evaluation created from the catalog through the dialog,
+    two candidates and two committee members added by typing in the tables."""
     window = make_window(qtbot, tmp_path)
     db_path = tmp_path / "portfolio.db"
     assert window.start_page.open_location(str(db_path))
@@ -98,6 +105,12 @@ def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch
     window.show_tab("Committee")
     add_by_typing(qtbot, window.committee_view, "Ann Example")
     add_by_typing(qtbot, window.committee_view, "Ben Sample")
+    return window
+
+
+def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch) -> None:
+    window = new_evaluation_with_people(qtbot, tmp_path)
+    session = window.session
     data = services.load_evaluation(session.db, session.ref)
     assert [c.name for c in data.candidates] == ["Acme Health Support", "Bolt Support Partners"]
     assert [e.name for e in data.evaluators] == ["Ann Example", "Ben Sample"]
@@ -144,6 +157,153 @@ def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch
     assert not session.execute(EditCriterion(session, "tiers.l4", weight=1))
     assert shown[-1].startswith("Evaluation 'Riverside RFP' is final and read-only")
     assert stored_weight(window, "tiers.l4") == 4.0
+
+
+# Hand computation for the scoring test (tests/ui_helpers.sample_criteria): on the 0-5 scale,
+# Level 1 weighs 3/6 x 1/4 = 1/8 and Level 4 3/6 x 2/4 = 1/4 of the total; nothing else gets a
+# value (no questionnaire answers, the clinical leaf is not scored), the gate stays pending.
+#   Acme  l1: Ann 4, Ben 4 (mean 4 -> 0.8)  l4: Ann 1, Ben 4 (mean 2.5 -> 0.5, spread 3: flagged)
+#   Bolt  l1: Ann 3, Ben 3 (mean 3 -> 0.6)  l4: Ann 4, Ben 3 (mean 3.5 -> 0.7, spread 1)
+# Acme 100 x (0.8/8 + 0.5/4) = 22.5, Bolt 100 x (0.6/8 + 0.7/4) = 25.0: Bolt ranks first.
+# A consensus of 5 on Acme / Level 4 gives Acme 100 x (0.8/8 + 1.0/4) = 35.0: Acme first.
+ACME, BOLT = "Acme Health Support", "Bolt Support Partners"
+KEYBOARD_SCORES = {
+    "Ann Example": (
+        (ACME, "tiers.l1", "4", "Nurse triage on every call"),
+        (ACME, "tiers.l4", "1", "No route to the engineers"),
+        (BOLT, "tiers.l1", "3", "Adequate help desk"),
+        (BOLT, "tiers.l4", "4", "Named escalation engineer"),
+    ),
+    "Ben Sample": (
+        (ACME, "tiers.l1", "4", "Clinicians answer first"),
+        (ACME, "tiers.l4", "4", "Engineers joined the demo call"),
+        (BOLT, "tiers.l1", "3", "Queue times acceptable"),
+        (BOLT, "tiers.l4", "3", "Escalation by ticket only"),
+    ),
+}
+BOLT_FIRST = [("1", BOLT, "25.0"), ("2", ACME, "22.5")]
+ACME_FIRST = [("1", ACME, "35.0"), ("2", BOLT, "25.0")]
+
+
+def score_by_keyboard(
+    qtbot, view: ScoringView, candidate: int, key: str, digit: str, why: str
+) -> None:
+    """Click the cell, type the digit, Enter, type the justification, Enter."""
+    cell = view.model.index_of(candidate, key)
+    click_cell(qtbot, view, cell)
+    type_score(qtbot, view, digit)
+    assert view.justification.editor.hasFocus()  # asked for the justification
+    qtbot.keyClicks(view.justification.editor, why)
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
+    assert cell.data() == digit  # saved: no longer marked as an unsaved edit
+    assert view.grid.hasFocus()
+
+
+def ranking(window: MainWindow) -> list[tuple[str, ...]]:
+    """(rank, candidate, total) as the Results table shows them."""
+    model = window.tab("Results").model  # type: ignore[union-attr]
+    rows = range(model.rowCount())
+    return [tuple(model.index(r, c).data() for c in (RANK, CANDIDATE, TOTAL)) for r in rows]
+
+
+def test_scores_consensus_undo_and_final_through_the_window(
+    qtbot, tmp_path: Path, shown, monkeypatch
+) -> None:
+    window = new_evaluation_with_people(qtbot, tmp_path)
+    session = window.session
+    monkeypatch.setattr(errors, "confirm", lambda *_args: True)
+    window.menus.advance.trigger()
+    assert window.status_label.text() == "Status: scoring"
+    data = session.data
+    firms = {c.name: c.id for c in data.candidates}
+    people = {e.name: e.id for e in data.evaluators}
+
+    activate(qtbot, window)  # keyboard focus needs the active window (the dialog had it last)
+    window.show_tab("Scoring")
+    scoring = window.tab("Scoring")
+    assert isinstance(scoring, ScoringView)
+    combo = scoring.evaluator_combo
+    for person, scores in KEYBOARD_SCORES.items():
+        combo.setFocus()
+        while combo.currentData() != people[person]:
+            qtbot.keyClick(combo, Qt.Key.Key_Down)  # picked from the keyboard, no popup
+        for name, key, digit, why in scores:
+            score_by_keyboard(qtbot, scoring, firms[name], key, digit, why)
+    assert scoring.model.pending_count() == 0
+    expected = {
+        Score(people[person], firms[name], key, float(digit), why)
+        for person, scores in KEYBOARD_SCORES.items()
+        for name, key, digit, why in scores
+    }
+    assert set(services.load_evaluation(session.db, session.ref).scores) == expected
+    qtbot.waitUntil(lambda: window.progress_label.text() == "Scores entered: 8 of 12 (67 %)")
+
+    window.show_tab("Results")
+    qtbot.waitUntil(lambda: ranking(window) == BOLT_FIRST)
+
+    window.menus.advance.trigger()
+    assert window.status_label.text() == "Status: consensus"
+    window.show_tab("Consensus")
+    consensus = window.tab("Consensus")
+    assert isinstance(consensus, ConsensusView)
+    agenda = consensus.agenda_model
+    qtbot.waitUntil(lambda: [(i.candidate_id, i.key) for i in agenda.items] == [
+        (firms[ACME], "tiers.l4")
+    ])  # fmt: skip
+    line = consensus.agenda.visualRect(agenda.index(0))
+    qtbot.mouseClick(consensus.agenda.viewport(), Qt.MouseButton.LeftButton, pos=line.center())
+    flagged = consensus.model.index_of(firms[ACME], "tiers.l4")
+    assert consensus.grid.currentIndex() == flagged
+    assert "No route to the engineers" in consensus.panel.details.text()
+    consensus.grid.setFocus()
+    qtbot.keyClick(consensus.grid, Qt.Key.Key_Return)  # Enter goes to the decision
+    assert consensus.panel.value.hasFocus()
+    qtbot.keyClicks(consensus.panel.value, "5")
+    qtbot.keyClick(consensus.panel.value, Qt.Key.Key_Tab)
+    qtbot.keyClicks(consensus.panel.note, "Engineer access written into the contract")
+    qtbot.keyClick(consensus.panel.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    stored = services.load_evaluation(session.db, session.ref).consensus
+    assert stored == [
+        ConsensusScore(firms[ACME], "tiers.l4", 5.0, "Engineer access written into the contract")
+    ]
+    window.show_tab("Results")
+    qtbot.waitUntil(lambda: ranking(window) == ACME_FIRST)
+    assert window.menus.undo.text() == (
+        "&Undo Set consensus Acme Health Support / Level 4 escalation to 5"
+    )
+
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ranking(window) == BOLT_FIRST)
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: ranking(window) == ACME_FIRST)
+    assert services.load_evaluation(session.db, session.ref).consensus == stored
+
+    window.menus.advance.trigger()  # finalise (confirmed)
+    assert services.load_evaluation(session.db, session.ref).status is Status.FINAL
+    window.show_tab("Scoring")
+    combo.setCurrentIndex(combo.findData(people["Ann Example"]))
+    cell = scoring.model.index_of(firms[BOLT], "tiers.l1")
+    assert not scoring.model.flags(cell) & Qt.ItemFlag.ItemIsEditable
+    click_cell(qtbot, scoring, cell)
+    qtbot.keyClicks(scoring.grid, "5")
+    assert not isinstance(QApplication.focusWidget(), QSpinBox)  # no editor opened
+    assert cell.data() == "3" and scoring.model.pending_count() == 0
+    assert scoring.justification.editor.isReadOnly()
+    assert set(services.load_evaluation(session.db, session.ref).scores) == expected
+    window.show_tab("Consensus")
+    consensus.grid.setCurrentIndex(flagged)
+    panel = consensus.panel
+    assert not any(w.isEnabled() for w in (panel.value, panel.note, panel.set_button))
+    assert not panel.clear_button.isEnabled()
+    assert "read-only" in consensus.banner.text()
+    assert ranking(window) == ACME_FIRST
+    assert shown == []
 
 
 def test_window_remembers_tab_splitter_and_last_database(qtbot, tmp_path: Path) -> None:

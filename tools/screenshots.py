@@ -1,9 +1,10 @@
-"""Screenshots of every main tab, taken from the demo evaluation in a throw-away database.
+"""Screenshots of every main tab and dialog, taken from the demo in a throw-away database.
 
-    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 900]
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 950]
 
-It iterates over the window's tabs, so views added later appear without changes here. Runs
-offscreen by default (no display needed) and never touches the user's settings or database.
+It iterates over the window's tabs, so views added later appear without changes here; then the
+Export reports and New evaluation dialogs follow. Runs offscreen by default (no display needed)
+and never touches the user's settings or database.
 """
 
 from __future__ import annotations
@@ -46,22 +47,60 @@ def use_dark_palette(app) -> None:  # type: ignore[no-untyped-def]
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7a7d82"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#7a7d82"))
+    disabled = QColor("#7a7d82")  # greyed out, as a light palette does it
+    for role in (
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
+
+
+def settle() -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(5):
+        QCoreApplication.processEvents()
+
+
+def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The Export reports dialog for the demo, and the New evaluation dialog filled in."""
+    from ui.export_dialog import ExportDialog, remember_folder
+    from ui.new_evaluation_dialog import NewEvaluationDialog
+
+    reports = Path(window.session.location).parent / "Client reports"  # in the throw-away folder
+    reports.mkdir(exist_ok=True)
+    remember_folder(window.settings, reports)
+    export = ExportDialog(window.session, window.settings, window)
+    taken = {summary.name for summary in window.session.evaluations()}
+    new = NewEvaluationDialog(window.start_page.catalog_dirs, taken, window)
+    new.name_edit.setText("Ambulatory EHR support RFP 2027")
+    new.client_edit.setText("Cedar Hollow Health")
+    saved = []
+    for number, (dialog, name) in enumerate(
+        ((export, "export-dialog"), (new, "new-evaluation")), start=first
+    ):
+        dialog.show()
+        # its own size hint: adjustSize would cap it at 2/3 of the small offscreen screen
+        dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSize()))
+        settle()
+        path = out / f"{number:02d}-{name}.png"
+        dialog.grab().save(str(path))
+        dialog.close()
+        saved.append(path)
+    return saved
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--height", type=int, default=950)
     parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["SUPPORTSCOPE_NO_SETTINGS"] = "1"
-
-    from PySide6.QtCore import QCoreApplication
 
     from criteria.demo import DEMO_NAME
     from ui.app import make_application
@@ -71,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dark:
         use_dark_palette(app)
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="supportscope-demo-") as folder:
         window = MainWindow()
         window.resize(args.width, args.height)
         window.start_page.open_location(str(Path(folder) / "demo.db"))
@@ -85,12 +124,12 @@ def main(argv: list[str] | None = None) -> int:
             prepare = getattr(window.tabs.widget(index), "prepare_screenshot", None)
             if callable(prepare):
                 prepare()
-            for _ in range(5):
-                QCoreApplication.processEvents()
+            settle()
             window.session.wait_for_results()
             path = args.out / f"{index + 1:02d}-{slug(window.tabs.tabText(index))}.png"
             window.grab().save(str(path))
             saved.append(path)
+        saved += grab_dialogs(window, args.out, first=len(saved) + 1)
         window.close()
         window.session.close_database()
     app.processEvents()

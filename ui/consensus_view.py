@@ -41,9 +41,9 @@ from PySide6.QtWidgets import (
 from evaluator.domain import CriterionKind
 from ui.consensus_model import AgendaModel, ConsensusModel
 from ui.consensus_panel import ConsensusPanel
+from ui.criteria_grid import CriteriaGrid
 from ui.delegates import Banner
 from ui.grid_model import CANDIDATE_ROLE, KEY_ROLE
-from ui.scoring_view import CriteriaGrid
 from ui.session import EvaluationSession
 from ui.undo_base import fmt
 

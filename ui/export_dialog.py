@@ -1,12 +1,12 @@
 """File ▸ Export: the client PDF and/or the Excel workbook of the open evaluation.
 
 The files default to "<evaluation> report.pdf/.xlsx" in the folder used last time (kept in the
-app's settings). The export runs on the thread pool (ui/export_worker.py) with a progress bar
-and Cancel, so the window keeps painting; it reads the database only through the core's
-services. Afterwards the folder is opened and the report can be opened from here; warnings
-(say, a logo that could not be read) and failures are shown in the dialog, and a failed or
-cancelled export leaves any existing file byte-identical. The branding in use is shown and can
-be changed from here (ui/branding_dialog.py).
+app's settings; see ui/export_choices.py). The export runs on the thread pool
+(ui/export_worker.py) with a progress bar and Cancel, so the window keeps painting; it reads
+the database only through the core's services. Afterwards the folder is opened and the report
+can be opened from here; warnings (say, a logo that could not be read) and failures are shown
+in the dialog, and a failed or cancelled export leaves any existing file byte-identical. The
+branding in use is shown and can be changed from here (ui/branding_dialog.py).
 
 Opening folders and files goes through `open_in_desktop`, and file choosers through
 `choose_save_path`: module functions that tests replace.
@@ -15,11 +15,10 @@ Opening folders and files goes through `open_in_desktop`, and file choosers thro
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,20 +35,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reports.branding import Branding, load_branding
+from reports.branding import load_branding
 from reports.export import ExportResult
 from ui import export_worker
 from ui.branding_dialog import edit_branding, grow_to_fit
 from ui.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
+from ui.export_choices import (
+    KINDS,
+    PDF_KEY,
+    XLSX_KEY,
+    branding_summary,
+    default_name,
+    kind_wanted,
+    last_folder,
+    remember_folder,
+)
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 
-FOLDER_KEY, PDF_KEY, XLSX_KEY = "export/folder", "export/pdf", "export/xlsx"
-KINDS = {  # kind: (what it is, check box text, file chooser filter)
-    "pdf": ("PDF report", "&PDF report", "PDF files (*.pdf)"),
-    "xlsx": ("Excel workbook", "E&xcel workbook", "Excel workbooks (*.xlsx)"),
-}
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+__all__ = [  # the helpers moved to ui/export_choices.py stay importable from here
+    "KINDS",
+    "ExportDialog",
+    "branding_summary",
+    "choose_save_path",
+    "default_name",
+    "last_folder",
+    "open_export",
+    "open_in_desktop",
+    "remember_folder",
+]
 
 
 def open_in_desktop(url: QUrl) -> bool:
@@ -59,48 +73,6 @@ def open_in_desktop(url: QUrl) -> bool:
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, filter: str) -> str:
     return QFileDialog.getSaveFileName(parent, title, suggested, filter)[0]
-
-
-def default_name(evaluation: str, suffix: str) -> str:
-    """'<evaluation> report.pdf', with characters file systems refuse replaced by '-'."""
-    stem = _UNSAFE.sub("-", evaluation).strip(" .-") or "SupportScope"
-    return f"{stem} report.{suffix}"
-
-
-def last_folder(settings: AppSettings) -> Path:
-    """The folder exported to last, else Documents, else the home folder."""
-    saved = str(settings.store.value(FOLDER_KEY, "") or "")
-    if saved and Path(saved).is_dir():
-        return Path(saved)
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
-
-
-def remember_folder(settings: AppSettings, folder: Path) -> None:
-    settings.store.setValue(FOLDER_KEY, str(folder))
-
-
-def _flag(settings: AppSettings, key: str) -> bool:
-    value = settings.store.value(key, True)
-    return value if isinstance(value, bool) else str(value).lower() not in ("false", "0", "")
-
-
-def branding_summary(branding: Branding) -> str:
-    """One rich-text line: firm, prepared by, accent swatch, logo; then any problems."""
-    firm, by, logo = branding.firm_name.strip(), branding.prepared_by.strip(), branding.logo
-    if not (firm or by or logo) and branding.accent == Branding().accent:
-        text = "No branding: the reports carry SupportScope's own look."
-    else:
-        who = f"<b>{html.escape(firm)}</b>" if firm else "No firm name"
-        if by:
-            who += f" · prepared by {html.escape(by)}"
-        accent = f"Accent <span style='color:{branding.accent}'>■</span> {branding.accent}"
-        shown = f"logo: {html.escape(logo.name)}" if logo else "no logo"
-        text = f"{who}<br>{accent} · {shown}"
-    problems = branding.problems()
-    if problems:
-        text += "<br><i>" + " ".join(html.escape(p) for p in problems) + "</i>"
-    return text
 
 
 class ExportDialog(QDialog):
@@ -140,10 +112,12 @@ class ExportDialog(QDialog):
         grid = QGridLayout(files)
         for row, (kind, (label, mnemonic, _filter)) in enumerate(KINDS.items()):
             check = QCheckBox(mnemonic)
-            check.setChecked(_flag(settings, PDF_KEY if kind == "pdf" else XLSX_KEY))
+            check.setChecked(kind_wanted(settings, kind))
             edit = QLineEdit(str(folder / default_name(self.name, kind)))
             edit.setToolTip(f"Where the {label.lower()} is saved")
-            edit.setMinimumWidth(420)
+            # wide enough for the usual path whole (a longer one shows its file name end)
+            path_width = edit.fontMetrics().horizontalAdvance(edit.text()) + 24
+            edit.setMinimumWidth(min(max(420, path_width), 760))
             button = QPushButton("Browse…")
             button.setToolTip(f"Choose where to save the {label.lower()}")
             grid.addWidget(check, row, 0)

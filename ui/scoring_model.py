@@ -2,15 +2,14 @@
 
 A score is only saved with a justification (the core refuses one without), so typing a value
 does not save it: it becomes a *pending* edit, shown tinted in the grid, until the justification
-is written and `save()` runs one `SetScore` command. Pending edits survive moving to another
-cell or another evaluator, so nothing typed is lost. Only `rated` leaves are editable; `auto`,
-`price` and `gate` rows show the engine's computed value in a muted colour, read-only, because
-the committee does not score them (the chair can override them in the Consensus tab).
+is written and `save()` runs one `SetScore` command. Pending edits (ui/scoring_pending.py)
+survive moving to another cell or another evaluator, so nothing typed is lost. Only `rated`
+leaves are editable; `auto`, `price` and `gate` rows show the engine's computed value in a muted
+colour, read-only, because the committee does not score them (the chair can override them in
+the Consensus tab).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
@@ -32,6 +31,7 @@ from ui.grid_model import (
     GridRow,
     computed_text,
 )
+from ui.scoring_pending import Pending, PendingEdits
 from ui.session import EvaluationSession
 from ui.undo import ClearScore, SetScore
 from ui.undo_base import fmt
@@ -45,14 +45,6 @@ USED_ROLES = frozenset(
 )
 
 
-@dataclass
-class Pending:
-    """An unsaved edit of one cell: the typed value (None: unchanged) and the draft text."""
-
-    value: int | None
-    text: str
-
-
 class ScoringModel(CriteriaGridModel):
     """Criteria rows x candidate columns of one evaluator's scores."""
 
@@ -60,7 +52,7 @@ class ScoringModel(CriteriaGridModel):
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._evaluator_id: int | None = None
-        self._pending: dict[tuple[int, int, str], Pending] = {}
+        self._pending = PendingEdits(session.score)  # of every member, see unsaved_cells
         self._scored: set[tuple[int, str]] = set()  # this evaluator's scored cells
         self._rated_keys: list[str] = []
         super().__init__(session, parent)
@@ -88,7 +80,7 @@ class ScoringModel(CriteriaGridModel):
     def _evaluators_changed(self) -> None:
         data = self.session.data
         ids = [e.id for e in data.evaluators] if data else []
-        self._pending = {cell: p for cell, p in self._pending.items() if cell[0] in ids}
+        self._pending.keep_only(evaluators=ids)
         if self._evaluator_id not in ids:
             self.set_evaluator(ids[0] if ids else None)
         self.progressChanged.emit()
@@ -106,9 +98,7 @@ class ScoringModel(CriteriaGridModel):
             self._evaluator_id = ids[0] if ids else None
         self._rated_keys = [r.key for r in self._rows if r.kind is CriterionKind.RATED]
         rated, columns = set(self._rated_keys), set(self._column_of)
-        self._pending = {
-            cell: p for cell, p in self._pending.items() if cell[2] in rated and cell[1] in columns
-        }
+        self._pending.keep_only(candidates=columns, keys=rated)
         self._index_scored()
 
     def _index_scored(self) -> None:
@@ -123,19 +113,7 @@ class ScoringModel(CriteriaGridModel):
                 if score(e, c.id, key) is not None
             }
         )
-        self._drop_settled()
-
-    def _drop_settled(self) -> None:
-        """Pending edits that now equal what is saved are no longer pending."""
-        for cell in [c for c, p in self._pending.items() if not self._differs(c, p)]:
-            del self._pending[cell]
-
-    def _differs(self, cell: tuple[int, int, str], pending: Pending) -> bool:
-        saved = self.session.score(*cell)
-        if saved is None:
-            return pending.value is not None or bool(pending.text.strip())
-        value_changed = pending.value is not None and pending.value != saved.value
-        return value_changed or pending.text.strip() != saved.justification
+        self._pending.settle()
 
     # ---- session signals ---------------------------------------------------------------------
 
@@ -147,9 +125,7 @@ class ScoringModel(CriteriaGridModel):
             self._scored.discard((candidate_id, key))
         else:
             self._scored.add((candidate_id, key))
-        pending = self._pending.get(cell)
-        if pending is not None and not self._differs(cell, pending):
-            del self._pending[cell]
+        self._pending.settle(cell)
         self._touch_cell(self.index_of(candidate_id, key))
 
     def _scores_reset(self) -> None:
@@ -220,12 +196,15 @@ class ScoringModel(CriteriaGridModel):
         return len(self._scored), len(self._rated_keys) * len(self._candidates)
 
     def pending_count(self) -> int:
-        e = self._evaluator_id
-        return sum(1 for cell in self._pending if cell[0] == e)
+        return len(self._pending.of(self._evaluator_id))
+
+    def unsaved_cells(self) -> list[tuple[int, int, str]]:
+        """(evaluator, candidate, key) of every pending edit, of every committee member (the
+        window asks before they would be lost; `pending_count` counts the shown member's)."""
+        return self._pending.cells()
 
     def pending_indexes(self) -> list[QModelIndex]:
-        e = self._evaluator_id
-        return [self.index_of(c, k) for (ev, c, k) in self._pending if ev == e]
+        return [self.index_of(c, k) for (_e, c, k) in self._pending.of(self._evaluator_id)]
 
     # ---- Qt model API ------------------------------------------------------------------------
 
@@ -350,17 +329,12 @@ class ScoringModel(CriteriaGridModel):
         self._set_pending(cell, pending, index)
 
     def _set_pending(self, cell: tuple[int, int, str], pending: Pending, index: Index) -> None:
-        was = cell in self._pending
-        if self._differs(cell, pending):
-            self._pending[cell] = pending
-        else:
-            self._pending.pop(cell, None)
-        if was or cell in self._pending:
+        if self._pending.put(cell, pending):
             self._touch_cell(self.index(index.row(), index.column()))
 
     def discard(self, index: Index) -> None:
         cell = self._cell(index)
-        if cell is not None and self._pending.pop(cell, None) is not None:
+        if cell is not None and self._pending.pop(cell) is not None:
             self._touch_cell(self.index(index.row(), index.column()))
 
     def problem(self, index: Index) -> str:
@@ -379,12 +353,12 @@ class ScoringModel(CriteriaGridModel):
         if cell is None or self.problem(index):
             return False
         value, text = self.value(index), self.justification(index).strip()
-        pending = self._pending.pop(cell, None)
+        pending = self._pending.pop(cell)
         if pending is None:
             return True  # nothing changed
         ok = self.session.execute(SetScore(self.session, *cell, value, text))
         if not ok:
-            self._pending[cell] = pending
+            self._pending.restore(cell, pending)
         self._touch_cell(self.index(index.row(), index.column()))
         return ok
 

@@ -10,111 +10,26 @@ the window asks before another evaluation, another database or quitting would dr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.delegates import MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT, Banner, ScoreDelegate
-from ui.grid_model import CriteriaGridModel
+from ui.criteria_grid import CriteriaGrid
+from ui.delegates import MOVE_DOWN, Banner, ScoreDelegate
 from ui.rubric_panel import JustificationBox, RubricPanel
 from ui.scoring_model import ScoringModel
 from ui.session import EvaluationSession
 
-CURSOR = {
-    MOVE_DOWN: QAbstractItemView.CursorAction.MoveDown,
-    MOVE_RIGHT: QAbstractItemView.CursorAction.MoveRight,
-    MOVE_LEFT: QAbstractItemView.CursorAction.MoveLeft,
-}
-
-
-class CriteriaGrid(QTableView):
-    """A table with category rows spanned as group headers; Enter moves down, Delete clears."""
-
-    clearRequested = Signal()
-    enterPressed = Signal()  # when Enter does not move (editable=False)
-
-    def __init__(self, parent: QWidget | None = None, editable: bool = True) -> None:
-        super().__init__(parent)
-        self.enter_moves_down = editable
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            if editable
-            else QAbstractItemView.EditTrigger.NoEditTriggers
-        )
-        self.setWordWrap(False)
-        self.setCornerButtonEnabled(False)
-        horizontal = self.horizontalHeader()
-        horizontal.setDefaultSectionSize(132)
-        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        vertical = self.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
-        vertical.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        vertical.setMaximumWidth(420)
-        vertical.setTextElideMode(Qt.TextElideMode.ElideRight)
-
-    def setModel(self, model: CriteriaGridModel) -> None:  # type: ignore[override]
-        super().setModel(model)
-        model.modelReset.connect(self.span_categories)
-        model.modelReset.connect(self.fit_columns)
-        self.span_categories()
-
-    def fit_columns(self) -> None:
-        """Few candidates share the width; many keep a readable width and scroll."""
-        header, count = self.horizontalHeader(), self.model().columnCount()
-        roomy = count and count * header.defaultSectionSize() < self.viewport().width()
-        mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
-        if header.sectionResizeMode(0) != mode if count else False:
-            header.setSectionResizeMode(mode)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def span_categories(self) -> None:
-        """Category rows read as one header across the candidates."""
-        model = self.model()
-        self.clearSpans()
-        assert isinstance(model, CriteriaGridModel)
-        if model.columnCount() > 1:
-            for row in model.category_rows():
-                self.setSpan(row, 0, 1, model.columnCount())
-
-    def move(self, direction: str) -> None:
-        """Move the cursor like a spreadsheet does (category rows are skipped)."""
-        target = self.moveCursor(CURSOR[direction], Qt.KeyboardModifier.NoModifier)
-        if target.isValid():
-            self.setCurrentIndex(target)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if self.state() != QAbstractItemView.State.EditingState:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if self.enter_moves_down:
-                    self.move(MOVE_DOWN)
-                else:
-                    self.enterPressed.emit()
-                return
-            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.clearRequested.emit()
-                return
-        super().keyPressEvent(event)
+__all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: still importable
 
 
 class ScoringView(QWidget):
@@ -385,16 +300,11 @@ class ScoringView(QWidget):
 
     def unsaved_count(self) -> int:
         """Edits waiting for a justification, of every committee member."""
-        return len(self._unsaved_cells())
-
-    def _unsaved_cells(self) -> list[tuple[int, int, str]]:
-        """(evaluator, candidate, key) of every pending edit. The model keeps them for every
-        member but counts only the shown member's, so its dict is read here (read only)."""
-        return list(self.model._pending)
+        return len(self.model.unsaved_cells())
 
     def show_unsaved(self) -> None:
         """Put the cursor on an unsaved edit, switching member when the shown one has none."""
-        cells = self._unsaved_cells()
+        cells = self.model.unsaved_cells()
         if not cells:
             return
         if self.model.pending_count() == 0:
