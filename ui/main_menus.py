@@ -106,8 +106,13 @@ class MainMenus:
         toolbar = QToolBar("Main", window)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.addAction(self.undo)
-        toolbar.addAction(self.redo)
+        for action, word in ((self.undo, "Undo"), (self.redo, "Redo")):
+            toolbar.addAction(action)
+            # lone arrows read as back/forward navigation; the tooltip keeps the full text
+            action.setIconText(word)
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addSeparator()
         self.picker_label = QLabel(" Evaluation: ")
         self.picker_label.setBuddy(window.picker)
