@@ -127,10 +127,17 @@ def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    head = scripts.get_current_head()
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         current = MigrationContext.configure(conn).get_current_revision()
+    known = {script.revision for script in scripts.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"{engine.url.database or engine.url} was written by a newer SupportScope (schema "
+            f"{current}): install the newer version to open it; the file was not changed"
+        )
     return bool(tables), current != head
 
 

@@ -131,3 +131,16 @@ def test_audit_log_is_append_only(tmp_path):
         with pytest.raises(Exception, match="append-only"), db.transaction() as session:
             session.execute(text(statement))
     db.close()
+
+
+def test_file_from_a_newer_version_is_refused_untouched(tmp_path):
+    db = new_db(tmp_path)
+    db.close()
+    path = tmp_path / "t.db"
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE alembic_version SET version_num = '0099'")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match=r"newer SupportScope \(schema 0099\)"):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.bak"))
