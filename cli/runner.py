@@ -64,6 +64,8 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
         return 0
     if args.command is None:
         return 0
+    from sqlalchemy.exc import SQLAlchemyError
+
     from cli.commands import HANDLERS
     from evaluator.db import open_database
 
@@ -75,6 +77,12 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
         return 0
     except expected as exc:
         err.write(f"error: {_one_line(exc)}\n")
+        return 2
+    except SQLAlchemyError as exc:  # a locked, vanished or unreachable database
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        err.write(
+            f"error: the database refused the command ({detail}); nothing was changed, try again\n"
+        )
         return 2
     except KeyboardInterrupt:
         err.write("error: interrupted; nothing further was changed\n")

@@ -304,3 +304,23 @@ def test_saved_catalogs_folder_is_listed_by_default(tmp_path, monkeypatch):
     ok(db, "catalog", "save", "Harbor RFP", "-o", str(tmp_path / "saved" / "Harbor 2027.toml"))
     assert "harbor-2027" in ok(db, "catalogs")
     ok(db, "new", "Second", "--catalog", "harbor-2027")
+
+
+def test_a_locked_database_is_one_line_and_changes_nothing(tmp_path, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from cli import commands
+
+    db = tmp_path / "p.db"
+    ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
+
+    def locked(*_args):
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    monkeypatch.setitem(commands.HANDLERS, "candidate", locked)
+    err = fail(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
+    assert "database is locked" in err and "nothing was changed" in err
