@@ -125,13 +125,7 @@ class ConsensusModel(CriteriaGridModel):
 
     def _touch(self, candidate_id: int, key: str) -> None:
         """A cell and the category rows above it (their counts) changed."""
-        index = self.index_of(candidate_id, key)
-        if index.isValid():
-            self.dataChanged.emit(index, index)
-            for ancestor in self._rows[index.row()].ancestors:
-                self.category_cache.pop(ancestor, None)
-                header = self.index(self._row_of[ancestor], 0)
-                self.dataChanged.emit(header, header)
+        self.touch_cell(self.index_of(candidate_id, key))
         self.cellChanged.emit(candidate_id, key)
 
     def _refresh_all(self) -> None:
@@ -141,9 +135,7 @@ class ConsensusModel(CriteriaGridModel):
         self.flagsChanged.emit()
 
     def results_changed(self) -> None:
-        self.touch_rows(
-            [i for i, r in enumerate(self._rows) if not r.is_category and r.kind is not RATED]
-        )
+        super().results_changed()
         if self._weights != self._ordering_weights:  # effective weights order the agenda;
             self._ordering_weights = dict(self._weights)  # a score edit rarely changes them
             self.flagsChanged.emit()

@@ -233,7 +233,22 @@ class CriteriaGridModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, rows - 1)
 
     def results_changed(self) -> None:
-        """Subclasses refresh the cells that show computed values (never ones being edited)."""
+        """Refresh the rows whose cells show computed values (never the rated ones, which may
+        have an editor open); subclasses extend this."""
+        self.touch_rows(
+            [i for i, r in enumerate(self._rows)
+             if not r.is_category and r.kind is not CriterionKind.RATED]
+        )  # fmt: skip
+
+    def touch_cell(self, index: QModelIndex) -> None:
+        """A cell and the category rows above it (their cached counts) changed."""
+        if not index.isValid():
+            return
+        self.dataChanged.emit(index, index)
+        for key in self._rows[index.row()].ancestors:
+            self.category_cache.pop(key, None)
+            header = self.index(self._row_of[key], 0)
+            self.dataChanged.emit(header, header)
 
     def touch_rows(self, wanted: list[int]) -> None:
         """dataChanged for whole rows, one signal per run of consecutive rows."""

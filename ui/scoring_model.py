@@ -134,21 +134,11 @@ class ScoringModel(CriteriaGridModel):
         self.touch_all()
         self.progressChanged.emit()
 
-    def results_changed(self) -> None:
-        self.touch_rows(
-            [i for i, r in enumerate(self._rows) if not r.is_category and r.kind is not RATED]
-        )
-
     def _touch_cell(self, index: QModelIndex) -> None:
-        """A cell and the category rows above it (their counts) changed."""
-        if not index.isValid():
-            return
-        self.dataChanged.emit(index, index)
-        for key in self._rows[index.row()].ancestors:
-            self.category_cache.pop(key, None)
-            header = self.index(self._row_of[key], 0)
-            self.dataChanged.emit(header, header)
-        self.progressChanged.emit()
+        """A cell, its category rows and the evaluator's progress changed."""
+        self.touch_cell(index)
+        if index.isValid():
+            self.progressChanged.emit()
 
     # ---- what a cell holds -------------------------------------------------------------------
 

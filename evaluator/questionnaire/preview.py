@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from evaluator.domain import AnswerType, Response
-from evaluator.questionnaire.problems import Problem, plural
+from evaluator.questionnaire.problems import FileFindings, Problem, plural
 
 
 class ChangeKind(StrEnum):
@@ -52,7 +52,7 @@ class AnswerChange:
 
 
 @dataclass
-class QuestionnairePreview:
+class QuestionnairePreview(FileFindings):
     """What importing one file would do; nothing has been written."""
 
     path: Path
@@ -65,18 +65,6 @@ class QuestionnairePreview:
     problems: list[Problem] = field(default_factory=list)
     notices: tuple[str, ...] = ()
     outdated: bool = False  # made from an older question set
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def to_write(self) -> list[AnswerChange]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from evaluator.services.common import ServiceError
 
@@ -34,6 +35,26 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text
+
+
+class FileFindings:
+    """What a file preview says about its file: mixed into the questionnaire and scoresheet
+    previews, which both carry `path` and `problems`."""
+
+    path: Path
+    problems: list[Problem]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
 
 
 def error(text: str, key: str = "", cell: str = "") -> Problem:

@@ -17,7 +17,7 @@ from pathlib import Path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Score
 from evaluator.questionnaire.fingerprint import Metadata, text_digest
-from evaluator.questionnaire.problems import ImportRefused, Problem, plural, warning
+from evaluator.questionnaire.problems import FileFindings, ImportRefused, Problem, plural, warning
 from evaluator.scoresheet import layout as L
 from evaluator.scoresheet.export import find_evaluator
 from evaluator.scoresheet.reader import read_scoresheet
@@ -67,7 +67,7 @@ class ScoreChange:
 
 
 @dataclass
-class ScoresheetPreview:
+class ScoresheetPreview(FileFindings):
     path: Path
     sha256: str
     evaluation_id: int
@@ -78,18 +78,6 @@ class ScoresheetPreview:
     problems: list[Problem] = field(default_factory=list)
     notices: tuple[str, ...] = ()
     outdated: bool = False
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def conflicts(self) -> list[ScoreChange]:
