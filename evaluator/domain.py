@@ -241,6 +241,7 @@ class EvaluationData:
     scores: list[Score] = field(default_factory=list)
     consensus: list[ConsensusScore] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
+    revision: int = 0  # the database's change counter when this snapshot was read or updated
 
 
 # ---- results of scoring (produced by evaluator.scoring) -------------------------------------

@@ -27,8 +27,8 @@ from evaluator.models import (
     ResponseRow,
     ScoreRow,
 )
-from evaluator.services.common import ServiceError, audit, clean_name
-from evaluator.services.evaluations import insert_criteria, validate_tree
+from evaluator.records import ServiceError, audit, clean_name, insert_criteria
+from evaluator.services.evaluations import validate_tree
 from evaluator.services.reading import load_evaluation
 
 FORMAT = "supportscope-evaluation"

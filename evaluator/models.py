@@ -53,6 +53,7 @@ class EvaluationRow(Base):
     catalog_id: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CriterionRow(Base):
@@ -173,7 +174,10 @@ class AuditRow(Base):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_evaluation", "evaluation_id"),)
+    __table_args__ = (
+        Index("ix_audit_evaluation", "evaluation_id"),
+        Index("ix_audit_ref", "evaluation_id", "ref"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     evaluation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -184,3 +188,4 @@ class AuditRow(Base):
     old: Mapped[str] = mapped_column(Text, default="")
     new: Mapped[str] = mapped_column(Text, default="")
     why: Mapped[str] = mapped_column(Text, default="")
+    ref: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -121,9 +121,16 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
     assert "no evaluation named 'Nope'" in fail(db, "rank", "Nope")
     assert "catalog" in fail(db, "new", "X", "--catalog", "no-such-catalog").lower()
-    assert "justification" in fail(
+    assert "no committee member named 'A'" in fail(
         db, "score", "Harbor RFP", "--evaluator", "A", "--candidate", "B", "--criterion", "c", "3"
     )
+    ok(db, "evaluator", "add", "Harbor RFP", "Ann Example")
+    ok(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
+    ok(db, "status", "Harbor RFP", "scoring")
+    assert "justification" in fail(
+        db, "score", "Harbor RFP", "--evaluator", "Ann Example", "--candidate", "Zephyr Care IT",
+        "--criterion", "tiers.l4-engineering", "3",
+    )  # fmt: skip
     assert "invalid choice" in fail(db, "status", "Harbor RFP", "finished")
     assert "one step at a time" in fail(db, "status", "Harbor RFP", "final")
     code, _, err = cli(db, "frobnicate")

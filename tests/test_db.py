@@ -23,7 +23,7 @@ def test_new_file_gets_schema_and_pragmas(tmp_path):
         }
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert {"evaluations", "criteria", "scores", "audit_log", "responses"} <= tables
-    assert version == "0001"
+    assert version == _head()
     db.close()
 
 
@@ -43,8 +43,8 @@ NEXT_REVISION = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -60,6 +60,14 @@ def downgrade():
 """
 
 
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    import evaluator.db as dbmod
+
+    return ScriptDirectory(str(dbmod.MIGRATIONS)).get_current_head()
+
+
 def test_upgrade_of_existing_file_makes_backup_first(tmp_path, monkeypatch):
     import shutil
 
@@ -69,19 +77,20 @@ def test_upgrade_of_existing_file_makes_backup_first(tmp_path, monkeypatch):
     db.close()
     newer = tmp_path / "migrations"
     shutil.copytree(dbmod.MIGRATIONS, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "0002_website.py").write_text(NEXT_REVISION)
+    head = _head()
+    (newer / "versions" / "9999_website.py").write_text(NEXT_REVISION.replace("{head}", head))
     monkeypatch.setattr(dbmod, "MIGRATIONS", newer)
     db = open_database(tmp_path / "t.db")
     db.close()
     backups = list(tmp_path.glob("t.db.*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(tmp_path / "t.db") as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
         columns = {r[1] for r in con.execute("PRAGMA table_info(candidates)")}
         assert "website" in columns
         assert con.execute("SELECT count(*) FROM candidates").fetchone() == (2,)
     with sqlite3.connect(backups[0]) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
 
 
 def test_reopen_keeps_data_without_backup(tmp_path):

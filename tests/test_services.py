@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import text
 
 from evaluator import services
+from evaluator.changes import ScoreCell, canonical
 from evaluator.domain import Criterion, CriterionKind, Question, Status, find_criterion
 from evaluator.services import ServiceError
 from tests.core_fixtures import RUBRIC, new_db, populated, small_tree
@@ -76,20 +79,19 @@ def test_duplicate_names_refused(tmp_path):
 
 def test_set_score_validates_and_audits(tmp_path):
     db, ev = populated(tmp_path)
-    assert (
-        services.set_score(
-            db,
-            ev,
-            "Ann Example",
-            "Zephyr Care IT",
-            "tiers.l4",
-            4,
-            "Strong escalation path",
-            actor="Ann",
-        )
-        is None
+    first = services.set_score(
+        db,
+        ev,
+        "Ann Example",
+        "Zephyr Care IT",
+        "tiers.l4",
+        4,
+        "Strong escalation path",
+        actor="Ann",
     )
-    previous = services.set_score(
+    assert first.change.before is None
+    assert first.inverse.after is None  # undoing the first score clears the cell
+    applied = services.set_score(
         db,
         ev,
         "Ann Example",
@@ -99,7 +101,8 @@ def test_set_score_validates_and_audits(tmp_path):
         "Saw the on-call roster",
         actor="Ann",
     )
-    assert previous == services.Previous(4.0, "Strong escalation path")
+    assert applied.change.before == ScoreCell(4.0, "Strong escalation path")
+    assert applied.change.after == ScoreCell(5.0, "Saw the on-call roster")  # "5" stored as 5.0
     entry = services.audit_trail(db, ev)[-1]
     assert (entry.action, entry.actor, entry.old, entry.new) == ("set score", "Ann", "4", "5")
     assert "Zephyr Care IT" in entry.target and "tiers.l4" in entry.target
@@ -138,8 +141,8 @@ def test_consensus_and_gate_decisions(tmp_path):
         services.set_consensus(db, ev, "Orbis Support Co", "tiers", 3, "x")
     with pytest.raises(ServiceError, match="note is required"):
         services.set_consensus(db, ev, "Orbis Support Co", "tiers.l1", 3, "")
-    previous = services.clear_consensus(db, ev, "Orbis Support Co", "tiers.l1", why="reopened")
-    assert previous.value == 3.5
+    cleared = services.clear_consensus(db, ev, "Orbis Support Co", "tiers.l1", why="reopened")
+    assert cleared.change.before.value == 3.5 and cleared.change.after is None
     assert services.audit_trail(db, ev)[-1].action == "clear consensus"
 
 
@@ -182,12 +185,12 @@ def test_status_moves_one_step(tmp_path):
 def test_rollback_on_error_leaves_database_unchanged(tmp_path, monkeypatch):
     db, ev = populated(tmp_path)
     before = dump_all(db)
-    import evaluator.services.scores as scores_module
+    import evaluator.changes.context as context_module
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("disk full while writing the audit entry")
 
-    monkeypatch.setattr(scores_module, "audit", broken_audit)
+    monkeypatch.setattr(context_module, "audit", broken_audit)
     with pytest.raises(RuntimeError):
         services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l1", 3, "fine")
     assert dump_all(db) == before
@@ -198,15 +201,15 @@ def test_remove_and_restore_candidate(tmp_path):
     services.set_score(db, ev, "Ann Example", "Orbis Support Co", "tiers.l1", 2, "slow")
     services.set_response(db, ev, "Orbis Support Co", "offshore.share", 60.0, raw="60%")
     services.set_consensus(db, ev, "Orbis Support Co", "tiers.l4", 1, "agreed")
-    before = dump_all(db)
+    before = services.load_evaluation(db, ev)
     removed = services.remove_candidate(db, ev, "Orbis Support Co", why="withdrew")
     counts = table_counts(db)
     assert counts["scores"] == 0 and counts["responses"] == 0 and counts["consensus_scores"] == 0
     services.restore(db, ev, removed)
-    after = dump_all(db)
-    assert {k: v for k, v in after.items() if k != "audit_log"} == {
-        k: v for k, v in before.items() if k != "audit_log"
-    }
+    after = services.load_evaluation(db, ev)
+    # the same candidate (same id, same place) with the same scores, consensus and answers
+    assert replace(canonical(after), revision=0) == replace(canonical(before), revision=0)
+    assert after.revision == before.revision + 2
     assert [e.action for e in services.audit_trail(db, ev)][-2:] == [
         "remove candidate",
         "restore candidate",
@@ -217,7 +220,7 @@ def test_remove_and_restore_evaluator(tmp_path):
     db, ev = populated(tmp_path)
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 2, "slow")
     removed = services.remove_evaluator(db, ev, "Ben Sample")
-    assert len(removed.scores) == 1
+    assert len(removed.dependents.scores) == 1
     services.restore(db, ev, removed)
     data = services.load_evaluation(db, ev)
     assert [e.name for e in data.evaluators] == ["Ann Example", "Ben Sample"]
@@ -226,10 +229,11 @@ def test_remove_and_restore_evaluator(tmp_path):
 
 def test_edit_criterion_weights_and_details(tmp_path):
     db, ev = populated(tmp_path)
-    before = services.update_criterion(
+    applied = services.update_criterion(
         db, ev, "tiers.l4", weight=2, name="L4 engineering", why="rebalanced"
     )
-    assert before.weight == 3 and before.name == "Level 4 engineering escalation"
+    assert applied.change.before == {"weight": 3, "name": "Level 4 engineering escalation"}
+    assert applied.inverse.after == applied.change.before
     node = find_criterion(services.load_evaluation(db, ev).criteria, "tiers.l4")
     assert (node.weight, node.name) == (2, "L4 engineering")
     with pytest.raises(ServiceError, match="0 or more"):
@@ -266,7 +270,8 @@ def test_add_move_remove_restore_criterion(tmp_path):
         services.move_criterion(db, ev, "tiers", parent="tiers.l1", position=0)
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l2", 4, "good")
     removed = services.remove_criterion(db, ev, "tiers.l2")
-    assert len(removed.scores) == 1
+    assert len(removed.dependents.scores) == 1
+    assert (removed.parent, removed.index) == ("offshore", 0)
     assert find_criterion(services.load_evaluation(db, ev).criteria, "tiers.l2") is None
     services.restore_criterion(db, ev, removed)
     data = services.load_evaluation(db, ev)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateKind, CriterionKind, Evaluator
 from ui.session import EvaluationSession
-from ui.undo import EditCandidate, EditEvaluator, ServiceCommand
+from ui.undo import ChangeCommand, EditCandidate, EditEvaluator
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -57,7 +57,7 @@ class PeopleModel(QAbstractTableModel):
     def _current(self) -> list[Any]:
         raise NotImplementedError
 
-    def _command(self, item: Any, **change: Any) -> ServiceCommand:
+    def _command(self, item: Any, **change: Any) -> ChangeCommand:
         raise NotImplementedError
 
     def _score_row(self, evaluator_id: int, candidate_id: int) -> int | None:
@@ -197,7 +197,7 @@ class CandidatesModel(PeopleModel):
     def _current(self) -> list[Candidate]:
         return list(self.session.data.candidates) if self.session.data else []
 
-    def _command(self, item: Candidate, **change: Any) -> ServiceCommand:
+    def _command(self, item: Candidate, **change: Any) -> ChangeCommand:
         return EditCandidate(self.session, item.id, **change)
 
     def _score_row(self, evaluator_id: int, candidate_id: int) -> int | None:
@@ -230,7 +230,7 @@ class CommitteeModel(PeopleModel):
     def _current(self) -> list[Evaluator]:
         return list(self.session.data.evaluators) if self.session.data else []
 
-    def _command(self, item: Evaluator, **change: Any) -> ServiceCommand:
+    def _command(self, item: Evaluator, **change: Any) -> ChangeCommand:
         return EditEvaluator(self.session, item.id, **change)
 
     def _score_row(self, evaluator_id: int, candidate_id: int) -> int | None:

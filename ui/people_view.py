@@ -24,7 +24,7 @@ from ui import errors
 from ui.item_delegates import ChoiceDelegate
 from ui.people_model import CANDIDATE_KINDS, CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
-from ui.undo import AddCandidate, AddEvaluator, RemoveCandidate, RemoveEvaluator, ServiceCommand
+from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
 
 
 class PeopleView(QWidget):
@@ -108,10 +108,10 @@ class PeopleView(QWidget):
     def _names(self) -> set[str]:
         raise NotImplementedError
 
-    def _add_command(self, name: str) -> ServiceCommand:
+    def _add_command(self, name: str) -> ChangeCommand:
         raise NotImplementedError
 
-    def _remove_command(self, item_id: int) -> ServiceCommand:
+    def _remove_command(self, item_id: int) -> ChangeCommand:
         raise NotImplementedError
 
     def _removal_text(self, item_id: int) -> str:
@@ -188,10 +188,10 @@ class CandidatesView(PeopleView):
     def _names(self) -> set[str]:
         return {c.name for c in self.session.data.candidates} if self.session.data else set()
 
-    def _add_command(self, name: str) -> ServiceCommand:
+    def _add_command(self, name: str) -> ChangeCommand:
         return AddCandidate(self.session, name)
 
-    def _remove_command(self, item_id: int) -> ServiceCommand:
+    def _remove_command(self, item_id: int) -> ChangeCommand:
         return RemoveCandidate(self.session, item_id)
 
     def _removal_text(self, item_id: int) -> str:
@@ -221,10 +221,10 @@ class CommitteeView(PeopleView):
     def _names(self) -> set[str]:
         return {e.name for e in self.session.data.evaluators} if self.session.data else set()
 
-    def _add_command(self, name: str) -> ServiceCommand:
+    def _add_command(self, name: str) -> ChangeCommand:
         return AddEvaluator(self.session, name)
 
-    def _remove_command(self, item_id: int) -> ServiceCommand:
+    def _remove_command(self, item_id: int) -> ChangeCommand:
         return RemoveEvaluator(self.session, item_id)
 
     def _removal_text(self, item_id: int) -> str:

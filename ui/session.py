@@ -23,19 +23,22 @@ State (read it fresh each time; the objects are replaced, never mutated)
     undo_stack: QUndoStack
     Lookups: candidate(id), evaluator(id), criterion(key), score(evaluator_id, candidate_id, key),
     consensus(candidate_id, key), response(candidate_id, key), score_progress(evaluator_id=None),
-    score_count(candidate_id= | evaluator_id=) (ui/session_snapshot.py), location (path or
+    score_count(candidate_id= | evaluator_id=), score_cell(...) and consensus_cell(...) (what a
+    change carries as `before`; ui/session_snapshot.py), location (path or
     URL, for display)
 
 Editing
-    session.execute(command) -> bool   command: a `ui.undo.ServiceCommand`. Its first redo runs
-        in `try_first()` *before* the push, so a refused action (ServiceError, locked database)
-        never reaches the stack: the message goes out on `errorRaised` and False is returned.
-        A later undo/redo that fails marks its command obsolete (Qt drops it), reloads the
-        snapshot from the database and emits `errorRaised`: the stack never lies.
+    session.execute(command) -> bool   command: a `ui.undo.ChangeCommand` (one change object,
+        evaluator/changes). Its first redo runs in `try_first()` *before* the push, so a refused
+        action (ServiceError, a stale edit, a locked database) never reaches the stack: the
+        message goes out on `errorRaised` and False is returned. A later undo/redo that fails
+        marks its command obsolete (Qt drops it), reloads the snapshot from the database and
+        emits `errorRaised`: the stack never lies.
+    session.apply(change) -> Applied   used by the commands: writes the change through the core
+        (evaluator.changes.write.apply_change) and updates the snapshot with the core's pure
+        `apply_applied` (ui/session_snapshot.py); views do not call it.
     session.finalise(why="") -> bool   irreversible (the core refuses edits of final ones), so
         it is not an undo command; it clears the undo stack.
-    apply_*() methods: used by the commands to mirror a successful service call on the snapshot
-        (ui/session_snapshot.py, over ui/snapshot.py); views do not call them.
 
 Signals
     evaluationChanged()            another evaluation or database is open (or none): reset all
@@ -65,9 +68,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from evaluator import services
+from evaluator.changes import Applied, Change, SetStatus
+from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
-from ui import snapshot
+from ui.cell_index import CellIndex
 from ui.errors import USER_ERRORS, user_message
 from ui.live_results import LiveResults
 from ui.session_snapshot import SessionSnapshot
@@ -94,7 +99,7 @@ class EvaluationSession(QObject, SessionSnapshot):
         super().__init__(parent)
         self._db: Database | None = None
         self._data: EvaluationData | None = None
-        self._cells = snapshot.CellIndex()
+        self._cells = CellIndex()
         self._tree_cache: tuple[list[Criterion], dict[str, Criterion], list[Criterion]] | None = (
             None
         )
@@ -287,6 +292,19 @@ class EvaluationSession(QObject, SessionSnapshot):
 
     # ---- editing -----------------------------------------------------------------------------
 
+    def apply(self, change: Change) -> Applied:
+        """Write one change through the core and bring the snapshot up to date; raises the
+        core's refusal (a stale change also re-reads the snapshot, so the user sees why)."""
+        if self._data is None or self._db is None:
+            raise services.ServiceError("open an evaluation first")
+        try:
+            applied = apply_change(self._db, self._data.id, change)
+        except services.StaleChange:
+            self.reload()
+            raise
+        self._absorb(applied)
+        return applied
+
     def execute(self, command: QUndoCommand) -> bool:
         """Run a command's first redo; push it only when the service accepted it."""
         if self._data is None or self._db is None:
@@ -313,12 +331,11 @@ class EvaluationSession(QObject, SessionSnapshot):
         if self._db is None:
             return False
         try:
-            status = services.change_status(self._db, self.ref, Status.FINAL, why=why)
+            self.apply(SetStatus(self._require().status, Status.FINAL, why))
         except USER_ERRORS as exc:
             self.errorRaised.emit(user_message(exc))
             return False
         self._undo_stack.clear()
-        self.apply_status(status)
         return True
 
     # ---- results -----------------------------------------------------------------------------

@@ -1,19 +1,37 @@
-"""The session's in-memory snapshot of the open evaluation: quick lookups over it, and the
-`apply_*` methods with which the undo commands mirror a successful service call on it, so an
-edit never needs a second database read.
+"""The session's in-memory snapshot of the open evaluation: quick lookups over it, and how an
+applied change (from the core) reaches it and the views, so an edit never needs a reload.
 
 `SessionSnapshot` is a mixin of `ui.session.EvaluationSession`, which owns the state read here
 (`_data`, `_cells`, `_tree_cache`) and the signals emitted here; views and commands use these
-methods through the session. The pure tree and list edits are in ui/snapshot.py.
+methods through the session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from evaluator import services
+from evaluator.changes import (
+    AddCandidate,
+    AddCriterion,
+    AddEvaluator,
+    Applied,
+    Change,
+    ConsensusCell,
+    EditCandidate,
+    EditCriterion,
+    EditEvaluator,
+    MoveCriterion,
+    RemoveCandidate,
+    RemoveCriterion,
+    RemoveEvaluator,
+    ScoreCell,
+    SetAnswer,
+    SetConsensus,
+    SetScore,
+    apply_applied,
+)
 from evaluator.domain import (
     Candidate,
     ConsensusScore,
@@ -23,11 +41,10 @@ from evaluator.domain import (
     Evaluator,
     Response,
     Score,
-    Status,
     leaves,
     walk_tree,
 )
-from ui import snapshot
+from ui.cell_index import CellIndex
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -38,10 +55,11 @@ class SessionSnapshot:
 
     # owned and set up by EvaluationSession
     _data: EvaluationData | None
-    _cells: snapshot.CellIndex
+    _cells: CellIndex
     _tree_cache: tuple[list[Criterion], dict[str, Criterion], list[Criterion]] | None
     read_only: bool
     schedule_results: Callable[[], None]
+    reload: Callable[[], None]
     criteriaChanged: SignalInstance
     candidatesChanged: SignalInstance
     evaluatorsChanged: SignalInstance
@@ -81,8 +99,17 @@ class SessionSnapshot:
     def consensus(self, candidate_id: int, key: str) -> ConsensusScore | None:
         return self._cells.consensus.get((candidate_id, key))
 
+    def score_cell(self, evaluator_id: int, candidate_id: int, key: str) -> ScoreCell | None:
+        """A member's score as a change's `before`: what the user sees now."""
+        score = self.score(evaluator_id, candidate_id, key)
+        return None if score is None else ScoreCell(score.value, score.justification)
+
+    def consensus_cell(self, candidate_id: int, key: str) -> ConsensusCell | None:
+        agreed = self.consensus(candidate_id, key)
+        return None if agreed is None else ConsensusCell(agreed.value, agreed.note)
+
     def response(self, candidate_id: int, key: str) -> Response | None:
-        return self._cells.response(candidate_id, key)
+        return self._cells.responses.get((candidate_id, key))
 
     def score_count(
         self, *, candidate_id: int | None = None, evaluator_id: int | None = None
@@ -112,94 +139,64 @@ class SessionSnapshot:
             raise services.ServiceError("open an evaluation first")
         return self._data
 
-    # ---- mirroring a successful service call on the snapshot (used by ui.undo) -------------
+    # ---- absorbing an applied change ------------------------------------------------------
 
-    def apply_score(
-        self, evaluator_id: int, candidate_id: int, key: str, value: float | None, text: str = ""
-    ) -> None:
-        """A set (None: cleared) score. A changed score keeps its place, a new one goes last,
-        as the rows do in the database."""
-        self._replace(scores=self._cells.set_score(evaluator_id, candidate_id, key, value, text))
-        self.scoreChanged.emit(evaluator_id, candidate_id, key)
-        self._changed()
+    def _absorb(self, applied: Applied) -> None:
+        """Bring the snapshot up to date after the core applied a change, and tell the views.
 
-    def apply_consensus(
-        self, candidate_id: int, key: str, value: float | None, note: str = ""
-    ) -> None:
-        self._replace(consensus=self._cells.set_consensus(candidate_id, key, value, note))
-        self.consensusChanged.emit(candidate_id, key)
-        self._changed()
-
-    def apply_criterion_fields(self, key: str, fields: dict[str, Any]) -> None:
-        self._replace(criteria=snapshot.edited_tree(self._require().criteria, key, fields))
-        self.criteriaChanged.emit()
-        self._changed()
-
-    def apply_criterion_added(
-        self, criterion: Criterion, parent: str | None, position: int | None
-    ) -> None:
-        tree = snapshot.added_tree(self._require().criteria, criterion, parent, position)
-        self._replace(criteria=tree)
-        self.criteriaChanged.emit()
-        self._changed()
-
-    def apply_criterion_removed(self, key: str) -> None:
-        tree, gone = snapshot.removed_tree(self._require().criteria, key)
-        data = snapshot.without_criteria(replace(self._require(), criteria=tree), gone)
-        self._restructure(data, self.criteriaChanged)
-
-    def apply_criterion_moved(self, key: str, parent: str | None, position: int) -> None:
-        self._replace(criteria=snapshot.moved_tree(self._require().criteria, key, parent, position))
-        self.criteriaChanged.emit()
-        self._changed()
-
-    def apply_candidate(self, candidate: Candidate) -> None:
-        """A new candidate (appended) or an edited one (replaced in place)."""
-        items = self._require().candidates
-        known = any(c.id == candidate.id for c in items)
-        self._replace(
-            candidates=snapshot.replaced(items, candidate) if known else [*items, candidate]
-        )
-        self.candidatesChanged.emit()
-        self._changed()
-
-    def apply_candidate_removed(self, candidate_id: int) -> None:
-        self._restructure(
-            snapshot.without_candidate(self._require(), candidate_id), self.candidatesChanged
-        )
-
-    def apply_evaluator(self, evaluator: Evaluator) -> None:
-        items = self._require().evaluators
-        known = any(e.id == evaluator.id for e in items)
-        self._replace(
-            evaluators=snapshot.replaced(items, evaluator) if known else [*items, evaluator]
-        )
-        self.evaluatorsChanged.emit()
-        self._changed()
-
-    def apply_evaluator_removed(self, evaluator_id: int) -> None:
-        self._restructure(
-            snapshot.without_evaluator(self._require(), evaluator_id), self.evaluatorsChanged
-        )
-
-    def apply_status(self, status: Status) -> None:
+        The snapshot is changed only by the core's pure `apply_applied`; the cell index is
+        kept current per cell, and each kind of change raises the signals of what it touched.
+        When the database's change counter moved by more than this one change, another window
+        or process wrote meanwhile: the snapshot is re-read so the user sees their changes too.
+        """
+        if not applied.changed:
+            return
+        data = self._require()
+        others_wrote = applied.revision != data.revision + 1
         was_read_only = self.read_only
-        self._replace(status=Status(status))
-        self._changed()
-        if self.read_only != was_read_only:
-            self.readOnlyChanged.emit(self.read_only)
-
-    def _replace(self, **fields: Any) -> None:
-        self._data = replace(self._require(), **fields)
-
-    def _restructure(self, data: EvaluationData, signal: Any) -> None:
-        """A removal that also dropped scores: indexes rebuilt, listeners told."""
-        self._data = data
-        self._cells.rebuild(data)
-        signal.emit()
-        self.scoresReset.emit()
-        self._changed()
-
-    def _changed(self) -> None:
+        self._data = apply_applied(data, applied)
+        change = applied.change
+        if isinstance(change, SetScore):
+            cell = (change.evaluator_id, change.candidate_id, change.key)
+            after = change.after
+            score = None if after is None else Score(*cell, after.value, after.justification)
+            self._cells.score_cell(cell, score)
+            self.scoreChanged.emit(*cell)
+        elif isinstance(change, SetConsensus):
+            cell2 = (change.candidate_id, change.key)
+            agreed = change.after
+            value = None if agreed is None else ConsensusScore(*cell2, agreed.value, agreed.note)
+            self._cells.consensus_cell(cell2, value)
+            self.consensusChanged.emit(*cell2)
+        elif isinstance(change, SetAnswer):
+            cell2 = (change.candidate_id, change.key)
+            a = change.after
+            self._cells.answer_cell(
+                cell2, None if a is None else Response(*cell2, a.value, a.raw, a.comment)
+            )
+            self.scoresReset.emit()
+        else:
+            self._structure_changed(change)
         self.dataChanged.emit()
         self.schedule_results()
+        if self.read_only != was_read_only:
+            self.readOnlyChanged.emit(self.read_only)
+        if others_wrote:
+            self.reload()
+
+    def _structure_changed(self, change: Change) -> None:
+        """Candidates, members, criteria or the evaluation changed (rows may have gone)."""
+        moved_cells = isinstance(change, REMOVALS) or bool(getattr(change, "dependents", None))
+        if moved_cells:
+            self._cells.rebuild(self._data)
+        if isinstance(change, AddCandidate | EditCandidate | RemoveCandidate):
+            self.candidatesChanged.emit()
+        elif isinstance(change, AddEvaluator | EditEvaluator | RemoveEvaluator):
+            self.evaluatorsChanged.emit()
+        elif isinstance(change, EditCriterion | AddCriterion | RemoveCriterion | MoveCriterion):
+            self.criteriaChanged.emit()
+        if moved_cells:
+            self.scoresReset.emit()
+
+
+REMOVALS = (RemoveCandidate, RemoveEvaluator, RemoveCriterion)

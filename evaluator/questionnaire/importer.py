@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from evaluator.changes.model import Answer, SetAnswer
+from evaluator.changes.write import write_changes
 from evaluator.db import Database
 from evaluator.domain import Candidate, EvaluationData, Response
-from evaluator.models import CandidateRow, QuestionRow, ResponseRow
+from evaluator.errors import StaleChange
+from evaluator.models import CandidateRow
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.questionnaire.fingerprint import (
     Metadata,
@@ -40,7 +40,7 @@ from evaluator.questionnaire.preview import (
 from evaluator.questionnaire.problems import ImportRefused, Problem, plural, warning
 from evaluator.questionnaire.reader import QuestionnaireFile, read_questionnaire
 from evaluator.questionnaire.template import find_candidate
-from evaluator.services.common import EvalRef, ServiceError, audit, editable_evaluation
+from evaluator.records import EvalRef, ServiceError, audit, editable_evaluation
 from evaluator.workbook_guard import WorkbookRejected
 
 __all__ = [
@@ -229,8 +229,9 @@ def apply_questionnaire(
 ) -> ApplyOutcome:
     """Write a preview's answers in one transaction (all or nothing), with audit entries.
 
-    Stores and audits each answer exactly as `services.write_response` does, but fetches the
-    questions and the candidate's answers once instead of twice per answer (a 500-row file).
+    Each answer is the same `SetAnswer` change as a single edit, with the answer on record at
+    preview time as what was seen; the list goes through the one change path in one transaction,
+    which refuses the whole file when any answer changed since the preview.
     """
     errors = preview.errors
     if errors and not valid_only:
@@ -240,6 +241,17 @@ def apply_questionnaire(
             "valid answers only"
         )
     to_write = preview.to_write
+    changes = [
+        SetAnswer(
+            preview.candidate_id,
+            change.key,
+            None if change.old is None else Answer(change.old.value, change.old.raw,
+                                                   change.old.comment),
+            Answer(change.value, change.raw, change.comment),
+            preview.file_name,
+        )
+        for change in to_write
+    ]  # fmt: skip
     with db.transaction() as session:
         ev = editable_evaluation(session, preview.evaluation_id)
         candidate = session.get(CandidateRow, preview.candidate_id)
@@ -248,28 +260,17 @@ def apply_questionnaire(
                 f"the candidate {preview.candidate!r} was removed after the preview of "
                 f"{preview.file_name}: nothing was imported"
             )
-        questions: dict[str, int] = {
-            key: question_id
-            for key, question_id in session.execute(
-                select(QuestionRow.key, QuestionRow.id).where(QuestionRow.evaluation_id == ev.id)
-            )
-        }
-        rows = {
-            row.question_id: row
-            for row in session.scalars(
-                select(ResponseRow).where(ResponseRow.candidate_id == candidate.id)
-            )
-        }
-        for change in to_write:
-            row = rows.get(questions.get(change.key, -1))
-            if change.key not in questions or not _still(change, row):
-                raise ServiceError(
-                    f"the answers of {candidate.name} changed after the preview of "
-                    f"{preview.file_name} (first: {change.key}); nothing was imported: "
-                    "preview the file again"
-                )
-        for change in to_write:
-            _write(session, ev.id, candidate, questions[change.key], rows, change, preview, actor)
+        try:
+            write_changes(session, ev, changes, actor)
+        except StaleChange as exc:
+            raise StaleChange(
+                f"the answers of {candidate.name} changed after the preview of "
+                f"{preview.file_name} ({exc}); nothing was imported: preview the file again"
+            ) from exc
+        except ServiceError as exc:
+            raise ServiceError(
+                f"{exc}; nothing was imported from {preview.file_name}: preview it again"
+            ) from exc
         new = sum(c.kind is ChangeKind.NEW for c in to_write)
         replaced = sum(c.replaces for c in to_write)
         skipped = len({p.key or p.text for p in errors})
@@ -286,70 +287,6 @@ def apply_questionnaire(
             f"replaced, {len(preview.changes) - len(to_write)} unchanged{skipped_note}",
         )
     return ApplyOutcome(preview.file_name, candidate.name, len(to_write), new, replaced, skipped)
-
-
-def _still(change: AnswerChange, row: ResponseRow | None) -> bool:
-    """The answer on record is still the one the preview compared with."""
-    if change.old is None or row is None:
-        return change.old is None and row is None
-    return same_value(change.old.value, row.value) and change.old.comment == row.comment
-
-
-def _write(
-    session: Session,
-    evaluation_id: int,
-    candidate: CandidateRow,
-    question_id: int,
-    rows: dict[int, ResponseRow],
-    change: AnswerChange,
-    preview: QuestionnairePreview,
-    actor: str | None,
-) -> None:
-    row = rows.get(question_id)
-    old = "" if row is None else (row.raw or _shown(row.value))
-    raw = change.raw or _shown(change.value)
-    if row is None:
-        session.add(
-            ResponseRow(
-                evaluation_id=evaluation_id,
-                candidate_id=candidate.id,
-                question_id=question_id,
-                value=change.value,
-                raw=raw,
-                comment=change.comment,
-                source=preview.file_name,
-            )
-        )
-    else:
-        row.value, row.raw, row.comment, row.source = (
-            change.value,
-            raw,
-            change.comment,
-            preview.file_name,
-        )
-    if old != raw:
-        target = f"{candidate.name} / {change.key}"
-        audit(
-            session,
-            evaluation_id,
-            actor,
-            "set answer",
-            target,
-            old,
-            raw,
-            f"from {preview.file_name}",
-        )
-
-
-def _shown(value: object) -> str:
-    """How services.write_response records a value without raw text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    return str(value)
 
 
 # ---- many files -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from evaluator.services.common import ServiceError
+from evaluator.records import ServiceError
 
 
 class Severity(StrEnum):

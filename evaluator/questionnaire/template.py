@@ -30,7 +30,7 @@ from evaluator.questionnaire.fingerprint import (
     questionnaire_questions,
     write_metadata,
 )
-from evaluator.services.common import EvalRef, ServiceError
+from evaluator.records import EvalRef, ServiceError
 
 APP_VERSION = "0.1.0"
 WIDTHS = {"id": 0.0, "category": 20, "question": 58, "type": 17, "answer": 26, "comment": 34}

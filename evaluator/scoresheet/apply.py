@@ -1,9 +1,9 @@
 """Apply a scoresheet preview: one transaction, all or nothing, every score audited.
 
-This is the bulk counterpart of `services.set_score` (which opens its own transaction per
-score): the same checks (evaluation not final, rated criteria only, whole numbers on the
-scale, a justification) and the same audit entries, plus one entry naming the file and its
-SHA-256. Conflicts must be decided before anything is written.
+The chosen rows become a list of the same `SetScore` changes a member makes in the window, with
+the database's score at preview time as what was seen; they are written through the one change
+path (same checks, same audit entries, a score changed since the preview refuses the lot), plus
+one entry naming the file and its SHA-256. Conflicts must be decided before anything is written.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
+from evaluator.changes.model import ScoreCell, SetScore
+from evaluator.changes.write import write_changes
 from evaluator.db import Database
-from evaluator.domain import CriterionKind
-from evaluator.models import CandidateRow, CriterionRow, EvaluatorRow, ScoreRow
+from evaluator.errors import NotFound, StaleChange
+from evaluator.models import EvaluatorRow
 from evaluator.questionnaire.problems import plural
+from evaluator.records import ServiceError, audit, editable_evaluation
 from evaluator.scoresheet.merge import Resolution, ScoreChange, ScoreChangeKind, ScoresheetPreview
-from evaluator.services.common import ServiceError, audit, editable_evaluation
 
 Decisions = Mapping[tuple[int, str], Resolution]
 
@@ -79,6 +79,18 @@ def apply_scoresheet(
             "valid scores only"
         )
     chosen, kept = chosen_changes(preview, resolution, decisions)
+    changes = [
+        SetScore(
+            preview.evaluator_id,
+            change.candidate_id,
+            change.criterion_key,
+            None
+            if change.current is None
+            else ScoreCell(change.current.value, change.current.justification),
+            ScoreCell(change.value, change.justification),
+        )
+        for change in chosen
+    ]
     with db.transaction() as session:
         ev = editable_evaluation(session, preview.evaluation_id)
         member = session.get(EvaluatorRow, preview.evaluator_id)
@@ -87,67 +99,17 @@ def apply_scoresheet(
                 f"the committee member {preview.evaluator!r} was removed after the preview of "
                 f"{preview.file_name}: nothing was imported"
             )
-        criteria = {
-            row.key: row
-            for row in session.scalars(
-                select(CriterionRow).where(CriterionRow.evaluation_id == ev.id)
-            )
-        }
-        candidates = {
-            row.id: row
-            for row in session.scalars(
-                select(CandidateRow).where(CandidateRow.evaluation_id == ev.id)
-            )
-        }
-        existing = {
-            (row.candidate_id, row.criterion_id): row
-            for row in session.scalars(select(ScoreRow).where(ScoreRow.evaluator_id == member.id))
-        }
-        for change in chosen:
-            crit, cand = criteria.get(change.criterion_key), candidates.get(change.candidate_id)
-            if crit is None or cand is None or crit.kind != CriterionKind.RATED.value:
-                raise ServiceError(
-                    f"{change.candidate} / {change.criterion_key} is no longer a rated cell of "
-                    f"{ev.name!r}: preview {preview.file_name} again"
-                )
-            if not (ev.scale_min <= change.value <= ev.scale_max):
-                raise ServiceError(f"{change.cell}: the scale changed; preview the file again")
-            row = existing.get((cand.id, crit.id))
-            now = None if row is None else (row.value, row.justification)
-            was = (
-                None
-                if change.current is None
-                else (change.current.value, change.current.justification)
-            )
-            if now != was:
-                raise ServiceError(
-                    f"the scores of {member.name} changed after the preview of "
-                    f"{preview.file_name} (first: {change.candidate} / {change.criterion_key}); "
-                    "nothing was imported: preview the file again"
-                )
-            if row is None:
-                session.add(
-                    ScoreRow(
-                        evaluation_id=ev.id,
-                        evaluator_id=member.id,
-                        candidate_id=cand.id,
-                        criterion_id=crit.id,
-                        value=change.value,
-                        justification=change.justification,
-                    )
-                )
-            else:
-                row.value, row.justification = change.value, change.justification
-            audit(
-                session,
-                ev.id,
-                actor,
-                "set score",
-                f"{member.name}: {cand.name} / {crit.name} [{crit.key}]",
-                "" if now is None else now[0],
-                change.value,
-                change.justification,
-            )
+        try:
+            write_changes(session, ev, changes, actor)
+        except StaleChange as exc:
+            raise StaleChange(
+                f"the scores of {member.name} changed after the preview of "
+                f"{preview.file_name} ({exc}); nothing was imported: preview the file again"
+            ) from exc
+        except NotFound as exc:
+            raise ServiceError(
+                f"{exc}; nothing was imported from {preview.file_name}: preview it again"
+            ) from exc
         skipped = len({p.cell or p.text for p in errors})
         audit(
             session,

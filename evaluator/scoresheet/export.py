@@ -24,8 +24,8 @@ from evaluator.domain import EvaluationData, Evaluator, Scale, Score
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import text_digest, write_metadata
 from evaluator.questionnaire.template import APP_VERSION
+from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
-from evaluator.services.common import EvalRef, ServiceError
 
 WIDTHS = (22, 0.0, 18, 28, 62, 9, 46)
 

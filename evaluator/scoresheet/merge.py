@@ -18,10 +18,10 @@ from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Score
 from evaluator.questionnaire.fingerprint import Metadata, text_digest
 from evaluator.questionnaire.problems import FileFindings, ImportRefused, Problem, plural, warning
+from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.scoresheet.export import find_evaluator
 from evaluator.scoresheet.reader import read_scoresheet
-from evaluator.services.common import EvalRef, ServiceError
 
 
 class ScoreChangeKind(StrEnum):

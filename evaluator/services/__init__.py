@@ -1,11 +1,15 @@
-"""One function per user action: validate, write in one transaction, record an audit entry.
+"""Services by name, for the command line and scripts: each resolves names, builds one change
+object (evaluator.changes) and writes it through the one path; plus creating, listing and
+reading evaluations.
 
-The UI and the command line call these and nothing below them.
+The window builds change objects itself and calls `apply_change` (evaluator.changes.write).
 """
 
-from evaluator.services.common import NotFound, ServiceError, current_actor
+from evaluator.changes.model import Applied
+from evaluator.changes.write import apply_change, apply_changes
+from evaluator.errors import NotFound, ServiceError, StaleChange
+from evaluator.records import current_actor
 from evaluator.services.criteria_edit import (
-    RemovedCriterion,
     add_criterion,
     move_criterion,
     remove_criterion,
@@ -21,7 +25,6 @@ from evaluator.services.evaluations import (
     update_evaluation,
 )
 from evaluator.services.people import (
-    Removed,
     add_candidate,
     add_evaluator,
     remove_candidate,
@@ -32,7 +35,6 @@ from evaluator.services.people import (
 )
 from evaluator.services.reading import AuditEntry, audit_trail, load_evaluation
 from evaluator.services.scores import (
-    Previous,
     clear_consensus,
     clear_score,
     parse_gate_decision,
@@ -42,16 +44,17 @@ from evaluator.services.scores import (
 )
 
 __all__ = [
+    "Applied",
     "AuditEntry",
     "EvaluationSummary",
     "NotFound",
-    "Previous",
-    "Removed",
-    "RemovedCriterion",
     "ServiceError",
+    "StaleChange",
     "add_candidate",
     "add_criterion",
     "add_evaluator",
+    "apply_change",
+    "apply_changes",
     "audit_trail",
     "change_status",
     "clear_consensus",

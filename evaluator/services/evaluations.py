@@ -6,25 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from evaluator.codec import question_to_dict, rubric_to_dict, rule_to_dict
+from evaluator.changes.normalise import clean_name
 from evaluator.db import Database
-from evaluator.domain import STATUS_ORDER, Aggregation, Criterion, Scale, Status, walk_tree
+from evaluator.domain import Aggregation, Criterion, Scale, Status, walk_tree
 from evaluator.models import (
     CandidateRow,
-    CriterionRow,
     EvaluationRow,
     EvaluatorRow,
-    QuestionRow,
 )
-from evaluator.services.common import (
+from evaluator.records import (
     EvalRef,
     ServiceError,
     audit,
-    clean_name,
     editable_evaluation,
     get_evaluation,
+    insert_criteria,
 )
 
 
@@ -37,42 +34,6 @@ class EvaluationSummary:
     candidates: int
     evaluators: int
     updated_at: datetime
-
-
-def insert_criteria(
-    session: Session, evaluation_id: int, roots: list[Criterion], parent_id: int | None = None
-) -> None:
-    """Write a criteria subtree (and the leaves' questions) under `parent_id`."""
-    for position, node in enumerate(roots):
-        row = CriterionRow(
-            evaluation_id=evaluation_id,
-            parent_id=parent_id,
-            position=position,
-            key=node.key,
-            name=node.name,
-            kind=node.kind.value,
-            weight=float(node.weight),
-            description=node.description,
-            rubric=rubric_to_dict(node.rubric),
-            rule=rule_to_dict(node.rule),
-        )
-        session.add(row)
-        session.flush()
-        if node.question is not None:
-            q = question_to_dict(node.question) or {}
-            session.add(
-                QuestionRow(
-                    evaluation_id=evaluation_id,
-                    criterion_id=row.id,
-                    key=node.key,
-                    text=q["text"],
-                    answer_type=q["answer_type"],
-                    choices=q.get("choices", []),
-                    unit=q.get("unit", ""),
-                    is_key=bool(q.get("key", False)),
-                )
-            )
-        insert_criteria(session, evaluation_id, node.children, row.id)
 
 
 def validate_tree(roots: list[Criterion], scale: Scale) -> None:
@@ -166,30 +127,14 @@ def change_status(
     actor: str | None = None,
 ) -> Status:
     """Move one step along draft → scoring → consensus → final (or one step back, before final)."""
-    try:
-        target = Status(status)
-    except ValueError:
-        names = ", ".join(s.value for s in STATUS_ORDER)
-        raise ServiceError(f"unknown status {status!r}: use one of {names}") from None
+    from evaluator.changes.model import SetStatus
+    from evaluator.changes.write import write_changes
+
     with db.transaction() as session:
         row = editable_evaluation(session, evaluation)
-        current = Status(row.status)
-        if target == current:
-            return current
-        step = STATUS_ORDER.index(target) - STATUS_ORDER.index(current)
-        if abs(step) != 1:
-            raise ServiceError(
-                f"evaluation {row.name!r} is {current.value}: it can move one step at a time "
-                f"(next: {_neighbours(current)})"
-            )
-        row.status = target.value
-        audit(session, row.id, actor, "change status", row.name, current.value, target.value, why)
-        return target
-
-
-def _neighbours(current: Status) -> str:
-    i = STATUS_ORDER.index(current)
-    return " or ".join(s.value for s in STATUS_ORDER[max(0, i - 1) : i + 2] if s != current)
+        change = SetStatus(Status(row.status), status, why)  # type: ignore[arg-type]
+        applied = write_changes(session, row, [change], actor)[0]
+        return applied.change.after  # type: ignore[union-attr]
 
 
 def update_evaluation(
@@ -202,41 +147,18 @@ def update_evaluation(
     actor: str | None = None,
 ) -> None:
     """Rename an evaluation, change its client or its aggregation method."""
+    from evaluator.changes.model import EditEvaluation, EvaluationFields
+    from evaluator.changes.write import write_changes
+
     with db.transaction() as session:
         row = editable_evaluation(session, evaluation)
-        if name is not None:
-            new = clean_name(name, "evaluation name")
-            clash = session.scalar(
-                select(EvaluationRow.id).where(
-                    EvaluationRow.name == new, EvaluationRow.id != row.id
-                )
-            )
-            if clash:
-                raise ServiceError(f"an evaluation named {new!r} already exists")
-            if new != row.name:
-                audit(session, row.id, actor, "rename evaluation", row.name, row.name, new)
-                row.name = new
-        if client is not None and client.strip() != row.client:
-            audit(session, row.id, actor, "set client", row.name, row.client, client.strip())
-            row.client = client.strip()
-        if aggregation is not None:
-            try:
-                method = Aggregation(aggregation)
-            except ValueError:
-                raise ServiceError(
-                    f"unknown aggregation {aggregation!r}: use mean or median"
-                ) from None
-            if method.value != row.aggregation:
-                audit(
-                    session,
-                    row.id,
-                    actor,
-                    "set aggregation",
-                    row.name,
-                    row.aggregation,
-                    method.value,
-                )
-                row.aggregation = method.value
+        before = EvaluationFields(row.name, row.client, Aggregation(row.aggregation))
+        after = EvaluationFields(
+            before.name if name is None else name,
+            before.client if client is None else client,
+            before.aggregation if aggregation is None else aggregation,  # type: ignore[arg-type]
+        )
+        write_changes(session, row, [EditEvaluation(before, after)], actor)
 
 
 def evaluation_id(db: Database, evaluation: EvalRef) -> int:

@@ -1,72 +1,38 @@
-"""Candidates and committee members: add, rename, edit details, remove (and restore, for undo)."""
+"""Candidates and committee members by name: add, edit, remove, put back (for the shell).
+
+Each call reads the stored record as what the caller saw and writes one change object through
+`evaluator.changes.write`; the returned `Applied` carries the inverse (a removal's inverse puts
+the record back with its scores, consensus values and answers).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import replace
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
-
+from evaluator.changes.model import (
+    AddCandidate,
+    AddEvaluator,
+    Applied,
+    Change,
+    EditCandidate,
+    EditEvaluator,
+    RemoveCandidate,
+    RemoveEvaluator,
+)
+from evaluator.changes.write import apply_change, write_changes
 from evaluator.db import Database
-from evaluator.domain import CandidateKind
-from evaluator.models import (
-    CandidateRow,
-    ConsensusRow,
-    EvaluationRow,
-    EvaluatorRow,
-    ResponseRow,
-    ScoreRow,
-)
-from evaluator.services.common import (
-    EvalRef,
-    ServiceError,
-    audit,
-    clean_name,
-    editable_evaluation,
-    get_candidate,
-    get_evaluator,
-)
+from evaluator.domain import Candidate, CandidateKind, Evaluator
+from evaluator.records import EvalRef, editable_evaluation, get_candidate, get_evaluator
+
+Removal = RemoveCandidate | RemoveEvaluator
 
 
-@dataclass(frozen=True)
-class Removed:
-    """What a removal took away, so that undo can put it back exactly."""
-
-    table: str  # "candidates" or "evaluators"
-    row: dict[str, Any]
-    scores: list[dict[str, Any]] = field(default_factory=list)
-    consensus: list[dict[str, Any]] = field(default_factory=list)
-    responses: list[dict[str, Any]] = field(default_factory=list)
+def _candidate(row) -> Candidate:  # type: ignore[no-untyped-def]
+    return Candidate(row.id, row.name, CandidateKind(row.kind), row.notes)
 
 
-def _candidate_kind(kind: CandidateKind | str) -> CandidateKind:
-    try:
-        return CandidateKind(kind)
-    except ValueError:
-        raise ServiceError(f"unknown candidate kind {kind!r}: use vendor or outsourcer") from None
-
-
-def _unique(
-    session: Session,
-    model: type,
-    evaluation: EvaluationRow,
-    name: str,
-    what: str,
-    exclude: int | None = None,
-) -> None:
-    query = select(model.id).where(model.evaluation_id == evaluation.id, model.name == name)
-    if exclude is not None:
-        query = query.where(model.id != exclude)
-    if session.scalar(query) is not None:
-        raise ServiceError(f"a {what} named {name!r} already exists in {evaluation.name!r}")
-
-
-def _next_position(session: Session, model: type, evaluation: EvaluationRow) -> int:
-    top = session.scalar(
-        select(func.max(model.position)).where(model.evaluation_id == evaluation.id)
-    )
-    return 0 if top is None else top + 1
+def _evaluator(row) -> Evaluator:  # type: ignore[no-untyped-def]
+    return Evaluator(row.id, row.name, row.role, row.conflict_of_interest)
 
 
 def add_candidate(
@@ -78,22 +44,10 @@ def add_candidate(
     *,
     actor: str | None = None,
 ) -> int:
-    name = clean_name(name, "candidate name")
-    kind = _candidate_kind(kind)
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        _unique(session, CandidateRow, ev, name, "candidate")
-        row = CandidateRow(
-            evaluation_id=ev.id,
-            name=name,
-            kind=kind.value,
-            notes=notes,
-            position=_next_position(session, CandidateRow, ev),
-        )
-        session.add(row)
-        session.flush()
-        audit(session, ev.id, actor, "add candidate", name, new=f"{name} ({kind.value})")
-        return row.id
+    """Add a candidate at the end of the list; returns its id."""
+    change = AddCandidate(Candidate(0, name, kind, notes))  # type: ignore[arg-type]
+    applied = apply_change(db, evaluation, change, actor=actor)
+    return applied.change.candidate.id  # type: ignore[union-attr]
 
 
 def update_candidate(
@@ -105,24 +59,17 @@ def update_candidate(
     kind: CandidateKind | str | None = None,
     notes: str | None = None,
     actor: str | None = None,
-) -> None:
+) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        row = get_candidate(session, ev, name)
-        if new_name is not None:
-            new_name = clean_name(new_name, "candidate name")
-            if new_name != row.name:
-                _unique(session, CandidateRow, ev, new_name, "candidate", exclude=row.id)
-                audit(session, ev.id, actor, "rename candidate", row.name, row.name, new_name)
-                row.name = new_name
-        if kind is not None:
-            new_kind = _candidate_kind(kind).value
-            if new_kind != row.kind:
-                audit(session, ev.id, actor, "set candidate kind", row.name, row.kind, new_kind)
-                row.kind = new_kind
-        if notes is not None and notes != row.notes:
-            audit(session, ev.id, actor, "set candidate notes", row.name, row.notes, notes)
-            row.notes = notes
+        before = _candidate(get_candidate(session, ev, name))
+        after = replace(
+            before,
+            name=before.name if new_name is None else new_name,
+            kind=before.kind if kind is None else kind,
+            notes=before.notes if notes is None else notes,
+        )
+        return write_changes(session, ev, [EditCandidate(before, after)], actor)[0]
 
 
 def add_evaluator(
@@ -134,21 +81,10 @@ def add_evaluator(
     *,
     actor: str | None = None,
 ) -> int:
-    name = clean_name(name, "committee member name")
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        _unique(session, EvaluatorRow, ev, name, "committee member")
-        row = EvaluatorRow(
-            evaluation_id=ev.id,
-            name=name,
-            role=role.strip(),
-            conflict_of_interest=conflict_of_interest.strip(),
-            position=_next_position(session, EvaluatorRow, ev),
-        )
-        session.add(row)
-        session.flush()
-        audit(session, ev.id, actor, "add evaluator", name, new=f"{name}, {role or 'no role'}")
-        return row.id
+    """Add a committee member at the end of the list; returns their id."""
+    change = AddEvaluator(Evaluator(0, name, role, conflict_of_interest))
+    applied = apply_change(db, evaluation, change, actor=actor)
+    return applied.change.evaluator.id  # type: ignore[union-attr]
 
 
 def update_evaluator(
@@ -160,107 +96,47 @@ def update_evaluator(
     role: str | None = None,
     conflict_of_interest: str | None = None,
     actor: str | None = None,
-) -> None:
+) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        row = get_evaluator(session, ev, name)
-        if new_name is not None:
-            new_name = clean_name(new_name, "committee member name")
-            if new_name != row.name:
-                _unique(session, EvaluatorRow, ev, new_name, "committee member", exclude=row.id)
-                audit(session, ev.id, actor, "rename evaluator", row.name, row.name, new_name)
-                row.name = new_name
-        if role is not None and role.strip() != row.role:
-            audit(session, ev.id, actor, "set evaluator role", row.name, row.role, role.strip())
-            row.role = role.strip()
-        if conflict_of_interest is not None and conflict_of_interest.strip() != (
-            row.conflict_of_interest
-        ):
-            audit(
-                session,
-                ev.id,
-                actor,
-                "declare conflict of interest",
-                row.name,
-                row.conflict_of_interest,
-                conflict_of_interest.strip(),
-            )
-            row.conflict_of_interest = conflict_of_interest.strip()
-
-
-def _rows(session: Session, model: type, *where: Any) -> list[dict[str, Any]]:
-    table = model.__table__
-    return [dict(r._mapping) for r in session.execute(select(table).where(*where))]
+        before = _evaluator(get_evaluator(session, ev, name))
+        after = replace(
+            before,
+            name=before.name if new_name is None else new_name,
+            role=before.role if role is None else role,
+            conflict_of_interest=(
+                before.conflict_of_interest
+                if conflict_of_interest is None
+                else conflict_of_interest
+            ),
+        )
+        return write_changes(session, ev, [EditEvaluator(before, after)], actor)[0]
 
 
 def remove_candidate(
     db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: str | None = None
-) -> Removed:
-    """Remove a candidate with its scores, consensus and answers; returns them for undo."""
+) -> RemoveCandidate:
+    """Remove a candidate with its scores, consensus and answers; returns what went, for
+    `restore`."""
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        row = get_candidate(session, ev, name)
-        removed = Removed(
-            "candidates",
-            _rows(session, CandidateRow, CandidateRow.id == row.id)[0],
-            _rows(session, ScoreRow, ScoreRow.candidate_id == row.id),
-            _rows(session, ConsensusRow, ConsensusRow.candidate_id == row.id),
-            _rows(session, ResponseRow, ResponseRow.candidate_id == row.id),
-        )
-        session.execute(delete(CandidateRow).where(CandidateRow.id == row.id))
-        audit(
-            session, ev.id, actor, "remove candidate", name, old=_removed_summary(removed), why=why
-        )
-        return removed
+        change = RemoveCandidate(_candidate(get_candidate(session, ev, name)), why=why)
+        return write_changes(session, ev, [change], actor)[0].change  # type: ignore[return-value]
 
 
 def remove_evaluator(
     db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: str | None = None
-) -> Removed:
-    """Remove a committee member and their scores; returns them for undo."""
+) -> RemoveEvaluator:
+    """Remove a committee member and their scores; returns what went, for `restore`."""
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        row = get_evaluator(session, ev, name)
-        removed = Removed(
-            "evaluators",
-            _rows(session, EvaluatorRow, EvaluatorRow.id == row.id)[0],
-            _rows(session, ScoreRow, ScoreRow.evaluator_id == row.id),
-        )
-        session.execute(delete(EvaluatorRow).where(EvaluatorRow.id == row.id))
-        audit(
-            session, ev.id, actor, "remove evaluator", name, old=_removed_summary(removed), why=why
-        )
-        return removed
-
-
-def _removed_summary(removed: Removed) -> str:
-    return (
-        f"{removed.row['name']} with {len(removed.scores)} scores, "
-        f"{len(removed.consensus)} consensus scores, {len(removed.responses)} answers"
-    )
+        change = RemoveEvaluator(_evaluator(get_evaluator(session, ev, name)), why=why)
+        return write_changes(session, ev, [change], actor)[0].change  # type: ignore[return-value]
 
 
 def restore(
-    db: Database, evaluation: EvalRef, removed: Removed, *, actor: str | None = None
-) -> None:
-    """Put back exactly what a removal took (same ids), e.g. to undo it."""
-    model = CandidateRow if removed.table == "candidates" else EvaluatorRow
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        _unique(session, model, ev, removed.row["name"], "name")
-        session.execute(insert(model.__table__), [removed.row])
-        for table, rows in (
-            (ScoreRow, removed.scores),
-            (ConsensusRow, removed.consensus),
-            (ResponseRow, removed.responses),
-        ):
-            if rows:
-                session.execute(insert(table.__table__), rows)
-        audit(
-            session,
-            ev.id,
-            actor,
-            f"restore {removed.table[:-1]}",
-            removed.row["name"],
-            new=_removed_summary(removed),
-        )
+    db: Database, evaluation: EvalRef, removed: Removal, *, actor: str | None = None
+) -> Applied:
+    """Put back exactly what a removal took (same id, same place, its rows)."""
+    inverse: Change = removed.inverse()
+    return apply_change(db, evaluation, inverse, actor=actor)

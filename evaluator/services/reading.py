@@ -8,19 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evaluator.codec import rubric_from_dict, rule_from_dict
 from evaluator.db import Database
 from evaluator.domain import (
     Aggregation,
-    AnswerType,
     Candidate,
     CandidateKind,
     ConsensusScore,
-    Criterion,
-    CriterionKind,
     EvaluationData,
     Evaluator,
-    Question,
     Response,
     Scale,
     Score,
@@ -30,13 +25,12 @@ from evaluator.models import (
     AuditRow,
     CandidateRow,
     ConsensusRow,
-    CriterionRow,
     EvaluatorRow,
     QuestionRow,
     ResponseRow,
     ScoreRow,
 )
-from evaluator.services.common import EvalRef, get_evaluation
+from evaluator.records import EvalRef, get_evaluation, read_criteria
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,7 @@ def load_evaluation(db: Database, evaluation: EvalRef) -> EvaluationData:
 
 def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
     ev = get_evaluation(session, evaluation)
-    criteria, keys = _criteria(session, ev.id)
+    criteria, keys = read_criteria(session, ev.id)
     candidates = [
         Candidate(r.id, r.name, CandidateKind(r.kind), r.notes)
         for r in session.execute(
@@ -135,58 +129,8 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         scores=scores,
         consensus=consensus,
         responses=responses,
+        revision=ev.revision,
     )
-
-
-def _criteria(session: Session, evaluation_id: int) -> tuple[list[Criterion], dict[int, str]]:
-    """The criteria tree, and a map from row id to criterion key."""
-    questions = {
-        r.criterion_id: Question(
-            r.text, AnswerType(r.answer_type), tuple(r.choices or ()), r.unit, bool(r.is_key)
-        )
-        for r in session.execute(
-            select(
-                QuestionRow.criterion_id,
-                QuestionRow.text,
-                QuestionRow.answer_type,
-                QuestionRow.choices,
-                QuestionRow.unit,
-                QuestionRow.is_key,
-            ).where(QuestionRow.evaluation_id == evaluation_id)
-        )
-    }
-    rows = session.execute(
-        select(
-            CriterionRow.id,
-            CriterionRow.parent_id,
-            CriterionRow.key,
-            CriterionRow.name,
-            CriterionRow.kind,
-            CriterionRow.weight,
-            CriterionRow.description,
-            CriterionRow.rubric,
-            CriterionRow.rule,
-        )
-        .where(CriterionRow.evaluation_id == evaluation_id)
-        .order_by(CriterionRow.position, CriterionRow.id)
-    ).all()
-    nodes: dict[int, Criterion] = {}
-    for r in rows:
-        nodes[r.id] = Criterion(
-            key=r.key,
-            name=r.name,
-            kind=CriterionKind(r.kind),
-            weight=r.weight,
-            description=r.description,
-            rubric=rubric_from_dict(r.rubric),
-            question=questions.get(r.id),
-            rule=rule_from_dict(r.rule),
-        )
-    roots: list[Criterion] = []
-    for r in rows:
-        parent = nodes.get(r.parent_id) if r.parent_id is not None else None
-        (parent.children if parent else roots).append(nodes[r.id])
-    return roots, {r.id: r.key for r in rows}
 
 
 def audit_trail(db: Database, evaluation: EvalRef, limit: int | None = None) -> list[AuditEntry]:

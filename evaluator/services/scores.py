@@ -1,15 +1,28 @@
-"""Evaluator scores, consensus scores and questionnaire answers: one service call per edit."""
+"""Scores, consensus values and answers by name, for the command line and scripts.
+
+Each function resolves names to ids, takes the stored value as what the caller saw (the shell
+user saw nothing else) and writes one change through `evaluator.changes.write`, which validates
+it, audits it and returns the applied change with its inverse. The window builds the same
+change objects itself, with what it showed the user as `before`.
+"""
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from evaluator.changes import normalise
+from evaluator.changes.model import (
+    Answer,
+    Applied,
+    ConsensusCell,
+    ScoreCell,
+    SetAnswer,
+    SetConsensus,
+    SetScore,
+)
+from evaluator.changes.write import write_changes
 from evaluator.db import Database
-from evaluator.domain import CriterionKind, Scale
 from evaluator.models import (
     ConsensusRow,
     CriterionRow,
@@ -18,55 +31,78 @@ from evaluator.models import (
     ResponseRow,
     ScoreRow,
 )
-from evaluator.services.common import (
+from evaluator.records import (
     EvalRef,
-    ServiceError,
-    audit,
     editable_evaluation,
     get_candidate,
     get_criterion,
     get_evaluator,
-    require_text,
 )
 
-
-@dataclass(frozen=True)
-class Previous:
-    """A cell's value before an edit (None when it was empty), for undo."""
-
-    value: float
-    text: str
+parse_gate_decision = normalise.gate_decision
 
 
-def _scale(ev: EvaluationRow) -> Scale:
-    return Scale(ev.scale_min, ev.scale_max)
-
-
-def _number(value: float | str, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ServiceError(f"{what} {value!r} is not a number") from None
-    if math.isnan(number) or math.isinf(number):
-        raise ServiceError(f"{what} must be a finite number")
-    return number
-
-
-def _check_on_scale(value: float, scale: Scale, what: str, integer: bool) -> None:
-    if not scale.contains(value):
-        raise ServiceError(
-            f"{what} {_fmt(value)} is outside the scale {scale.minimum}..{scale.maximum}"
+def stored_score(session: Session, ev: EvaluationRow, evaluator_id: int, candidate_id: int,
+                 key: str) -> ScoreCell | None:  # fmt: skip
+    row = session.execute(
+        select(ScoreRow.value, ScoreRow.justification)
+        .join(CriterionRow, CriterionRow.id == ScoreRow.criterion_id)
+        .where(
+            ScoreRow.evaluator_id == evaluator_id,
+            ScoreRow.candidate_id == candidate_id,
+            CriterionRow.evaluation_id == ev.id,
+            CriterionRow.key == key,
         )
-    if integer and not float(value).is_integer():
-        raise ServiceError(f"{what} {_fmt(value)} must be a whole number on the scale")
+    ).first()
+    return None if row is None else ScoreCell(row.value, row.justification)
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def stored_consensus(session: Session, ev: EvaluationRow, candidate_id: int, key: str
+                     ) -> ConsensusCell | None:  # fmt: skip
+    row = session.execute(
+        select(ConsensusRow.value, ConsensusRow.note)
+        .join(CriterionRow, CriterionRow.id == ConsensusRow.criterion_id)
+        .where(
+            ConsensusRow.candidate_id == candidate_id,
+            CriterionRow.evaluation_id == ev.id,
+            CriterionRow.key == key,
+        )
+    ).first()
+    return None if row is None else ConsensusCell(row.value, row.note)
 
 
-def _cell(candidate: str, criterion: CriterionRow) -> str:
-    return f"{candidate} / {criterion.name} [{criterion.key}]"
+def stored_answer(session: Session, ev: EvaluationRow, candidate_id: int, key: str
+                  ) -> Answer | None:  # fmt: skip
+    row = session.execute(
+        select(ResponseRow.value, ResponseRow.raw, ResponseRow.comment)
+        .join(QuestionRow, QuestionRow.id == ResponseRow.question_id)
+        .where(
+            ResponseRow.candidate_id == candidate_id,
+            QuestionRow.evaluation_id == ev.id,
+            QuestionRow.key == key,
+        )
+    ).first()
+    return None if row is None else Answer(row.value, row.raw, row.comment)
+
+
+def _score(
+    db: Database,
+    evaluation: EvalRef,
+    evaluator: str,
+    candidate: str,
+    criterion: str,
+    after: ScoreCell | None,
+    why: str,
+    actor: str | None,
+) -> Applied:
+    with db.transaction() as session:
+        ev = editable_evaluation(session, evaluation)
+        person = get_evaluator(session, ev, evaluator)
+        cand = get_candidate(session, ev, candidate)
+        get_criterion(session, ev, criterion)
+        before = stored_score(session, ev, person.id, cand.id, criterion)
+        change = SetScore(person.id, cand.id, criterion, before, after, why)
+        return write_changes(session, ev, [change], actor)[0]
 
 
 def set_score(
@@ -79,53 +115,10 @@ def set_score(
     justification: str,
     *,
     actor: str | None = None,
-) -> Previous | None:
+) -> Applied:
     """Record one committee member's score for a candidate on a rated criterion."""
-    value = _number(value, "score")
-    justification = require_text(justification, "justification")
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        person = get_evaluator(session, ev, evaluator)
-        cand = get_candidate(session, ev, candidate)
-        crit = get_criterion(session, ev, criterion)
-        if crit.kind != CriterionKind.RATED.value:
-            raise ServiceError(
-                f"criterion {crit.key!r} is {crit.kind}, not rated: committee members score rated "
-                "criteria only (use consensus to override it)"
-            )
-        _check_on_scale(value, _scale(ev), "score", integer=True)
-        row = session.scalar(
-            select(ScoreRow).where(
-                ScoreRow.evaluator_id == person.id,
-                ScoreRow.candidate_id == cand.id,
-                ScoreRow.criterion_id == crit.id,
-            )
-        )
-        previous = Previous(row.value, row.justification) if row else None
-        if row is None:
-            session.add(
-                ScoreRow(
-                    evaluation_id=ev.id,
-                    evaluator_id=person.id,
-                    candidate_id=cand.id,
-                    criterion_id=crit.id,
-                    value=value,
-                    justification=justification,
-                )
-            )
-        else:
-            row.value, row.justification = value, justification
-        audit(
-            session,
-            ev.id,
-            actor,
-            "set score",
-            f"{person.name}: {_cell(cand.name, crit)}",
-            _fmt(previous.value) if previous else "",
-            _fmt(value),
-            justification,
-        )
-        return previous
+    after = ScoreCell(value, justification)  # type: ignore[arg-type]  # validated by the core
+    return _score(db, evaluation, evaluator, candidate, criterion, after, "", actor)
 
 
 def clear_score(
@@ -137,44 +130,26 @@ def clear_score(
     *,
     why: str = "",
     actor: str | None = None,
-) -> Previous | None:
+) -> Applied:
+    return _score(db, evaluation, evaluator, candidate, criterion, None, why, actor)
+
+
+def _consensus(
+    db: Database,
+    evaluation: EvalRef,
+    candidate: str,
+    criterion: str,
+    after: ConsensusCell | None,
+    why: str,
+    actor: str | None,
+) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
-        person = get_evaluator(session, ev, evaluator)
         cand = get_candidate(session, ev, candidate)
-        crit = get_criterion(session, ev, criterion)
-        row = session.scalar(
-            select(ScoreRow).where(
-                ScoreRow.evaluator_id == person.id,
-                ScoreRow.candidate_id == cand.id,
-                ScoreRow.criterion_id == crit.id,
-            )
-        )
-        if row is None:
-            return None
-        previous = Previous(row.value, row.justification)
-        session.delete(row)
-        audit(
-            session,
-            ev.id,
-            actor,
-            "clear score",
-            f"{person.name}: {_cell(cand.name, crit)}",
-            _fmt(previous.value),
-            "",
-            why,
-        )
-        return previous
-
-
-def parse_gate_decision(value: float | str) -> float:
-    """A gate's consensus: pass/passed/yes/1 -> 1, fail/failed/no/0 -> 0."""
-    text = str(value).strip().casefold()
-    if text in {"pass", "passed", "yes", "y", "1", "1.0", "true"}:
-        return 1.0
-    if text in {"fail", "failed", "no", "n", "0", "0.0", "false"}:
-        return 0.0
-    raise ServiceError(f"a gate decision is pass or fail, not {value!r}")
+        get_criterion(session, ev, criterion)
+        before = stored_consensus(session, ev, cand.id, criterion)
+        change = SetConsensus(cand.id, criterion, before, after, why)
+        return write_changes(session, ev, [change], actor)[0]
 
 
 def set_consensus(
@@ -186,58 +161,13 @@ def set_consensus(
     note: str,
     *,
     actor: str | None = None,
-) -> Previous | None:
+) -> Applied:
     """The committee's agreed value for a cell; overrides evaluators, rules and prices.
 
     For a gate the value is a decision: pass (1) or fail (0).
     """
-    note = require_text(note, "consensus note")
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        cand = get_candidate(session, ev, candidate)
-        crit = get_criterion(session, ev, criterion)
-        if crit.kind == CriterionKind.CATEGORY.value:
-            raise ServiceError(f"{crit.key!r} is a category: consensus is set on its criteria")
-        if crit.kind == CriterionKind.GATE.value:
-            number = parse_gate_decision(value)
-            shown = "pass" if number > 0 else "fail"
-        else:
-            number = _number(value, "consensus score")
-            _check_on_scale(number, _scale(ev), "consensus score", integer=False)
-            shown = _fmt(number)
-        row = _consensus_row(session, cand.id, crit.id)
-        previous = Previous(row.value, row.note) if row else None
-        if row is None:
-            session.add(
-                ConsensusRow(
-                    evaluation_id=ev.id,
-                    candidate_id=cand.id,
-                    criterion_id=crit.id,
-                    value=number,
-                    note=note,
-                )
-            )
-        else:
-            row.value, row.note = number, note
-        audit(
-            session,
-            ev.id,
-            actor,
-            "set consensus",
-            _cell(cand.name, crit),
-            _fmt(previous.value) if previous else "",
-            shown,
-            note,
-        )
-        return previous
-
-
-def _consensus_row(session: Session, candidate_id: int, criterion_id: int) -> ConsensusRow | None:
-    return session.scalar(
-        select(ConsensusRow).where(
-            ConsensusRow.candidate_id == candidate_id, ConsensusRow.criterion_id == criterion_id
-        )
-    )
+    after = ConsensusCell(value, note)  # type: ignore[arg-type]  # validated by the core
+    return _consensus(db, evaluation, candidate, criterion, after, "", actor)
 
 
 def clear_consensus(
@@ -248,27 +178,8 @@ def clear_consensus(
     *,
     why: str = "",
     actor: str | None = None,
-) -> Previous | None:
-    with db.transaction() as session:
-        ev = editable_evaluation(session, evaluation)
-        cand = get_candidate(session, ev, candidate)
-        crit = get_criterion(session, ev, criterion)
-        row = _consensus_row(session, cand.id, crit.id)
-        if row is None:
-            return None
-        previous = Previous(row.value, row.note)
-        session.delete(row)
-        audit(
-            session,
-            ev.id,
-            actor,
-            "clear consensus",
-            _cell(cand.name, crit),
-            _fmt(previous.value),
-            "",
-            why,
-        )
-        return previous
+) -> Applied:
+    return _consensus(db, evaluation, candidate, criterion, None, why, actor)
 
 
 def set_response(
@@ -282,68 +193,11 @@ def set_response(
     comment: str = "",
     source: str = "",
     actor: str | None = None,
-) -> None:
+) -> Applied:
     """Record (or with value None and no raw text, clear) one questionnaire answer."""
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
         cand = get_candidate(session, ev, candidate)
-        write_response(
-            session, ev, cand.id, cand.name, question, value, raw, comment, source, actor
-        )
-
-
-def write_response(
-    session: Session,
-    ev: EvaluationRow,
-    candidate_id: int,
-    candidate_name: str,
-    question: str,
-    value: bool | float | str | None,
-    raw: str,
-    comment: str,
-    source: str,
-    actor: str | None,
-) -> None:
-    """Upsert one answer inside the caller's transaction (shared with bulk imports)."""
-    q = session.scalar(
-        select(QuestionRow).where(QuestionRow.evaluation_id == ev.id, QuestionRow.key == question)
-    )
-    if q is None:
-        raise ServiceError(f"no question with id {question!r} in evaluation {ev.name!r}")
-    row = session.scalar(
-        select(ResponseRow).where(
-            ResponseRow.candidate_id == candidate_id, ResponseRow.question_id == q.id
-        )
-    )
-    old = "" if row is None else (row.raw or _shown(row.value))
-    new = raw or _shown(value)
-    if value is None and not raw and not comment:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(
-            ResponseRow(
-                evaluation_id=ev.id,
-                candidate_id=candidate_id,
-                question_id=q.id,
-                value=value,
-                raw=raw or _shown(value),
-                comment=comment,
-                source=source,
-            )
-        )
-    else:
-        row.value, row.raw, row.comment, row.source = value, raw or _shown(value), comment, source
-    if old != new:
-        why = f"from {source}" if source else ""
-        audit(session, ev.id, actor, "set answer", f"{candidate_name} / {question}", old, new, why)
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return _fmt(value)
-    return str(value)
+        before = stored_answer(session, ev, cand.id, question)
+        change = SetAnswer(cand.id, question, before, Answer(value, raw, comment), source)
+        return write_changes(session, ev, [change], actor)[0]

@@ -1,0 +1,165 @@
+"""What every change writer shares inside one transaction: the evaluation row (locked), the
+acting person, lookups cached for bulk writes, audit entries with their references, and the
+refusal of stale edits naming who changed the thing last and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evaluator.domain import Scale
+from evaluator.errors import NotFound, StaleChange
+from evaluator.models import AuditRow, CandidateRow, CriterionRow, EvaluationRow, EvaluatorRow
+from evaluator.records import audit
+
+
+@dataclass
+class WriteContext:
+    """One transaction's state while changes are written (see evaluator.changes.write)."""
+
+    session: Session
+    ev: EvaluationRow
+    actor: str | None
+    _criteria: dict[str, CriterionRow] | None = field(default=None, repr=False)
+    _candidates: dict[int, CandidateRow] | None = field(default=None, repr=False)
+    _evaluators: dict[int, EvaluatorRow] | None = field(default=None, repr=False)
+    bulk: bool = False  # many changes: preload rows per member/candidate instead of per cell
+    _cache: dict[tuple[object, ...], dict] = field(default_factory=dict, repr=False)
+
+    @property
+    def scale(self) -> Scale:
+        return Scale(self.ev.scale_min, self.ev.scale_max)
+
+    # ---- lookups (cached: a bulk import asks thousands of times) -------------------------------
+
+    def criteria(self) -> dict[str, CriterionRow]:
+        if self._criteria is None:
+            rows = self.session.scalars(
+                select(CriterionRow)
+                .where(CriterionRow.evaluation_id == self.ev.id)
+                .execution_options(populate_existing=True)
+            )
+            self._criteria = {row.key: row for row in rows}
+        return self._criteria
+
+    def criterion(self, key: str) -> CriterionRow:
+        row = self.criteria().get(key)
+        if row is None:
+            raise NotFound(f"no criterion with id {key!r} in evaluation {self.ev.name!r}")
+        return row
+
+    def forget_criteria(self) -> None:
+        """The tree changed (rows added or deleted): look it up again next time."""
+        self._criteria = None
+        self._cache.clear()
+
+    def candidate(self, candidate_id: int) -> CandidateRow:
+        if self._candidates is None:
+            rows = self.session.scalars(
+                select(CandidateRow)
+                .where(CandidateRow.evaluation_id == self.ev.id)
+                .execution_options(populate_existing=True)
+            )
+            self._candidates = {row.id: row for row in rows}
+        row = self._candidates.get(candidate_id)
+        if row is None:
+            raise NotFound(
+                f"the candidate (id {candidate_id}) is no longer in {self.ev.name!r}: "
+                "it was removed meanwhile; reload"
+            )
+        return row
+
+    def evaluator(self, evaluator_id: int) -> EvaluatorRow:
+        if self._evaluators is None:
+            rows = self.session.scalars(
+                select(EvaluatorRow)
+                .where(EvaluatorRow.evaluation_id == self.ev.id)
+                .execution_options(populate_existing=True)
+            )
+            self._evaluators = {row.id: row for row in rows}
+        row = self._evaluators.get(evaluator_id)
+        if row is None:
+            raise NotFound(
+                f"the committee member (id {evaluator_id}) is no longer in {self.ev.name!r}: "
+                "they were removed meanwhile; reload"
+            )
+        return row
+
+    def forget_people(self) -> None:
+        self._candidates = None
+        self._evaluators = None
+        self._cache.clear()
+
+    def cached_rows(self, key: tuple[object, ...], load: Callable[[], dict]) -> dict:
+        """Rows loaded once per transaction (and kept current by the writers that change them)."""
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
+
+    # ---- audit and staleness ----------------------------------------------------------------
+
+    def audit(
+        self,
+        action: str,
+        target: str,
+        old: object = "",
+        new: object = "",
+        why: str = "",
+        *,
+        ref: str = "",
+    ) -> None:
+        audit(self.session, self.ev.id, self.actor, action, target, old, new, why, ref)
+
+    def stale(self, what: str, ref: str) -> StaleChange:
+        """The refusal of an edit whose `before` no longer matches: who changed it, and when."""
+        last = self.session.execute(
+            select(AuditRow.actor, AuditRow.at)
+            .where(AuditRow.evaluation_id == self.ev.id, AuditRow.ref == ref)
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        if last is None:
+            return StaleChange(f"{what} was changed meanwhile: reload to see the current value")
+        return StaleChange(
+            f"{what} was changed by {last.actor} at {_when(last.at)}: reload to see the "
+            "current value"
+        )
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ---- references: what an audit entry is about, in machine form ---------------------------------
+
+
+def score_ref(evaluator_id: int, candidate_id: int, key: str) -> str:
+    return f"score:{evaluator_id}:{candidate_id}:{key}"
+
+
+def consensus_ref(candidate_id: int, key: str) -> str:
+    return f"consensus:{candidate_id}:{key}"
+
+
+def answer_ref(candidate_id: int, key: str) -> str:
+    return f"answer:{candidate_id}:{key}"
+
+
+def candidate_ref(candidate_id: int) -> str:
+    return f"candidate:{candidate_id}"
+
+
+def evaluator_ref(evaluator_id: int) -> str:
+    return f"evaluator:{evaluator_id}"
+
+
+def criterion_ref(key: str) -> str:
+    return f"criterion:{key}"
+
+
+EVALUATION_REF = "evaluation"

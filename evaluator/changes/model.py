@@ -1,0 +1,352 @@
+"""The change objects: one small, plain, typed value per user action.
+
+Every change names what it touches by stable identifiers (candidate and committee-member ids,
+criterion keys) and carries what the user saw before (`before`/`expected`) as well as what they
+want (`after`). The core (`evaluator.changes.write`) validates a change once, writes it with its
+audit entry in one transaction, refuses it when the stored value is no longer what the user saw,
+and returns it *as applied* (normalised values, assigned ids, the rows a removal took) together
+with its inverse. `evaluator.changes.snapshot.apply_change` applies an applied change to an
+in-memory `EvaluationData`; undo is "apply the inverse" through the same path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from evaluator.domain import (
+    Aggregation,
+    Candidate,
+    ConsensusScore,
+    Criterion,
+    Evaluator,
+    Response,
+    Score,
+    Status,
+    walk_tree,
+)
+
+# ---- cells ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """A committee member's score for one cell, with the justification."""
+
+    value: float
+    justification: str
+
+
+@dataclass(frozen=True)
+class ConsensusCell:
+    """The committee's agreed value for one cell (a gate: 1 passed, 0 failed), with a note."""
+
+    value: float
+    note: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A candidate's parsed questionnaire answer, its text as given, and a comment."""
+
+    value: bool | float | str | None
+    raw: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class SetScore:
+    """Set (`after`), change or clear (`after` None) one member's score."""
+
+    evaluator_id: int
+    candidate_id: int
+    key: str
+    before: ScoreCell | None
+    after: ScoreCell | None
+    why: str = ""  # for a cleared score; a set score's reason is its justification
+
+    def inverse(self) -> SetScore:
+        return replace(self, before=self.after, after=self.before)
+
+
+@dataclass(frozen=True)
+class SetConsensus:
+    """Set, change or clear (`after` None) the committee's agreed value for a cell."""
+
+    candidate_id: int
+    key: str
+    before: ConsensusCell | None
+    after: ConsensusCell | None
+    why: str = ""
+
+    def inverse(self) -> SetConsensus:
+        return replace(self, before=self.after, after=self.before)
+
+
+@dataclass(frozen=True)
+class SetAnswer:
+    """Set, change or clear (`after` None) a candidate's questionnaire answer."""
+
+    candidate_id: int
+    key: str
+    before: Answer | None
+    after: Answer | None
+    source: str = ""  # the file an imported answer came from
+
+    def inverse(self) -> SetAnswer:
+        return replace(self, before=self.after, after=self.before)
+
+
+# ---- candidates and committee members ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dependents:
+    """The rows that hang off a candidate, member or criterion and go with its removal."""
+
+    scores: tuple[Score, ...] = ()
+    consensus: tuple[ConsensusScore, ...] = ()
+    responses: tuple[Response, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.scores or self.consensus or self.responses)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{len(self.scores)} scores, {len(self.consensus)} consensus scores, "
+            f"{len(self.responses)} answers"
+        )
+
+
+NO_DEPENDENTS = Dependents()
+
+
+@dataclass(frozen=True)
+class AddCandidate:
+    """A new candidate (id 0: the database assigns one), or one put back by an undo (its id,
+    its place and the rows its removal took)."""
+
+    candidate: Candidate
+    index: int | None = None  # place in the list; None: last
+    dependents: Dependents = NO_DEPENDENTS
+
+    def inverse(self) -> RemoveCandidate:
+        return RemoveCandidate(self.candidate, self.index, self.dependents)
+
+
+@dataclass(frozen=True)
+class EditCandidate:
+    """Rename a candidate, change its kind or notes: `before` as seen, `after` wanted."""
+
+    before: Candidate
+    after: Candidate
+
+    def inverse(self) -> EditCandidate:
+        return EditCandidate(self.after, self.before)
+
+
+@dataclass(frozen=True)
+class RemoveCandidate:
+    """Remove a candidate (as seen) with its scores, consensus and answers."""
+
+    candidate: Candidate
+    index: int | None = None  # filled in when applied
+    dependents: Dependents = NO_DEPENDENTS  # filled in when applied
+    why: str = ""
+
+    def inverse(self) -> AddCandidate:
+        return AddCandidate(self.candidate, self.index, self.dependents)
+
+
+@dataclass(frozen=True)
+class AddEvaluator:
+    """A new committee member (id 0), or one put back by an undo."""
+
+    evaluator: Evaluator
+    index: int | None = None
+    dependents: Dependents = NO_DEPENDENTS
+
+    def inverse(self) -> RemoveEvaluator:
+        return RemoveEvaluator(self.evaluator, self.index, self.dependents)
+
+
+@dataclass(frozen=True)
+class EditEvaluator:
+    """Rename a member, change the role or the conflict-of-interest declaration."""
+
+    before: Evaluator
+    after: Evaluator
+
+    def inverse(self) -> EditEvaluator:
+        return EditEvaluator(self.after, self.before)
+
+
+@dataclass(frozen=True)
+class RemoveEvaluator:
+    """Remove a committee member (as seen) with their scores."""
+
+    evaluator: Evaluator
+    index: int | None = None
+    dependents: Dependents = NO_DEPENDENTS
+    why: str = ""
+
+    def inverse(self) -> AddEvaluator:
+        return AddEvaluator(self.evaluator, self.index, self.dependents)
+
+
+# ---- criteria ---------------------------------------------------------------------------------
+
+CRITERION_FIELDS = ("name", "weight", "kind", "description", "rubric", "rule", "question")
+
+
+@dataclass(frozen=True)
+class EditCriterion:
+    """Change some of a criterion's own fields (see CRITERION_FIELDS): the values seen in
+    `before` and the values wanted in `after`, for the same field names."""
+
+    key: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if set(self.before) != set(self.after) or not self.after:
+            raise ValueError("EditCriterion needs the same fields before and after")
+        unknown = set(self.after) - set(CRITERION_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown criterion fields {sorted(unknown)}")
+
+    def inverse(self) -> EditCriterion:
+        return EditCriterion(self.key, self.after, self.before, self.why)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a criterion stands: under `parent` (None: the top level), at `index`."""
+
+    parent: str | None
+    index: int
+
+
+def place_of(roots: list[Criterion], key: str) -> Place:
+    """Where `key` stands in a tree: its parent's key (None: top level) and its index there."""
+    for index, node in enumerate(roots):
+        if node.key == key:
+            return Place(None, index)
+    for node in walk_tree(roots):
+        for index, child in enumerate(node.children):
+            if child.key == key:
+                return Place(node.key, index)
+    raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class AddCriterion:
+    """A new criterion subtree at `place` (index None: last), or one put back by an undo with
+    the rows its removal took."""
+
+    criterion: Criterion
+    parent: str | None = None
+    index: int | None = None
+    dependents: Dependents = NO_DEPENDENTS
+
+    def inverse(self) -> RemoveCriterion:
+        return RemoveCriterion(self.criterion, self.parent, self.index, self.dependents)
+
+
+@dataclass(frozen=True)
+class RemoveCriterion:
+    """Remove a criterion subtree (as seen) with its scores, consensus and answers."""
+
+    criterion: Criterion
+    parent: str | None = None  # filled in when applied
+    index: int | None = None
+    dependents: Dependents = NO_DEPENDENTS
+    why: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.criterion.key
+
+    def inverse(self) -> AddCriterion:
+        return AddCriterion(self.criterion, self.parent, self.index, self.dependents)
+
+
+@dataclass(frozen=True)
+class MoveCriterion:
+    """Move a criterion from where the user saw it to another place (index clamped)."""
+
+    key: str
+    before: Place
+    after: Place
+
+    def inverse(self) -> MoveCriterion:
+        return MoveCriterion(self.key, self.after, self.before)
+
+
+# ---- the evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationFields:
+    name: str
+    client: str
+    aggregation: Aggregation
+
+
+@dataclass(frozen=True)
+class EditEvaluation:
+    """Rename the evaluation, change its client or its aggregation method."""
+
+    before: EvaluationFields
+    after: EvaluationFields
+
+    def inverse(self) -> EditEvaluation:
+        return EditEvaluation(self.after, self.before)
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    """Move one step along draft → scoring → consensus → final (or one step back before final)."""
+
+    before: Status
+    after: Status
+    why: str = ""
+
+    def inverse(self) -> SetStatus:
+        return SetStatus(self.after, self.before, self.why)
+
+
+Change = (
+    SetScore
+    | SetConsensus
+    | SetAnswer
+    | AddCandidate
+    | EditCandidate
+    | RemoveCandidate
+    | AddEvaluator
+    | EditEvaluator
+    | RemoveEvaluator
+    | EditCriterion
+    | AddCriterion
+    | RemoveCriterion
+    | MoveCriterion
+    | EditEvaluation
+    | SetStatus
+)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A change as the core applied it, its inverse, and the evaluation's revision after it.
+
+    `changed` is False when the change turned out to change nothing (no write, no audit entry,
+    no revision): the window then does not put it on the undo stack.
+    """
+
+    change: Change
+    inverse: Change
+    revision: int
+    changed: bool = True
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,259 @@
+"""Applying an applied change to an in-memory `EvaluationData`: the one pure function the
+window uses instead of re-reading the database after every edit.
+
+The input is never mutated (a scoring worker may still be reading it): new lists and new tree
+nodes along the changed path are returned, everything else is shared. Rows the database adds go
+last, as they do in `load_evaluation`'s row order, so that `canonical(applied_to(data, change))`
+equals `canonical(load_evaluation(...))` — tests check that for every kind of change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from evaluator.changes.model import (
+    AddCandidate,
+    AddCriterion,
+    AddEvaluator,
+    Applied,
+    Change,
+    Dependents,
+    EditCandidate,
+    EditCriterion,
+    EditEvaluation,
+    EditEvaluator,
+    MoveCriterion,
+    RemoveCandidate,
+    RemoveCriterion,
+    RemoveEvaluator,
+    SetAnswer,
+    SetConsensus,
+    SetScore,
+    SetStatus,
+)
+from evaluator.domain import ConsensusScore, Criterion, EvaluationData, Response, Score, walk_tree
+
+
+def apply_applied(data: EvaluationData, applied: Applied) -> EvaluationData:
+    """The snapshot after an applied change, at the revision the database gave it."""
+    return replace(applied_to(data, applied.change), revision=applied.revision)
+
+
+_APPLIERS: dict[type, Callable[[EvaluationData, Any], EvaluationData]] = {}
+
+
+def applied_to(data: EvaluationData, change: Change) -> EvaluationData:
+    """`data` with an applied change made (see the module docstring)."""
+    applier = _APPLIERS.get(type(change))
+    if applier is None:
+        raise TypeError(f"not a change: {change!r}")
+    return applier(data, change)
+
+
+def _for(kind: type) -> Callable[[Callable[[EvaluationData, Any], EvaluationData]], None]:
+    def register(function: Callable[[EvaluationData, Any], EvaluationData]) -> None:
+        _APPLIERS[kind] = function
+
+    return register
+
+
+# ---- cells ----------------------------------------------------------------------------------
+
+
+def _set_cell(items: list[Any], match: Any, new: Any | None) -> list[Any]:
+    """Replace (in place) or drop the item `match` picks, or append `new` when none matches."""
+    out: list[Any] = []
+    found = False
+    for item in items:
+        if not found and match(item):
+            found = True
+            if new is not None:
+                out.append(new)
+        else:
+            out.append(item)
+    if not found and new is not None:
+        out.append(new)
+    return out
+
+
+@_for(SetScore)
+def _(data: EvaluationData, change: SetScore) -> EvaluationData:
+    cell = (change.evaluator_id, change.candidate_id, change.key)
+    new = None
+    if change.after is not None:
+        new = Score(*cell, change.after.value, change.after.justification)
+    scores = _set_cell(
+        data.scores, lambda s: (s.evaluator_id, s.candidate_id, s.criterion_key) == cell, new
+    )
+    return replace(data, scores=scores)
+
+
+@_for(SetConsensus)
+def _(data: EvaluationData, change: SetConsensus) -> EvaluationData:
+    cell = (change.candidate_id, change.key)
+    new = None
+    if change.after is not None:
+        new = ConsensusScore(*cell, change.after.value, change.after.note)
+    consensus = _set_cell(data.consensus, lambda c: (c.candidate_id, c.criterion_key) == cell, new)
+    return replace(data, consensus=consensus)
+
+
+@_for(SetAnswer)
+def _(data: EvaluationData, change: SetAnswer) -> EvaluationData:
+    cell = (change.candidate_id, change.key)
+    new = None
+    if change.after is not None:
+        after = change.after
+        new = Response(*cell, after.value, after.raw, after.comment)
+    responses = _set_cell(data.responses, lambda r: (r.candidate_id, r.criterion_key) == cell, new)
+    return replace(data, responses=responses)
+
+
+def _with_dependents(data: EvaluationData, dependents: Dependents) -> EvaluationData:
+    if not dependents:
+        return data
+    return replace(
+        data,
+        scores=[*data.scores, *dependents.scores],
+        consensus=[*data.consensus, *dependents.consensus],
+        responses=[*data.responses, *dependents.responses],
+    )
+
+
+# ---- people -----------------------------------------------------------------------------------
+
+
+@_for(AddCandidate)
+def _(data: EvaluationData, change: AddCandidate) -> EvaluationData:
+    items = list(data.candidates)
+    items.insert(len(items) if change.index is None else change.index, change.candidate)
+    return _with_dependents(replace(data, candidates=items), change.dependents)
+
+
+@_for(EditCandidate)
+def _(data: EvaluationData, change: EditCandidate) -> EvaluationData:
+    after = change.after
+    return replace(data, candidates=[after if c.id == after.id else c for c in data.candidates])
+
+
+@_for(RemoveCandidate)
+def _(data: EvaluationData, change: RemoveCandidate) -> EvaluationData:
+    gone = change.candidate.id
+    return replace(
+        data,
+        candidates=[c for c in data.candidates if c.id != gone],
+        scores=[s for s in data.scores if s.candidate_id != gone],
+        consensus=[c for c in data.consensus if c.candidate_id != gone],
+        responses=[r for r in data.responses if r.candidate_id != gone],
+    )
+
+
+@_for(AddEvaluator)
+def _(data: EvaluationData, change: AddEvaluator) -> EvaluationData:
+    items = list(data.evaluators)
+    items.insert(len(items) if change.index is None else change.index, change.evaluator)
+    return _with_dependents(replace(data, evaluators=items), change.dependents)
+
+
+@_for(EditEvaluator)
+def _(data: EvaluationData, change: EditEvaluator) -> EvaluationData:
+    after = change.after
+    return replace(data, evaluators=[after if e.id == after.id else e for e in data.evaluators])
+
+
+@_for(RemoveEvaluator)
+def _(data: EvaluationData, change: RemoveEvaluator) -> EvaluationData:
+    gone = change.evaluator.id
+    return replace(
+        data,
+        evaluators=[e for e in data.evaluators if e.id != gone],
+        scores=[s for s in data.scores if s.evaluator_id != gone],
+    )
+
+
+# ---- criteria ---------------------------------------------------------------------------------
+
+
+def clone_tree(roots: list[Criterion]) -> list[Criterion]:
+    """A copy of the tree's nodes (field values such as rubric dicts are shared, never mutated)."""
+    return [replace(node, children=clone_tree(node.children)) for node in roots]
+
+
+def _find(roots: list[Criterion], key: str) -> Criterion:
+    for node in walk_tree(roots):
+        if node.key == key:
+            return node
+    raise KeyError(key)
+
+
+def _siblings(roots: list[Criterion], parent: str | None) -> list[Criterion]:
+    return roots if parent is None else _find(roots, parent).children
+
+
+@_for(EditCriterion)
+def _(data: EvaluationData, change: EditCriterion) -> EvaluationData:
+    tree = clone_tree(data.criteria)
+    node = _find(tree, change.key)
+    for name, value in change.after.items():
+        setattr(node, name, value)
+    return replace(data, criteria=tree)
+
+
+@_for(AddCriterion)
+def _(data: EvaluationData, change: AddCriterion) -> EvaluationData:
+    tree = clone_tree(data.criteria)
+    siblings = _siblings(tree, change.parent)
+    index = len(siblings) if change.index is None else change.index
+    siblings.insert(index, clone_tree([change.criterion])[0])
+    return _with_dependents(replace(data, criteria=tree), change.dependents)
+
+
+@_for(RemoveCriterion)
+def _(data: EvaluationData, change: RemoveCriterion) -> EvaluationData:
+    tree = clone_tree(data.criteria)
+    siblings = _siblings(tree, change.parent)
+    siblings[:] = [node for node in siblings if node.key != change.key]
+    gone = {node.key for node in change.criterion.walk()}
+    return replace(
+        data,
+        criteria=tree,
+        scores=[s for s in data.scores if s.criterion_key not in gone],
+        consensus=[c for c in data.consensus if c.criterion_key not in gone],
+        responses=[r for r in data.responses if r.criterion_key not in gone],
+    )
+
+
+@_for(MoveCriterion)
+def _(data: EvaluationData, change: MoveCriterion) -> EvaluationData:
+    tree = clone_tree(data.criteria)
+    old = _siblings(tree, change.before.parent)
+    node = old.pop(next(i for i, n in enumerate(old) if n.key == change.key))
+    _siblings(tree, change.after.parent).insert(change.after.index, node)
+    return replace(data, criteria=tree)
+
+
+# ---- the evaluation ---------------------------------------------------------------------------
+
+
+@_for(EditEvaluation)
+def _(data: EvaluationData, change: EditEvaluation) -> EvaluationData:
+    after = change.after
+    return replace(data, name=after.name, client=after.client, aggregation=after.aggregation)
+
+
+@_for(SetStatus)
+def _(data: EvaluationData, change: SetStatus) -> EvaluationData:
+    return replace(data, status=change.after)
+
+
+def canonical(data: EvaluationData) -> EvaluationData:
+    """`data` with its cell lists sorted, for comparing two snapshots whose row order may differ
+    only where order has no meaning (scores, consensus values and answers)."""
+    return replace(
+        data,
+        scores=sorted(data.scores, key=lambda s: (s.evaluator_id, s.candidate_id, s.criterion_key)),
+        consensus=sorted(data.consensus, key=lambda c: (c.candidate_id, c.criterion_key)),
+        responses=sorted(data.responses, key=lambda r: (r.candidate_id, r.criterion_key)),
+    )

@@ -1,0 +1,107 @@
+"""The one path every edit takes to the database: validate, check staleness, write, audit.
+
+    applied = apply_change(db, evaluation_id, SetScore(...), actor="Ann Example")
+    applied.change      the change as applied (normalised, ids assigned, removed rows captured)
+    applied.inverse     the change that undoes it (through this same path, with the same checks)
+    applied.revision    the evaluation's change counter after the write
+
+`apply_changes` writes a list of changes (an import) in one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from evaluator.changes.context import WriteContext
+from evaluator.changes.model import (
+    AddCandidate,
+    AddCriterion,
+    AddEvaluator,
+    Applied,
+    Change,
+    EditCandidate,
+    EditCriterion,
+    EditEvaluation,
+    EditEvaluator,
+    MoveCriterion,
+    RemoveCandidate,
+    RemoveCriterion,
+    RemoveEvaluator,
+    SetAnswer,
+    SetConsensus,
+    SetScore,
+    SetStatus,
+)
+from evaluator.changes.write_cells import write_answer, write_consensus, write_score
+from evaluator.changes.write_criteria import (
+    write_add_criterion,
+    write_edit_criterion,
+    write_move_criterion,
+    write_remove_criterion,
+)
+from evaluator.changes.write_evaluation import write_edit_evaluation, write_status
+from evaluator.changes.write_people import write_add, write_edit, write_remove
+from evaluator.db import Database
+from evaluator.models import EvaluationRow
+from evaluator.records import EvalRef, editable_evaluation
+
+Writer = Callable[[WriteContext, Any], tuple[Any, bool]]
+
+WRITERS: dict[type, Writer] = {
+    SetScore: write_score,
+    SetConsensus: write_consensus,
+    SetAnswer: write_answer,
+    AddCandidate: write_add,
+    AddEvaluator: write_add,
+    EditCandidate: write_edit,
+    EditEvaluator: write_edit,
+    RemoveCandidate: write_remove,
+    RemoveEvaluator: write_remove,
+    EditCriterion: write_edit_criterion,
+    AddCriterion: write_add_criterion,
+    RemoveCriterion: write_remove_criterion,
+    MoveCriterion: write_move_criterion,
+    EditEvaluation: write_edit_evaluation,
+    SetStatus: write_status,
+}
+
+
+def write_changes(
+    session: Session,
+    ev: EvaluationRow,
+    changes: Sequence[Change],
+    actor: str | None,
+) -> list[Applied]:
+    """Write changes inside the caller's transaction (the evaluation row already locked)."""
+    ctx = WriteContext(session, ev, actor, bulk=len(changes) > 1)
+    results: list[tuple[Change, bool]] = []
+    for change in changes:
+        writer = WRITERS.get(type(change))
+        if writer is None:
+            raise TypeError(f"not a change: {change!r}")
+        results.append(writer(ctx, change))
+    if any(changed for _, changed in results):
+        ev.revision = (ev.revision or 0) + 1
+        session.flush()
+    return [
+        Applied(applied, applied.inverse(), ev.revision, changed) for applied, changed in results
+    ]
+
+
+def apply_changes(
+    db: Database, evaluation: EvalRef, changes: Sequence[Change], *, actor: str | None = None
+) -> list[Applied]:
+    """Write the changes in one transaction, all or nothing."""
+    with db.transaction() as session:
+        ev = editable_evaluation(session, evaluation)
+        return write_changes(session, ev, changes, actor)
+
+
+def apply_change(
+    db: Database, evaluation: EvalRef, change: Change, *, actor: str | None = None
+) -> Applied:
+    """Write one change in its own transaction."""
+    return apply_changes(db, evaluation, [change], actor=actor)[0]

@@ -1,0 +1,276 @@
+"""Writing cell changes: a member's score, the committee's consensus value, a candidate's answer.
+
+Each writer validates `after` once, compares the stored value with `before` (what the user saw)
+and refuses a stale edit, writes the row and its audit entry, and returns the change as applied
+(normalised `after`, the stored `before`) and whether anything changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from evaluator.changes import normalise
+from evaluator.changes.context import WriteContext, answer_ref, consensus_ref, score_ref
+from evaluator.changes.model import (
+    Answer,
+    ConsensusCell,
+    ScoreCell,
+    SetAnswer,
+    SetConsensus,
+    SetScore,
+)
+from evaluator.domain import CriterionKind
+from evaluator.errors import ServiceError
+from evaluator.models import ConsensusRow, CriterionRow, QuestionRow, ResponseRow, ScoreRow
+
+
+def _cell(candidate: str, criterion: CriterionRow) -> str:
+    return f"{candidate} / {criterion.name} [{criterion.key}]"
+
+
+def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
+    person = ctx.evaluator(change.evaluator_id)
+    cand = ctx.candidate(change.candidate_id)
+    crit = ctx.criterion(change.key)
+    after = None
+    if change.after is not None:
+        if crit.kind != CriterionKind.RATED.value:
+            raise ServiceError(
+                f"criterion {crit.key!r} is {crit.kind}, not rated: committee members score rated "
+                "criteria only (use consensus to override it)"
+            )
+        after = ScoreCell(
+            normalise.on_scale(change.after.value, ctx.scale, "score", whole=True),
+            normalise.require_text(change.after.justification, "justification"),
+        )
+    if ctx.bulk:
+        rows = ctx.cached_rows(("score", person.id), lambda: _score_rows(ctx, person.id))
+    else:
+        rows = _score_rows(ctx, person.id, cand.id, crit.id)
+    row = rows.get((cand.id, crit.id))
+    stored = None if row is None else ScoreCell(row["value"], row["justification"])
+    ref = score_ref(person.id, cand.id, crit.key)
+    if stored != change.before:
+        raise ctx.stale(f"{person.name}'s score for {cand.name} / {crit.name}", ref)
+    applied = replace(change, before=stored, after=after)
+    if stored == after:
+        return applied, False
+    target = f"{person.name}: {_cell(cand.name, crit)}"
+    old = "" if stored is None else normalise.fmt(stored.value)
+    if after is None:
+        ctx.session.execute(delete(ScoreRow).where(ScoreRow.id == row["id"]))
+        del rows[cand.id, crit.id]
+        ctx.audit("clear score", target, old, "", change.why, ref=ref)
+        return applied, True
+    values = {"value": after.value, "justification": after.justification}
+    if row is None:
+        new_id = ctx.session.execute(
+            insert(ScoreRow).values(
+                evaluation_id=ctx.ev.id,
+                evaluator_id=person.id,
+                candidate_id=cand.id,
+                criterion_id=crit.id,
+                **values,
+            )
+        ).inserted_primary_key[0]
+        rows[cand.id, crit.id] = {"id": new_id, **values}
+    else:
+        ctx.session.execute(update(ScoreRow).where(ScoreRow.id == row["id"]).values(**values))
+        row.update(values)
+    ctx.audit("set score", target, old, normalise.fmt(after.value), after.justification, ref=ref)
+    return applied, True
+
+
+def _score_rows(
+    ctx: WriteContext,
+    evaluator_id: int,
+    candidate_id: int | None = None,
+    criterion_id: int | None = None,
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """A member's score rows by (candidate id, criterion row id): all, or the one cell."""
+    query = select(
+        ScoreRow.id,
+        ScoreRow.candidate_id,
+        ScoreRow.criterion_id,
+        ScoreRow.value,
+        ScoreRow.justification,
+    ).where(ScoreRow.evaluator_id == evaluator_id)
+    if candidate_id is not None:
+        query = query.where(
+            ScoreRow.candidate_id == candidate_id, ScoreRow.criterion_id == criterion_id
+        )
+    return {
+        (r.candidate_id, r.criterion_id): {
+            "id": r.id,
+            "value": r.value,
+            "justification": r.justification,
+        }
+        for r in ctx.session.execute(query)
+    }
+
+
+def consensus_value(crit: CriterionRow, value: object, ctx: WriteContext) -> float:
+    """A consensus value as stored: a gate's pass (1) or fail (0), else a value on the scale."""
+    kind = crit.kind
+    if kind == CriterionKind.CATEGORY.value:
+        raise ServiceError(f"{crit.key!r} is a category: consensus is set on its criteria")
+    if kind == CriterionKind.GATE.value:
+        return normalise.gate_decision(value)
+    return normalise.on_scale(value, ctx.scale, "consensus score", whole=False)
+
+
+def write_consensus(ctx: WriteContext, change: SetConsensus) -> tuple[SetConsensus, bool]:
+    cand = ctx.candidate(change.candidate_id)
+    crit = ctx.criterion(change.key)
+    after = None
+    if change.after is not None:
+        after = ConsensusCell(
+            consensus_value(crit, change.after.value, ctx),
+            normalise.require_text(change.after.note, "consensus note"),
+        )
+    row = ctx.session.execute(
+        select(ConsensusRow.id, ConsensusRow.value, ConsensusRow.note).where(
+            ConsensusRow.candidate_id == cand.id, ConsensusRow.criterion_id == crit.id
+        )
+    ).first()
+    stored = None if row is None else ConsensusCell(row.value, row.note)
+    ref = consensus_ref(cand.id, crit.key)
+    if stored != change.before:
+        raise ctx.stale(f"the consensus for {cand.name} / {crit.name}", ref)
+    applied = replace(change, before=stored, after=after)
+    if stored == after:
+        return applied, False
+    old = "" if stored is None else normalise.fmt(stored.value)
+    if after is None:
+        ctx.session.execute(delete(ConsensusRow).where(ConsensusRow.id == row.id))
+        ctx.audit("clear consensus", _cell(cand.name, crit), old, "", change.why, ref=ref)
+        return applied, True
+    if row is None:
+        ctx.session.execute(
+            insert(ConsensusRow).values(
+                evaluation_id=ctx.ev.id,
+                candidate_id=cand.id,
+                criterion_id=crit.id,
+                value=after.value,
+                note=after.note,
+            )
+        )
+    else:
+        ctx.session.execute(
+            update(ConsensusRow)
+            .where(ConsensusRow.id == row.id)
+            .values(value=after.value, note=after.note)
+        )
+    if crit.kind == CriterionKind.GATE.value:
+        shown = "pass" if after.value > 0 else "fail"
+    else:
+        shown = normalise.fmt(after.value)
+    ctx.audit("set consensus", _cell(cand.name, crit), old, shown, after.note, ref=ref)
+    return applied, True
+
+
+def answer_text(value: object) -> str:
+    """How an answer without its own text is recorded: yes/no, 4 (not 4.0), or the text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return normalise.fmt(value)
+    return str(value)
+
+
+def normalised_answer(answer: Answer | None) -> Answer | None:
+    """None for an empty answer (it clears), else the answer with its shown text filled in."""
+    if answer is None or (answer.value is None and not answer.raw and not answer.comment):
+        return None
+    value = answer.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    return Answer(value, answer.raw or answer_text(value), str(answer.comment or ""))
+
+
+def write_answer(ctx: WriteContext, change: SetAnswer) -> tuple[SetAnswer, bool]:
+    cand = ctx.candidate(change.candidate_id)
+    questions = ctx.cached_rows(("questions",), lambda: _question_ids(ctx))
+    question_id = questions.get(change.key)
+    if question_id is None:
+        raise ServiceError(f"no question with id {change.key!r} in evaluation {ctx.ev.name!r}")
+    after = normalised_answer(change.after)
+    if ctx.bulk:
+        rows = ctx.cached_rows(("answers", cand.id), lambda: _answer_rows(ctx, cand.id))
+    else:
+        rows = _answer_rows(ctx, cand.id, question_id)
+    row = rows.get(question_id)
+    stored = None if row is None else Answer(row["value"], row["raw"], row["comment"])
+    ref = answer_ref(cand.id, change.key)
+    if stored != change.before:
+        raise ctx.stale(f"the answer of {cand.name} to {change.key}", ref)
+    applied = replace(change, before=stored, after=after)
+    if stored == after:
+        return applied, False
+    if after is None:
+        ctx.session.execute(delete(ResponseRow).where(ResponseRow.id == row["id"]))
+        del rows[question_id]
+    else:
+        values = {
+            "value": after.value,
+            "raw": after.raw,
+            "comment": after.comment,
+            "source": change.source,
+        }
+        if row is None:
+            new_id = ctx.session.execute(
+                insert(ResponseRow).values(
+                    evaluation_id=ctx.ev.id, candidate_id=cand.id, question_id=question_id, **values
+                )
+            ).inserted_primary_key[0]
+            rows[question_id] = {"id": new_id, **values}
+        else:
+            ctx.session.execute(
+                update(ResponseRow).where(ResponseRow.id == row["id"]).values(**values)
+            )
+            row.update(values)
+    old = "" if stored is None else stored.raw
+    new = "" if after is None else after.raw
+    why = f"from {change.source}" if change.source else ""
+    if old != new or (stored and after and stored.comment != after.comment):
+        ctx.audit("set answer", f"{cand.name} / {change.key}", old, new, why, ref=ref)
+    return applied, True
+
+
+def _question_ids(ctx: WriteContext) -> dict[str, int]:
+    return dict(
+        ctx.session.execute(
+            select(QuestionRow.key, QuestionRow.id).where(QuestionRow.evaluation_id == ctx.ev.id)
+        ).all()
+    )
+
+
+def _answer_rows(
+    ctx: WriteContext, candidate_id: int, question_id: int | None = None
+) -> dict[int, dict[str, Any]]:
+    """A candidate's answer rows by question row id: all, or the one answer."""
+    query = select(
+        ResponseRow.id,
+        ResponseRow.question_id,
+        ResponseRow.value,
+        ResponseRow.raw,
+        ResponseRow.comment,
+        ResponseRow.source,
+    ).where(ResponseRow.candidate_id == candidate_id)
+    if question_id is not None:
+        query = query.where(ResponseRow.question_id == question_id)
+    return {
+        r.question_id: {
+            "id": r.id,
+            "value": r.value,
+            "raw": r.raw,
+            "comment": r.comment,
+            "source": r.source,
+        }
+        for r in ctx.session.execute(query)
+    }

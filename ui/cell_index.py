@@ -1,0 +1,52 @@
+"""O(1) lookups over the session's snapshot: scores, consensus values and answers by cell, and
+the score counts the progress bars show. An index, kept current per changed cell; the snapshot
+itself is only ever changed by the core's `apply_applied`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
+
+
+class CellIndex:
+    def __init__(self, data: EvaluationData | None = None) -> None:
+        self.rebuild(data)
+
+    def rebuild(self, data: EvaluationData | None) -> None:
+        scores = data.scores if data else []
+        self.scores = {(s.evaluator_id, s.candidate_id, s.criterion_key): s for s in scores}
+        consensus = data.consensus if data else []
+        self.consensus = {(c.candidate_id, c.criterion_key): c for c in consensus}
+        responses = data.responses if data else []
+        self.responses = {(r.candidate_id, r.criterion_key): r for r in responses}
+        self.by_candidate: Counter[int] = Counter(s.candidate_id for s in scores)
+        self.by_evaluator: Counter[int] = Counter(s.evaluator_id for s in scores)
+        self.by_evaluator_key: Counter[tuple[int, str]] = Counter(
+            (s.evaluator_id, s.criterion_key) for s in scores
+        )
+
+    def score_cell(self, cell: tuple[int, int, str], score: Score | None) -> None:
+        """Record a set (or, with None, cleared) score."""
+        existed = cell in self.scores
+        if score is None:
+            self.scores.pop(cell, None)
+        else:
+            self.scores[cell] = score
+        step = (score is not None) - existed
+        evaluator_id, candidate_id, key = cell
+        self.by_candidate[candidate_id] += step
+        self.by_evaluator[evaluator_id] += step
+        self.by_evaluator_key[evaluator_id, key] += step
+
+    def consensus_cell(self, cell: tuple[int, str], value: ConsensusScore | None) -> None:
+        if value is None:
+            self.consensus.pop(cell, None)
+        else:
+            self.consensus[cell] = value
+
+    def answer_cell(self, cell: tuple[int, str], value: Response | None) -> None:
+        if value is None:
+            self.responses.pop(cell, None)
+        else:
+            self.responses[cell] = value
