@@ -21,6 +21,20 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    """`--db` on the top level and on every (nested) command, so it may stand anywhere.
+
+    Its default is SUPPRESS so that a nested parser that does not see it leaves a value given
+    earlier alone; the last one given wins.
+    """
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: the file in your data folder)",
+    )
+
+
 def build_parser() -> OneLineParser:
     parser = OneLineParser(
         prog="supportscope",
@@ -28,13 +42,9 @@ def build_parser() -> OneLineParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _add_db_option(parser)
     common = OneLineParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        default=argparse.SUPPRESS,  # so a nested parser cannot reset a value given earlier
-        help="database file or SQLAlchemy URL (default: the file in your data folder)",
-    )
+    _add_db_option(common)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     def command(name: str, help_text: str) -> OneLineParser:

@@ -11,8 +11,6 @@ from typing import TextIO
 
 from cli.parser import UsageError, parse
 
-VERSION = "0.1.0"
-
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Error types that mean 'the input was wrong', imported lazily to keep start-up fast."""
@@ -60,7 +58,9 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     if args.version:
-        out.write(f"SupportScope {VERSION}\n")
+        from evaluator.version import app_version
+
+        out.write(f"SupportScope {app_version()}\n")
         return 0
     if args.command is None:
         return 0

@@ -9,9 +9,6 @@ place together at the end, so a failure or a cancel leaves every existing file b
 from __future__ import annotations
 
 import contextlib
-import functools
-import importlib.metadata
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +20,7 @@ from evaluator.db import Database
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
 from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError
+from evaluator.version import app_version
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
@@ -41,20 +39,6 @@ class ExportResult:
     pdf_path: Path | None
     xlsx_path: Path | None
     warnings: tuple[str, ...]
-
-
-@functools.cache
-def app_version() -> str:
-    """The installed package version, else the version in a source checkout's pyproject."""
-    try:
-        return importlib.metadata.version("supportscope")
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    try:
-        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "unknown"
 
 
 def _check_target(path: Path, kind: str) -> None:

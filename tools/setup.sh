@@ -48,7 +48,7 @@ fi
 extra=""
 [ "$with_tests" = 1 ] && extra="[test]"
 stamp=".venv/.supportscope-installed$extra"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ ! -x .venv/bin/supportscope ]; then
   echo "setup: installing SupportScope$extra into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"

@@ -232,10 +232,13 @@ class MainMenus:
         edit_branding(self.window, load_branding())
 
     def about(self) -> None:
+        from evaluator.version import app_version
+
         QMessageBox.about(
             self.window,
             "About SupportScope",
-            "<h3>SupportScope</h3><p>Structured, defensible comparison of EHR vendor support "
+            f"<h3>SupportScope {app_version()}</h3>"
+            "<p>Structured, defensible comparison of EHR vendor support "
             "and third-party support outsourcers for hospital selection committees.</p>"
             "<p>Every score is kept with its justification in a local database; every change "
             "is recorded in the audit trail.</p>",
