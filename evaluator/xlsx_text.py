@@ -7,8 +7,9 @@ with an exception (a pasted BEL in a justification crashed the export) and lets 
 at 32,767 characters without a word. So:
 
 * `set_text` / `put_text` always write a string cell. Text a spreadsheet would read as a
-  formula gets a quote prefix, so that editing the cell in Excel keeps it text; the stored
-  value itself is unchanged (a re-import reads back exactly what was written).
+  formula or an error value (= + - @ tab CR LF, #) gets a quote prefix, so that editing the
+  cell in Excel keeps it text; the stored value itself is unchanged (a re-import reads back
+  exactly what was written).
 * Control characters become their visible Unicode "control pictures" (BEL -> U+2407); CR and
   CRLF become LF, which is what every XML reader makes of them anyway; characters XML cannot
   carry at all (lone surrogates, U+FFFE, U+FFFF) become U+FFFD.
