@@ -86,8 +86,9 @@ def _progress_line(err: TextIO, what: str) -> Any:
     live = bool(getattr(err, "isatty", lambda: False)())
 
     def report(done: int, total: int) -> None:
-        if live:
-            err.write(f"\r{what} {done}/{total} files" + ("\n" if done == total else ""))
+        if live:  # rewrite the line in place: a CR of our own, not from user text
+            rewrite = getattr(err, "write_control", err.write)
+            rewrite(f"\r{what} {done}/{total} files" + ("\n" if done == total else ""))
         else:
             err.write(f"{what} {done}/{total} files\n")
         err.flush()

@@ -1,15 +1,19 @@
 """Runs one command: opens the database, dispatches, turns every error into one line.
 
 Exit status: 0 on success, 2 on bad input (with a one-line reason on stderr), 1 on an
-unexpected internal error (still one line, never a traceback).
+unexpected internal error (still one line, never a traceback). Everything printed, to `out`,
+`err` or `sys.stderr`, passes through `cli.safe_output`: user text quoted in a message or a
+listing never puts a raw control character on the terminal.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import redirect_stderr
 from typing import TextIO
 
 from cli.parser import UsageError, parse
+from cli.safe_output import safe
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
@@ -48,8 +52,8 @@ def _one_line(error: BaseException) -> str:
 
 
 def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = safe(out or sys.stdout)
+    err = safe(err or sys.stderr)
     try:
         args = parse(argv)
     except UsageError as exc:
@@ -73,7 +77,8 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
     db = None
     try:
         db = open_database(getattr(args, "db", None))
-        HANDLERS[args.command](args, db, out)
+        with redirect_stderr(err):  # handlers that warn on sys.stderr are cleaned too
+            HANDLERS[args.command](args, db, out)
         return 0
     except expected as exc:
         err.write(f"error: {_one_line(exc)}\n")

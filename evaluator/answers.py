@@ -90,13 +90,17 @@ def parse_answer(
     *,
     is_percent_format: bool = False,
     date1904: bool = False,
+    formulas_told_apart: bool = False,
 ) -> ParsedAnswer:
-    """Parse one answer cell's value (as openpyxl returns it) for its question's type."""
+    """Parse one answer cell's value (as openpyxl returns it) for its question's type.
+
+    `formulas_told_apart`: the caller has already refused formula cells by their cell type, so
+    a string that starts with "=" is text someone typed (or we wrote) as text."""
     if isinstance(raw, str):
         raw = raw.replace("\u200b", "").replace("\ufeff", "").strip()
         if not raw:
             return UNANSWERED
-        if raw.startswith("=") and len(raw) > 1:
+        if raw.startswith("=") and len(raw) > 1 and not formulas_told_apart:
             return _error(FORMULA_MESSAGE)
         if answer_type is not AnswerType.TEXT and raw.upper() in EXCEL_ERRORS:
             return _error(f"the cell shows the Excel error {raw.upper()}: correct it in Excel")

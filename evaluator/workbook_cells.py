@@ -18,12 +18,14 @@ MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own sheet size
 
 @dataclass(frozen=True)
 class CellValue:
-    """A cell's value and number format, detached from openpyxl."""
+    """A cell's value and number format, detached from openpyxl. `is_formula` tells a formula
+    from text that merely starts with "=" (a quote-prefixed string cell)."""
 
     row: int
     column: int
     value: object
     number_format: str = "General"
+    is_formula: bool = False
 
     @property
     def ref(self) -> str:
@@ -70,7 +72,8 @@ def _cell_value(cell: Any, row: int, column: int) -> CellValue:
     value = cell.value
     if value is None:
         return CellValue(row, column, None)
-    return CellValue(row, column, value, cell.number_format or "General")
+    is_formula = getattr(cell, "data_type", None) == "f"
+    return CellValue(row, column, value, cell.number_format or "General", is_formula)
 
 
 def _source_name(ws: Any) -> str:

@@ -111,22 +111,26 @@ def write_metadata(
     item_header: Sequence[str] = (),
     items: Sequence[Sequence[object]] = (),
 ) -> None:
-    """Add the very hidden metadata sheet; `fields` must fit in rows 2..29."""
+    """Add the very hidden metadata sheet; `fields` must fit in rows 2..29. Values are stored
+    as `stored_text` makes them (control characters shown as symbols), so readers compare
+    names through `stored_text` too."""
+    from evaluator.xlsx_text import set_text
+
     if len(fields) > FIELDS_LAST_ROW - FIELDS_FIRST_ROW + 1:
         raise ValueError("too many metadata fields")
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "veryHidden"
-    sheet["A1"] = META_TITLE
+    set_text(sheet["A1"], META_TITLE)
     for row, (name, value) in enumerate(fields.items(), start=FIELDS_FIRST_ROW):
-        sheet.cell(row, 1, name)
-        sheet.cell(row, 2, "" if value is None else str(value))
-    sheet.cell(FIELDS_LAST_ROW, 1, "item_count")
-    sheet.cell(FIELDS_LAST_ROW, 2, str(len(items)))
+        set_text(sheet.cell(row, 1), name)
+        set_text(sheet.cell(row, 2), value)  # names are user text: never a formula
+    set_text(sheet.cell(FIELDS_LAST_ROW, 1), "item_count")
+    set_text(sheet.cell(FIELDS_LAST_ROW, 2), str(len(items)))
     for column, name in enumerate(item_header, start=1):
-        sheet.cell(ITEMS_HEADER_ROW, column, name)
+        set_text(sheet.cell(ITEMS_HEADER_ROW, column), name)
     for row, item in enumerate(items, start=ITEMS_FIRST_ROW):
         for column, value in enumerate(item[:ITEM_COLUMNS], start=1):
-            sheet.cell(row, column, "" if value is None else str(value))
+            set_text(sheet.cell(row, column), value)
     sheet.protection.sheet = True
 
 

@@ -42,6 +42,7 @@ from evaluator.questionnaire.reader import QuestionnaireFile, read_questionnaire
 from evaluator.questionnaire.template import find_candidate
 from evaluator.records import EvalRef, ServiceError, audit, editable_evaluation
 from evaluator.workbook_guard import WorkbookRejected
+from evaluator.xlsx_text import stored_text
 
 __all__ = [
     "AnswerChange",
@@ -140,7 +141,7 @@ def _check_evaluation(
     if meta is None:
         return
     made_for = meta.text("evaluation_name")
-    if not made_for or made_for == data.name:
+    if not made_for or made_for == stored_text(data.name):
         return
     same_id = meta.integer("evaluation_id") == data.id
     if same_id and meta.text("fingerprint") == question_set_fingerprint(specs):
@@ -163,11 +164,11 @@ def _choose_candidate(
     made_for, made_for_id = meta.text("candidate"), meta.integer("candidate_id")
     if wanted:
         chosen = find_candidate(data, wanted)
-        if made_for and made_for.casefold() != chosen.name.casefold():
+        if made_for and made_for.casefold() != stored_text(chosen.name).casefold():
             return chosen, [f"made for {made_for!r}; imported for {chosen.name!r} as asked"]
         return chosen, []
     if made_for:
-        by_name = [c for c in data.candidates if c.name == made_for]
+        by_name = [c for c in data.candidates if stored_text(c.name) == made_for]
         if by_name:
             return by_name[0], []
         by_id = [c for c in data.candidates if c.id == made_for_id]

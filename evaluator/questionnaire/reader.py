@@ -98,7 +98,7 @@ def read_questionnaire(
         typed_candidate = _typed_candidate(sheet, header.row)
         rows, problems = _table_rows(sheet, header, specs, len(specs))
         info = checked.info
-    formulas = [r for r in rows if _is_formula(r.answer.value) or _is_formula_cell(r.comment)]
+    formulas = [r for r in rows if _is_formula_cell(r.answer) or _is_formula_cell(r.comment)]
     saved = _saved_values(path, title, formulas, limits, info.sha256) if formulas else {}
     result = QuestionnaireFile(
         info.file_name, info.sha256, title, metadata, typed_candidate, {}, problems, info.notices
@@ -107,7 +107,7 @@ def read_questionnaire(
         answer, comment = saved.get(row.row, (row.answer, row.comment))
         spec = specs[row.key]
         cell = format_cell_problem(title, answer.ref, "").removesuffix(": ")
-        if _is_formula(answer.value):
+        if _is_formula_cell(answer):
             parsed = ParsedAnswer(error=FORMULA_MESSAGE)
         else:
             parsed = parse_answer(
@@ -116,8 +116,9 @@ def read_questionnaire(
                 spec.question.choices,
                 is_percent_format=answer.is_percent_format,
                 date1904=date1904,
+                formulas_told_apart=True,  # a string cell starting with "=" is text
             )
-        comment_text = "" if comment is None or _is_formula(comment.value) else _text(comment)
+        comment_text = "" if comment is None or _is_formula_cell(comment) else _text(comment)
         result.answers[row.key] = CellAnswer(
             row.key, row.row, cell, parsed, _raw_text(answer), comment_text
         )
@@ -272,17 +273,14 @@ def _saved_values(
 
 def _saved(original: CellValue, cached: CellValue) -> CellValue:
     """A formula cell's saved value; the formula itself when none was saved."""
-    if not _is_formula(original.value) or cached.value is None:
+    if not _is_formula_cell(original) or cached.value is None:
         return original
     return cached
 
 
-def _is_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=") and len(value) > 1
-
-
 def _is_formula_cell(cell: CellValue | None) -> bool:
-    return cell is not None and _is_formula(cell.value)
+    """A formula, not text that starts with "=" (our templates write such text as text)."""
+    return cell is not None and cell.is_formula
 
 
 def _text(cell: CellValue | None) -> str:

@@ -7,6 +7,9 @@ it, and a page set-up that prints landscape, one page wide, with the header on e
 
 Sheets are protected *without a password*: protection only prevents accidental edits of ids and
 questions (Review > Unprotect Sheet lifts it); the importer never relies on it.
+
+Every string goes into its cell through `evaluator.xlsx_text` (names, questions and
+justifications are user text: never a formula, control characters shown visibly).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+
+from evaluator.xlsx_text import plain_text, set_text
 
 ACCENT = "1F4E79"  # the reports' navy
 HEADER_FONT = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
@@ -36,6 +41,7 @@ CENTER_TOP = Alignment(horizontal="center", vertical="top", wrap_text=True)
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 LINE_HEIGHT_PT = 15.0
+MAX_ROW_HEIGHT_PT = 409  # Excel's limit: a taller row makes it "repair" the file
 PASSWORDLESS_NOTE = (
     "The sheets are protected without a password, only to prevent accidental changes to ids "
     "and questions (Review > Unprotect Sheet)."
@@ -61,12 +67,13 @@ def wrapped_lines(text: object, width: float) -> int:
 def fit_row_height(sheet: Any, row: int, texts: Iterable[tuple[object, float]], minimum: int = 1):
     """Set a row tall enough for its wrapped texts (LibreOffice and Excel keep this height)."""
     lines = max([minimum, *(wrapped_lines(text, width) for text, width in texts)])
-    sheet.row_dimensions[row].height = math.ceil(lines * LINE_HEIGHT_PT + 4)
+    height = math.ceil(lines * LINE_HEIGHT_PT + 4)
+    sheet.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT_PT)
 
 
 def header_row(sheet: Any, row: int, labels: Sequence[str]) -> None:
     for column, label in enumerate(labels, start=1):
-        cell = sheet.cell(row, column, label)
+        cell = set_text(sheet.cell(row, column), label)
         cell.font, cell.fill, cell.alignment, cell.border = (
             HEADER_FONT,
             HEADER_FILL,
@@ -77,19 +84,29 @@ def header_row(sheet: Any, row: int, labels: Sequence[str]) -> None:
 
 
 def locked_cell(cell: Any, value: object, *, center: bool = False, bold: bool = False) -> None:
-    cell.value = value
+    """A read-only cell; text (user text included) goes in through the safe writer."""
+    _put(cell, value)
     cell.fill, cell.border = LOCKED_FILL, GRID
     cell.alignment = CENTER_TOP if center else WRAP_TOP
     cell.font = LABEL_FONT if bold else BODY_FONT
 
 
 def input_cell(cell: Any, value: object = None, number_format: str | None = None) -> None:
+    """A pale-yellow cell to type in, prefilled with `value` (text through the safe writer)."""
     if value is not None:
-        cell.value = value
+        _put(cell, value)
     cell.fill, cell.border, cell.alignment = INPUT_FILL, GRID, WRAP_TOP
     cell.font, cell.protection = BODY_FONT, UNLOCKED
     if number_format:
         cell.number_format = number_format
+
+
+def _put(cell: Any, value: object) -> None:
+    """Text as text (never a formula); numbers, dates and blanks as they are."""
+    if isinstance(value, str):
+        set_text(cell, value)
+    else:
+        cell.value = value
 
 
 def protect(sheet: Any, *, allow_filter: bool = True) -> None:
@@ -126,7 +143,8 @@ def print_setup(
 
 
 def _escape_header(text: str) -> str:
-    return text.replace("&", "&&")[:120]
+    """User text in a page header: cleaned and cut first, then "&" (a header code) doubled."""
+    return plain_text(text, 100).replace("&", "&&")
 
 
 def instructions_sheet(
@@ -139,28 +157,28 @@ def instructions_sheet(
     """A readable first page: title, what the file is for, numbered steps, small print."""
     sheet.sheet_view.showGridLines = False
     set_widths(sheet, (3, 22, 95))
-    sheet["B1"] = title
-    sheet["B1"].font = TITLE_FONT
+    set_text(sheet["B1"], title).font = TITLE_FONT
     sheet.row_dimensions[1].height = 30
     row = 3
     for label, value in facts:
-        sheet.cell(row, 2, label).font = LABEL_FONT
-        cell = sheet.cell(row, 3, value)
+        set_text(sheet.cell(row, 2), label).font = LABEL_FONT
+        cell = set_text(sheet.cell(row, 3), value)
         cell.font, cell.alignment = BODY_FONT, WRAP_TOP
         row += 1
     row += 1
-    sheet.cell(row, 2, "How to fill it in").font = SUBTITLE_FONT
+    set_text(sheet.cell(row, 2), "How to fill it in").font = SUBTITLE_FONT
     row += 1
     for number, step in enumerate(steps, start=1):
-        sheet.cell(row, 2, f"{number}.").alignment = Alignment(horizontal="right", vertical="top")
-        cell = sheet.cell(row, 3, step)
+        number_cell = set_text(sheet.cell(row, 2), f"{number}.")
+        number_cell.alignment = Alignment(horizontal="right", vertical="top")
+        cell = set_text(sheet.cell(row, 3), step)
         cell.font, cell.alignment = BODY_FONT, WRAP_TOP
         fit_row_height(sheet, row, [(step, 95)])
         row += 1
     if notes:
         row += 1
         for note in notes:
-            cell = sheet.cell(row, 3, note)
+            cell = set_text(sheet.cell(row, 3), note)
             cell.font, cell.alignment = MUTED_FONT, WRAP_TOP
             fit_row_height(sheet, row, [(note, 100)])
             row += 1

@@ -31,8 +31,10 @@ from evaluator.questionnaire.fingerprint import (
     write_metadata,
 )
 from evaluator.records import EvalRef, ServiceError
+from evaluator.version import app_version
+from evaluator.xlsx_text import plain_text, set_formula, set_properties, set_text
 
-APP_VERSION = "0.1.0"
+APP_VERSION = app_version()
 WIDTHS = {"id": 0.0, "category": 20, "question": 58, "type": 17, "answer": 26, "comment": 34}
 TEXT_ANSWER_LINES = 3  # free-text questions get room to write
 
@@ -94,9 +96,11 @@ def build_questionnaire(data: EvaluationData, candidate: Candidate | None = None
         ("question_id", "digest"),
         [(spec.key, question_digest(spec)) for spec in specs],
     )
-    workbook.properties.title = f"{data.name}: vendor questionnaire"
-    workbook.properties.creator = "SupportScope"
-    workbook.properties.subject = candidate.name if candidate else "blank questionnaire"
+    set_properties(
+        workbook,
+        title=f"{data.name}: vendor questionnaire",
+        subject=candidate.name if candidate else "blank questionnaire",
+    )
     workbook.active = 0
     return workbook
 
@@ -158,28 +162,26 @@ def _write_questions(
     first, last = L.FIRST_QUESTION_ROW, L.FIRST_QUESTION_ROW + len(specs) - 1
     answer_letter = get_column_letter(L.ANSWER_COLUMN)
 
-    sheet.cell(L.TITLE_ROW, 1, f"{data.name}: vendor questionnaire").font = S.TITLE_FONT
+    set_text(sheet.cell(L.TITLE_ROW, 1), f"{data.name}: vendor questionnaire").font = S.TITLE_FONT
     sheet.merge_cells(f"A{L.TITLE_ROW}:{last_letter}{L.TITLE_ROW}")
     sheet.row_dimensions[L.TITLE_ROW].height = 28
-    sheet.cell(L.CANDIDATE_ROW, 1, L.CANDIDATE_LABEL).font = S.LABEL_FONT
+    set_text(sheet.cell(L.CANDIDATE_ROW, 1), L.CANDIDATE_LABEL).font = S.LABEL_FONT
     name_cell = sheet.cell(L.CANDIDATE_ROW, 2)
     sheet.merge_cells(
         start_row=L.CANDIDATE_ROW, start_column=2, end_row=L.CANDIDATE_ROW, end_column=3
     )
     if candidate is not None:
-        name_cell.value = candidate.name
+        set_text(name_cell, candidate.name)
         name_cell.font = S.LABEL_FONT
     else:
         S.input_cell(name_cell)
-    count = sheet.cell(
-        L.CANDIDATE_ROW,
-        L.ANSWER_COLUMN,
+    count = set_formula(
+        sheet.cell(L.CANDIDATE_ROW, L.ANSWER_COLUMN),
         f'=COUNTA({answer_letter}{first}:{answer_letter}{last})&" of {len(specs)} answered"',
     )
     count.font = S.LABEL_FONT
-    hint = sheet.cell(
-        L.HINT_ROW,
-        1,
+    hint = set_text(
+        sheet.cell(L.HINT_ROW, 1),
         "Type your answers in the pale-yellow cells; the Instructions sheet explains each answer "
         "type. Hover over an answer cell to see what it expects.",
     )
@@ -248,7 +250,7 @@ class _Validations:
         column = len(self.by_choices) + 1
         letter = get_column_letter(column)
         for row, choice in enumerate(choices, start=1):
-            self.lists.cell(row, column, choice)
+            set_text(self.lists.cell(row, column), choice)  # referenced, never in a formula
         source = f"{quote_sheetname(L.LISTS_SHEET)}!${letter}$1:${letter}${len(choices)}"
         return DataValidation(
             type="list",
@@ -278,6 +280,7 @@ def _simple_validation(answer_type: AnswerType, unit: str) -> DataValidation:
         "showInputMessage": True,
         "showErrorMessage": True,
     }
+    unit = plain_text(unit, 60)  # user text in a prompt Excel caps at 255 characters
     unit_note = f" The unit is {unit}." if unit else ""
     if answer_type is AnswerType.YES_NO:
         return DataValidation(

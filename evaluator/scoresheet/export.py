@@ -22,10 +22,11 @@ from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Scale, Score
 from evaluator.questionnaire import sheetstyle as S
-from evaluator.questionnaire.fingerprint import text_digest, write_metadata
+from evaluator.questionnaire.fingerprint import write_metadata
 from evaluator.questionnaire.template import APP_VERSION
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
+from evaluator.xlsx_text import set_formula, set_properties, set_text
 
 WIDTHS = (22, 0.0, 18, 28, 62, 9, 46)
 
@@ -89,8 +90,7 @@ def build_scoresheet(data: EvaluationData, member: Evaluator) -> tuple[Workbook,
         L.ITEM_HEADER,
         items,
     )
-    workbook.properties.title = f"{data.name}: scoresheet of {member.name}"
-    workbook.properties.creator = "SupportScope"
+    set_properties(workbook, title=f"{data.name}: scoresheet of {member.name}")
     workbook.active = 1
     return workbook, len(items), len(mine)
 
@@ -139,22 +139,19 @@ def _scores_sheet(
     rows = len(leaves) * len(data.candidates)
     last = L.FIRST_ROW + rows - 1
 
-    sheet.cell(L.TITLE_ROW, 1, f"{data.name}: scoresheet").font = S.TITLE_FONT
+    set_text(sheet.cell(L.TITLE_ROW, 1), f"{data.name}: scoresheet").font = S.TITLE_FONT
     sheet.merge_cells(f"A{L.TITLE_ROW}:{last_letter}{L.TITLE_ROW}")
     sheet.row_dimensions[L.TITLE_ROW].height = 28
-    sheet.cell(L.MEMBER_ROW, 1, "Committee member").font = S.LABEL_FONT
-    sheet.cell(
-        L.MEMBER_ROW, 2, member.name + (f", {member.role}" if member.role else "")
-    ).font = S.LABEL_FONT
+    set_text(sheet.cell(L.MEMBER_ROW, 1), "Committee member").font = S.LABEL_FONT
+    who = member.name + (f", {member.role}" if member.role else "")
+    set_text(sheet.cell(L.MEMBER_ROW, 2), who).font = S.LABEL_FONT
     score_letter = get_column_letter(L.SCORE_COLUMN)
-    sheet.cell(
-        L.MEMBER_ROW,
-        L.HEADERS.index(L.RUBRIC_HEADER) + 1,
+    set_formula(
+        sheet.cell(L.MEMBER_ROW, L.HEADERS.index(L.RUBRIC_HEADER) + 1),
         f'=COUNT({score_letter}{L.FIRST_ROW}:{score_letter}{last})&" of {rows} scored"',
     ).font = S.LABEL_FONT
-    hint = sheet.cell(
-        L.HINT_ROW,
-        1,
+    hint = set_text(
+        sheet.cell(L.HINT_ROW, 1),
         f"Scores are whole numbers from {scale.minimum} to {scale.maximum}; every score needs a "
         "justification. Type in the pale-yellow cells only.",
     )
@@ -199,7 +196,7 @@ def _scores_sheet(
                     candidate.name,
                     leaf.key,
                     "" if score is None else f"{score.value:.12g}",
-                    "" if score is None else text_digest(score.justification),
+                    "" if score is None else L.justification_digest(score.justification),
                 )
             )
             row += 1

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evaluator.domain import Criterion, CriterionKind, Scale
-from evaluator.questionnaire.fingerprint import digest
+from evaluator.questionnaire.fingerprint import digest, text_digest
+from evaluator.xlsx_text import stored_text
 
 SCORES_SHEET = "Scores"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -69,6 +70,12 @@ def criteria_fingerprint(leaves: Sequence[RatedLeaf], scale: Scale) -> str:
         [scale.minimum, scale.maximum, sorted((leaf.key, leaf_digest(leaf)) for leaf in leaves)],
         32,
     )
+
+
+def justification_digest(text: str) -> str:
+    """The digest of a justification as the sheet shows it and the reader reads it back
+    (control characters as symbols, cut to a cell, stripped), so an untouched row matches."""
+    return text_digest(stored_text(text).strip())
 
 
 def rubric_text(rubric: dict[int, str], scale: Scale) -> str:

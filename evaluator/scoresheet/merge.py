@@ -16,12 +16,13 @@ from pathlib import Path
 
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Score
-from evaluator.questionnaire.fingerprint import Metadata, text_digest
+from evaluator.questionnaire.fingerprint import Metadata
 from evaluator.questionnaire.problems import FileFindings, ImportRefused, Problem, plural, warning
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.scoresheet.export import find_evaluator
 from evaluator.scoresheet.reader import read_scoresheet
+from evaluator.xlsx_text import stored_text
 
 
 class ScoreChangeKind(StrEnum):
@@ -176,14 +177,18 @@ def preview_scoresheet_file(data: EvaluationData, path: Path) -> ScoresheetPrevi
 def _same(score: Score | None, value: float | None, digest: str) -> bool:
     if score is None:
         return value is None
-    return value is not None and score.value == value and text_digest(score.justification) == digest
+    return (
+        value is not None
+        and score.value == value
+        and L.justification_digest(score.justification) == digest
+    )
 
 
 def _classify(
     base: Base | None, now: Score | None, value: float, justification: str
 ) -> ScoreChangeKind | None:
     """None when the member did not change the row (nothing to do)."""
-    digest = text_digest(justification)
+    digest = L.justification_digest(justification)
     if base is not None and base.value == value and base.digest == digest:
         return None
     if now is not None and now.value == value and now.justification == justification:
@@ -230,7 +235,7 @@ def _check_evaluation(data: EvaluationData, meta: Metadata, name: str) -> None:
 def _member(data: EvaluationData, meta: Metadata, name: str) -> Evaluator:
     member_id, member = meta.integer("evaluator_id"), meta.text("evaluator")
     by_id = [e for e in data.evaluators if e.id == member_id and member_id is not None]
-    if by_id and (by_id[0].name == member or not member):
+    if by_id and (stored_text(by_id[0].name) == member or not member):
         return by_id[0]
     if member:
         with contextlib.suppress(ServiceError):

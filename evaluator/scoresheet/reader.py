@@ -25,6 +25,7 @@ from evaluator.questionnaire.problems import (
 )
 from evaluator.scoresheet import layout as L
 from evaluator.workbook_guard import CellValue, Limits, find_header_row, open_workbook_checked
+from evaluator.xlsx_text import stored_text
 
 DEFAULT_LIMITS = Limits()
 
@@ -149,8 +150,10 @@ def _candidate_names(data: EvaluationData, metadata: Metadata | None) -> dict[st
     current = {c.id for c in data.candidates}
     names: dict[str, int] = {}
     for candidate in data.candidates:
-        names.setdefault(candidate.name, candidate.id)
-        names.setdefault(candidate.name.casefold(), candidate.id)
+        shown = stored_text(candidate.name)  # as the sheet shows it (control characters too)
+        for name in (candidate.name, shown):
+            names.setdefault(name, candidate.id)
+            names.setdefault(name.casefold(), candidate.id)
     for item in metadata.items if metadata else []:
         if len(item) >= 2 and item[0].isdigit() and int(item[0]) in current and item[1]:
             names[item[1]] = int(item[0])

@@ -37,6 +37,7 @@ def write_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
 
+    from evaluator.xlsx_text import set_properties
     from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
     from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
     from reports.xlsx.record_sheets import RECORD_SHEETS
@@ -78,9 +79,12 @@ def write_xlsx(
         )
         put_text(summary, notes_row, 1, message).font = NOTE_FONT
         warnings.append(message)
-    workbook.properties.title = report.meta.title
-    workbook.properties.subject = report.meta.subject
-    workbook.properties.creator = report.meta.author
+    set_properties(
+        workbook,
+        title=report.meta.title,
+        subject=report.meta.subject,
+        creator=report.meta.author,
+    )
     workbook.calculation.fullCalcOnLoad = True  # openpyxl stores no results: compute on open
     workbook.save(path)
     step()
