@@ -215,6 +215,11 @@ def candidate_kind_label(kind: CandidateKind) -> str:
     return CANDIDATE_KINDS[kind].label
 
 
+def is_category(kind: CriterionKind) -> bool:
+    """The node groups criteria (and shares its weight among them) rather than getting a value."""
+    return not CRITERION_KINDS[kind].is_leaf
+
+
 def is_weighted(kind: CriterionKind) -> bool:
     """The node has a raw weight that counts in the total (false for gates)."""
     return CRITERION_KINDS[kind].weighted
