@@ -19,7 +19,7 @@ from evaluator.domain import (
     Scale,
     walk_tree,
 )
-from evaluator.kinds import CRITERION_KINDS, Need, Scoring, is_weighted, kind_info
+from evaluator.kinds import CRITERION_KINDS, Need, Scoring, is_category, is_weighted, kind_info
 
 KEY_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
 CATALOG_ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
@@ -322,7 +322,7 @@ def _sibling_weight_problems(siblings: list[Criterion], parent: Criterion | None
             f"the criteria {where} all have weight 0: give at least one a weight above 0"
         )
     for node in siblings:
-        if node.kind is CriterionKind.CATEGORY and node.children:
+        if is_category(node.kind) and node.children:
             problems += _sibling_weight_problems(node.children, node)
     return problems
 

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateResult, EvaluationData, ScoringError
+from evaluator.kinds import candidate_kind_label
 from evaluator.progress import Cancelled
 from ui.delegates import GridBrushes
 from ui.grid_model import (
@@ -35,7 +36,6 @@ from ui.grid_model import (
     TOOLTIP,
 )
 from ui.session import EvaluationSession
-from ui.undo_base import KIND_LABELS
 
 log = logging.getLogger("supportscope.ui")
 Index = QModelIndex | QPersistentModelIndex
@@ -176,7 +176,7 @@ class ResultsModel(QAbstractTableModel):
         if column == CANDIDATE:
             return self.name(result.candidate_id)
         if column == KIND:
-            return KIND_LABELS[self._candidate(result.candidate_id).kind]
+            return candidate_kind_label(self._candidate(result.candidate_id).kind)
         if column == TOTAL:
             return f"{result.total:.1f}"
         if column == COMPLETENESS:
