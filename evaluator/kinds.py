@@ -235,11 +235,6 @@ def is_pass_fail(kind: CriterionKind) -> bool:
     return CRITERION_KINDS[kind].is_pass_fail
 
 
-def is_computed(kind: CriterionKind) -> bool:
-    """A leaf SupportScope computes from answers or a decision, not one members score."""
-    return CRITERION_KINDS[kind].is_computed
-
-
 def uses_rule(kind: CriterionKind) -> bool:
     """Leaves of this kind take an auto-score rule."""
     return CRITERION_KINDS[kind].rule is not Need.NONE
@@ -253,8 +248,3 @@ def uses_rubric(kind: CriterionKind) -> bool:
 def passes(outcome: float) -> bool:
     """A pass/fail outcome (a rule's result or a consensus decision) passes above zero."""
     return outcome > 0
-
-
-def kinds_where(scoring: Scoring) -> frozenset[CriterionKind]:
-    """The kinds scored a given way, e.g. every kind committee members score."""
-    return frozenset(kind for kind, row in CRITERION_KINDS.items() if row.scoring is scoring)

@@ -180,7 +180,7 @@ class CandidatesModel(PeopleModel):
             Column("Name", "The candidate's name, as in reports", lambda c: c.name, "new_name"),
             Column(
                 "Kind",
-                " Or: ".join(row.description for row in CANDIDATE_KINDS.values()),
+                "\n".join(f"{row.label}: {row.description}" for row in CANDIDATE_KINDS.values()),
                 lambda c: candidate_kind_label(c.kind),
                 "kind",
             ),

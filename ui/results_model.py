@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateResult, EvaluationData, ScoringError
-from evaluator.kinds import candidate_kind_label
+from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from evaluator.progress import Cancelled
 from ui.delegates import GridBrushes
 from ui.grid_model import (
@@ -45,7 +45,7 @@ RUNS, SPREAD = 1000, 0.2  # weight scenarios, and each weight's random factor 1 
 HEADER_TIPS = (
     "Rank by total; equal totals share a rank. Disqualified candidates are not ranked.",
     "The vendor or outsourcer",
-    "Vendor with direct support, or third-party outsourcer",
+    " or ".join(row.label for row in CANDIDATE_KINDS.values()),
     "Weighted total, 0-100",
     "Share of the effective weight that has a value; missing values count 0",
     "Disqualified by a failed gate, or provisional while a gate is undecided",
