@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from evaluator import services
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Results, leaves, walk_tree
+from evaluator.kinds import candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import score_evaluation
 
 Handler = Callable[[argparse.Namespace, Database, TextIO], None]
@@ -88,13 +89,13 @@ def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
             level = depth.get(node.key, 0)
             for child in node.children:
                 depth[child.key] = level + 1
+            weight = f"weight {node.weight:g}" if is_weighted(node.kind) else "no weight"
             out.write(
-                f"  {'  ' * level}{node.key}  {node.name}  [{node.kind.value}, weight "
-                f"{node.weight:g}]\n"
+                f"  {'  ' * level}{node.key}  {node.name}  [{kind_label(node.kind)}, {weight}]\n"
             )
     out.write("\ncandidates:\n")
     for c in data.candidates:
-        out.write(f"  {c.name} ({c.kind.value})\n")
+        out.write(f"  {c.name}  [{candidate_kind_label(c.kind)}]\n")
     out.write("\ncommittee:\n")
     for e in data.evaluators:
         coi = f"; conflict declared: {e.conflict_of_interest}" if e.conflict_of_interest else ""

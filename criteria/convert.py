@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from criteria.model import Catalog, CatalogError
-from criteria.schema import validate_catalog_id, validate_criteria
+from criteria.schema import or_list, validate_catalog_id, validate_criteria
 from evaluator.codec import criterion_to_dict
 from evaluator.domain import (
     AnswerType,
@@ -23,6 +23,7 @@ from evaluator.domain import (
     Question,
     Scale,
 )
+from evaluator.kinds import CRITERION_KINDS, is_weighted
 
 CATALOG_FIELDS = ("id", "name", "description", "version", "scale", "criteria")
 SCALE_FIELDS = ("min", "max")
@@ -157,7 +158,7 @@ class _Reader:
         self._unknown_fields(data, NODE_FIELDS, where)
         children = self._nodes(data.get("children", []), f"{where} children")
         kind = self._kind(data, where, has_children=bool(children))
-        default_weight = 0.0 if kind is CriterionKind.GATE else 1.0
+        default_weight = 1.0 if is_weighted(kind) else 0.0
         return Criterion(
             key=self._text(data, "key", path, required=True),
             name=self._text(data, "name", where, required=True),
@@ -174,8 +175,9 @@ class _Reader:
         value = data.get("kind")
         if value is None:
             if not has_children:
+                leaf_kinds = [row.kind.value for row in CRITERION_KINDS.values() if row.is_leaf]
                 self.problems.append(
-                    f"{where} has no kind: set kind to rated, auto, price or gate "
+                    f"{where} has no kind: set kind to {or_list(leaf_kinds)} "
                     "(or give it children to make it a category)"
                 )
             return CriterionKind.CATEGORY

@@ -20,10 +20,10 @@ from evaluator.domain import (
     Band,
     CandidateKind,
     Criterion,
-    CriterionKind,
     Scale,
     leaves,
 )
+from evaluator.kinds import Scoring, kind_info, members_score
 
 DEMO_NAME = "Cedar Hollow EHR Support Review"
 DEMO_CLIENT = "Cedar Hollow Health System (fictitious)"
@@ -190,9 +190,10 @@ def _answer_questionnaires(db: Database, evaluation: int, roots: list[Criterion]
             quality = _category_quality(candidate, index)
             for leaf in leaves([category]):
                 rng = _rng(candidate.name, leaf.key)
-                if leaf.kind is CriterionKind.PRICE:
+                scoring = kind_info(leaf.kind).scoring
+                if scoring is Scoring.PRICE:
                     value: bool | float | str | None = candidate.annual_fee
-                elif leaf.kind is CriterionKind.GATE:
+                elif scoring is Scoring.PASS_FAIL:
                     first_gate = not gates_seen or leaf.key == min(gates_seen)
                     gates_seen.add(leaf.key)
                     if candidate.fails_first_gate and first_gate:
@@ -201,11 +202,7 @@ def _answer_questionnaires(db: Database, evaluation: int, roots: list[Criterion]
                         continue  # not answered: the gate stays pending
                     else:
                         value = True
-                elif (
-                    candidate.leaves_gate_pending
-                    and not skipped_one
-                    and (leaf.kind is CriterionKind.AUTO)
-                ):
+                elif candidate.leaves_gate_pending and not skipped_one and scoring is Scoring.RULE:
                     skipped_one = True  # one unanswered question lowers completeness
                     continue
                 else:
@@ -229,7 +226,7 @@ def _score(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) 
     members = [m[0] for m in COMMITTEE]
     for index, category in enumerate(roots):
         for leaf in leaves([category]):
-            if leaf.kind is not CriterionKind.RATED:
+            if not members_score(leaf.kind):
                 continue
             for candidate in CANDIDATES:
                 quality = _category_quality(candidate, index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import textwrap
 import tomllib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,10 +19,28 @@ import tomli_w
 
 from criteria.convert import catalog_from_dict, catalog_to_dict, validate_catalog
 from criteria.model import Catalog, CatalogError, CatalogInfo, CatalogListing, CatalogProblem
+from evaluator.kinds import CRITERION_KINDS
 
 BUILT_IN_DIR = Path(__file__).resolve().parent / "catalogs"
 CATALOG_SUFFIX = ".toml"
-_SAVED_HEADER = "# SupportScope criteria catalog. Scores refer to keys: do not rename them.\n\n"
+_SAVED_HEADER = "# SupportScope criteria catalog. Scores refer to keys: do not rename them.\n#\n"
+
+
+def kinds_comment(width: int = 96) -> str:
+    """What each `kind` means, as the comment block every catalog file carries.
+
+    Written from the one table of kinds, so saved catalogs document the same wording the window
+    and the reports use; the built-in catalogs carry the same block (a test keeps them in step).
+    """
+    lines = ["kind: what a criterion is and how it is scored (a node with children is a category)"]
+    for row in CRITERION_KINDS.values():
+        lines += textwrap.wrap(
+            f"{row.label} — {row.description}",
+            width - 2,
+            initial_indent=f"  {row.kind.value:<9} ",
+            subsequent_indent=" " * 12,
+        )
+    return "".join(f"# {line}\n" for line in lines)
 
 
 def user_catalog_dir() -> Path:
@@ -98,7 +117,8 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
     problems = validate_catalog(catalog)
     if problems:
         raise CatalogError(problems, path)
-    text = _SAVED_HEADER + tomli_w.dumps(catalog_to_dict(catalog), multiline_strings=False)
+    body = tomli_w.dumps(catalog_to_dict(catalog), multiline_strings=False)
+    text = f"{_SAVED_HEADER}{kinds_comment()}\n{body}"
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:

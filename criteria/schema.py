@@ -19,6 +19,7 @@ from evaluator.domain import (
     Scale,
     walk_tree,
 )
+from evaluator.kinds import CRITERION_KINDS, Need, Scoring, is_category, is_weighted, kind_info
 
 KEY_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
 CATALOG_ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
@@ -50,15 +51,18 @@ def validate_criteria(criteria: list[Criterion], scale: Scale) -> list[str]:
         problems += _node_problems(node, scale)
     problems += _sibling_weight_problems(criteria, parent=None)
     if not any(is_scorable(node) for node in criteria):
-        problems.append("there is no scored criterion: add a rated, auto or price criterion")
+        scored = [
+            row.kind.value for row in CRITERION_KINDS.values() if row.is_leaf and row.weighted
+        ]
+        problems.append(f"there is no scored criterion: add {_a(or_list(scored))} criterion")
     return problems
 
 
 def is_scorable(node: Criterion) -> bool:
-    """True for a node that carries weight in the total: a non-gate leaf or a category with one."""
-    if node.kind is CriterionKind.CATEGORY:
-        return any(is_scorable(child) for child in node.children)
-    return node.kind is not CriterionKind.GATE
+    """True for a node that carries weight in the total: a weighted leaf or a category with one."""
+    if not is_weighted(node.kind):
+        return False
+    return node.is_leaf or any(is_scorable(child) for child in node.children)
 
 
 def _key_problems(criteria: list[Criterion]) -> list[str]:
@@ -86,24 +90,34 @@ def _node_problems(node: Criterion, scale: Scale) -> list[str]:
         return [*problems, f"{label} has unknown kind {node.kind!r} (expected one of {kinds})"]
     if not math.isfinite(node.weight) or node.weight < 0:
         problems.append(f"{label} has weight {node.weight}: weights must be 0 or more")
-    if node.kind is CriterionKind.CATEGORY:
+    info = kind_info(node.kind)
+    if not info.is_leaf:
         return problems + _category_problems(node, label)
     if node.children:
         problems.append(
             f"{label} is a {node.kind.value} criterion but has children: "
             "make it a category or remove them"
         )
+    if not info.weighted and node.weight > 0:
+        problems.append(
+            f"{info.noun} {node.key!r} has weight {_fmt(node.weight)} but {info.nouns} carry no "
+            "weight: set it to 0"
+        )
     problems += _rubric_problems(node, label, scale)
     problems += _question_problems(node, label)
     if node.question is None:
         return problems
-    if node.kind is CriterionKind.RATED and node.rule is not None:
-        problems.append(f"{label} is rated but has a rule: make it auto or remove the rule")
-    elif node.kind is CriterionKind.AUTO:
+    if info.rule is Need.NONE and node.rule is not None:
+        takers = [row.kind.value for row in CRITERION_KINDS.values() if row.rule is not Need.NONE]
+        problems.append(
+            f"{label} is a {node.kind.value} criterion, which takes no rule: remove the rule or "
+            f"make it {_a(or_list(takers))} criterion"
+        )
+    if info.scoring is Scoring.RULE:
         problems += _auto_problems(node, label, scale)
-    elif node.kind is CriterionKind.PRICE:
+    elif info.scoring is Scoring.PRICE:
         problems += _price_problems(node, label)
-    elif node.kind is CriterionKind.GATE:
+    elif info.scoring is Scoring.PASS_FAIL:
         problems += _gate_problems(node, label)
     return problems
 
@@ -117,8 +131,9 @@ def _category_problems(node: Criterion, label: str) -> list[str]:
             f"category {node.key!r} has a rubric, question or rule: only leaf criteria have those"
         )
     if node.children and not is_scorable(node) and node.weight > 0:
+        unweighted = or_list([row.nouns for row in CRITERION_KINDS.values() if not row.weighted])
         problems.append(
-            f"category {node.key!r} holds only gates, which carry no weight: "
+            f"category {node.key!r} holds only {unweighted}, which carry no weight: "
             f"set its weight to 0 (it is {_fmt(node.weight)})"
         )
     return problems
@@ -136,7 +151,7 @@ def _rubric_problems(node: Criterion, label: str, scale: Scale) -> list[str]:
     empty = sorted(point for point, text in node.rubric.items() if not text.strip())
     if empty:
         problems.append(f"{label} has empty rubric text for point {_fmt_points(empty)}")
-    if node.kind is CriterionKind.RATED:
+    if kind_info(node.kind).rubric is Need.REQUIRED:
         missing = sorted(points - set(node.rubric))
         present = sorted(points & set(node.rubric))
         if not present:
@@ -207,19 +222,12 @@ def _price_problems(node: Criterion, label: str) -> list[str]:
         problems.append(
             f"{label} is a price but its answer is {node.question.answer_type}: use currency"
         )
-    if node.rule is not None:
-        problems.append(f"{label} is a price, scored from the lowest price: remove the rule")
     return problems
 
 
 def _gate_problems(node: Criterion, label: str) -> list[str]:
     assert node.question is not None
     problems: list[str] = []
-    if node.weight > 0:
-        problems.append(
-            f"gate {node.key!r} has weight {_fmt(node.weight)} but gates carry no weight: "
-            "set it to 0"
-        )
     if node.question.answer_type not in GATE_ANSWERS:
         problems.append(
             f"gate {node.key!r} asks for {node.question.answer_type}: "
@@ -314,9 +322,18 @@ def _sibling_weight_problems(siblings: list[Criterion], parent: Criterion | None
             f"the criteria {where} all have weight 0: give at least one a weight above 0"
         )
     for node in siblings:
-        if node.kind is CriterionKind.CATEGORY and node.children:
+        if is_category(node.kind) and node.children:
             problems += _sibling_weight_problems(node.children, node)
     return problems
+
+
+def or_list(words: list[str]) -> str:
+    """["rated", "auto", "price"] -> "rated, auto or price": a choice as a message names it."""
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _a(text: str) -> str:
+    return f"an {text}" if text[:1] in "aeiou" else f"a {text}"
 
 
 def _fmt(number: float) -> str:

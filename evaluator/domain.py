@@ -25,7 +25,10 @@ STATUS_ORDER: tuple[Status, ...] = (Status.DRAFT, Status.SCORING, Status.CONSENS
 
 
 class CriterionKind(StrEnum):
-    """A category holds children; the other kinds are leaves that get a value."""
+    """A category holds children; the other kinds are leaves that get a value.
+
+    What each kind is called and how it behaves is in the one table in `evaluator.kinds`.
+    """
 
     CATEGORY = "category"
     RATED = "rated"
@@ -34,12 +37,9 @@ class CriterionKind(StrEnum):
     GATE = "gate"
 
 
-LEAF_KINDS: frozenset[CriterionKind] = frozenset(
-    {CriterionKind.RATED, CriterionKind.AUTO, CriterionKind.PRICE, CriterionKind.GATE}
-)
-
-
 class CandidateKind(StrEnum):
+    """Labels and descriptions are in `evaluator.kinds`."""
+
     VENDOR = "vendor"  # the EHR vendor offering direct support
     OUTSOURCER = "outsourcer"  # a third-party support partner
 

@@ -17,6 +17,7 @@ from evaluator.atomic import write_text_atomic
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Scale, leaves
+from evaluator.kinds import is_pass_fail, members_score
 from evaluator.models import (
     CandidateRow,
     ConsensusRow,
@@ -264,11 +265,15 @@ def load_document(
 
 def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, source: str) -> None:
     """Scores must be whole points on the scale for rated leaves; consensus on the scale."""
-    kinds = {leaf.key: leaf.kind.value for leaf in leaves(criteria)}
+    kinds = {leaf.key: leaf.kind for leaf in leaves(criteria)}
     where = source or "file"
     for i, s in enumerate(document["scores"]):
-        if kinds.get(s["criterion"]) != "rated":
-            raise ServiceError(f"{where}: scores[{i}]: {s['criterion']!r} is not a rated criterion")
+        kind = kinds.get(s["criterion"])
+        if kind is None or not members_score(kind):
+            raise ServiceError(
+                f"{where}: scores[{i}]: {s['criterion']!r} is not a criterion committee members "
+                "score"
+            )
         if not scale.contains(s["value"]) or not float(s["value"]).is_integer():
             raise ServiceError(
                 f"{where}: scores[{i}]: {s['value']} is not a whole point on the "
@@ -277,7 +282,7 @@ def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, sou
     for i, s in enumerate(document["consensus"]):
         if s["criterion"] not in kinds:
             raise ServiceError(f"{where}: consensus[{i}]: {s['criterion']!r} is not a criterion")
-        if not scale.contains(s["value"]) and kinds[s["criterion"]] != "gate":
+        if not scale.contains(s["value"]) and not is_pass_fail(kinds[s["criterion"]]):
             raise ServiceError(f"{where}: consensus[{i}]: {s['value']} is outside the scale")
 
 

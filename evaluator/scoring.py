@@ -33,7 +33,6 @@ from evaluator.domain import (
     Candidate,
     CandidateResult,
     Criterion,
-    CriterionKind,
     Disagreement,
     EvaluationData,
     GateState,
@@ -45,6 +44,7 @@ from evaluator.domain import (
     ValueSource,
     leaves,
 )
+from evaluator.kinds import Scoring, is_weighted, kind_info, passes
 from evaluator.weights import WeightTree, describe, effective_weights
 
 __all__ = [
@@ -173,8 +173,9 @@ def evaluate_leaves(
     consensus = {(c.candidate_id, c.criterion_key): c.value for c in data.consensus}
     answers = {(r.candidate_id, r.criterion_key): r.value for r in data.responses}
     all_leaves = leaves(data.criteria)
-    gates = [leaf for leaf in all_leaves if leaf.kind is CriterionKind.GATE]
-    scored = [leaf for leaf in all_leaves if leaf.kind is not CriterionKind.GATE]
+    how = [(leaf, kind_info(leaf.kind).scoring) for leaf in all_leaves]
+    gates = [leaf for leaf, scoring in how if scoring is Scoring.PASS_FAIL]
+    scored = [(leaf, scoring) for leaf, scoring in how if scoring is not Scoring.PASS_FAIL]
 
     gate_states = [
         {gate.key: _gate_state(gate, candidate.id, consensus, answers) for gate in gates}
@@ -187,31 +188,33 @@ def evaluate_leaves(
     ]
     lowest = {
         leaf.key: _lowest_price(leaf, data.candidates, qualified, answers)
-        for leaf in scored
-        if leaf.kind is CriterionKind.PRICE
+        for leaf, scoring in scored
+        if scoring is Scoring.PRICE
     }
 
     results = []
     for candidate, states in zip(data.candidates, gate_states, strict=True):
         values: dict[str, LeafValue] = {}
-        for leaf in scored:
+        for leaf, scoring in scored:
             key = (candidate.id, leaf.key)
             if key in consensus:
                 value: float | None = consensus[key]
                 source = ValueSource.CONSENSUS
-            elif leaf.kind is CriterionKind.RATED:
+            elif scoring is Scoring.MEMBERS:
                 value = aggregate(grouped.get(key, ()), data.aggregation)
                 source = ValueSource.EVALUATORS
-            elif leaf.kind is CriterionKind.AUTO:
+            elif scoring is Scoring.RULE:
                 value = leaf.rule.apply(answers.get(key)) if leaf.rule else None
                 source = ValueSource.RULE
-            else:  # price
+            elif scoring is Scoring.PRICE:
                 price = _price_of(answers.get(key))
                 low = lowest[leaf.key]
                 value = None
                 if price is not None and low is not None:
                     value = min(float(data.scale.maximum), price_value(price, low, data.scale))
                 source = ValueSource.PRICE
+            else:
+                raise ValueError(f"no scoring rule for {leaf.kind} criteria ({scoring})")
             if value is None:
                 values[leaf.key] = _MISSING
             else:
@@ -228,14 +231,14 @@ def _gate_state(
 ) -> GateState:
     key = (candidate_id, gate.key)
     if key in consensus:
-        return GateState.PASSED if consensus[key] > 0 else GateState.FAILED
+        return GateState.PASSED if passes(consensus[key]) else GateState.FAILED
     answer = answers.get(key)
     result = gate.rule.apply(answer) if gate.rule is not None else None
     if result is None and isinstance(answer, bool):
         result = 1.0 if answer else 0.0
     if result is None:
         return GateState.PENDING
-    return GateState.PASSED if result > 0 else GateState.FAILED
+    return GateState.PASSED if passes(result) else GateState.FAILED
 
 
 def _price_of(answer: object) -> float | None:
@@ -272,7 +275,7 @@ def score_evaluation(data: EvaluationData) -> Results:
     tree = WeightTree.build(data.criteria)
     weights = dict(zip(tree.leaf_keys, tree.leaf_effective(tree.raw_weights()), strict=True))
     top_of_leaf = {tree.nodes[i].key: tree.nodes[tree.nodes[i].top].key for i in tree.leaf_indices}
-    top_keys = [node.key for node in data.criteria if node.kind is not CriterionKind.GATE]
+    top_keys = [node.key for node in data.criteria if is_weighted(node.kind)]
 
     grouped = group_scores(data.scores)
     evaluated = evaluate_leaves(data, grouped)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evaluator.domain import Criterion, CriterionKind, ScoringError, walk_tree
+from evaluator.kinds import is_weighted
 
 TOP_LEVEL = "the top level"
 
@@ -33,6 +34,7 @@ class WeightNode:
     group: int  # index into WeightTree.groups: the siblings it shares its parent's weight with
     top: int  # index of its top-level ancestor (itself when at the top level)
     is_leaf: bool
+    kind: CriterionKind
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,13 @@ def all_zero_message(label: str) -> str:
 
 
 def _validate(roots: list[Criterion]) -> None:
-    """Every non-gate weight is a finite number >= 0 and every key is used once."""
+    """Every weight that counts is a finite number >= 0 and every key is used once."""
     seen: set[str] = set()
     for node in walk_tree(roots):
         if node.key in seen:
             raise ScoringError(f"The criterion key '{node.key}' is used more than once.")
         seen.add(node.key)
-        if node.kind is CriterionKind.GATE:
+        if not is_weighted(node.kind):
             continue
         weight = node.weight
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
@@ -136,7 +138,7 @@ def _validate(roots: list[Criterion]) -> None:
 
 
 def _has_scorable_leaf(node: Criterion) -> bool:
-    if node.kind is CriterionKind.GATE:
+    if not is_weighted(node.kind):
         return False
     if node.is_leaf:
         return True
@@ -170,6 +172,7 @@ class _Builder:
                     group=group_index,
                     top=top,
                     is_leaf=child.is_leaf,
+                    kind=child.kind,
                 )
             )
             members.append(index)

@@ -14,7 +14,6 @@ from evaluator.domain import (
     Candidate,
     ConsensusScore,
     Criterion,
-    CriterionKind,
     EvaluationData,
     Evaluator,
     GateState,
@@ -23,6 +22,7 @@ from evaluator.domain import (
     Score,
     leaves,
 )
+from evaluator.kinds import is_pass_fail
 from reports.model import (
     CandidateSection,
     CategoryColumn,
@@ -35,7 +35,7 @@ from reports.model import (
     RankingRow,
 )
 from reports.narrative import overview
-from reports.text import answer_text, scale_value
+from reports.text import answer_text, pass_fail, scale_value
 
 HIGHLIGHT_COUNT = 3  # strengths and weaknesses listed per candidate
 # The PDF prints every justification up to this many scored criteria per candidate; beyond it
@@ -111,11 +111,8 @@ def decision_for(ctx: CandidateContext, candidate_id: int, key: str) -> Consensu
     """The consensus decision recorded for (candidate, criterion); it must exist."""
     decision = ctx.consensus[(candidate_id, key)]
     node = ctx.nodes.get(key)
-    is_gate = node is not None and node.kind is CriterionKind.GATE
-    if is_gate:
-        label = "Passed" if decision.value > 0 else "Failed"
-    else:
-        label = scale_value(decision.value, ctx.data.scale)
+    is_gate = node is not None and is_pass_fail(node.kind)
+    label = pass_fail(decision.value) if is_gate else scale_value(decision.value, ctx.data.scale)
     return ConsensusDecision(
         candidate_id=candidate_id,
         candidate_name=ctx.candidates[candidate_id].name,
@@ -140,7 +137,7 @@ def candidate_section(
         categories=_category_comparisons(ctx, row, ranking),
         strengths=_highlights(ctx, cid, strengths=True),
         weaknesses=_highlights(ctx, cid, strengths=False),
-        gates=tuple(_gate_result(ctx, row, leaf) for leaf in ctx.leaves if _is_gate(leaf)),
+        gates=tuple(_gate_result(ctx, row, leaf) for leaf in ctx.leaves if is_pass_fail(leaf.kind)),
         key_answers=tuple(
             KeyAnswer(
                 key=node.key,
@@ -201,10 +198,6 @@ def _justified_leaves(ctx: CandidateContext, cid: int) -> tuple[list[Criterion],
     }
     kept = [leaf for leaf in scored if leaf.key in chosen]
     return kept, len(scored) - len(kept)
-
-
-def _is_gate(node: Criterion) -> bool:
-    return node.kind is CriterionKind.GATE
 
 
 def _category_comparisons(

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from evaluator.domain import (
     Criterion,
-    CriterionKind,
     EvaluationData,
     Results,
 )
+from evaluator.kinds import CRITERION_KINDS, candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import disagreement_threshold
 from evaluator.weights import WeightTree
 from reports.branding import Branding
@@ -40,8 +40,6 @@ from reports.model import (
 )
 from reports.narrative import leader_paragraphs
 from reports.text import (
-    CRITERION_KIND_LABELS,
-    KIND_LABELS,
     STATUS_LABELS,
     answer_text,
     number,
@@ -119,7 +117,7 @@ def _ranking_row(ctx: CandidateContext, candidate_id: int) -> RankingRow:
         candidate_id=candidate_id,
         name=candidate.name,
         kind=candidate.kind,
-        kind_label=KIND_LABELS[candidate.kind],
+        kind_label=candidate_kind_label(candidate.kind),
         rank=result.rank,
         total=result.total,
         completeness=result.completeness,
@@ -174,15 +172,14 @@ def _method_nodes(
 
     def visit(node: Criterion, depth: int) -> None:
         i = index.get(node.key)
-        is_gate = node.kind is CriterionKind.GATE
         found.append(
             MethodNode(
                 key=node.key,
                 name=node.name,
                 kind=node.kind,
-                kind_label=CRITERION_KIND_LABELS[node.kind],
+                kind_label=kind_label(node.kind),
                 depth=depth,
-                raw_weight=None if is_gate else float(node.weight),
+                raw_weight=float(node.weight) if is_weighted(node.kind) else None,
                 sibling_share=None if i is None else shares[i],
                 effective_weight=None if i is None else node_weights[i],
                 description=node.description,
@@ -216,7 +213,7 @@ def _weight_rows(tree: WeightTree, node_weights: list[float]) -> tuple[WeightRow
         WeightRow(
             key=node.key,
             name=node.name,
-            kind_label="Criterion" if node.is_leaf else "Category",
+            kind_label=kind_label(node.kind),
             depth=depths[i],
             raw_weight=node.raw_weight,
             parent=node.parent,
@@ -299,6 +296,10 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
     threshold = number(disagreement_threshold(data.scale))
     return (
         Formula(
+            "Kinds of criterion",
+            " ".join(f"{row.label}: {row.description}" for row in CRITERION_KINDS.values()),
+        ),
+        Formula(
             "Effective weight",
             "The effective weight of a criterion is the product, along its path from the top of "
             "the tree, of its raw weight ÷ the sum of its siblings' raw weights. Gates carry no "
@@ -308,7 +309,7 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
         Formula(
             "Criterion value",
             "A consensus score, when the committee recorded one, is used as it stands. Otherwise "
-            f"a rated criterion takes {aggregation}; a questionnaire criterion takes the score "
+            f"a rated criterion takes {aggregation}; an auto-scored criterion takes the score "
             "its rule gives the candidate's answer; a price criterion takes "
             f"{low} + ({high} − {low}) × lowest price ÷ price, where the lowest price is taken "
             "over the candidates that are not disqualified.",

@@ -12,8 +12,6 @@ from evaluator.domain import (
     AnswerType,
     AutoRule,
     Band,
-    CandidateKind,
-    CriterionKind,
     GateState,
     Question,
     Response,
@@ -21,21 +19,9 @@ from evaluator.domain import (
     Status,
     ValueSource,
 )
+from evaluator.kinds import passes
 
 NO_VALUE = "—"
-
-KIND_LABELS: dict[CandidateKind, str] = {
-    CandidateKind.VENDOR: "EHR vendor",
-    CandidateKind.OUTSOURCER: "Third-party support partner",
-}
-
-CRITERION_KIND_LABELS: dict[CriterionKind, str] = {
-    CriterionKind.CATEGORY: "Category",
-    CriterionKind.RATED: "Rated by committee",
-    CriterionKind.AUTO: "Questionnaire rule",
-    CriterionKind.PRICE: "Price (lower wins)",
-    CriterionKind.GATE: "Gate (pass/fail)",
-}
 
 STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: "Draft",
@@ -57,6 +43,11 @@ SOURCE_LABELS: dict[ValueSource, str] = {
     ValueSource.PRICE: "price formula",
     ValueSource.MISSING: "no value",
 }
+
+
+def pass_fail(outcome: float) -> str:
+    """A pass/fail decision as the reports word it (the same words as gate outcomes)."""
+    return GATE_LABELS[GateState.PASSED if passes(outcome) else GateState.FAILED]
 
 
 def number(value: float, decimals: int = 2) -> str:

@@ -12,6 +12,8 @@ import pytest
 
 from cli import run
 from criteria.demo import DEMO_NAME
+from evaluator.domain import CandidateKind, CriterionKind
+from evaluator.kinds import candidate_kind_label, kind_label
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,8 +48,10 @@ def test_full_workflow(tmp_path):
     ok(db, "evaluator", "add", "Harbor RFP", "Ann Example", "--role", "CMO")
     ok(db, "evaluator", "add", "Harbor RFP", "Ben Sample", "--role", "CIO", "--coi", "none")
     show = ok(db, "show", "Harbor RFP")
-    assert "Zephyr Care IT (vendor)" in show and "Orbis Support (outsourcer)" in show
-    leaf = next(line.split()[0] for line in show.splitlines() if "[rated," in line)
+    assert f"Zephyr Care IT  [{candidate_kind_label(CandidateKind.VENDOR)}]" in show
+    assert f"Orbis Support  [{candidate_kind_label(CandidateKind.OUTSOURCER)}]" in show
+    rated = f"[{kind_label(CriterionKind.RATED)},"
+    leaf = next(line.split()[0] for line in show.splitlines() if rated in line)
     ok(db, "status", "Harbor RFP", "scoring")
     ok(
         db,

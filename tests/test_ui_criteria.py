@@ -68,7 +68,7 @@ def test_model_values(session: EvaluationSession) -> None:
     assert cell("staff", SHARE) == "33 %"
     # the gate has no weight; its clinical sibling takes all of the category's share
     assert cell("staff.onshore", WEIGHT) == "—"
-    assert cell("staff.onshore", EFFECTIVE) == "gate"
+    assert cell("staff.onshore", EFFECTIVE) == "no weight"
     assert model.index_of("staff.onshore", SHARE).data(SHARE_ROLE) is None
     assert cell("staff.clinical", EFFECTIVE) == "33.3 %"
     assert cell("tiers.coverage", KIND) == "Auto-scored"

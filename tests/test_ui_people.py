@@ -77,7 +77,7 @@ def test_add_two_candidates_and_edit_them(qtbot, session: EvaluationSession) -> 
     view.table.edit(index)
     combo = view.table.findChild(QComboBox)
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "EHR vendor (direct support)",
+        "Vendor (direct support)",
         "Third-party outsourcer",
     ]
     combo.setCurrentIndex(1)

@@ -47,8 +47,8 @@ def row_texts(view: ResultsView) -> list[list[str]]:
 def test_ranking_table_shows_hand_computed_totals(session, view):
     pending = "Provisional: pending Signs a HIPAA BAA"
     assert row_texts(view) == [
-        ["1", "Orbis Support Co", "third-party outsourcer", "39.0", "60%", pending, ""],
-        ["2", "Zephyr Care IT", "vendor", "33.0", "60%", pending, ""],
+        ["1", "Orbis Support Co", "Third-party outsourcer", "39.0", "60%", pending, ""],
+        ["2", "Zephyr Care IT", "Vendor (direct support)", "33.0", "60%", pending, ""],
     ]  # the last column (chance of ranking first) stays empty until it is asked for
     assert "Orbis Support Co" in view.summary.text() and "39.0" in view.summary.text()
     assert not view.banner.isVisible()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from evaluator.domain import ConsensusScore, CriterionKind, Score
+from evaluator.kinds import is_pass_fail, passes
 from evaluator.scoring import aggregate, disagreement_threshold
 from ui.consensus_agenda import AgendaItem, AgendaModel
 from ui.grid_model import (
@@ -47,7 +48,6 @@ __all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats
 Index = QModelIndex | QPersistentModelIndex
 FLAGGED, AGREED, PLAIN = "flagged", "agreed", "plain"
 _EPSILON = 1e-9
-RATED = CriterionKind.RATED
 USED_ROLES = frozenset(
     {DISPLAY, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, DECORATION, TOOLTIP, STATE_ROLE}
     | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
@@ -179,7 +179,7 @@ class ConsensusModel(CriteriaGridModel):
     def summary(self, row: GridRow, candidate_id: int) -> str:
         """What the evaluators (or the engine) say, without the consensus."""
         stats = self._stats.get((candidate_id, row.key))
-        if row.kind is RATED:
+        if row.members_score:
             if stats is None or stats.aggregate is None:
                 return ""
             value = fmt(round(stats.aggregate, 1))
@@ -199,8 +199,8 @@ class ConsensusModel(CriteriaGridModel):
         return response.raw or str(response.value)
 
     def consensus_text(self, consensus: ConsensusScore, kind: CriterionKind) -> str:
-        if kind is CriterionKind.GATE:
-            return "pass" if consensus.value > 0 else "fail"
+        if is_pass_fail(kind):
+            return "pass" if passes(consensus.value) else "fail"
         return fmt(consensus.value)
 
     # ---- editing (the chair) -----------------------------------------------------------------
@@ -250,8 +250,8 @@ class ConsensusModel(CriteriaGridModel):
         if role == BACKGROUND:
             return {FLAGGED: self.brushes.warning, AGREED: self.brushes.agreed}.get(state)
         if role == FONT:
-            return self._bold if state != PLAIN else (None if row.kind is RATED else self._italic)
-        if role == FOREGROUND and state == PLAIN and row.kind is not RATED:
+            return self._bold if state != PLAIN else (None if row.members_score else self._italic)
+        if role == FOREGROUND and state == PLAIN and not row.members_score:
             return self.brushes.muted
         if role == DECORATION:
             return {FLAGGED: self.flag_icon, AGREED: self.agreed_icon}.get(state)
@@ -267,7 +267,7 @@ class ConsensusModel(CriteriaGridModel):
         agreed = self.consensus_text(consensus, row.kind)
         # the engine's value of other kinds already is the consensus: only rated cells have
         # an independent aggregate worth showing beside it
-        return f"{agreed}  ({summary})" if summary and row.kind is RATED else agreed
+        return f"{agreed}  ({summary})" if summary and row.members_score else agreed
 
     def category_text(self, row: GridRow) -> str:
         """'3 open disagreements · 15% of the total' (cached until a cell below changes)."""
@@ -297,7 +297,7 @@ class ConsensusModel(CriteriaGridModel):
                 name = html.escape(self.evaluator_name(score.evaluator_id))
                 why = html.escape(score.justification)
                 parts.append(f"<b>{name}: {fmt(score.value)}</b> — {why}")
-        elif row.kind is RATED:
+        elif row.members_score:
             parts.append("No evaluator has scored this cell yet.")
         else:
             answer = html.escape(self.answer_text(candidate_id, row.key))

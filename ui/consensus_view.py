@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import CriterionKind
+from evaluator.kinds import passes
 from ui.consensus_model import AgendaModel, ConsensusModel
 from ui.consensus_panel import ConsensusPanel
 from ui.criteria_grid import CriteriaGrid
@@ -248,14 +248,13 @@ class ConsensusView(QWidget):
         panel.set_enabled(self.session.editable, consensus is not None)
         if not fill:
             return
-        is_gate = row.kind is CriterionKind.GATE
-        panel.decision.setCurrentWidget(panel.gate if is_gate else panel.value)
+        panel.decision.setCurrentWidget(panel.gate if row.pass_fail else panel.value)
         scale = model.scale
         panel.value.setRange(scale.minimum, scale.maximum)
         stats = model.stats(candidate_id, key)
         if consensus is not None:
             panel.value.setValue(consensus.value)
-            panel.gate.setCurrentIndex(0 if consensus.value > 0 else 1)
+            panel.gate.setCurrentIndex(0 if passes(consensus.value) else 1)
             panel.note.setPlainText(consensus.note)
             panel.state.setText("Consensus set.")
         else:
@@ -273,8 +272,8 @@ class ConsensusView(QWidget):
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         candidate = self.session.candidate(candidate_id).name
         weight = model.effective_weight(key)
-        facts = [html.escape(candidate), row.kind.value]
-        if weight is not None and row.kind is not CriterionKind.GATE:
+        facts = [html.escape(candidate), html.escape(row.info.label)]
+        if weight is not None and row.weighted:
             facts.append(f"{100 * weight:.1f}% of the total")
         parts = [
             f"<h3 style='margin:0'>{html.escape(row.criterion.name)}</h3>",
@@ -294,7 +293,7 @@ class ConsensusView(QWidget):
                     "</tr>"
                 )
             parts.append("</table>")
-        elif row.kind is CriterionKind.RATED:
+        elif row.members_score:
             parts.append("<p>No evaluator has scored this cell yet.</p>")
         else:
             answer = html.escape(model.answer_text(candidate_id, key))

@@ -22,7 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from evaluator.domain import Criterion, CriterionKind, ScoringError
+from evaluator.domain import Criterion, ScoringError
+from evaluator.kinds import CRITERION_KINDS, is_weighted, kind_info, kind_label
 from evaluator.weights import WeightTree
 from ui.criteria_diff import one_change
 from ui.session import EvaluationSession
@@ -34,25 +35,13 @@ NAME, KIND, WEIGHT, EFFECTIVE, SHARE = range(5)
 HEADERS = ("Criterion", "Kind", "Weight", "Effective", "Share of siblings")
 HEADER_TIPS = (
     "The criterion's name; double-click or press F2 to rename it.",
-    "A category holds criteria; leaves are rated, auto-scored, price or a pass/fail gate.",
+    "A category holds criteria; the others are "
+    + ", ".join(row.in_sentence for row in CRITERION_KINDS.values() if row.is_leaf)
+    + ".",
     "The raw weight, compared with its siblings' weights (0 or more).",
     "How much of the total this criterion counts: the product of its shares along the path.",
     "This criterion's share of its parent's weight: imbalance shows at a glance.",
 )
-KIND_NAMES = {
-    CriterionKind.CATEGORY: "Category",
-    CriterionKind.RATED: "Rated",
-    CriterionKind.AUTO: "Auto-scored",
-    CriterionKind.PRICE: "Price",
-    CriterionKind.GATE: "Gate (pass/fail)",
-}
-KIND_TIPS = {
-    CriterionKind.CATEGORY: "Groups criteria; its weight is shared by its children.",
-    CriterionKind.RATED: "Each committee member scores it on the scale.",
-    CriterionKind.AUTO: "Scored from the questionnaire answer by the auto-score rule.",
-    CriterionKind.PRICE: "A price: the lowest gets the top of the scale, others in proportion.",
-    CriterionKind.GATE: "Pass or fail, no weight: failing it disqualifies the candidate.",
-}
 KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the criterion key
 SHARE_ROLE = KEY_ROLE + 1  # float 0..1 share of siblings, None for gates
 KIND_ROLE = KEY_ROLE + 2  # the CriterionKind
@@ -121,7 +110,7 @@ def _shares(items: list[Criterion]) -> dict[str, float | None]:
 
 
 def _counts(node: Criterion) -> bool:
-    if node.kind is CriterionKind.GATE:
+    if not is_weighted(node.kind):
         return False
     return node.is_leaf or any(_counts(child) for child in node.children)
 
@@ -219,7 +208,7 @@ class CriteriaModel(QAbstractItemModel):
             return flags
         column = index.column()
         editable = column == NAME or (column == KIND and not node.children)
-        editable |= column == WEIGHT and node.kind is not CriterionKind.GATE
+        editable |= column == WEIGHT and is_weighted(node.kind)
         return flags | Qt.ItemFlag.ItemIsEditable if editable else flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -252,12 +241,12 @@ class CriteriaModel(QAbstractItemModel):
         if column == NAME:
             return node.name
         if column == KIND:
-            return KIND_NAMES[node.kind]
+            return kind_label(node.kind)
         if column == WEIGHT:
-            return "—" if node.kind is CriterionKind.GATE else fmt(node.weight)
+            return fmt(node.weight) if is_weighted(node.kind) else "—"
         if column == EFFECTIVE:
-            if node.kind is CriterionKind.GATE:
-                return "gate"
+            if not is_weighted(node.kind):
+                return "no weight"
             value = self._tree.effective.get(node.key)
             return "—" if value is None else f"{100 * value:.1f} %"
         share = self._tree.share.get(node.key)
@@ -265,9 +254,9 @@ class CriteriaModel(QAbstractItemModel):
 
     def _tooltip(self, node: Criterion, column: int) -> str:
         if column == KIND:
-            return KIND_TIPS[node.kind]
-        if column == WEIGHT and node.kind is CriterionKind.GATE:
-            return "Gates have no weight: they are passed or failed."
+            return kind_info(node.kind).description
+        if column == WEIGHT and not is_weighted(node.kind):
+            return f"{kind_info(node.kind).nouns.capitalize()} carry no weight."
         if column == EFFECTIVE and self._tree.warning:
             return self._tree.warning
         if column == EFFECTIVE and node.key not in self._tree.effective:

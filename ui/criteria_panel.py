@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import AnswerType, Criterion, CriterionKind, Question
-from ui.criteria_model import KIND_NAMES, KIND_TIPS
+from evaluator.domain import AnswerType, Criterion, Question
+from evaluator.kinds import kind_info, uses_rubric, uses_rule
 from ui.rule_text import HELP, RuleSyntaxError, rule_from_text, rule_to_text
 from ui.session import EvaluationSession
 from ui.undo import EditCriterion
@@ -154,12 +154,13 @@ class CriterionPanel(QWidget):
                 box.hide()
             return
         self.title.setText(node.name)
-        self.subtitle.setText(f"{KIND_NAMES[node.kind]} · id {node.key}\n{KIND_TIPS[node.kind]}")
+        info = kind_info(node.kind)
+        self.subtitle.setText(f"{info.label} · id {node.key}\n{info.description}")
         self._set_text(self.description, node.description, force)
         self._show_rubric(node, force)
         self.question_box.setVisible(node.is_leaf)
         self._show_question(node.question, force)
-        self.rule_box.setVisible(node.kind in (CriterionKind.AUTO, CriterionKind.GATE))
+        self.rule_box.setVisible(uses_rule(node.kind))
         if force or not self.rule.hasFocus():
             self._set_text(self.rule, rule_to_text(node.rule), force)
         read_only = not self.session.editable
@@ -171,7 +172,7 @@ class CriterionPanel(QWidget):
         self.key_answer.setEnabled(not read_only)
 
     def _show_rubric(self, node: Criterion, force: bool) -> None:
-        self.rubric_box.setVisible(node.is_leaf and node.kind is not CriterionKind.GATE)
+        self.rubric_box.setVisible(uses_rubric(node.kind))
         scale = self.session.data.scale if self.session.data else None
         points = list(scale.points()) if scale else []
         if list(self.rubric_edits) != points:

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.domain import Criterion, CriterionKind, walk_tree
+from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
 from ui.criteria_model import (
     EFFECTIVE,
     KIND,
-    KIND_NAMES,
     NAME,
     SHARE,
     SHARE_ROLE,
@@ -59,7 +59,7 @@ class CriteriaView(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.tree.setItemDelegateForColumn(WEIGHT, WeightDelegate(self.tree))
-        kinds = [(kind.value, label) for kind, label in KIND_NAMES.items()]
+        kinds = [(kind.value, row.label) for kind, row in CRITERION_KINDS.items()]
         self.tree.setItemDelegateForColumn(KIND, ChoiceDelegate(kinds, self.tree))
         self.tree.setItemDelegateForColumn(SHARE, ShareBarDelegate(SHARE_ROLE, self.tree))
         header = self.tree.header()
@@ -70,8 +70,9 @@ class CriteriaView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(60)
         metrics = self.tree.fontMetrics()
+        longest_kind = max((label for _, label in kinds), key=metrics.horizontalAdvance)
         for column, sample in (
-            (KIND, "Gate (pass/fail)"),
+            (KIND, longest_kind),
             (WEIGHT, "Weight"),
             (EFFECTIVE, "Effective"),
         ):
@@ -149,9 +150,7 @@ class CriteriaView(QWidget):
     def prepare_screenshot(self) -> None:
         """Show a rated criterion's details (used by tools/screenshots.py)."""
         data = self.session.data
-        rated = (
-            [n for n in walk_tree(data.criteria) if n.kind is CriterionKind.RATED] if data else []
-        )
+        rated = [n for n in walk_tree(data.criteria) if members_score(n.kind)] if data else []
         if rated:
             self.select(rated[0].key)
 

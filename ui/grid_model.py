@@ -28,9 +28,10 @@ from evaluator.domain import (
     Results,
     Scale,
 )
+from evaluator.kinds import CriterionKindInfo, candidate_kind_label, kind_info
 from ui.delegates import GridBrushes
 from ui.session import EvaluationSession
-from ui.undo_base import KIND_LABELS, fmt
+from ui.undo_base import fmt
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 EDIT = int(Qt.ItemDataRole.EditRole)
@@ -46,19 +47,27 @@ CATEGORY_ROLE = KEY_ROLE + 2  # True on category (group header) rows
 STATE_ROLE = KEY_ROLE + 3  # model-specific cell state ("pending", "flagged", ...)
 
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
-KIND_WORDS = {
-    CriterionKind.RATED: "rated by the committee",
-    CriterionKind.AUTO: "scored from the questionnaire answer",
-    CriterionKind.PRICE: "scored from the price (lower is better)",
-    CriterionKind.GATE: "pass/fail gate",
-}
 
 
 @dataclass(frozen=True, slots=True)
 class GridRow:
+    """A row and what the table of kinds says about it, looked up once (paints ask often)."""
+
     criterion: Criterion
     depth: int
     ancestors: tuple[str, ...]  # keys of the enclosing categories, outermost first
+    is_category: bool
+    members_score: bool  # committee members score its cells; the others are computed
+    pass_fail: bool  # its cells, and a consensus on one, read pass/fail
+    weighted: bool  # it counts in the total with a weight
+
+    @classmethod
+    def of(cls, node: Criterion, depth: int, ancestors: tuple[str, ...]) -> GridRow:
+        info = kind_info(node.kind)
+        return cls(
+            node, depth, ancestors,
+            not info.is_leaf, info.members_score, info.is_pass_fail, info.weighted,
+        )  # fmt: skip
 
     @property
     def key(self) -> str:
@@ -69,15 +78,15 @@ class GridRow:
         return self.criterion.kind
 
     @property
-    def is_category(self) -> bool:
-        return self.criterion.kind is CriterionKind.CATEGORY
+    def info(self) -> CriterionKindInfo:
+        return kind_info(self.criterion.kind)
 
 
 def flatten(roots: list[Criterion]) -> list[GridRow]:
     rows: list[GridRow] = []
 
     def visit(node: Criterion, depth: int, ancestors: tuple[str, ...]) -> None:
-        rows.append(GridRow(node, depth, ancestors))
+        rows.append(GridRow.of(node, depth, ancestors))
         for child in node.children:
             visit(child, depth + 1, (*ancestors, node.key))
 
@@ -104,7 +113,7 @@ def gate_word(result: CandidateResult | None, key: str) -> str:
 
 def computed_text(row: GridRow, result: CandidateResult | None, scale: Scale) -> str:
     """The value the engine computed for a non-rated leaf, as a cell shows it."""
-    if row.kind is CriterionKind.GATE:
+    if row.pass_fail:
         return gate_word(result, row.key)
     leaf = result.leaf_values.get(row.key) if result else None
     if leaf is None or leaf.value is None:
@@ -237,7 +246,7 @@ class CriteriaGridModel(QAbstractTableModel):
         have an editor open); subclasses extend this."""
         self.touch_rows(
             [i for i, r in enumerate(self._rows)
-             if not r.is_category and r.kind is not CriterionKind.RATED]
+             if not r.is_category and not r.members_score]
         )  # fmt: skip
 
     def touch_cell(self, index: QModelIndex) -> None:
@@ -303,7 +312,7 @@ class CriteriaGridModel(QAbstractTableModel):
                 return wrapped_name(candidate.name)
             if role == TOOLTIP:
                 notes = f"\n{candidate.notes}" if candidate.notes else ""
-                return f"{candidate.name} ({KIND_LABELS[candidate.kind]}){notes}"
+                return f"{candidate.name} · {candidate_kind_label(candidate.kind)}{notes}"
             return None
         if not 0 <= section < len(self._rows):
             return None
@@ -321,8 +330,9 @@ class CriteriaGridModel(QAbstractTableModel):
         weight = self.effective_weight(node.key)
         parts = [node.name]
         if not row.is_category:
-            parts.append(KIND_WORDS[node.kind].capitalize())
-        if weight is not None and node.kind is not CriterionKind.GATE:
+            how = row.info.how_scored
+            parts.append(how[:1].upper() + how[1:])
+        if weight is not None and row.weighted:
             parts.append(f"{100 * weight:.1f}% of the total")
         if node.description:
             parts.append(node.description)

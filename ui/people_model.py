@@ -14,17 +14,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from evaluator.domain import Candidate, CandidateKind, CriterionKind, Evaluator
+from evaluator.domain import Candidate, Evaluator
+from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label, members_score
 from ui.session import EvaluationSession
 from ui.undo import ChangeCommand, EditCandidate, EditEvaluator
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-CANDIDATE_KINDS = {
-    CandidateKind.VENDOR: "EHR vendor (direct support)",
-    CandidateKind.OUTSOURCER: "Third-party outsourcer",
-}
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,7 @@ class PeopleModel(QAbstractTableModel):
         roots = self.session.data.criteria if self.session.data else None
         if self._rated is None or self._rated[0] is not roots:
             leaves = self.session.leaves()
-            self._rated = (roots, sum(1 for n in leaves if n.kind is CriterionKind.RATED))
+            self._rated = (roots, sum(1 for n in leaves if members_score(n.kind)))
         return self._rated[1]
 
     # ---- the model interface -----------------------------------------------------------------
@@ -183,8 +180,8 @@ class CandidatesModel(PeopleModel):
             Column("Name", "The candidate's name, as in reports", lambda c: c.name, "new_name"),
             Column(
                 "Kind",
-                "An EHR vendor offering direct support, or a third-party support outsourcer",
-                lambda c: CANDIDATE_KINDS[c.kind],
+                "\n".join(f"{row.label}: {row.description}" for row in CANDIDATE_KINDS.values()),
+                lambda c: candidate_kind_label(c.kind),
                 "kind",
             ),
             Column("Notes", "Anything the committee should know", lambda c: c.notes, "notes", "—"),

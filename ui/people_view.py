@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.kinds import CANDIDATE_KINDS
 from ui import errors
 from ui.item_delegates import ChoiceDelegate
-from ui.people_model import CANDIDATE_KINDS, CandidatesModel, CommitteeModel, PeopleModel
+from ui.people_model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
 
@@ -182,7 +183,7 @@ class CandidatesView(PeopleView):
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
         super().__init__(session, CandidatesModel(session), parent)
         self.model.setParent(self)
-        kinds = [(kind.value, label) for kind, label in CANDIDATE_KINDS.items()]
+        kinds = [(kind.value, row.label) for kind, row in CANDIDATE_KINDS.items()]
         self.table.setItemDelegateForColumn(1, ChoiceDelegate(kinds, self.table))
 
     def _names(self) -> set[str]:

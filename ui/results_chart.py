@@ -21,7 +21,8 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
-from evaluator.domain import CriterionKind, EvaluationData, Results
+from evaluator.domain import EvaluationData, Results
+from evaluator.kinds import is_weighted
 from ui.delegates import blend
 
 # A colour-blind-friendly qualitative set (Okabe-Ito plus two), readable on dark and light.
@@ -76,7 +77,7 @@ class ResultsChart(QChartView):
         tops = [
             node
             for node in data.criteria
-            if node.kind is not CriterionKind.GATE
+            if is_weighted(node.kind)
             and sum(weights.get(leaf.key, 0.0) for leaf in node.walk()) > 0
         ]
         ordered = [r for r in results.candidates if r.candidate_id in names]

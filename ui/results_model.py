@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateResult, EvaluationData, ScoringError
+from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from evaluator.progress import Cancelled
 from ui.delegates import GridBrushes
 from ui.grid_model import (
@@ -35,7 +36,6 @@ from ui.grid_model import (
     TOOLTIP,
 )
 from ui.session import EvaluationSession
-from ui.undo_base import KIND_LABELS
 
 log = logging.getLogger("supportscope.ui")
 Index = QModelIndex | QPersistentModelIndex
@@ -45,7 +45,7 @@ RUNS, SPREAD = 1000, 0.2  # weight scenarios, and each weight's random factor 1 
 HEADER_TIPS = (
     "Rank by total; equal totals share a rank. Disqualified candidates are not ranked.",
     "The vendor or outsourcer",
-    "Vendor with direct support, or third-party outsourcer",
+    " or ".join(row.label for row in CANDIDATE_KINDS.values()),
     "Weighted total, 0-100",
     "Share of the effective weight that has a value; missing values count 0",
     "Disqualified by a failed gate, or provisional while a gate is undecided",
@@ -176,7 +176,7 @@ class ResultsModel(QAbstractTableModel):
         if column == CANDIDATE:
             return self.name(result.candidate_id)
         if column == KIND:
-            return KIND_LABELS[self._candidate(result.candidate_id).kind]
+            return candidate_kind_label(self._candidate(result.candidate_id).kind)
         if column == TOTAL:
             return f"{result.total:.1f}"
         if column == COMPLETENESS:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import Criterion, CriterionKind, Scale
-from ui.grid_model import KIND_WORDS
+from evaluator.domain import Criterion, Scale
+from evaluator.kinds import kind_info
 
 
 class RubricPanel(QScrollArea):
@@ -60,8 +60,9 @@ class RubricPanel(QScrollArea):
         hi = palette.color(QPalette.ColorRole.Highlight).name()
         hi_text = palette.color(QPalette.ColorRole.HighlightedText).name()
         muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
-        facts = [KIND_WORDS.get(criterion.kind, criterion.kind.value)]
-        if weight is not None and criterion.kind is not CriterionKind.GATE:
+        info = kind_info(criterion.kind)
+        facts = [info.how_scored]
+        if weight is not None and info.weighted:
             facts.append(f"{100 * weight:.1f}% of the total")
         parts = [
             f"<h3 style='margin:0'>{html.escape(criterion.name)}</h3>",
@@ -82,7 +83,7 @@ class RubricPanel(QScrollArea):
                     f"<td{style}>{text}</td></tr>"
                 )
             parts.append("</table>")
-        elif criterion.kind is CriterionKind.RATED:
+        elif info.members_score:
             parts.append(f"<p style='color:{muted}'>No rubric has been written for this one.</p>")
         self.label.setText("".join(parts))
 

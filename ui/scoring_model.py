@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from evaluator.domain import CriterionKind, Score
+from evaluator.domain import Score
 from ui.grid_model import (
     ALIGNMENT,
     BACKGROUND,
@@ -38,7 +38,6 @@ from ui.undo_base import fmt
 
 Index = QModelIndex | QPersistentModelIndex
 EMPTY, SAVED, PENDING, COMPUTED = "empty", "saved", "pending", "computed"
-RATED = CriterionKind.RATED
 USED_ROLES = frozenset(
     {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
     | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
@@ -96,7 +95,7 @@ class ScoringModel(CriteriaGridModel):
         ids = [e.id for e in data.evaluators] if data else []
         if self._evaluator_id not in ids:
             self._evaluator_id = ids[0] if ids else None
-        self._rated_keys = [r.key for r in self._rows if r.kind is CriterionKind.RATED]
+        self._rated_keys = [r.key for r in self._rows if r.members_score]
         rated, columns = set(self._rated_keys), set(self._column_of)
         self._pending.keep_only(candidates=columns, keys=rated)
         self._index_scored()
@@ -143,7 +142,7 @@ class ScoringModel(CriteriaGridModel):
     # ---- what a cell holds -------------------------------------------------------------------
 
     def is_score_cell(self, index: Index) -> bool:
-        return index.isValid() and self._rows[index.row()].kind is RATED
+        return index.isValid() and self._rows[index.row()].members_score
 
     def _cell(self, index: Index) -> tuple[int, int, str] | None:
         if self._evaluator_id is None or not self.is_score_cell(index):
@@ -205,7 +204,7 @@ class ScoringModel(CriteriaGridModel):
         if row.is_category:
             return Qt.ItemFlag.NoItemFlags  # a group header: the cursor skips it
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if row.kind is RATED and self.session.editable and self._evaluator_id is not None:
+        if row.members_score and self.session.editable and self._evaluator_id is not None:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -223,7 +222,7 @@ class ScoringModel(CriteriaGridModel):
             return self._candidates[index.column()].id
         if role == CATEGORY_ROLE:
             return False
-        if row.kind is not RATED:
+        if not row.members_score:
             return self._computed_data(row, index.column(), role)
         if role == ALIGNMENT:
             return CENTER
@@ -275,12 +274,12 @@ class ScoringModel(CriteriaGridModel):
         if role == STATE_ROLE:
             return COMPUTED
         if role == TOOLTIP:
-            return f"Not scored by the committee: {row.kind.value}, computed by SupportScope."
+            return f"{row.info.label}, computed by SupportScope: not scored by the committee."
         return None
 
     def category_text(self, row: GridRow) -> str:
         """'7 of 16 scored · 15% of the total' (cached until a score below changes)."""
-        keys = [r.key for r in self.leaves_under(row.key) if r.kind is RATED]
+        keys = [r.key for r in self.leaves_under(row.key) if r.members_score]
         weight = self.effective_weight(row.key)
         share = f"{100 * weight:.0f}% of the total" if weight is not None else ""
         if not keys:

@@ -36,7 +36,6 @@ from evaluator.domain import (
     Candidate,
     ConsensusScore,
     Criterion,
-    CriterionKind,
     EvaluationData,
     Evaluator,
     Response,
@@ -44,6 +43,7 @@ from evaluator.domain import (
     leaves,
     walk_tree,
 )
+from evaluator.kinds import members_score
 from ui.cell_index import CellIndex
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class SessionSnapshot:
         """(scores entered, scores expected) on rated leaves, for one evaluator or everyone."""
         if self._data is None:
             return 0, 0
-        rated = [leaf.key for leaf in self.leaves() if leaf.kind is CriterionKind.RATED]
+        rated = [leaf.key for leaf in self.leaves() if members_score(leaf.kind)]
         people = (
             [evaluator_id] if evaluator_id is not None else [e.id for e in self._data.evaluators]
         )

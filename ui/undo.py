@@ -21,8 +21,9 @@ from typing import Any
 from evaluator import changes as c
 from evaluator.changes.model import place_of
 from evaluator.changes.normalise import clean_name as _clean
-from evaluator.domain import Candidate, CandidateKind, Criterion, CriterionKind, Evaluator, Status
+from evaluator.domain import Candidate, CandidateKind, Criterion, Evaluator, Status
 from evaluator.errors import ServiceError
+from evaluator.kinds import is_pass_fail
 from ui.session import EvaluationSession
 from ui.undo_base import KIND_LABELS, ChangeCommand, fmt
 
@@ -61,7 +62,7 @@ def ClearScore(
 
 
 def _decision_text(session: EvaluationSession, key: str, value: float | str) -> str:
-    if session.criterion(key).kind is not CriterionKind.GATE:
+    if not is_pass_fail(session.criterion(key).kind):
         return fmt(value)
     from evaluator.changes.normalise import gate_decision
 

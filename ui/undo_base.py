@@ -13,11 +13,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
 from evaluator.changes import Change, EditCriterion
-from evaluator.domain import CandidateKind
+from evaluator.kinds import CANDIDATE_KINDS
 from ui.errors import USER_ERRORS
 from ui.session import EvaluationSession
 
-KIND_LABELS = {CandidateKind.VENDOR: "vendor", CandidateKind.OUTSOURCER: "third-party outsourcer"}
+# the table's candidate kind labels as they read inside a sentence ("Make X a third-party
+# outsourcer"); kept here for the undo texts that import it
+KIND_LABELS = {kind: row.in_sentence for kind, row in CANDIDATE_KINDS.items()}
 _MERGE_WEIGHT = 1001
 
 

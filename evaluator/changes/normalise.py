@@ -22,6 +22,7 @@ from evaluator.domain import (
     Scale,
 )
 from evaluator.errors import ServiceError
+from evaluator.kinds import is_category
 
 NAME_LIMIT = 200
 
@@ -156,6 +157,6 @@ def criterion_tree(node: Criterion) -> Criterion:
         node.key,
     )  # fmt: skip
     children = [criterion_tree(child) for child in node.children]
-    if fields["kind"] is not CriterionKind.CATEGORY and children:
+    if not is_category(fields["kind"]) and children:
         raise ServiceError(f"criterion {node.key!r} is a leaf but has sub-criteria")
     return replace(node, key=node.key.strip(), children=children, **fields)

@@ -24,6 +24,7 @@ from evaluator.changes.model import (
 )
 from evaluator.domain import CriterionKind
 from evaluator.errors import ServiceError
+from evaluator.kinds import is_category, is_pass_fail, kind_label, members_score
 from evaluator.models import ConsensusRow, CriterionRow, QuestionRow, ResponseRow, ScoreRow
 
 
@@ -37,10 +38,10 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
     crit = ctx.criterion(change.key)
     after = None
     if change.after is not None:
-        if crit.kind != CriterionKind.RATED.value:
+        if not members_score(CriterionKind(crit.kind)):
             raise ServiceError(
-                f"criterion {crit.key!r} is {crit.kind}, not rated: committee members score rated "
-                "criteria only (use consensus to override it)"
+                f"criterion {crit.key!r} is {kind_label(CriterionKind(crit.kind))}, not rated: "
+                "committee members score rated criteria only (use consensus to override it)"
             )
         after = ScoreCell(
             normalise.on_scale(change.after.value, ctx.scale, "score", whole=True),
@@ -114,10 +115,10 @@ def _score_rows(
 
 def consensus_value(crit: CriterionRow, value: object, ctx: WriteContext) -> float:
     """A consensus value as stored: a gate's pass (1) or fail (0), else a value on the scale."""
-    kind = crit.kind
-    if kind == CriterionKind.CATEGORY.value:
+    kind = CriterionKind(crit.kind)
+    if is_category(kind):
         raise ServiceError(f"{crit.key!r} is a category: consensus is set on its criteria")
-    if kind == CriterionKind.GATE.value:
+    if is_pass_fail(kind):
         return normalise.gate_decision(value)
     return normalise.on_scale(value, ctx.scale, "consensus score", whole=False)
 
@@ -164,7 +165,7 @@ def write_consensus(ctx: WriteContext, change: SetConsensus) -> tuple[SetConsens
             .where(ConsensusRow.id == row.id)
             .values(value=after.value, note=after.note)
         )
-    if crit.kind == CriterionKind.GATE.value:
+    if is_pass_fail(CriterionKind(crit.kind)):
         shown = "pass" if after.value > 0 else "fail"
     else:
         shown = normalise.fmt(after.value)

@@ -26,6 +26,7 @@ from evaluator.changes.model import (
 from evaluator.codec import criterion_to_dict, question_to_dict, rubric_to_dict, rule_to_dict
 from evaluator.domain import Criterion, CriterionKind, find_criterion
 from evaluator.errors import ServiceError
+from evaluator.kinds import is_category
 from evaluator.models import ConsensusRow, CriterionRow, QuestionRow, ResponseRow, ScoreRow
 from evaluator.records import insert_criteria, read_criteria
 
@@ -74,10 +75,8 @@ def write_edit_criterion(ctx: WriteContext, change: EditCriterion) -> tuple[Edit
     differing = [name for name in after if after[name] != stored[name]]
     if not differing:
         return applied, False
-    if "kind" in differing and after["kind"] is not CriterionKind.CATEGORY and node.children:
+    if "kind" in differing and not is_category(after["kind"]) and node.children:
         raise ServiceError(f"{row.key!r} has sub-criteria: it must stay a category")
-    if "kind" in differing and after["kind"] is CriterionKind.CATEGORY and row.parent_id is None:
-        pass  # a top-level leaf may become a category
     values: dict[str, Any] = {}
     for name in differing:
         ctx.audit(
@@ -136,7 +135,7 @@ def _parent_id(ctx: WriteContext, parent: str | None) -> int | None:
     if parent is None:
         return None
     row = ctx.criterion(parent)
-    if row.kind != CriterionKind.CATEGORY.value:
+    if not is_category(CriterionKind(row.kind)):
         raise ServiceError(f"{parent!r} is a {row.kind} criterion, not a category")
     return row.id
 

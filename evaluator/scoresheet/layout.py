@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evaluator.domain import Criterion, CriterionKind, Scale
+from evaluator.domain import Criterion, Scale
+from evaluator.kinds import members_score
 from evaluator.questionnaire.fingerprint import digest, text_digest
 from evaluator.xlsx_text import stored_text
 
@@ -50,7 +51,7 @@ def rated_leaves(roots: Sequence[Criterion]) -> list[RatedLeaf]:
     found: list[RatedLeaf] = []
 
     def visit(node: Criterion, path: tuple[str, ...]) -> None:
-        if node.kind is CriterionKind.RATED:
+        if members_score(node.kind):
             found.append(RatedLeaf(node.key, node.name, " / ".join(path), dict(node.rubric)))
         for child in node.children:
             visit(child, (*path, node.name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
-from evaluator.domain import CriterionKind
+from evaluator.kinds import is_category
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, heading, note, section_heading
 from reports.pdf.styles import Theme
@@ -104,13 +104,13 @@ def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
         return empty_note(theme, "No criteria are defined yet.")
     rows, extra = [], []
     for i, node in enumerate(report.method, start=1):
-        is_category = node.kind is CriterionKind.CATEGORY
+        category = is_category(node.kind)
         indent = 10 * node.depth
-        style = theme.cell_bold if is_category else theme.cell
+        style = theme.cell_bold if category else theme.cell
         name = Paragraph(
             f"{theme.esc(node.name)}<br/>"
             f"<font size=6.5 color='#5F6B76'>{theme.esc(node.key)}</font>",
-            style.clone(f"tree{node.depth}{is_category}", leftIndent=indent),
+            style.clone(f"tree{node.depth}{category}", leftIndent=indent),
         )
         rows.append(
             [
@@ -124,7 +124,7 @@ def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
                 Paragraph(percent(node.effective_weight, 2), theme.cell_right),
             ]
         )
-        if is_category:
+        if category:
             extra.append(("BACKGROUND", (0, i), (-1, i), theme.accent_light))
     return data_table(
         theme,
@@ -140,7 +140,7 @@ def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
 def _rubrics(report: ReportData, theme: Theme, width: float) -> Flowable:
     rows = []
     for node in report.method:
-        if node.kind is CriterionKind.CATEGORY or not (node.rubric or node.rule):
+        if is_category(node.kind) or not (node.rubric or node.rule):
             continue
         lines = [f"<b>{point}</b>  {theme.esc(text)}" for point, text in reversed(node.rubric)]
         if node.rule:

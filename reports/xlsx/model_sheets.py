@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluator.domain import CriterionKind
+from evaluator.kinds import kind_label
 from reports.model import ReportData
 from reports.xlsx.cells import (
     BOLD,
@@ -45,6 +47,7 @@ from reports.xlsx.cells import (
 )
 
 MATRIX_FIRST_CANDIDATE_COLUMN = 6  # F
+CATEGORY = kind_label(CriterionKind.CATEGORY)  # every other row of the Weights sheet is a leaf
 SUMMARY_FIXED_COLUMNS = 9  # A..I, then one column per category
 
 
@@ -110,7 +113,7 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
             ws,
             check,
             9,
-            f'=SUMIF($C${first}:$C${last},"Criterion",$I${first}:$I${last})',
+            f'=SUMIF($C${first}:$C${last},"<>{CATEGORY}",$I${first}:$I${last})',
             PERCENT_2,
         )
         validation = DataValidation(
