@@ -115,11 +115,12 @@ class WriteContext:
     ) -> None:
         audit(self.session, self.ev.id, self.actor, action, target, old, new, why, ref)
 
-    def stale(self, what: str, ref: str) -> StaleChange:
-        """The refusal of an edit whose `before` no longer matches: who changed it, and when."""
+    def stale(self, what: str, *refs: str) -> StaleChange:
+        """The refusal of an edit whose `before` no longer matches: who last changed it (or any
+        of `refs`, e.g. a subtree's criteria), and when."""
         last = self.session.execute(
             select(AuditRow.actor, AuditRow.at)
-            .where(AuditRow.evaluation_id == self.ev.id, AuditRow.ref == ref)
+            .where(AuditRow.evaluation_id == self.ev.id, AuditRow.ref.in_(refs))
             .order_by(AuditRow.id.desc())
             .limit(1)
         ).first()

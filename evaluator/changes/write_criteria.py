@@ -177,7 +177,10 @@ def write_remove_criterion(
     stored = find_criterion(roots, change.key)
     label = f"{change.criterion.name} [{change.key}]"
     if stored is None or stored != normalise.criterion_tree(change.criterion):
-        raise ctx.stale(f"the criterion {label}", criterion_ref(change.key))
+        nodes = {n.key for n in change.criterion.walk()} | (
+            {n.key for n in stored.walk()} if stored else set()
+        )
+        raise ctx.stale(f"the criterion {label}", *map(criterion_ref, sorted(nodes)))
     place = place_of(roots, change.key)
     rows = ctx.criteria()
     ids = [rows[node.key].id for node in stored.walk()]
