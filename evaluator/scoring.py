@@ -110,6 +110,15 @@ def disagreement_threshold(scale: Scale) -> float:
     return 2.0 * scale.span / 5.0
 
 
+def spread(values: Sequence[float], scale: Scale) -> tuple[float, bool]:
+    """(highest minus lowest, flagged as a disagreement) for one cell's scores: the one rule the
+    ranking, the consensus grid and the reports share; fewer than two scores never disagree."""
+    if len(values) < 2:
+        return 0.0, False
+    width = max(values) - min(values)
+    return width, width >= disagreement_threshold(scale) - _FLAG_EPSILON
+
+
 def rank_totals(totals: dict[int, float]) -> dict[int, int]:
     """Competition ranking (1, 2, 2, 4) by total, descending; totals within 1e-9 tie.
 
@@ -331,7 +340,6 @@ def _disagreements(
     data: EvaluationData, grouped: dict[tuple[int, str], list[float]]
 ) -> list[Disagreement]:
     """Every (candidate, leaf) with two or more scores, by candidate then leaf order."""
-    threshold = disagreement_threshold(data.scale) - _FLAG_EPSILON
     leaf_keys = [leaf.key for leaf in leaves(data.criteria)]
     found = []
     for candidate in data.candidates:
@@ -339,8 +347,6 @@ def _disagreements(
             values = grouped.get((candidate.id, leaf_key))
             if values is None or len(values) < 2:
                 continue
-            spread = max(values) - min(values)
-            found.append(
-                Disagreement(candidate.id, leaf_key, spread, spread >= threshold, tuple(values))
-            )
+            width, flagged = spread(values, data.scale)
+            found.append(Disagreement(candidate.id, leaf_key, width, flagged, tuple(values)))
     return found

@@ -290,3 +290,26 @@ def test_committee_scale_stays_responsive(qtbot, tmp_path: Path) -> None:
     assert session.results is not None
     assert session.score(evaluator, candidate, rated[5]).value == 5.0
     session.close_database()
+
+
+def test_stale_edit_and_stale_undo_are_refused_and_show_the_colleagues_value(
+    qtbot, session: EvaluationSession
+) -> None:
+    ann, acme, _ = people(session)
+    assert session.execute(SetScore(session, ann, acme, "tiers.l1", 3, "Fine"))
+    # a colleague changes the same score from another laptop; this window has not seen it
+    services.set_score(
+        session.db, session.ref, "Ann Example", "Acme Health Support", "tiers.l1", 1, "Poor",
+        actor="Ben Sample",
+    )  # fmt: skip
+    count = session.undo_stack.count()
+    assert not session.execute(SetScore(session, ann, acme, "tiers.l1", 4, "Better"))
+    assert "changed by Ben Sample at" in session.errors[-1] and "reload" in session.errors[-1]
+    assert session.score(ann, acme, "tiers.l1").value == 1.0  # reloaded: the colleague's score
+    assert session.undo_stack.count() == count
+    # undoing my earlier score would silently replace the colleague's: refused, command dropped
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: session.undo_stack.count() == count - 1)
+    assert "changed by Ben Sample" in session.errors[-1]
+    assert services.load_evaluation(session.db, session.ref).scores[0].value == 1.0
+    assert_snapshot_matches_database(session)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from evaluator.domain import ConsensusScore, CriterionKind, Score
 from evaluator.kinds import is_pass_fail, passes
-from evaluator.scoring import aggregate, disagreement_threshold
+from evaluator.scoring import aggregate, spread
 from ui.consensus_agenda import AgendaItem, AgendaModel
 from ui.grid_model import (
     ALIGNMENT,
@@ -47,7 +47,6 @@ __all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats
 
 Index = QModelIndex | QPersistentModelIndex
 FLAGGED, AGREED, PLAIN = "flagged", "agreed", "plain"
-_EPSILON = 1e-9
 USED_ROLES = frozenset(
     {DISPLAY, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, DECORATION, TOOLTIP, STATE_ROLE}
     | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
@@ -103,11 +102,10 @@ class ConsensusModel(CriteriaGridModel):
         data = self.session.data
         assert data is not None
         values = [s.value for s in scores]
-        spread = max(values) - min(values) if len(values) > 1 else 0.0
-        flagged = len(values) > 1 and spread >= disagreement_threshold(data.scale) - _EPSILON
+        width, flagged = spread(values, data.scale)
         order = {e: i for i, e in enumerate(self._names)}
         ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))
-        return CellStats(ordered, aggregate(values, data.aggregation), spread, flagged)
+        return CellStats(ordered, aggregate(values, data.aggregation), width, flagged)
 
     def _score_changed(self, _evaluator_id: int, candidate_id: int, key: str) -> None:
         scores = [

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from evaluator.changes import normalise
 from evaluator.domain import Score
+from evaluator.errors import ServiceError
+from ui.errors import user_message
 from ui.grid_model import (
     ALIGNMENT,
     BACKGROUND,
@@ -295,11 +298,10 @@ class ScoringModel(CriteriaGridModel):
         cell = self._cell(index)
         if cell is None or int(role) != EDIT or not self.session.editable:
             return False
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            return False
-        if not self.scale.contains(number):
+        try:  # the core's rule for a member's score: a whole number on the scale
+            number = int(normalise.on_scale(str(value).strip(), self.scale, "score", whole=True))
+        except ServiceError as exc:
+            self.session.errorRaised.emit(user_message(exc))
             return False
         pending = self._pending.get(cell) or Pending(None, self.justification(index))
         pending.value = number
