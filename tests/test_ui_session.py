@@ -313,3 +313,63 @@ def test_stale_edit_and_stale_undo_are_refused_and_show_the_colleagues_value(
     assert "changed by Ben Sample" in session.errors[-1]
     assert services.load_evaluation(session.db, session.ref).scores[0].value == 1.0
     assert_snapshot_matches_database(session)
+
+
+def test_changes_made_by_another_process_are_picked_up_without_losing_an_unsaved_cell(
+    qtbot, session: EvaluationSession, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from ui.scoring_model import ScoringModel
+
+    ann, acme, bolt = people(session)
+    model = ScoringModel(session)
+    model.set_evaluator(ann)
+    typed = model.index_of(acme, "tiers.l4")
+    assert model.setData(typed, 4)  # typed, not saved yet
+    changed: list[tuple[int, int, str]] = []
+    session.scoreChanged.connect(lambda *cell: changed.append(cell))
+    messages: list[str] = []
+    session.externalChange.connect(messages.append)
+    # a colleague scores another cell from a shell, in another process
+    db_path = session.db.path
+    script = (
+        "from evaluator import services; from evaluator.db import open_database; "
+        f"db = open_database({str(db_path)!r}); "
+        "services.set_score(db, 'Northwind Regional RFP', 'Ann Example', 'Bolt Outsourcing', "
+        "'tiers.l1', 2, 'Slow callbacks', actor='Ben Sample')"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[1])
+    assert session.check_for_changes()  # what the timer does every WATCH_MS
+    assert session.score(ann, bolt, "tiers.l1").value == 2.0
+    assert changed == [(ann, bolt, "tiers.l1")]  # one cell repainted, no reset
+    assert messages == ["Updated with changes saved elsewhere by Ben Sample."]
+    assert model.value(typed) == 4 and model.unsaved_cells()  # the unsaved cell is intact
+    assert not session.check_for_changes()  # nothing new
+    assert session._watch.isActive() and session._watch.interval() <= 5000
+
+
+def test_saving_over_a_score_a_colleague_saved_meanwhile_is_refused_then_allowed(
+    session: EvaluationSession,
+) -> None:
+    from ui.scoring_model import ScoringModel
+
+    ann, acme, _ = people(session)
+    model = ScoringModel(session)
+    model.set_evaluator(ann)
+    cell = model.index_of(acme, "tiers.l4")
+    assert model.setData(cell, 4)
+    model.set_draft(cell, "Named engineers")
+    services.set_score(
+        session.db, session.ref, "Ann Example", "Acme Health Support", "tiers.l4", 1, "Weak",
+        actor="Ben Sample",
+    )  # fmt: skip
+    session.check_for_changes()  # the colleague's score arrives while the cell is being typed
+    assert model.value(cell) == 4  # still what the user typed
+    assert not model.save(cell)  # the user started from an empty cell, not Ben's 1
+    assert "changed by Ben Sample" in session.errors[-1]
+    assert session.score(ann, acme, "tiers.l4").value == 1.0 and model.unsaved_cells()
+    assert model.save(cell)  # told, the user saves again: a knowing replacement
+    assert session.score(ann, acme, "tiers.l4").value == 4.0
+    assert_snapshot_matches_database(session)

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
 
         self.session.errorRaised.connect(self.show_error)
+        self.session.externalChange.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.session.evaluationChanged.connect(self._evaluation_changed)
         self.session.readOnlyChanged.connect(self._read_only_changed)
         self.session.dataChanged.connect(self._update_status)

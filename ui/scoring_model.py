@@ -11,9 +11,11 @@ the Consensus tab).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from evaluator.changes import normalise
+from evaluator.changes import ScoreCell, normalise
 from evaluator.domain import Score
 from evaluator.errors import ServiceError
 from ui.errors import user_message
@@ -303,7 +305,9 @@ class ScoringModel(CriteriaGridModel):
         except ServiceError as exc:
             self.session.errorRaised.emit(user_message(exc))
             return False
-        pending = self._pending.get(cell) or Pending(None, self.justification(index))
+        pending = self._pending.get(cell) or Pending(
+            None, self.justification(index), self.session.score(*cell)
+        )
         pending.value = number
         self._set_pending(cell, pending, index)
         return True
@@ -313,7 +317,7 @@ class ScoringModel(CriteriaGridModel):
         cell = self._cell(index)
         if cell is None or not self.session.editable:
             return
-        pending = self._pending.get(cell) or Pending(None, "")
+        pending = self._pending.get(cell) or Pending(None, "", self.session.score(*cell))
         if pending.text == text and cell in self._pending:
             return
         pending.text = text
@@ -347,9 +351,13 @@ class ScoringModel(CriteriaGridModel):
         pending = self._pending.pop(cell)
         if pending is None:
             return True  # nothing changed
-        ok = self.session.execute(SetScore(self.session, *cell, value, text))
+        seen = pending.seen
+        before = None if seen is None else ScoreCell(seen.value, seen.justification)
+        ok = self.session.execute(SetScore(self.session, *cell, value, text, before=before))
         if not ok:
-            self._pending.restore(cell, pending)
+            # kept, now based on what is saved: the user has been told why, saving again
+            # replaces the colleague's score knowingly
+            self._pending.restore(cell, replace(pending, seen=self.session.score(*cell)))
         self._touch_cell(self.index(index.row(), index.column()))
         return ok
 

@@ -18,10 +18,13 @@ Cell = tuple[int, int, str]  # evaluator id, candidate id, criterion key
 
 @dataclass
 class Pending:
-    """An unsaved edit of one cell: the typed value (None: unchanged) and the draft text."""
+    """An unsaved edit of one cell: the typed value (None: unchanged), the draft text, and the
+    score that was saved when the typing began (what the user saw: a colleague's score saved
+    meanwhile makes the save stale, refused by the core, instead of silently overwritten)."""
 
     value: int | None
     text: str
+    seen: Score | None = None
 
 
 class PendingEdits:

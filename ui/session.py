@@ -53,6 +53,9 @@ Signals
     resultsChanged()               results (or results_error) recomputed
     readOnlyChanged(bool)          status became final, or an evaluation with another state opened
     errorRaised(str)               a clear sentence for the user (shown by the main window)
+    externalChange(str)            another window or process changed the open evaluation and the
+                                   snapshot was re-read (checked every WATCH_MS; a sentence for
+                                   the status bar)
 
 Results are recomputed after each change by `ui.live_results.LiveResults`: coalesced by a
 zero-delay single-shot timer, scored inline when small and on the QThreadPool at committee scale
@@ -64,7 +67,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from evaluator import services
@@ -94,6 +97,9 @@ class EvaluationSession(QObject, SessionSnapshot):
     resultsChanged = Signal()
     readOnlyChanged = Signal(bool)
     errorRaised = Signal(str)
+    externalChange = Signal(str)
+
+    WATCH_MS = 2000  # how often the open evaluation is checked for other processes' changes
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +113,9 @@ class EvaluationSession(QObject, SessionSnapshot):
         self._leave_guards: list[Callable[[], bool]] = []
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
+        self._watch = QTimer(self)
+        self._watch.setInterval(self.WATCH_MS)
+        self._watch.timeout.connect(self.check_for_changes)
 
     # ---- state -------------------------------------------------------------------------------
 
@@ -222,6 +231,10 @@ class EvaluationSession(QObject, SessionSnapshot):
         was_read_only = self.read_only
         self._undo_stack.clear()
         self._set_snapshot(data)
+        if data is None:
+            self._watch.stop()
+        else:
+            self._watch.start()
         self.evaluationChanged.emit()
         self.dataChanged.emit()
         if self.read_only != was_read_only or data is not None:
@@ -254,27 +267,73 @@ class EvaluationSession(QObject, SessionSnapshot):
         return new_id
 
     def reload(self) -> None:
-        """Re-read the open evaluation from the database (after a restore, or on request)."""
+        """Re-read the open evaluation from the database (after a restore, on request, or when
+        another window or process changed it). Only what differs is announced: a colleague's
+        new score repaints one cell, so an open editor and unsaved cells are left alone."""
         if self._data is None:
             return
-        data = self._load(self._data.id)
+        old = self._data
+        data = self._load(old.id)
         if data is None:  # deleted behind our back
             self.open_evaluation(None)
             return
         was_read_only = self.read_only
         self._data = data
-        self._cells.rebuild(data)
         self.schedule_results()  # the old results stay on show until the new ones are in
-        for signal in (
-            self.criteriaChanged,
-            self.candidatesChanged,
-            self.evaluatorsChanged,
-            self.scoresReset,
+        for part, signal in (
+            ("criteria", self.criteriaChanged),
+            ("candidates", self.candidatesChanged),
+            ("evaluators", self.evaluatorsChanged),
         ):
-            signal.emit()
+            if getattr(old, part) != getattr(data, part):
+                signal.emit()
+        self._announce_cells(old, data)
         self.dataChanged.emit()
         if self.read_only != was_read_only:
             self.readOnlyChanged.emit(self.read_only)
+
+    def _announce_cells(self, old: EvaluationData, new: EvaluationData) -> None:
+        """Tell the views which cells a reload changed: one by one when few, else all."""
+        before = dict(self._cells.scores), dict(self._cells.consensus)
+        self._cells.rebuild(new)
+        scores = [cell for cell in before[0].keys() ^ self._cells.scores.keys()]
+        scores += [
+            cell for cell, s in self._cells.scores.items()
+            if cell in before[0] and before[0][cell] != s
+        ]  # fmt: skip
+        agreed = [cell for cell in before[1].keys() ^ self._cells.consensus.keys()]
+        agreed += [
+            cell for cell, v in self._cells.consensus.items()
+            if cell in before[1] and before[1][cell] != v
+        ]  # fmt: skip
+        structure = (old.criteria, old.candidates, old.evaluators) != (
+            new.criteria, new.candidates, new.evaluators
+        )  # fmt: skip
+        if structure or old.responses != new.responses or len(scores) + len(agreed) > 200:
+            self.scoresReset.emit()
+            return
+        for cell in scores:
+            self.scoreChanged.emit(*cell)
+        for cell2 in agreed:
+            self.consensusChanged.emit(*cell2)
+
+    def check_for_changes(self) -> bool:
+        """Reload when another window or process changed the open evaluation (its change
+        counter moved); True when it did. Runs every few seconds while an evaluation is open."""
+        if self._data is None or self._db is None:
+            return False
+        try:
+            revision = services.current_revision(self._db, self._data.id)
+        except USER_ERRORS as exc:  # a busy or unreachable database: try again next time
+            log.info("could not check for changes: %s", exc)
+            return False
+        if revision is None or revision == self._data.revision:
+            return False
+        self.reload()
+        who = services.audit_trail(self._db, self._data.id, limit=1) if self._data else []
+        by = f" by {who[0].actor}" if who else ""
+        self.externalChange.emit(f"Updated with changes saved elsewhere{by}.")
+        return True
 
     def _load(self, evaluation_id: int) -> EvaluationData | None:
         if self._db is None:

@@ -43,10 +43,16 @@ def _cell_label(session: EvaluationSession, candidate_id: int, key: str) -> str:
 # ---- scores and consensus --------------------------------------------------------------------
 
 
+_NOW: Any = object()
+
+
 def SetScore(session: EvaluationSession, evaluator_id: int, candidate_id: int, key: str,
-             value: float | str, justification: str) -> ChangeCommand:  # fmt: skip
-    """One committee member's score (with its justification) for one cell."""
-    before = session.score_cell(evaluator_id, candidate_id, key)
+             value: float | str, justification: str, before: c.ScoreCell | None = _NOW,
+             ) -> ChangeCommand:  # fmt: skip
+    """One committee member's score (with its justification) for one cell; `before` is the
+    score the user saw when they started typing (default: the one on screen now)."""
+    if before is _NOW:
+        before = session.score_cell(evaluator_id, candidate_id, key)
     after = c.ScoreCell(value, justification)  # type: ignore[arg-type]  # the core validates
     change = c.SetScore(evaluator_id, candidate_id, key, before, after)
     text = f"Set score {_cell_label(session, candidate_id, key)} to {fmt(value)}"

@@ -33,7 +33,7 @@ from evaluator.services.people import (
     update_candidate,
     update_evaluator,
 )
-from evaluator.services.reading import AuditEntry, audit_trail, load_evaluation
+from evaluator.services.reading import AuditEntry, audit_trail, current_revision, load_evaluation
 from evaluator.services.scores import (
     clear_consensus,
     clear_score,
@@ -61,6 +61,7 @@ __all__ = [
     "clear_score",
     "create_evaluation",
     "current_actor",
+    "current_revision",
     "evaluation_id",
     "list_evaluations",
     "load_evaluation",

@@ -25,6 +25,7 @@ from evaluator.models import (
     AuditRow,
     CandidateRow,
     ConsensusRow,
+    EvaluationRow,
     EvaluatorRow,
     QuestionRow,
     ResponseRow,
@@ -131,6 +132,15 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         responses=responses,
         revision=ev.revision,
     )
+
+
+def current_revision(db: Database, evaluation_id: int) -> int | None:
+    """The evaluation's change counter now (None when it was deleted): one cheap read, so a
+    window can poll it to notice other processes' writes on SQLite and PostgreSQL alike."""
+    with db.reading() as session:
+        return session.scalar(
+            select(EvaluationRow.revision).where(EvaluationRow.id == evaluation_id)
+        )
 
 
 def audit_trail(db: Database, evaluation: EvalRef, limit: int | None = None) -> list[AuditEntry]:
