@@ -7,8 +7,9 @@ reason about. The database layer converts its rows into these objects and back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -188,20 +189,46 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Declaration:
+    """A member's conflict-of-interest declaration: the candidates they have a conflict with
+    (none: no conflict), the candidates it was made about, a note, and when (UTC)."""
+
+    conflicted: tuple[int, ...] = ()  # candidate ids
+    covers: tuple[int, ...] = ()  # the candidate ids known when it was made
+    note: str = ""
+    at: datetime | None = None
+
+    def covers_all(self, candidate_ids: Iterable[int]) -> bool:
+        """False when a candidate was added after the declaration: a new one is due."""
+        return set(candidate_ids) <= set(self.covers)
+
+
+@dataclass(frozen=True)
 class Evaluator:
     id: int
     name: str
     role: str = ""
-    conflict_of_interest: str = ""  # declaration text; empty means "none declared"
+    conflict_of_interest: str = ""  # the latest declaration's note, as people read it
+    declaration: Declaration | None = None  # the latest; None: not declared yet
+    submitted: bool = False  # submitted their scores (read-only to them until reopened)
+    excused: str = ""  # the chair's reason for not waiting for this member's scores
+    protected: bool = False  # has a passphrase (the hash never leaves the database)
+
+    def conflicted_with(self, candidate_id: int) -> bool:
+        return self.declaration is not None and candidate_id in self.declaration.conflicted
 
 
 @dataclass(frozen=True)
 class Score:
+    """A member's score for a cell; an abstention keeps its reason as the justification and
+    counts in no aggregate (its value is meaningless)."""
+
     evaluator_id: int
     candidate_id: int
     criterion_key: str
     value: float
     justification: str
+    abstained: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,6 +269,8 @@ class EvaluationData:
     consensus: list[ConsensusScore] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     revision: int = 0  # the database's change counter when this snapshot was read or updated
+    chair: str = ""  # the chair named for this evaluation ("" : none yet)
+    chair_protected: bool = False  # the chair's identity has a passphrase
 
 
 # ---- results of scoring (produced by evaluator.scoring) -------------------------------------

@@ -7,6 +7,7 @@ keep a migration in step with every change here.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,6 +36,11 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_uid() -> str:
+    """A stable identifier for a candidate or member that survives dump and load."""
+    return uuid.uuid4().hex
 
 
 class Base(DeclarativeBase):
@@ -54,6 +61,8 @@ class EvaluationRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    chair: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    chair_secret: Mapped[str | None] = mapped_column(Text, nullable=True)  # scrypt hash
 
 
 class CriterionRow(Base):
@@ -100,6 +109,7 @@ class CandidateRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="vendor")
     notes: Mapped[str] = mapped_column(Text, default="")
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
 
 
 class EvaluatorRow(Base):
@@ -112,6 +122,10 @@ class EvaluatorRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200), default="")
     conflict_of_interest: Mapped[str] = mapped_column(Text, default="")
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid, server_default="")
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True)  # scrypt hash, optional
+    submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    excused: Mapped[str] = mapped_column(Text, default="", server_default="")  # chair's reason
 
 
 class ScoreRow(Base):
@@ -128,6 +142,7 @@ class ScoreRow(Base):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
     value: Mapped[float] = mapped_column(Float)
     justification: Mapped[str] = mapped_column(Text)
+    abstained: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -189,3 +204,22 @@ class AuditRow(Base):
     new: Mapped[str] = mapped_column(Text, default="")
     why: Mapped[str] = mapped_column(Text, default="")
     ref: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    context: Mapped[str] = mapped_column(Text, default="", server_default="")  # OS user@machine
+    imported: Mapped[bool] = mapped_column(default=False, server_default=false())
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class DeclarationRow(Base):
+    """A member's conflict-of-interest declaration; never deleted, the newest one counts."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (Index("ix_declarations_evaluator", "evaluator_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id", ondelete="CASCADE"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+    conflicted: Mapped[list[str]] = mapped_column(JSON, default=list)  # candidate uids
+    covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # candidate uids known then
+    note: Mapped[str] = mapped_column(Text, default="")

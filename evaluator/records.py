@@ -46,6 +46,24 @@ def current_actor() -> str:
         return "unknown"
 
 
+def machine_context() -> str:
+    """Where an action came from, recorded beside the member's name: OS user @ machine."""
+    import socket
+
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = "unknown"
+    return f"{current_actor() if not os.environ.get('SUPPORTSCOPE_USER') else _login()}@{host}"
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some CI runners
+        return "unknown"
+
+
 EvalRef = int | str
 
 
@@ -124,6 +142,7 @@ def audit(
     new: object = "",
     why: str = "",
     ref: str = "",
+    context: str = "",
 ) -> None:
     """Record one audit entry in the caller's transaction (so it commits or rolls back with it).
 
@@ -131,6 +150,7 @@ def audit(
     session.add(
         AuditRow(
             ref=ref,
+            context=context or machine_context(),
             evaluation_id=evaluation_id,
             actor=actor or current_actor(),
             action=action,

@@ -136,11 +136,30 @@ def rank_totals(totals: dict[int, float]) -> dict[int, int]:
     return {candidate_id: ranks[candidate_id] for candidate_id in totals}
 
 
-def group_scores(scores: Sequence[Score]) -> dict[tuple[int, str], list[float]]:
-    """(candidate id, leaf key) -> the evaluators' values, in one pass over all scores."""
+def counts(score: Score, conflicted: frozenset[tuple[int, int]] = frozenset()) -> bool:
+    """Whether a member's score enters the committee's aggregate: not an abstention, and not a
+    member who declared a conflict with that candidate."""
+    return not score.abstained and (score.evaluator_id, score.candidate_id) not in conflicted
+
+
+def conflicts(data: EvaluationData) -> frozenset[tuple[int, int]]:
+    """(member id, candidate id) of every declared conflict."""
+    return frozenset(
+        (member.id, candidate_id)
+        for member in data.evaluators
+        if member.declaration is not None
+        for candidate_id in member.declaration.conflicted
+    )
+
+
+def group_scores(
+    scores: Sequence[Score], conflicted: frozenset[tuple[int, int]] = frozenset()
+) -> dict[tuple[int, str], list[float]]:
+    """(candidate id, leaf key) -> the values that count (see `counts`), in one pass."""
     grouped: defaultdict[tuple[int, str], list[float]] = defaultdict(list)
     for score in scores:
-        grouped[(score.candidate_id, score.criterion_key)].append(score.value)
+        if counts(score, conflicted):
+            grouped[(score.candidate_id, score.criterion_key)].append(score.value)
     return grouped
 
 
@@ -178,7 +197,7 @@ def evaluate_leaves(
     """
     validate_scale(data.scale)
     if grouped is None:
-        grouped = group_scores(data.scores)
+        grouped = group_scores(data.scores, conflicts(data))
     consensus = {(c.candidate_id, c.criterion_key): c.value for c in data.consensus}
     answers = {(r.candidate_id, r.criterion_key): r.value for r in data.responses}
     all_leaves = leaves(data.criteria)
@@ -286,7 +305,7 @@ def score_evaluation(data: EvaluationData) -> Results:
     top_of_leaf = {tree.nodes[i].key: tree.nodes[tree.nodes[i].top].key for i in tree.leaf_indices}
     top_keys = [node.key for node in data.criteria if is_weighted(node.kind)]
 
-    grouped = group_scores(data.scores)
+    grouped = group_scores(data.scores, conflicts(data))
     evaluated = evaluate_leaves(data, grouped)
 
     totals: dict[int, float] = {}

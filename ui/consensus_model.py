@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from evaluator.domain import ConsensusScore, CriterionKind, Score
 from evaluator.kinds import is_pass_fail, passes
-from evaluator.scoring import aggregate, spread
+from evaluator.scoring import aggregate, conflicts, counts, spread
 from ui.consensus_agenda import AgendaItem, AgendaModel
 from ui.grid_model import (
     ALIGNMENT,
@@ -77,6 +77,7 @@ class ConsensusModel(CriteriaGridModel):
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._stats: dict[tuple[int, str], CellStats] = {}
         self._names: dict[int, str] = {}
+        self._conflicted: frozenset[tuple[int, int]] = frozenset()
         self._ordering_weights: dict[str, float] = {}  # the weights the agenda was ordered by
         self.flag_icon = _icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.agreed_icon = _icon(QStyle.StandardPixmap.SP_DialogApplyButton)
@@ -92,8 +93,9 @@ class ConsensusModel(CriteriaGridModel):
     def reindex(self) -> None:
         data = self.session.data
         self._names = {e.id: e.name for e in data.evaluators} if data else {}
+        self._conflicted = conflicts(data) if data else frozenset()
         grouped: dict[tuple[int, str], list[Score]] = {}
-        for score in data.scores if data else []:
+        for score in data.scores if data else []:  # shown with abstentions; counted without
             grouped.setdefault((score.candidate_id, score.criterion_key), []).append(score)
         self._stats = {cell: self._summarise(scores) for cell, scores in grouped.items()}
         self._ordering_weights = dict(self._weights)
@@ -101,7 +103,8 @@ class ConsensusModel(CriteriaGridModel):
     def _summarise(self, scores: list[Score]) -> CellStats:
         data = self.session.data
         assert data is not None
-        values = [s.value for s in scores]
+        conflicted = self._conflicted
+        values = [s.value for s in scores if counts(s, conflicted)]
         width, flagged = spread(values, data.scale)
         order = {e: i for i, e in enumerate(self._names)}
         ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))

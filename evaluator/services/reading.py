@@ -14,6 +14,7 @@ from evaluator.domain import (
     Candidate,
     CandidateKind,
     ConsensusScore,
+    Declaration,
     EvaluationData,
     Evaluator,
     Response,
@@ -25,6 +26,7 @@ from evaluator.models import (
     AuditRow,
     CandidateRow,
     ConsensusRow,
+    DeclarationRow,
     EvaluationRow,
     EvaluatorRow,
     QuestionRow,
@@ -54,36 +56,43 @@ def load_evaluation(db: Database, evaluation: EvalRef) -> EvaluationData:
 def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
     ev = get_evaluation(session, evaluation)
     criteria, keys = read_criteria(session, ev.id)
-    candidates = [
-        Candidate(r.id, r.name, CandidateKind(r.kind), r.notes)
-        for r in session.execute(
-            select(CandidateRow.id, CandidateRow.name, CandidateRow.kind, CandidateRow.notes)
-            .where(CandidateRow.evaluation_id == ev.id)
-            .order_by(CandidateRow.position, CandidateRow.id)
-        )
-    ]
+    uid_rows = session.execute(
+        select(CandidateRow.id, CandidateRow.name, CandidateRow.kind, CandidateRow.notes,
+               CandidateRow.uid)
+        .where(CandidateRow.evaluation_id == ev.id)
+        .order_by(CandidateRow.position, CandidateRow.id)
+    ).all()  # fmt: skip
+    candidates = [Candidate(r.id, r.name, CandidateKind(r.kind), r.notes) for r in uid_rows]
+    declarations = read_declarations(session, ev.id, {r.uid: r.id for r in uid_rows})
     evaluators = [
-        Evaluator(r.id, r.name, r.role, r.conflict_of_interest)
+        Evaluator(
+            r.id, r.name, r.role, r.conflict_of_interest, declarations.get(r.id),
+            r.submitted_at is not None, r.excused, r.secret is not None,
+        )
         for r in session.execute(
             select(
                 EvaluatorRow.id,
                 EvaluatorRow.name,
                 EvaluatorRow.role,
                 EvaluatorRow.conflict_of_interest,
+                EvaluatorRow.submitted_at,
+                EvaluatorRow.excused,
+                EvaluatorRow.secret,
             )
             .where(EvaluatorRow.evaluation_id == ev.id)
             .order_by(EvaluatorRow.position, EvaluatorRow.id)
         )
-    ]
+    ]  # fmt: skip
     scores = [
-        Score(e, c, keys[k], v, j)
-        for e, c, k, v, j in session.execute(
+        Score(e, c, keys[k], v, j, bool(a))
+        for e, c, k, v, j, a in session.execute(
             select(
                 ScoreRow.evaluator_id,
                 ScoreRow.candidate_id,
                 ScoreRow.criterion_id,
                 ScoreRow.value,
                 ScoreRow.justification,
+                ScoreRow.abstained,
             )
             .where(ScoreRow.evaluation_id == ev.id)
             .order_by(ScoreRow.id)
@@ -131,7 +140,35 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         consensus=consensus,
         responses=responses,
         revision=ev.revision,
+        chair=ev.chair,
+        chair_protected=ev.chair_secret is not None,
     )
+
+
+def read_declarations(
+    session: Session, evaluation_id: int, candidate_ids: dict[str, int]
+) -> dict[int, Declaration]:
+    """Each member's latest declaration (candidate uids turned into the ids of this database;
+    candidates removed since are left out)."""
+    latest: dict[int, Declaration] = {}
+    for r in session.execute(
+        select(
+            DeclarationRow.evaluator_id,
+            DeclarationRow.conflicted,
+            DeclarationRow.covers,
+            DeclarationRow.note,
+            DeclarationRow.declared_at,
+        )
+        .where(DeclarationRow.evaluation_id == evaluation_id)
+        .order_by(DeclarationRow.id)
+    ):
+        latest[r.evaluator_id] = Declaration(
+            tuple(candidate_ids[u] for u in r.conflicted or () if u in candidate_ids),
+            tuple(candidate_ids[u] for u in r.covers or () if u in candidate_ids),
+            r.note,
+            r.declared_at,
+        )
+    return latest
 
 
 def current_revision(db: Database, evaluation_id: int) -> int | None:
