@@ -202,6 +202,13 @@ class Declaration:
         """False when a candidate was added after the declaration: a new one is due."""
         return set(candidate_ids) <= set(self.covers)
 
+    def describe(self, names: dict[int, str]) -> str:
+        """As people read it: "No conflict" or "Conflict with A, B: note"."""
+        if not self.conflicted:
+            return f"No conflict. {self.note}".strip() if self.note else "No conflict"
+        who = ", ".join(names.get(c, "?") for c in self.conflicted)
+        return f"Conflict with {who}" + (f": {self.note}" if self.note else "")
+
 
 @dataclass(frozen=True)
 class Evaluator:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from evaluator.domain import Scale
 from evaluator.errors import NotFound, StaleChange
+from evaluator.identity import Identity
 from evaluator.models import AuditRow, CandidateRow, CriterionRow, EvaluationRow, EvaluatorRow
 from evaluator.records import audit
 
@@ -24,7 +25,8 @@ class WriteContext:
 
     session: Session
     ev: EvaluationRow
-    actor: str | None
+    actor: str | None  # the name the audit records (the identity's, or a script's)
+    identity: Identity | None = None  # None: no chair named yet, one person sets up
     _criteria: dict[str, CriterionRow] | None = field(default=None, repr=False)
     _candidates: dict[int, CandidateRow] | None = field(default=None, repr=False)
     _evaluators: dict[int, EvaluatorRow] | None = field(default=None, repr=False)
@@ -113,7 +115,8 @@ class WriteContext:
         *,
         ref: str = "",
     ) -> None:
-        audit(self.session, self.ev.id, self.actor, action, target, old, new, why, ref)
+        context = self.identity.context if self.identity else ""
+        audit(self.session, self.ev.id, self.actor, action, target, old, new, why, ref, context)
 
     def stale(self, what: str, *refs: str) -> StaleChange:
         """The refusal of an edit whose `before` no longer matches: who last changed it (or any

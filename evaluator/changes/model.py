@@ -19,6 +19,7 @@ from evaluator.domain import (
     Candidate,
     ConsensusScore,
     Criterion,
+    Declaration,
     Evaluator,
     Response,
     Score,
@@ -31,10 +32,12 @@ from evaluator.domain import (
 
 @dataclass(frozen=True)
 class ScoreCell:
-    """A committee member's score for one cell, with the justification."""
+    """A committee member's score for one cell, with the justification; or an abstention, whose
+    justification is the reason (its value is the scale's minimum and counts nowhere)."""
 
     value: float
     justification: str
+    abstained: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,83 @@ class SetStatus:
         return SetStatus(self.after, self.before, self.why)
 
 
+# ---- the committee process -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declare:
+    """A member's conflict-of-interest declaration. Declarations are never deleted: a new one
+    is added (the newest counts), so the inverse re-states the previous one."""
+
+    evaluator_id: int
+    before: Declaration | None
+    after: Declaration
+
+    def inverse(self) -> Declare:
+        return Declare(self.evaluator_id, self.after, self.before or self.after)
+
+
+@dataclass(frozen=True)
+class SetSubmitted:
+    """A member submits their scores (after True), or the chair reopens their sheet (False,
+    with a reason)."""
+
+    evaluator_id: int
+    before: bool
+    after: bool
+    why: str = ""
+
+    def inverse(self) -> SetSubmitted:
+        return SetSubmitted(self.evaluator_id, self.after, self.before, self.why)
+
+
+@dataclass(frozen=True)
+class Excuse:
+    """The chair records why the committee does not wait for a member ("" withdraws it)."""
+
+    evaluator_id: int
+    before: str
+    after: str
+
+    def inverse(self) -> Excuse:
+        return Excuse(self.evaluator_id, self.after, self.before)
+
+
+@dataclass(frozen=True)
+class SetChair:
+    """Name (or hand over) the evaluation's chair."""
+
+    before: str
+    after: str
+
+    def inverse(self) -> SetChair:
+        return SetChair(self.after, self.before)
+
+
+@dataclass(frozen=True)
+class SetPassphrase:
+    """Protect an identity (a member's, or the chair's when `evaluator_id` is None) with a
+    passphrase: the change carries only its salted hash (None removes the protection). Not
+    undoable: the old hash is never read back."""
+
+    evaluator_id: int | None
+    secret: str | None
+
+    def inverse(self) -> SetPassphrase:
+        return self
+
+
+@dataclass(frozen=True)
+class ViewLiveResults:
+    """The chair looks at the committee's live results during blind scoring: recorded in the
+    audit and shown in the report; changes no data."""
+
+    why: str = ""
+
+    def inverse(self) -> ViewLiveResults:
+        return self
+
+
 Change = (
     SetScore
     | SetConsensus
@@ -334,6 +414,12 @@ Change = (
     | MoveCriterion
     | EditEvaluation
     | SetStatus
+    | Declare
+    | SetSubmitted
+    | Excuse
+    | SetChair
+    | SetPassphrase
+    | ViewLiveResults
 )
 
 

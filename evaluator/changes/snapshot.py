@@ -19,19 +19,25 @@ from evaluator.changes.model import (
     AddEvaluator,
     Applied,
     Change,
+    Declare,
     Dependents,
     EditCandidate,
     EditCriterion,
     EditEvaluation,
     EditEvaluator,
+    Excuse,
     MoveCriterion,
     RemoveCandidate,
     RemoveCriterion,
     RemoveEvaluator,
     SetAnswer,
+    SetChair,
     SetConsensus,
+    SetPassphrase,
     SetScore,
     SetStatus,
+    SetSubmitted,
+    ViewLiveResults,
 )
 from evaluator.domain import ConsensusScore, Criterion, EvaluationData, Response, Score, walk_tree
 
@@ -83,7 +89,8 @@ def _(data: EvaluationData, change: SetScore) -> EvaluationData:
     cell = (change.evaluator_id, change.candidate_id, change.key)
     new = None
     if change.after is not None:
-        new = Score(*cell, change.after.value, change.after.justification)
+        after = change.after
+        new = Score(*cell, after.value, after.justification, after.abstained)
     scores = _set_cell(
         data.scores, lambda s: (s.evaluator_id, s.candidate_id, s.criterion_key) == cell, new
     )
@@ -246,6 +253,51 @@ def _(data: EvaluationData, change: EditEvaluation) -> EvaluationData:
 @_for(SetStatus)
 def _(data: EvaluationData, change: SetStatus) -> EvaluationData:
     return replace(data, status=change.after)
+
+
+# ---- the committee process ----------------------------------------------------------------------
+
+
+def _member(data: EvaluationData, member_id: int, **fields: Any) -> EvaluationData:
+    return replace(
+        data,
+        evaluators=[replace(e, **fields) if e.id == member_id else e for e in data.evaluators],
+    )
+
+
+@_for(Declare)
+def _(data: EvaluationData, change: Declare) -> EvaluationData:
+    names = {c.id: c.name for c in data.candidates}
+    shown = change.after.describe(names) if change.after.conflicted else ""
+    return _member(data, change.evaluator_id, declaration=change.after, conflict_of_interest=shown)
+
+
+@_for(SetSubmitted)
+def _(data: EvaluationData, change: SetSubmitted) -> EvaluationData:
+    return _member(data, change.evaluator_id, submitted=change.after)
+
+
+@_for(Excuse)
+def _(data: EvaluationData, change: Excuse) -> EvaluationData:
+    return _member(data, change.evaluator_id, excused=change.after)
+
+
+@_for(SetChair)
+def _(data: EvaluationData, change: SetChair) -> EvaluationData:
+    return replace(data, chair=change.after, chair_protected=False)
+
+
+@_for(SetPassphrase)
+def _(data: EvaluationData, change: SetPassphrase) -> EvaluationData:
+    protected = change.secret is not None
+    if change.evaluator_id is None:
+        return replace(data, chair_protected=protected)
+    return _member(data, change.evaluator_id, protected=protected)
+
+
+@_for(ViewLiveResults)
+def _(data: EvaluationData, change: ViewLiveResults) -> EvaluationData:
+    return data
 
 
 def canonical(data: EvaluationData) -> EvaluationData:

@@ -22,19 +22,26 @@ from evaluator.changes.model import (
     AddEvaluator,
     Applied,
     Change,
+    Declare,
     EditCandidate,
     EditCriterion,
     EditEvaluation,
     EditEvaluator,
+    Excuse,
     MoveCriterion,
     RemoveCandidate,
     RemoveCriterion,
     RemoveEvaluator,
     SetAnswer,
+    SetChair,
     SetConsensus,
+    SetPassphrase,
     SetScore,
     SetStatus,
+    SetSubmitted,
+    ViewLiveResults,
 )
+from evaluator.changes.rules import check
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
     write_add_criterion,
@@ -44,7 +51,16 @@ from evaluator.changes.write_criteria import (
 )
 from evaluator.changes.write_evaluation import write_edit_evaluation, write_status
 from evaluator.changes.write_people import write_add, write_edit, write_remove
+from evaluator.changes.write_process import (
+    write_chair,
+    write_declare,
+    write_excuse,
+    write_live_view,
+    write_passphrase,
+    write_submitted,
+)
 from evaluator.db import Database
+from evaluator.identity import Identity
 from evaluator.models import EvaluationRow
 from evaluator.records import EvalRef, editable_evaluation
 
@@ -66,22 +82,34 @@ WRITERS: dict[type, Writer] = {
     MoveCriterion: write_move_criterion,
     EditEvaluation: write_edit_evaluation,
     SetStatus: write_status,
+    Declare: write_declare,
+    SetSubmitted: write_submitted,
+    Excuse: write_excuse,
+    SetChair: write_chair,
+    SetPassphrase: write_passphrase,
+    ViewLiveResults: write_live_view,
 }
+
+Actor = Identity | str | None  # an identity, or a script's name before a chair is named
 
 
 def write_changes(
     session: Session,
     ev: EvaluationRow,
     changes: Sequence[Change],
-    actor: str | None,
+    actor: Actor,
 ) -> list[Applied]:
-    """Write changes inside the caller's transaction (the evaluation row already locked)."""
-    ctx = WriteContext(session, ev, actor, bulk=len(changes) > 1)
+    """Write changes inside the caller's transaction (the evaluation row already locked),
+    each checked against the committee's rules (evaluator.changes.rules) first."""
+    identity = actor if isinstance(actor, Identity) else None
+    name = actor.name if isinstance(actor, Identity) else actor
+    ctx = WriteContext(session, ev, name, identity, bulk=len(changes) > 1)
     results: list[tuple[Change, bool]] = []
     for change in changes:
         writer = WRITERS.get(type(change))
         if writer is None:
             raise TypeError(f"not a change: {change!r}")
+        check(ctx, change)
         results.append(writer(ctx, change))
     if any(changed for _, changed in results):
         ev.revision = (ev.revision or 0) + 1
@@ -92,7 +120,7 @@ def write_changes(
 
 
 def apply_changes(
-    db: Database, evaluation: EvalRef, changes: Sequence[Change], *, actor: str | None = None
+    db: Database, evaluation: EvalRef, changes: Sequence[Change], *, actor: Actor = None
 ) -> list[Applied]:
     """Write the changes in one transaction, all or nothing."""
     with db.transaction() as session:
@@ -101,7 +129,7 @@ def apply_changes(
 
 
 def apply_change(
-    db: Database, evaluation: EvalRef, change: Change, *, actor: str | None = None
+    db: Database, evaluation: EvalRef, change: Change, *, actor: Actor = None
 ) -> Applied:
     """Write one change in its own transaction."""
     return apply_changes(db, evaluation, [change], actor=actor)[0]

@@ -43,16 +43,22 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
                 f"criterion {crit.key!r} is {kind_label(CriterionKind(crit.kind))}, not rated: "
                 "committee members score rated criteria only (use consensus to override it)"
             )
-        after = ScoreCell(
-            normalise.on_scale(change.after.value, ctx.scale, "score", whole=True),
-            normalise.require_text(change.after.justification, "justification"),
-        )
+        if change.after.abstained:
+            reason = normalise.require_text(change.after.justification, "reason to abstain")
+            after = ScoreCell(float(ctx.scale.minimum), reason, True)
+        else:
+            after = ScoreCell(
+                normalise.on_scale(change.after.value, ctx.scale, "score", whole=True),
+                normalise.require_text(change.after.justification, "justification"),
+            )
     if ctx.bulk:
         rows = ctx.cached_rows(("score", person.id), lambda: _score_rows(ctx, person.id))
     else:
         rows = _score_rows(ctx, person.id, cand.id, crit.id)
     row = rows.get((cand.id, crit.id))
-    stored = None if row is None else ScoreCell(row["value"], row["justification"])
+    stored = (
+        None if row is None else ScoreCell(row["value"], row["justification"], row["abstained"])
+    )
     ref = score_ref(person.id, cand.id, crit.key)
     if stored != change.before:
         raise ctx.stale(f"{person.name}'s score for {cand.name} / {crit.name}", ref)
@@ -60,13 +66,17 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
     if stored == after:
         return applied, False
     target = f"{person.name}: {_cell(cand.name, crit)}"
-    old = "" if stored is None else normalise.fmt(stored.value)
+    old = "" if stored is None else score_text(stored)
     if after is None:
         ctx.session.execute(delete(ScoreRow).where(ScoreRow.id == row["id"]))
         del rows[cand.id, crit.id]
         ctx.audit("clear score", target, old, "", change.why, ref=ref)
         return applied, True
-    values = {"value": after.value, "justification": after.justification}
+    values = {
+        "value": after.value,
+        "justification": after.justification,
+        "abstained": after.abstained,
+    }
     if row is None:
         new_id = ctx.session.execute(
             insert(ScoreRow).values(
@@ -81,8 +91,13 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
     else:
         ctx.session.execute(update(ScoreRow).where(ScoreRow.id == row["id"]).values(**values))
         row.update(values)
-    ctx.audit("set score", target, old, normalise.fmt(after.value), after.justification, ref=ref)
+    ctx.audit("set score", target, old, score_text(after), after.justification, ref=ref)
     return applied, True
+
+
+def score_text(cell: ScoreCell) -> str:
+    """A score as the audit records it: 4, or "abstain"."""
+    return "abstain" if cell.abstained else normalise.fmt(cell.value)
 
 
 def _score_rows(
@@ -98,6 +113,7 @@ def _score_rows(
         ScoreRow.criterion_id,
         ScoreRow.value,
         ScoreRow.justification,
+        ScoreRow.abstained,
     ).where(ScoreRow.evaluator_id == evaluator_id)
     if candidate_id is not None:
         query = query.where(
@@ -108,6 +124,7 @@ def _score_rows(
             "id": r.id,
             "value": r.value,
             "justification": r.justification,
+            "abstained": bool(r.abstained),
         }
         for r in ctx.session.execute(query)
     }
