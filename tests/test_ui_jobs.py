@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 from evaluator.progress import Cancelled, raise_if_cancelled
 from evaluator.services import ServiceError
 from evaluator.workbook_rejection import RESAVE, RejectReason, WorkbookRejected
-from ui.jobs import CANCELLED, FAILED, FINISHED, Job, JobRunner
+from ui.jobs import CANCELLED, FAILED, FINISHED, Job, JobRunner, _Relay
 
 WAIT_MS = 10_000
 
@@ -353,3 +354,36 @@ def test_shutdown_discards_and_waits_for_the_workers(qtbot, runner, pool) -> Non
     assert ended.is_set() and not runner.running()
     drain(pool)
     assert seen == [] and job.discarded
+
+
+def test_nothing_is_left_for_the_garbage_collector_or_the_app(qtbot, pool) -> None:  # type: ignore[no-untyped-def]
+    """A Qt object freed by the cyclic garbage collector may be freed on any thread: a failed
+    job's traceback must not keep its job alive, and relays must delete themselves."""
+    app = QCoreApplication.instance()
+    before = len(app.findChildren(_Relay))
+    runner = JobRunner(pool=pool)
+
+    def refuse(progress, cancel):  # type: ignore[no-untyped-def]
+        raise ServiceError("refused")  # not logged: only the job holds on to it
+
+    jobs = [
+        runner.start(lambda progress, cancel: 1 / 0),
+        runner.start(lambda progress, cancel: progress(1, 1)),
+        runner.start(refuse, inline=True),
+    ]
+    assert runner.wait(WAIT_MS)
+    drain(pool)
+    assert [job.outcome for job in jobs] == [FAILED, FINISHED, FAILED]
+    qtbot.wait(20)  # an event loop runs: each relay has deleted itself
+    assert len(app.findChildren(_Relay)) == before
+    gc.collect()
+    gc.disable()
+    try:
+        refs = [weakref.ref(job) for job in (*jobs, runner)]
+        del jobs, runner
+        alive = [ref() is not None for ref in refs]  # a log record's traceback may keep some
+        assert alive[1] is False and alive[2] is False
+        gc.collect()
+        assert [ref() is not None for ref in refs] == alive  # none was in a garbage cycle
+    finally:
+        gc.enable()

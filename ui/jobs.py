@@ -4,10 +4,11 @@ cancel and outcome delivered on the GUI thread.
 Work is any `work(progress, cancel) -> result` (the protocol of evaluator/progress.py).
 `JobRunner.start` runs it on a QThreadPool, or inline when asked, and returns a `Job`: the
 handle the GUI keeps. The work never touches a widget. A pool thread only calls the work and
-emits through the runner's relay, a parentless QObject the thread itself keeps alive, so
-a runner (or the window that owns it) may be deleted while work runs: the relay then has no
-receiver and nothing arrives. The GUI thread alone decides what is delivered, so these hold
-without races:
+emits through the task's relay: a QObject owned by the application, never by a Python
+reference, so neither a worker thread nor the garbage collector can delete it; it deletes
+itself on the GUI thread once the task has emitted its last signal. So a runner (or the window
+that owns it) may be deleted while work runs: the relay then has no receiver and nothing
+arrives. The GUI thread alone decides what is delivered, so these hold without races:
 - progress arrives in order; reports that come faster than the event loop runs are merged
   into the newest one, so a busy job cannot flood the loop;
 - `Job.cancel()` asks the work to stop; what it did is still said (`cancelled` when it raised
@@ -69,7 +70,8 @@ def _execute(
     except Cancelled:
         outcome, payload = CANCELLED, None
     except Exception as exc:
-        outcome, payload = FAILED, (failure_message(exc, unexpected), exc)
+        # logged with its traceback; kept without, so no frame (nor what it holds) outlives it
+        outcome, payload = FAILED, (failure_message(exc, unexpected), exc.with_traceback(None))
     return outcome, payload, 1000 * (time.perf_counter() - started)
 
 
@@ -117,20 +119,30 @@ class Job(QObject):
 
 
 class _Relay(QObject):
-    """Created in the GUI thread, so the runner's slot runs there (queued)."""
+    """Created in the GUI thread, so slots connected to it run there (queued). Its owner is the
+    application; it deletes itself on the GUI thread after its task's last emit returned."""
 
     event = Signal(int, str, object, float)  # job number, kind, payload, milliseconds
+
+    def __init__(self, ended: threading.Event) -> None:
+        super().__init__(QCoreApplication.instance())
+        self._ended = ended
+        self.event.connect(self._reap)
+
+    def _reap(self, _number: int, kind: str, _payload: object, _ms: float) -> None:
+        if kind != _PROGRESS:
+            self._ended.wait(1.0)  # set by the pool thread just after its last emit
+            self.deleteLater()
 
 
 class _Task:
     """What a pool thread runs; it touches only its own fields and the relay it holds."""
 
-    def __init__(
-        self, number: int, work: Work, unexpected: str, stop: threading.Event, relay: _Relay
-    ) -> None:
-        self.number, self.unexpected, self.stop, self.relay = number, unexpected, stop, relay
+    def __init__(self, number: int, work: Work, unexpected: str, stop: threading.Event) -> None:
+        self.number, self.unexpected, self.stop = number, unexpected, stop
         self.work: Work | None = work
         self.ended = threading.Event()
+        self.relay = _Relay(self.ended)
         self._lock = threading.Lock()
         self._latest: tuple[int, int] | None = None
         self._posted = False
@@ -176,8 +188,6 @@ class JobRunner(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
-        self._relay = _Relay()  # parentless: pool threads keep it alive, even past this runner
-        self._relay.event.connect(self._deliver)
         self._live: dict[int, tuple[_Task | None, Job]] = {}
         self._numbers = itertools.count(1)
         self.destroyed.connect(functools.partial(_stop_all, self._live))
@@ -225,7 +235,8 @@ class JobRunner(QObject):
             if not job.discarded:
                 self._conclude(job, outcome, payload, ms)
             return job
-        task = _Task(number, work, unexpected, job._stop, self._relay)
+        task = _Task(number, work, unexpected, job._stop)
+        task.relay.event.connect(self._deliver)
         self._live[number] = (task, job)
         self._pool.start(task.run)
         return job
