@@ -360,6 +360,7 @@ def test_nothing_is_left_for_the_garbage_collector_or_the_app(qtbot, pool) -> No
     """A Qt object freed by the cyclic garbage collector may be freed on any thread: a failed
     job's traceback must not keep its job alive, and relays must delete themselves."""
     app = QCoreApplication.instance()
+    qtbot.wait(20)  # relays of earlier tests go first
     before = len(app.findChildren(_Relay))
     runner = JobRunner(pool=pool)
 
