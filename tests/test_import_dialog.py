@@ -64,7 +64,7 @@ def test_questionnaire_preview_progress_and_import(
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     assert dialog.busy and not dialog.preview_button.isEnabled()
     assert dialog.cancel_button.isEnabled()
-    dialog.task.signals.progress.connect(lambda d, t: seen.append((d, t)))
+    dialog.task.progress.connect(lambda d, t: seen.append((d, t)))
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert (dialog.progress.value(), dialog.progress.maximum()) == (1, 1)
     rows = statuses(dialog.model)

@@ -139,3 +139,36 @@ def test_chance_of_winning_runs_in_the_background(session, view, qtbot):
     session.wait_for_results()
     assert view.table.isColumnHidden(CHANCE)
     assert view.model.index(0, CHANCE).data() == ""
+
+
+def test_an_estimate_of_results_that_changed_meanwhile_is_never_shown(
+    session, view, qtbot, monkeypatch
+):
+    import threading
+
+    from evaluator import sensitivity
+
+    inside, release, left = threading.Event(), threading.Event(), threading.Event()
+    real = sensitivity.rank_probabilities
+
+    def held(*args, **kwargs):  # the whole estimate, deaf to cancel, after the edit below
+        inside.set()
+        release.wait(10)
+        try:
+            return real(*args, **{**kwargs, "cancel": None})
+        finally:
+            left.set()
+
+    monkeypatch.setattr(sensitivity, "rank_probabilities", held)
+    qtbot.mouseClick(view.robust_button, Qt.MouseButton.LeftButton)
+    assert inside.wait(10) and view.cancel_button.isVisible()
+    zephyr = firm(session, "Zephyr Care IT")
+    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
+    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 2, "Second look"))
+    session.wait_for_results()
+    assert not view.cancel_button.isVisible() and view.robust_button.isEnabled()
+    release.set()
+    assert left.wait(10)
+    qtbot.wait(50)  # the old run's answer is queued by now: it must be dropped
+    assert view.table.isColumnHidden(CHANCE)
+    assert view.model.index(0, CHANCE).data() == "" and view.robust_state.text() == ""

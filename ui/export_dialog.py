@@ -1,10 +1,10 @@
 """File ▸ Export: the client PDF and/or the Excel workbook of the open evaluation.
 
 The files default to "<evaluation> report.pdf/.xlsx" in the folder used last time (kept in the
-app's settings; see ui/export_choices.py). The export runs on the thread pool
-(ui/export_worker.py) with a progress bar and Cancel, so the window keeps painting; it reads
-the database only through the core's services. Afterwards the folder is opened and the report
-can be opened from here; warnings (say, a logo that could not be read) and failures are shown
+app's settings; see ui/export_choices.py). The export (`reports.export.export_reports`) runs on
+the thread pool (ui/jobs.py) with a progress bar and Cancel, so the window keeps painting; it
+reads the database only through the core's services. Afterwards the folder is opened and the
+report can be opened from here; warnings (say, a logo that could not be read) and failures are shown
 in the dialog, and a failed or cancelled export leaves any existing file byte-identical. The
 branding in use is shown and can be changed from here (ui/branding_dialog.py).
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -36,8 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from reports.branding import load_branding
-from reports.export import ExportResult
-from ui import export_worker
+from reports.export import ExportResult, export_reports
 from ui.branding_dialog import edit_branding, grow_to_fit
 from ui.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
 from ui.export_choices import (
@@ -50,8 +50,14 @@ from ui.export_choices import (
     last_folder,
     remember_folder,
 )
+from ui.jobs import Job, JobRunner
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
+
+UNEXPECTED = (
+    "The export stopped because of an unexpected error ({error}); existing files are "
+    "unchanged. Please report this."
+)
 
 __all__ = [  # the helpers moved to ui/export_choices.py stay importable from here
     "KINDS",
@@ -91,7 +97,8 @@ class ExportDialog(QDialog):
         self.session, self.settings = session, settings
         self.evaluation_id, self.name = session.data.id, session.data.name
         self._open_url = open_url
-        self.task: export_worker.ExportTask | None = None
+        self.jobs = JobRunner(self)
+        self.task: Job | None = None
         self.exported: ExportResult | None = None
         self.branding = load_branding()
         self.setWindowTitle("Export reports")
@@ -260,12 +267,10 @@ class ExportDialog(QDialog):
         self._show_outcome("")
         self.open_report.hide()
         self.open_workbook.hide()
-        self.task = export_worker.start_export(
-            db,
-            self.evaluation_id,
-            pdf,
-            xlsx,
-            self.branding,
+        self.task = self.jobs.start(
+            # export_reports(db, evaluation, pdf, xlsx, branding, progress, cancel)
+            partial(export_reports, db, self.evaluation_id, pdf, xlsx, self.branding),
+            unexpected=UNEXPECTED,
             on_finished=self._finished,
             on_failed=self._failed,
             on_cancelled=self._cancelled,

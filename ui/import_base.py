@@ -1,7 +1,7 @@
 """What the import dialogs share: the preview table, progress with Cancel, Import and Close.
 
-Work runs on the thread pool through ui.import_worker; the dialog only lays out and reacts to
-the worker's signals. File choosers and questions are module functions here so tests can
+Work runs on the thread pool through ui/jobs.py; the dialog only lays out and reacts to the
+job's signals. File choosers and questions are module functions here so tests can
 replace them instead of clicking through modal boxes.
 """
 
@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.db import Database
-from ui import import_worker
 from ui.import_preview import PreviewModel
+from ui.jobs import Job, JobRunner, Work
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+UNEXPECTED = (
+    "The import stopped because of an unexpected error ({error}); nothing more was changed. "
+    "Please report this."
+)
 
 
 def choose_open_files(parent: QWidget | None, title: str) -> list[str]:
@@ -66,7 +70,8 @@ class ImportDialogBase(QDialog):
         super().__init__(parent)
         self.db, self.evaluation_id = db, evaluation_id
         self.on_imported = on_imported
-        self.task: import_worker.ImportTask | None = None
+        self.jobs = JobRunner(self)
+        self.task: Job | None = None
         self.model = model
         self.table = QTableView(self)
         self.table.setModel(model)
@@ -111,10 +116,11 @@ class ImportDialogBase(QDialog):
     def busy(self) -> bool:
         return self.task is not None
 
-    def _run(self, job: import_worker.Job, done: Callable[[Any], None], what: str) -> None:
+    def _run(self, work: Work, done: Callable[[Any], None], what: str) -> None:
         self._set_busy(True, what)
-        self.task = import_worker.start(
-            job,
+        self.task = self.jobs.start(
+            work,
+            unexpected=UNEXPECTED,
             on_finished=lambda result: self._finish(done, result),
             on_failed=self._failed,
             on_cancelled=self._cancelled,

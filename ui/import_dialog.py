@@ -10,7 +10,7 @@ After an import the session's undo stack is cleared (imports are not undoable, a
 commands would restore values the import replaced) and its snapshot reloaded.
 
 The dialogs themselves take `(db, evaluation_id, on_imported=callback)` so they work without a
-session. Reading and writing run on the thread pool (ui.import_worker) with a progress bar and
+session. Reading and writing run on the thread pool (ui/jobs.py) with a progress bar and
 Cancel; nothing is written until the user presses Import after the preview, and replacing
 answers or scores on record is confirmed first. File choosers and questions are module
 functions so tests can replace them instead of clicking through modal boxes.

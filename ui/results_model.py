@@ -3,28 +3,21 @@
 It follows `session.resultsChanged`. When only the numbers moved the model emits one
 `dataChanged`; when the order changed it emits a layout change (selections follow their
 candidate); only a different set of candidates resets it. An optional last column holds each
-candidate's chance of ranking first under random weight changes (`SensitivityTask`, run on
-the thread pool); it is cleared whenever the results change, since it describes old ones.
+candidate's chance of ranking first under random weight changes (`chances_work`, run on the
+thread pool by the Results tab); it is cleared whenever the results change, since it describes
+old ones.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRunnable,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from evaluator.domain import Candidate, CandidateResult, EvaluationData, ScoringError
+from evaluator.domain import Candidate, CandidateResult, EvaluationData
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
-from evaluator.progress import Cancelled
+from evaluator.progress import CancelCheck, Progress
 from ui.delegates import GridBrushes
 from ui.grid_model import (
     ALIGNMENT,
@@ -37,7 +30,6 @@ from ui.grid_model import (
 )
 from ui.session import EvaluationSession
 
-log = logging.getLogger("supportscope.ui")
 Index = QModelIndex | QPersistentModelIndex
 RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS, CHANCE = range(7)
 HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status", "Chance of 1st")
@@ -225,42 +217,13 @@ class ResultsModel(QAbstractTableModel):
         return self._candidate(candidate_id).name
 
 
-class SensitivityRelay(QObject):
-    """Lives in the GUI thread; the task emits through it, so the slots run queued."""
+def chances_work(data: EvaluationData) -> Callable[[Progress, CancelCheck], dict[int, float]]:
+    """Each candidate's chance of ranking first, as job work for ui/jobs.py."""
+    # numpy is imported here, in the GUI thread, when first asked for: importing it on a
+    # worker thread while the GUI thread runs events crashed PySide6 6.12 (see report)
+    from evaluator.sensitivity import rank_probabilities
 
-    progress = Signal(int, int)
-    done = Signal(object, object, str)  # the task, chances (None: cancelled/failed), message
+    def work(progress: Progress, cancel: CancelCheck) -> dict[int, float]:
+        return rank_probabilities(data, runs=RUNS, spread=SPREAD, progress=progress, cancel=cancel)
 
-
-class SensitivityTask(QRunnable):
-    """`rank_probabilities` off the GUI thread, reporting progress, cancellable."""
-
-    def __init__(self, data: EvaluationData, relay: SensitivityRelay) -> None:
-        # numpy is imported here, in the GUI thread, when first asked for: importing it on a
-        # worker thread while the GUI thread runs events crashed PySide6 6.12 (see report)
-        from evaluator.sensitivity import rank_probabilities
-
-        super().__init__()
-        self._compute = rank_probabilities
-        self.setAutoDelete(False)  # Python owns it: the view keeps it to cancel it
-        self.data, self.relay = data, relay
-        self.cancelled = False
-
-    def run(self) -> None:
-        try:
-            chances = self._compute(
-                self.data,
-                runs=RUNS,
-                spread=SPREAD,
-                progress=self.relay.progress.emit,
-                cancel=lambda: self.cancelled,
-            )
-        except Cancelled:
-            self.relay.done.emit(self, None, "")
-        except ScoringError as exc:
-            self.relay.done.emit(self, None, str(exc))
-        except Exception as exc:  # a bug must not take the window down
-            log.exception("sensitivity analysis failed")
-            self.relay.done.emit(self, None, f"The analysis failed: {exc}")
-        else:
-            self.relay.done.emit(self, chances, "")
+    return work

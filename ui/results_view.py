@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,16 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.delegates import Banner
+from ui.jobs import JobRunner
 from ui.results_chart import ResultsChart
-from ui.results_model import (
-    CANDIDATE,
-    CHANCE,
-    STATUS,
-    ResultsModel,
-    SensitivityRelay,
-    SensitivityTask,
-)
+from ui.results_model import CANDIDATE, CHANCE, STATUS, ResultsModel, chances_work
 from ui.session import EvaluationSession
+
+CHANCES = "chances"  # the job key of the estimate
+UNEXPECTED = "The analysis failed because of an unexpected error ({error}). Please report this."
 
 
 class ResultsView(QWidget):
@@ -91,10 +88,7 @@ class ResultsView(QWidget):
         robust.addWidget(self.robust_state, 1)
         self.robust_progress.hide()
         self.cancel_button.hide()
-        self._relay = SensitivityRelay(self)
-        self._task: SensitivityTask | None = None
-        self._relay.progress.connect(self._robust_progress)
-        self._relay.done.connect(self._robust_done)
+        self.jobs = JobRunner(self)
         self.robust_button.clicked.connect(self.estimate_chances)
         self.cancel_button.clicked.connect(self.cancel_estimate)
         hint = QLabel(
@@ -129,37 +123,40 @@ class ResultsView(QWidget):
 
     def estimate_chances(self) -> None:
         data = self.session.data
-        if data is None or self._task is not None or self.session.results is None:
+        if data is None or self.jobs.running(CHANCES) or self.session.results is None:
             return
-        self._task = SensitivityTask(data, self._relay)
         self.robust_progress.setValue(0)
         self.robust_progress.show()
         self.cancel_button.show()
         self.robust_button.setEnabled(False)
         self.robust_state.setText("")
-        QThreadPool.globalInstance().start(self._task)
+        self.jobs.start(
+            chances_work(data),
+            key=CHANCES,
+            unexpected=UNEXPECTED,
+            on_progress=self._robust_progress,
+            on_finished=self._robust_done,
+            on_failed=self._robust_failed,
+        )
 
     def cancel_estimate(self) -> None:
-        if self._task is not None:
-            self._task.cancelled = True
-            self._task = None
+        """Stop it and forget it: a late answer would describe results that are gone."""
+        self.jobs.discard(CHANCES)
         self._robust_idle()
 
     def _robust_progress(self, done: int, total: int) -> None:
         self.robust_progress.setMaximum(total)
         self.robust_progress.setValue(done)
 
-    def _robust_done(self, task: object, chances: object, message: str) -> None:
-        if task is not self._task:
-            return  # cancelled, or the results changed meanwhile: a stale answer
-        self._task = None
+    def _robust_done(self, chances: dict[int, float]) -> None:
         self._robust_idle()
-        if message:
-            self.robust_state.setText(message)
-        elif isinstance(chances, dict):
-            self.model.set_chances(chances)
-            self.table.setColumnHidden(CHANCE, False)
-            self.robust_state.setText("Chance of ranking first with every weight varied ±20%.")
+        self.model.set_chances(chances)
+        self.table.setColumnHidden(CHANCE, False)
+        self.robust_state.setText("Chance of ranking first with every weight varied ±20%.")
+
+    def _robust_failed(self, message: str) -> None:
+        self._robust_idle()
+        self.robust_state.setText(message)
 
     def _robust_idle(self) -> None:
         self.robust_progress.hide()
