@@ -22,9 +22,10 @@ from tests.excel_fixtures import (
     fill_questionnaire,
     lakeside_db,
 )
-from ui import import_base, import_dialog
-from ui.import_dialog import QuestionnaireImportDialog, ScoresheetImportDialog
-from ui.import_preview import STATUS_ROLE
+from ui.imports import base as import_base
+from ui.imports import questionnaire_dialog as import_dialog
+from ui.imports.preview import STATUS_ROLE
+from ui.imports.questionnaire_dialog import QuestionnaireImportDialog, ScoresheetImportDialog
 
 NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 

@@ -21,10 +21,10 @@ from PySide6.QtCore import Qt
 from evaluator import services
 from evaluator.domain import ConsensusScore, Status
 from tests.core_fixtures import populated
-from ui.consensus_model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
-from ui.consensus_view import ConsensusView
-from ui.grid_model import STATE_ROLE
-from ui.results_view import ResultsView
+from ui.consensus.model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
+from ui.consensus.view import ConsensusView
+from ui.grid.model import STATE_ROLE
+from ui.results.view import ResultsView
 from ui.session import EvaluationSession
 from ui.undo import ChangeStatus
 

@@ -14,8 +14,8 @@ from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from tests.test_ui_consensus import firm, ranking, scored_session
-from ui.results_model import CHANCE, ResultsModel
-from ui.results_view import ResultsView
+from ui.results.model import CHANCE, ResultsModel
+from ui.results.view import ResultsView
 from ui.undo import EditCriterion, SetScore
 
 

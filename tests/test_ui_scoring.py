@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from evaluator import services
 from evaluator.domain import Score, Status
 from tests.core_fixtures import populated
-from ui.grid_model import STATE_ROLE
-from ui.scoring_model import PENDING, SAVED, ScoringModel
-from ui.scoring_view import ScoringView
+from ui.grid.model import STATE_ROLE
+from ui.scoring.model import PENDING, SAVED, ScoringModel
+from ui.scoring.view import ScoringView
 from ui.session import EvaluationSession
 from ui.undo import ChangeStatus
 

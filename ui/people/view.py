@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from evaluator.kinds import CANDIDATE_KINDS
 from ui import errors
-from ui.item_delegates import ChoiceDelegate
-from ui.people_model import CandidatesModel, CommitteeModel, PeopleModel
+from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
+from ui.tables.delegates import ChoiceDelegate
 from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
 
 

@@ -1,6 +1,6 @@
 """The chair's panel under the consensus agenda: the current cell's scores, and the decision.
 
-It only lays out and reports: ui/consensus_view.py fills it and acts on its buttons.
+It only lays out and reports: ui/consensus/view.py fills it and acts on its buttons.
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from evaluator.domain import Candidate, CandidateResult, EvaluationData
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from evaluator.progress import CancelCheck, Progress
-from ui.delegates import GridBrushes
-from ui.grid_model import (
+from ui.grid.delegates import GridBrushes
+from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
     CANDIDATE_ROLE,

@@ -2,7 +2,7 @@
 
 A score is only saved with a justification (the core refuses one without), so typing a value
 does not save it: it becomes a *pending* edit, shown tinted in the grid, until the justification
-is written and `save()` runs one `SetScore` command. Pending edits (ui/scoring_pending.py)
+is written and `save()` runs one `SetScore` command. Pending edits (ui/scoring/pending.py)
 survive moving to another cell or another evaluator, so nothing typed is lost. Only `rated`
 leaves are editable; `auto`, `price` and `gate` rows show the engine's computed value in a muted
 colour, read-only, because the committee does not score them (the chair can override them in
@@ -19,7 +19,7 @@ from evaluator.changes import ScoreCell, normalise
 from evaluator.domain import Score
 from evaluator.errors import ServiceError
 from ui.errors import user_message
-from ui.grid_model import (
+from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
     CANDIDATE_ROLE,
@@ -36,7 +36,7 @@ from ui.grid_model import (
     GridRow,
     computed_text,
 )
-from ui.scoring_pending import Pending, PendingEdits
+from ui.scoring.pending import Pending, PendingEdits
 from ui.session import EvaluationSession
 from ui.undo import ClearScore, SetScore
 from ui.undo_base import fmt

@@ -8,7 +8,7 @@ the consensus (Enter in the grid goes to it; Ctrl+Enter in the note sets it and,
 item, moves on to the next open one).
 
 At committee scale the agenda holds thousands of lines: it follows each edit in place, and
-while this tab is hidden it postpones wholesale rebuilds until shown (ui/consensus_agenda.py).
+while this tab is hidden it postpones wholesale rebuilds until shown (ui/consensus/agenda.py).
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.kinds import passes
-from ui.consensus_model import AgendaModel, ConsensusModel
-from ui.consensus_panel import ConsensusPanel
-from ui.criteria_grid import CriteriaGrid
-from ui.delegates import Banner
-from ui.grid_model import CANDIDATE_ROLE, KEY_ROLE
+from ui.consensus.model import AgendaModel, ConsensusModel
+from ui.consensus.panel import ConsensusPanel
+from ui.grid.delegates import Banner
+from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
+from ui.grid.view import CriteriaGrid
 from ui.session import EvaluationSession
 from ui.undo_base import fmt
 

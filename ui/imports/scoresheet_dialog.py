@@ -12,9 +12,9 @@ from evaluator.db import Database
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.scoresheet.apply import apply_scoresheet
 from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet
-from ui import import_base
-from ui.import_base import ImportDialogBase
-from ui.import_preview import ScorePreviewModel, scoresheet_rows
+from ui.imports import base as import_base
+from ui.imports.base import ImportDialogBase
+from ui.imports.preview import ScorePreviewModel, scoresheet_rows
 
 
 class ScoresheetImportDialog(ImportDialogBase):

@@ -43,11 +43,11 @@ from evaluator.questionnaire.importer import (
     apply_questionnaire,
     preview_questionnaires,
 )
-from ui import import_base
 from ui.errors import USER_ERRORS, show_error, user_message
-from ui.import_base import ImportDialogBase
-from ui.import_preview import PreviewModel, questionnaire_rows
-from ui.scoresheet_dialog import ScoresheetImportDialog
+from ui.imports import base as import_base
+from ui.imports.base import ImportDialogBase
+from ui.imports.preview import PreviewModel, questionnaire_rows
+from ui.imports.scoresheet_dialog import ScoresheetImportDialog
 
 if TYPE_CHECKING:
     from ui.session import EvaluationSession

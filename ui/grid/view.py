@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ui.delegates import MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT
-from ui.grid_model import CriteriaGridModel
+from ui.grid.delegates import MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT
+from ui.grid.model import CriteriaGridModel
 
 CURSOR = {
     MOVE_DOWN: QAbstractItemView.CursorAction.MoveDown,

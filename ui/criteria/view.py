@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, CriterionKind, walk_tree
 from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
-from ui.criteria_model import (
+from ui.criteria.model import (
     EFFECTIVE,
     KIND,
     NAME,
@@ -34,9 +34,9 @@ from ui.criteria_model import (
     WEIGHT,
     CriteriaModel,
 )
-from ui.criteria_panel import CriterionPanel
-from ui.item_delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate, tint_background
+from ui.criteria.panel import CriterionPanel
 from ui.session import EvaluationSession
+from ui.tables.delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate, tint_background
 from ui.undo import AddCriterion, MoveCriterion, RemoveCriterion
 
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from evaluator.domain import EvaluationData, Results
 from evaluator.kinds import is_weighted
-from ui.delegates import blend
+from ui.grid.delegates import blend
 
 # A colour-blind-friendly qualitative set (Okabe-Ito plus two), readable on dark and light.
 SEGMENT_COLOURS = (

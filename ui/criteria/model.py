@@ -25,7 +25,7 @@ from PySide6.QtGui import QFont
 from evaluator.domain import Criterion, ScoringError
 from evaluator.kinds import CRITERION_KINDS, is_weighted, kind_info, kind_label
 from evaluator.weights import WeightTree
-from ui.criteria_diff import one_change
+from ui.criteria.diff import one_change
 from ui.session import EvaluationSession
 from ui.undo import EditCriterion, fmt
 

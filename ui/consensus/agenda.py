@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QTimer
 
-from ui.grid_model import CANDIDATE_ROLE, DECORATION, DISPLAY, FOREGROUND, KEY_ROLE, TOOLTIP
+from ui.grid.model import CANDIDATE_ROLE, DECORATION, DISPLAY, FOREGROUND, KEY_ROLE, TOOLTIP
 from ui.undo_base import fmt
 
 if TYPE_CHECKING:
-    from ui.consensus_model import ConsensusModel
+    from ui.consensus.model import ConsensusModel
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[int, str]  # candidate id, criterion key

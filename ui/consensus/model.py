@@ -4,7 +4,7 @@
 ("3.5 ±2": mean 3.5, highest minus lowest 2), flags the cells whose spread reaches the
 disagreement threshold, and shows the chair's consensus where one is set. Its per-cell
 statistics are built once per snapshot and updated cell by cell on `scoreChanged`, so a paint
-never scans the scores. `AgendaModel` (ui/consensus_agenda.py, re-exported here) lists the
+never scans the scores. `AgendaModel` (ui/consensus/agenda.py, re-exported here) lists the
 flagged cells, most consequential first (effective weight x spread), for the consensus meeting;
 `cellChanged` lets it follow one cell at a time, `flagsChanged` asks it to rebuild.
 """
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 from evaluator.domain import ConsensusScore, CriterionKind, Score
 from evaluator.kinds import is_pass_fail, passes
 from evaluator.scoring import aggregate, spread
-from ui.consensus_agenda import AgendaItem, AgendaModel
-from ui.grid_model import (
+from ui.consensus.agenda import AgendaItem, AgendaModel
+from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
     CANDIDATE_ROLE,

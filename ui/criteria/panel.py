@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import AnswerType, Criterion, Question
 from evaluator.kinds import kind_info, uses_rubric, uses_rule
-from ui.rule_text import HELP, RuleSyntaxError, rule_from_text, rule_to_text
+from ui.criteria.rule_text import HELP, RuleSyntaxError, rule_from_text, rule_to_text
 from ui.session import EvaluationSession
 from ui.undo import EditCriterion
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from reports.branding import DEFAULT_ACCENT, Branding, is_hex_colour, normalise_hex, save_branding
 from ui import errors
-from ui.delegates import Banner
+from ui.grid.delegates import Banner
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW = QSize(260, 90)

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.criteria_grid import CriteriaGrid
-from ui.delegates import MOVE_DOWN, Banner, ScoreDelegate
-from ui.rubric_panel import JustificationBox, RubricPanel
-from ui.scoring_model import ScoringModel
+from ui.grid.delegates import MOVE_DOWN, Banner, ScoreDelegate
+from ui.grid.view import CriteriaGrid
+from ui.scoring.model import ScoringModel
+from ui.scoring.rubric_panel import JustificationBox, RubricPanel
 from ui.session import EvaluationSession
 
 __all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: still importable

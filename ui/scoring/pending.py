@@ -3,7 +3,7 @@
 A score is saved only with its justification, so a typed value waits here (with the draft text)
 until `ScoringModel.save()` runs; it survives moving to another cell or another member. An
 edit that comes to equal what is saved (typed back, or saved by an undo/redo) is settled and
-dropped. Qt-free: the model (ui/scoring_model.py) repaints the cells it is told changed.
+dropped. Qt-free: the model (ui/scoring/model.py) repaints the cells it is told changed.
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.delegates import Banner
+from ui.grid.delegates import Banner
 from ui.jobs import JobRunner
-from ui.results_chart import ResultsChart
-from ui.results_model import CANDIDATE, CHANCE, STATUS, ResultsModel, chances_work
+from ui.results.chart import ResultsChart
+from ui.results.model import CANDIDATE, CHANCE, STATUS, ResultsModel, chances_work
 from ui.session import EvaluationSession
 
 CHANCES = "chances"  # the job key of the estimate

@@ -1,8 +1,8 @@
 """Table models over the candidates and the committee members of the open evaluation.
 
-Rows are the snapshot's plain `Candidate` / `Evaluator` objects in a `RowsModel` (ui/rows_model.py,
-which knows no session); these subclasses follow the session's signals and turn edits into
-undoable commands.
+Rows are the snapshot's plain `Candidate` / `Evaluator` objects in a `RowsModel`
+(ui/tables/rows_model.py, which knows no session); these subclasses follow the session's
+signals and turn edits into undoable commands.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject
 
 from evaluator.domain import Candidate, Evaluator
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label, members_score
-from ui.rows_model import Column, RowsModel
 from ui.session import EvaluationSession
+from ui.tables.rows_model import Column, RowsModel
 from ui.undo import ChangeCommand, EditCandidate, EditEvaluator
 
 

@@ -1,12 +1,12 @@
 """File ▸ Export: the client PDF and/or the Excel workbook of the open evaluation.
 
 The files default to "<evaluation> report.pdf/.xlsx" in the folder used last time (kept in the
-app's settings; see ui/export_choices.py). The export (`reports.export.export_reports`) runs on
+app's settings; see ui/export/choices.py). The export (`reports.export.export_reports`) runs on
 the thread pool (ui/jobs.py) with a progress bar and Cancel, so the window keeps painting; it
 reads the database only through the core's services. Afterwards the folder is opened and the
 report can be opened from here; warnings (say, a logo that could not be read) and failures are shown
 in the dialog, and a failed or cancelled export leaves any existing file byte-identical. The
-branding in use is shown and can be changed from here (ui/branding_dialog.py).
+branding in use is shown and can be changed from here (ui/export/branding_dialog.py).
 
 Opening folders and files goes through `open_in_desktop`, and file choosers through
 `choose_save_path`: module functions that tests replace.
@@ -38,9 +38,8 @@ from PySide6.QtWidgets import (
 
 from reports.branding import load_branding
 from reports.export import ExportResult, export_reports
-from ui.branding_dialog import edit_branding, grow_to_fit
-from ui.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
-from ui.export_choices import (
+from ui.export.branding_dialog import edit_branding, grow_to_fit
+from ui.export.choices import (
     KINDS,
     PDF_KEY,
     XLSX_KEY,
@@ -50,6 +49,7 @@ from ui.export_choices import (
     last_folder,
     remember_folder,
 )
+from ui.grid.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import Job, JobRunner
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
@@ -59,7 +59,7 @@ UNEXPECTED = (
     "unchanged. Please report this."
 )
 
-__all__ = [  # the helpers moved to ui/export_choices.py stay importable from here
+__all__ = [  # the helpers moved to ui/export/choices.py stay importable from here
     "KINDS",
     "ExportDialog",
     "branding_summary",

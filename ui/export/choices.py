@@ -1,4 +1,4 @@
-"""What the export dialog (ui/export_dialog.py) suggests and remembers: the kinds of file, a
+"""What the export dialog (ui/export/dialog.py) suggests and remembers: the kinds of file, a
 default file name per evaluation, the folder and kinds exported last time (in the app's
 settings); and the one-line branding summary it shows.
 """

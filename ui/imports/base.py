@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.db import Database
-from ui.import_preview import PreviewModel
+from ui.imports.preview import PreviewModel
 from ui.jobs import Job, JobRunner, Work
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"

@@ -29,7 +29,7 @@ from evaluator.domain import (
     Scale,
 )
 from evaluator.kinds import CriterionKindInfo, candidate_kind_label, kind_info
-from ui.delegates import GridBrushes
+from ui.grid.delegates import GridBrushes
 from ui.session import EvaluationSession
 from ui.undo_base import fmt
 
