@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.domain import GateState
 from evaluator.kinds import passes
 from ui.consensus_model import AgendaModel, ConsensusModel
 from ui.consensus_panel import ConsensusPanel
@@ -263,7 +264,8 @@ class ConsensusView(QWidget):
             else:
                 computed = model.computed_value(candidate_id, key)
                 panel.value.setValue(scale.minimum if computed is None else round(computed, 1))
-            panel.gate.setCurrentIndex(1 if model.summary(row, candidate_id) == "fail" else 0)
+            failed = model.gate_state(candidate_id, key) is GateState.FAILED
+            panel.gate.setCurrentIndex(1 if failed else 0)
             panel.note.setPlainText("")
             panel.state.setText("No consensus yet.")
 
@@ -298,7 +300,12 @@ class ConsensusView(QWidget):
         else:
             answer = html.escape(model.answer_text(candidate_id, key))
             parts.append(f"<p>Questionnaire answer: <b>{answer}</b></p>")
-            if self.session.consensus(candidate_id, key) is None:
+            decided = self.session.consensus(candidate_id, key) is not None
+            gate = model.gate_state(candidate_id, key) if row.pass_fail else None
+            if gate is not None:
+                by = "the committee's decision" if decided else "the answer"
+                parts.append(f"<p>Gate {model.gate_html(gate)} by {by}</p>")
+            elif not decided:
                 computed = html.escape(model.summary(row, candidate_id))
                 parts.append(f"<p>Computed by SupportScope: <b>{computed}</b></p>")
         return "".join(parts)
@@ -345,4 +352,5 @@ class ConsensusView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.model.set_palette(self.palette())
+            self.panel.colour_gates(self.palette())
         super().changeEvent(event)
