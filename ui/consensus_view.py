@@ -97,7 +97,8 @@ class ConsensusView(QWidget):
         self.splitter.setSizes([960, 420])
         hint = QLabel(
             "Cells show the evaluators' aggregate ± spread (highest minus lowest). Amber cells "
-            "disagree; green ones are settled. Enter goes to the decision, Delete clears it."
+            "disagree; green ones are settled. Gates read ✓ passed, ✗ failed or ? pending. "
+            "Enter goes to the decision, Delete clears it."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
