@@ -93,7 +93,7 @@ def test_cells_show_aggregate_spread_and_flags(session, view):
     assert model.index_of(orbis, "tiers.l4").data() == "3.5 ±1"
     assert model.index_of(zephyr, "tiers.l4").data(STATE_ROLE) == FLAGGED
     assert model.index_of(orbis, "tiers.l4").data(STATE_ROLE) == PLAIN
-    assert model.index_of(zephyr, "gates.baa").data() == "pending"
+    assert model.index_of(zephyr, "gates.baa").data() == "? pending"
     tip = model.index_of(zephyr, "tiers.l4").data(Qt.ItemDataRole.ToolTipRole)
     for text in ("Ann Example: 5", "Named engineer", "Ben Sample: 1", "No escalation path"):
         assert text in tip
@@ -182,11 +182,11 @@ def test_gate_decision_fail_disqualifies(session, view, qtbot):
     view.panel.gate.setCurrentIndex(view.panel.gate.findData("fail"))
     view.panel.note.setPlainText("Refused our BAA in writing")
     view.panel.set_button.click()
-    assert view.model.index_of(orbis, "gates.baa").data() == "fail"
     session.wait_for_results()
+    assert view.model.index_of(orbis, "gates.baa").data() == "✗ failed"
     assert ranking(results) == [("1", "Zephyr Care IT", "33.0"), ("—", "Orbis Support Co", "39.0")]
     status = results.model.index(1, 5).data()
-    assert status == "Disqualified: failed Signs a HIPAA BAA"
+    assert status == "✗ Disqualified: failed the gate “Signs a HIPAA BAA”"
 
 
 def test_final_evaluation_is_read_only(session, view):

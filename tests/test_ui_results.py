@@ -45,7 +45,7 @@ def row_texts(view: ResultsView) -> list[list[str]]:
 
 
 def test_ranking_table_shows_hand_computed_totals(session, view):
-    pending = "Provisional: pending Signs a HIPAA BAA"
+    pending = "? Provisional: the gate “Signs a HIPAA BAA” is not decided yet"
     assert row_texts(view) == [
         ["1", "Orbis Support Co", "Third-party outsourcer", "39.0", "60%", pending, ""],
         ["2", "Zephyr Care IT", "Vendor (direct support)", "33.0", "60%", pending, ""],

@@ -18,8 +18,9 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from evaluator.domain import ConsensusScore, CriterionKind, Score
-from evaluator.kinds import is_pass_fail, passes
+from evaluator.domain import ConsensusScore, CriterionKind, GateState, Score
+from evaluator.gates import decision_state, gate_look
+from evaluator.kinds import is_pass_fail
 from evaluator.scoring import aggregate, spread
 from ui.consensus.agenda import AgendaItem, AgendaModel
 from ui.grid.model import (
@@ -197,8 +198,9 @@ class ConsensusModel(CriteriaGridModel):
         return response.raw or str(response.value)
 
     def consensus_text(self, consensus: ConsensusScore, kind: CriterionKind) -> str:
+        """The agreed value; for a gate its state as symbol and word ("✗ failed")."""
         if is_pass_fail(kind):
-            return "pass" if passes(consensus.value) else "fail"
+            return gate_look(decision_state(consensus.value)).text
         return fmt(consensus.value)
 
     # ---- editing (the chair) -----------------------------------------------------------------
@@ -245,6 +247,8 @@ class ConsensusModel(CriteriaGridModel):
         state = self.state(candidate_id, row.key)
         if role == STATE_ROLE:
             return state
+        if row.pass_fail and role in (BACKGROUND, FOREGROUND, DECORATION):
+            return self._gate_data(row, candidate_id, state, role)
         if role == BACKGROUND:
             return {FLAGGED: self.brushes.warning, AGREED: self.brushes.agreed}.get(state)
         if role == FONT:
@@ -255,6 +259,21 @@ class ConsensusModel(CriteriaGridModel):
             return {FLAGGED: self.flag_icon, AGREED: self.agreed_icon}.get(state)
         if role == TOOLTIP:
             return self.tooltip(row, candidate_id)
+        return None
+
+    def gate_html(self, state: GateState) -> str:
+        """A gate state as rich text: bold symbol and word in the state's colour."""
+        colour = self.brushes.gate[state].color().name()
+        return f"<b style='color:{colour}'>{html.escape(gate_look(state).text)}</b>"
+
+    def _gate_data(self, row: GridRow, candidate_id: int, state: str, role: int) -> object:
+        """A gate cell reads its state (symbol, word, colour), never the green "agreed" tick:
+        a decided gate is tinted in its own state's colour instead."""
+        if role == FOREGROUND:
+            return self.gate_brush(row, candidate_id)
+        gate = self.gate_state(candidate_id, row.key)
+        if role == BACKGROUND and state == AGREED and gate is not None:
+            return self.brushes.gate_tint[gate]
         return None
 
     def _display(self, row: GridRow, candidate_id: int) -> str:
@@ -275,10 +294,15 @@ class ConsensusModel(CriteriaGridModel):
             for c in self._candidates
             if self.state(c.id, leaf.key) == FLAGGED
         )
+        gates = self.gate_counts(row)
+        if gates and not any(leaf.weighted for leaf in self.leaves_under(row.key)):
+            return gates  # pass/fail requirements only: how they stand, not disagreements
         parts = [f"{flagged} open disagreement{'s' if flagged != 1 else ''}"]
         weight = self.effective_weight(row.key)
         if weight is not None:
             parts.append(f"{100 * weight:.0f}% of the total")
+        if gates:
+            parts.append(gates)
         return "  ·  ".join(parts)
 
     def tooltip(self, row: GridRow, candidate_id: int) -> str:
@@ -300,6 +324,9 @@ class ConsensusModel(CriteriaGridModel):
         else:
             answer = html.escape(self.answer_text(candidate_id, row.key))
             parts.append(f"Questionnaire answer: {answer}")
+        gate = self.gate_state(candidate_id, row.key) if row.pass_fail else None
+        if gate is not None:
+            parts.append(f"Gate {self.gate_html(gate)}")
         consensus = self.session.consensus(candidate_id, row.key)
         if consensus is not None:
             agreed = self.consensus_text(consensus, row.kind)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -23,6 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from evaluator.domain import GateState
+from evaluator.gates import gate_look
+from ui.grid.delegates import gate_colour
 
 
 class NoteEdit(QPlainTextEdit):
@@ -62,9 +66,10 @@ class ConsensusPanel(QWidget):
         self.value.setSingleStep(0.5)
         self.value.setToolTip("The value the committee agreed on (it overrides the aggregate)")
         self.gate = QComboBox()
-        self.gate.addItem("pass", "pass")
-        self.gate.addItem("fail", "fail")
+        for state, data in ((GateState.PASSED, "pass"), (GateState.FAILED, "fail")):
+            self.gate.addItem(gate_look(state).text, data)  # "✓ passed", "✗ failed"
         self.gate.setToolTip("The committee's decision on this pass/fail requirement")
+        self.colour_gates(self.palette())
         self.decision = QStackedWidget()
         self.decision.addWidget(self.value)
         self.decision.addWidget(self.gate)
@@ -94,6 +99,12 @@ class ConsensusPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(form)
         layout.addLayout(buttons)
+
+    def colour_gates(self, palette: QPalette) -> None:
+        """The decision's choices in their gate state's colour (the symbol and word say it too)."""
+        for i, state in enumerate((GateState.PASSED, GateState.FAILED)):
+            colour = gate_colour(state, palette)
+            self.gate.setItemData(i, colour, Qt.ItemDataRole.ForegroundRole)
 
     def focus_decision(self) -> None:
         widget = self.decision.currentWidget()

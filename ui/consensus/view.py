@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.domain import GateState
 from evaluator.kinds import passes
 from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
@@ -96,7 +97,8 @@ class ConsensusView(QWidget):
         self.splitter.setSizes([960, 420])
         hint = QLabel(
             "Cells show the evaluators' aggregate ± spread (highest minus lowest). Amber cells "
-            "disagree; green ones are settled. Enter goes to the decision, Delete clears it."
+            "disagree; green ones are settled. Gates read ✓ passed, ✗ failed or ? pending. "
+            "Enter goes to the decision, Delete clears it."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -263,7 +265,8 @@ class ConsensusView(QWidget):
             else:
                 computed = model.computed_value(candidate_id, key)
                 panel.value.setValue(scale.minimum if computed is None else round(computed, 1))
-            panel.gate.setCurrentIndex(1 if model.summary(row, candidate_id) == "fail" else 0)
+            failed = model.gate_state(candidate_id, key) is GateState.FAILED
+            panel.gate.setCurrentIndex(1 if failed else 0)
             panel.note.setPlainText("")
             panel.state.setText("No consensus yet.")
 
@@ -298,7 +301,12 @@ class ConsensusView(QWidget):
         else:
             answer = html.escape(model.answer_text(candidate_id, key))
             parts.append(f"<p>Questionnaire answer: <b>{answer}</b></p>")
-            if self.session.consensus(candidate_id, key) is None:
+            decided = self.session.consensus(candidate_id, key) is not None
+            gate = model.gate_state(candidate_id, key) if row.pass_fail else None
+            if gate is not None:
+                by = "the committee's decision" if decided else "the answer"
+                parts.append(f"<p>Gate {model.gate_html(gate)} by {by}</p>")
+            elif not decided:
                 computed = html.escape(model.summary(row, candidate_id))
                 parts.append(f"<p>Computed by SupportScope: <b>{computed}</b></p>")
         return "".join(parts)
@@ -345,4 +353,5 @@ class ConsensusView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.model.set_palette(self.palette())
+            self.panel.colour_gates(self.palette())
         super().changeEvent(event)

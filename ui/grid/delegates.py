@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import Scale
+from evaluator.domain import GateState, Scale
+from evaluator.gates import GATE_LOOKS
 
 # Signal-friendly names for where the cursor goes after a commit.
 MOVE_DOWN, MOVE_RIGHT, MOVE_LEFT, STAY = "down", "right", "left", "stay"
@@ -51,6 +52,13 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
+def gate_colour(state: GateState, palette: QPalette) -> QColor:
+    """A gate state's colour from the one table (evaluator.gates), lightened on a dark palette
+    so that it keeps reading against a dark base."""
+    colour = QColor(GATE_LOOKS[state].colour)
+    return blend(colour, QColor(255, 255, 255), 0.45) if is_dark(palette) else colour
+
+
 class GridBrushes:
     """The tints of the grid views, computed once per palette (not per paint)."""
 
@@ -65,6 +73,14 @@ class GridBrushes:
         self.pending = self.warning  # unsaved: asks for attention like a disagreement does
         self.muted = QBrush(palette.color(QPalette.ColorRole.PlaceholderText))
         self.text = QBrush(text)
+        # a gate state's text (symbol and word) and, where a cell is tinted, its tint: light
+        # enough that the state's colour reads on it (contrast 4.5:1 or more, both palettes)
+        self.gate = {state: QBrush(gate_colour(state, palette)) for state in GateState}
+        gate_strength = 0.25 if is_dark(palette) else 0.10
+        self.gate_tint = {
+            state: QBrush(blend(base, QColor(look.colour), gate_strength))
+            for state, look in GATE_LOOKS.items()
+        }
 
 
 class ScoreDelegate(QStyledItemDelegate):

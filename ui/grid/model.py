@@ -18,16 +18,18 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
 
 from evaluator.domain import (
     Candidate,
     CandidateResult,
     Criterion,
     CriterionKind,
+    GateState,
     Results,
     Scale,
 )
+from evaluator.gates import gate_look
 from evaluator.kinds import CriterionKindInfo, candidate_kind_label, kind_info
 from ui.grid.delegates import GridBrushes
 from ui.session import EvaluationSession
@@ -101,20 +103,22 @@ def wrapped_name(name: str, width: int = 18) -> str:
     return "\n".join([*lines[:1], " ".join(lines[1:])] if len(lines) > 1 else lines)
 
 
-def gate_word(result: CandidateResult | None, key: str) -> str:
+def gate_state(result: CandidateResult | None, key: str) -> GateState | None:
+    """A gate's state for a candidate; None while no results are known."""
     if result is None:
-        return ""
+        return None
     if key in result.failed_gates:
-        return "fail"
+        return GateState.FAILED
     if key in result.pending_gates:
-        return "pending"
-    return "pass"
+        return GateState.PENDING
+    return GateState.PASSED
 
 
 def computed_text(row: GridRow, result: CandidateResult | None, scale: Scale) -> str:
-    """The value the engine computed for a non-rated leaf, as a cell shows it."""
+    """The value the engine computed for a non-rated leaf, as a cell shows it ("✗ failed")."""
     if row.pass_fail:
-        return gate_word(result, row.key)
+        state = gate_state(result, row.key)
+        return "" if state is None else gate_look(state).text
     leaf = result.leaf_values.get(row.key) if result else None
     if leaf is None or leaf.value is None:
         return "–"
@@ -212,6 +216,15 @@ class CriteriaGridModel(QAbstractTableModel):
         while no results are known (say the weights are invalid)."""
         return self._weights.get(key) if self._weights else None
 
+    def gate_state(self, candidate_id: int, key: str) -> GateState | None:
+        """The gate's state for the candidate as last scored (None: not known yet)."""
+        return gate_state(self._results.get(candidate_id), key)
+
+    def gate_brush(self, row: GridRow, candidate_id: int) -> QBrush | None:
+        """The text colour of a gate cell: its state's colour (None on other rows)."""
+        state = self.gate_state(candidate_id, row.key) if row.pass_fail else None
+        return None if state is None else self.brushes.gate[state]
+
     def set_palette(self, palette: QPalette) -> None:
         self.brushes = GridBrushes(palette)
         self.touch_all()
@@ -299,6 +312,22 @@ class CriteriaGridModel(QAbstractTableModel):
     def category_text(self, row: GridRow) -> str:
         """Subclasses summarise the cells under a category (progress, disagreements)."""
         return ""
+
+    def gate_counts(self, row: GridRow) -> str:
+        """The gates under a category, counted by state: '✗ 1 failed  ·  ? 1 pending  ·
+        ✓ 6 passed' ("" when it holds no gate or no results are known)."""
+        gates = [leaf for leaf in self.leaves_under(row.key) if leaf.pass_fail]
+        counts = dict.fromkeys((GateState.FAILED, GateState.PENDING, GateState.PASSED), 0)
+        for leaf in gates:
+            for candidate in self._candidates:
+                state = self.gate_state(candidate.id, leaf.key)
+                if state is not None:
+                    counts[state] += 1
+        return "  ·  ".join(
+            f"{gate_look(state).symbol} {count} {gate_look(state).word}"
+            for state, count in counts.items()
+            if count
+        )
 
     # ---- headers -----------------------------------------------------------------------------
 

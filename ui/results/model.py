@@ -15,7 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from evaluator.domain import Candidate, CandidateResult, EvaluationData
+from evaluator.domain import Candidate, CandidateResult, EvaluationData, GateState
+from evaluator.gates import candidate_status, gate_look
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from evaluator.progress import CancelCheck, Progress
 from ui.grid.delegates import GridBrushes
@@ -152,12 +153,14 @@ class ResultsModel(QAbstractTableModel):
             return result.candidate_id
         if role == FONT and (column in (RANK, TOTAL) or (column == STATUS and result.disqualified)):
             return self._bold
-        if role == FOREGROUND and result.disqualified and column != STATUS:
+        if role == FOREGROUND and column == STATUS:
+            state = self.status_state(result)
+            return None if state is None else self.brushes.gate[state]
+        if role == FOREGROUND and result.disqualified:
             return self.brushes.muted
         if role == BACKGROUND and column == STATUS:
-            if result.disqualified:
-                return self.brushes.danger
-            return self.brushes.warning if result.provisional else None
+            state = self.status_state(result)
+            return None if state is None else self.brushes.gate_tint[state]
         if role == TOOLTIP:
             return self._tooltip(result, column)
         return None
@@ -181,20 +184,24 @@ class ResultsModel(QAbstractTableModel):
         return self.status(result)
 
     def status(self, result: CandidateResult) -> str:
-        if result.disqualified:
-            return "Disqualified: failed " + self._gates(result.failed_gates)
-        if result.provisional:
-            return "Provisional: pending " + self._gates(result.pending_gates)
-        return "Ranked"
+        """'✗ Disqualified: failed the gate “Signs a HIPAA BAA”', '? Provisional: ...', 'Ranked'."""
+        state, sentence = candidate_status(
+            self._gates(result.failed_gates), self._gates(result.pending_gates)
+        )
+        return sentence if state is None else f"{gate_look(state).symbol} {sentence}"
 
-    def _gates(self, keys: tuple[str, ...]) -> str:
+    def status_state(self, result: CandidateResult) -> GateState | None:
+        """The gate state that colours the status: failed (disqualified), pending (provisional)."""
+        return candidate_status(result.failed_gates, result.pending_gates)[0]
+
+    def _gates(self, keys: tuple[str, ...]) -> list[str]:
         names = []
         for key in keys:
             try:
                 names.append(self.session.criterion(key).name)
             except KeyError:
                 names.append(key)
-        return ", ".join(names)
+        return names
 
     def _tooltip(self, result: CandidateResult, column: int) -> str | None:
         if column == STATUS:

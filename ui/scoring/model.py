@@ -18,6 +18,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from evaluator.changes import ScoreCell, normalise
 from evaluator.domain import Score
 from evaluator.errors import ServiceError
+from evaluator.gates import gate_look
 from ui.errors import user_message
 from ui.grid.model import (
     ALIGNMENT,
@@ -270,8 +271,8 @@ class ScoringModel(CriteriaGridModel):
         if role == DISPLAY:
             result = self._results.get(self._candidates[column].id)
             return computed_text(row, result, self.scale)
-        if role == FOREGROUND:
-            return self.brushes.muted
+        if role == FOREGROUND:  # a gate in its state's colour, other computed values muted
+            return self.gate_brush(row, self._candidates[column].id) or self.brushes.muted
         if role == FONT:
             return self._italic
         if role == ALIGNMENT:
@@ -279,16 +280,23 @@ class ScoringModel(CriteriaGridModel):
         if role == STATE_ROLE:
             return COMPUTED
         if role == TOOLTIP:
-            return f"{row.info.label}, computed by SupportScope: not scored by the committee."
+            return self._computed_tooltip(row, self._candidates[column].id)
         return None
+
+    def _computed_tooltip(self, row: GridRow, candidate_id: int) -> str:
+        text = f"{row.info.label}, computed by SupportScope: not scored by the committee."
+        state = self.gate_state(candidate_id, row.key) if row.pass_fail else None
+        if state is None:
+            return text
+        return f"Gate {gate_look(state).text}. {text}"
 
     def category_text(self, row: GridRow) -> str:
         """'7 of 16 scored · 15% of the total' (cached until a score below changes)."""
         keys = [r.key for r in self.leaves_under(row.key) if r.members_score]
         weight = self.effective_weight(row.key)
         share = f"{100 * weight:.0f}% of the total" if weight is not None else ""
-        if not keys:
-            return share or "no rated criteria"
+        if not keys:  # gates only (or nothing scored by members): how the gates stand
+            return self.gate_counts(row) or share or "no rated criteria"
         done = sum(1 for c in self._candidates for k in keys if (c.id, k) in self._scored)
         scored = f"{done} of {len(keys) * len(self._candidates)} scored"
         return scored + (f"  ·  {share}" if share else "")

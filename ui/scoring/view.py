@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.gates import gate_look
 from ui.grid.delegates import MOVE_DOWN, Banner, ScoreDelegate
 from ui.grid.view import CriteriaGrid
 from ui.scoring.model import ScoringModel
@@ -213,8 +214,10 @@ class ScoringView(QWidget):
         )
         if not model.is_score_cell(index):
             box.set_text("")
+            gate = model.gate_state(candidate.id, row.key) if row.pass_fail else None
+            outcome = "" if gate is None else f"Gate {gate_look(gate).text}. "
             box.set_state(
-                "Computed by SupportScope: not scored by the committee.",
+                outcome + "Computed by SupportScope: not scored by the committee.",
                 pending=False,
                 can_edit=False,
             )
