@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from evaluator import services
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Results, leaves, walk_tree
+from evaluator.gates import candidate_status
 from evaluator.kinds import candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import score_evaluation
 
@@ -209,11 +210,10 @@ def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     width = max([len(r["candidate"]) for r in rows] + [9])
     out.write(f"{'Rank':<5} {'Candidate':<{width}} {'Total':>6} {'Complete':>9}  Note\n")
     for r in rows:
-        note = ""
-        if r["disqualified"]:
-            note = "disqualified: failed " + ", ".join(g["name"] for g in r["failed_gates"])
-        elif r["provisional"]:
-            note = "provisional: pending " + ", ".join(g["name"] for g in r["pending_gates"])
+        state, note = candidate_status(
+            [g["name"] for g in r["failed_gates"]], [g["name"] for g in r["pending_gates"]]
+        )  # 'Disqualified: failed the gate “…”', the window's sentence (no symbol: any console)
+        note = "" if state is None else note
         rank = "-" if r["rank"] is None else str(r["rank"])
         out.write(
             f"{rank:<5} {r['candidate']:<{width}} {r['total']:>6.1f} "

@@ -20,8 +20,10 @@ from evaluator.domain import (
     Response,
     Results,
     Score,
+    ValueSource,
     leaves,
 )
+from evaluator.gates import decision_state
 from evaluator.kinds import is_pass_fail
 from reports.model import (
     CandidateSection,
@@ -32,10 +34,11 @@ from reports.model import (
     GateResult,
     Justification,
     KeyAnswer,
+    MissingValue,
     RankingRow,
 )
 from reports.narrative import overview
-from reports.text import answer_text, pass_fail, scale_value
+from reports.text import answer_text, missing_reason, pass_fail, scale_value
 
 HIGHLIGHT_COUNT = 3  # strengths and weaknesses listed per candidate
 # The PDF prints every justification up to this many scored criteria per candidate; beyond it
@@ -122,6 +125,7 @@ def decision_for(ctx: CandidateContext, candidate_id: int, key: str) -> Consensu
         value=decision.value,
         value_label=label,
         note=decision.note,
+        gate_state=decision_state(decision.value) if is_gate else None,
     )
 
 
@@ -137,6 +141,7 @@ def candidate_section(
         categories=_category_comparisons(ctx, row, ranking),
         strengths=_highlights(ctx, cid, strengths=True),
         weaknesses=_highlights(ctx, cid, strengths=False),
+        missing=_missing(ctx, cid),
         gates=tuple(_gate_result(ctx, row, leaf) for leaf in ctx.leaves if is_pass_fail(leaf.kind)),
         key_answers=tuple(
             KeyAnswer(
@@ -232,7 +237,9 @@ def _highlights(
 ) -> tuple[Contribution, ...]:
     """The criteria adding the most points (strengths) or forgoing the most (weaknesses).
 
-    A criterion appears in at most one list: the weaknesses skip the strengths.
+    A criterion appears in at most one list: the weaknesses skip the strengths. A criterion
+    without a value is in neither: it is not answered or not scored yet, which says nothing
+    about the candidate (`_missing` lists those apart).
     """
     result = ctx.results.for_candidate(candidate_id)
     contributions = [
@@ -246,7 +253,9 @@ def _highlights(
             source=result.leaf_values[key].source,
         )
         for key, weight in ctx.results.effective_weights.items()
-        if weight > 0 and key in result.leaf_values
+        if weight > 0
+        and key in result.leaf_values
+        and result.leaf_values[key].source is not ValueSource.MISSING
     ]
     order = {key: i for i, key in enumerate(ctx.results.effective_weights)}
     scoring = [c for c in contributions if c.points > _TIE]
@@ -256,6 +265,31 @@ def _highlights(
     taken = {c.key for c in best}
     rest = [c for c in contributions if c.key not in taken and c.forgone > _TIE]
     return tuple(sorted(rest, key=lambda c: (-c.forgone, order[c.key]))[:HIGHLIGHT_COUNT])
+
+
+def _missing(ctx: CandidateContext, candidate_id: int) -> tuple[MissingValue, ...]:
+    """Weighted criteria without a value for the candidate, heaviest first (then tree order)."""
+    result = ctx.results.for_candidate(candidate_id)
+    weights = ctx.results.effective_weights
+    order = {key: i for i, key in enumerate(weights)}
+    keys = [
+        key
+        for key, weight in weights.items()
+        if weight > 0
+        and key in ctx.nodes
+        and (key not in result.leaf_values or result.leaf_values[key].value is None)
+    ]
+    keys.sort(key=lambda key: (-weights[key], order[key]))
+    return tuple(
+        MissingValue(
+            key=key,
+            name=ctx.name_of(key),
+            category_name=ctx.category_name_of(key),
+            effective_weight=weights[key],
+            reason=missing_reason(ctx.nodes[key].kind),
+        )
+        for key in keys
+    )
 
 
 def _gate_result(ctx: CandidateContext, row: RankingRow, gate: Criterion) -> GateResult:

@@ -71,7 +71,12 @@ def build_report(
         if node.parent < 0
     )
     ctx = CandidateContext.create(data, results, categories)
-    ranking = tuple(_ranking_row(ctx, result.candidate_id) for result in results.candidates)
+    weights = results.effective_weights
+    under = [  # the weighted leaves of each category (a top-level leaf is its own)
+        [node.key for node in ctx.nodes[c.key].walk() if weights.get(node.key, 0.0) > 0]
+        for c in categories
+    ]
+    ranking = tuple(_ranking_row(ctx, result.candidate_id, under) for result in results.candidates)
     meta = ReportMeta(
         evaluation_name=data.name,
         client=data.client,
@@ -109,8 +114,17 @@ def build_report(
     )
 
 
-def _ranking_row(ctx: CandidateContext, candidate_id: int) -> RankingRow:
+def _ranking_row(ctx: CandidateContext, candidate_id: int, under: list[list[str]]) -> RankingRow:
     result = ctx.results.for_candidate(candidate_id)
+    weights = ctx.results.effective_weights
+
+    def missing_share(keys: list[str], category: CategoryColumn) -> float:
+        if category.effective_weight <= 0:
+            return 0.0
+        values = result.leaf_values
+        gone = sum(weights[k] for k in keys if k not in values or values[k].value is None)
+        return gone / category.effective_weight
+
     candidate = ctx.candidates[candidate_id]
     category_points = tuple(result.category_totals.get(c.key, 0.0) for c in ctx.categories)
     return RankingRow(
@@ -128,6 +142,9 @@ def _ranking_row(ctx: CandidateContext, candidate_id: int) -> RankingRow:
         category_scores=tuple(
             points / c.max_points if c.max_points > 0 else None
             for points, c in zip(category_points, ctx.categories, strict=True)
+        ),
+        category_missing=tuple(
+            missing_share(keys, c) for keys, c in zip(under, ctx.categories, strict=True)
         ),
     )
 
@@ -341,7 +358,8 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
             "Strengths and weaknesses",
             "A candidate's strengths are the criteria that add the most points to its total "
             "(effective weight × normalised value); its weaknesses are those where it forgoes "
-            "the most points (effective weight × (1 − normalised value)).",
+            "the most points (effective weight × (1 − normalised value)). A criterion with no "
+            "value yet (not answered, or not scored yet) is neither: it is listed apart.",
         ),
     )
 

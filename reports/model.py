@@ -18,6 +18,7 @@ from evaluator.domain import (
     Status,
     ValueSource,
 )
+from evaluator.gates import candidate_status
 from reports.branding import Branding
 
 if TYPE_CHECKING:
@@ -103,6 +104,9 @@ class RankingRow:
     pending_gates: tuple[str, ...]  # gate names
     category_points: tuple[float, ...]  # one per ReportData.categories
     category_scores: tuple[float | None, ...]  # points / max points, None when max is 0
+    # per category, the share of its weight still without a value (not answered or not
+    # scored yet): 0 when complete; empty when unknown
+    category_missing: tuple[float, ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -110,9 +114,24 @@ class RankingRow:
 
     @property
     def status_label(self) -> str:
+        """One word ("Disqualified", "Provisional", "Ranked"): the workbook's formulas test it."""
         if self.disqualified:
             return "Disqualified"
         return "Provisional" if self.provisional else "Ranked"
+
+    @property
+    def gate_state(self) -> GateState | None:
+        """The gate state that marks the status: failed (disqualified), pending (provisional)."""
+        return candidate_status(self.failed_gates, self.pending_gates)[0]
+
+    @property
+    def status_sentence(self) -> str:
+        """'Disqualified: failed the gate “Signs a HIPAA BAA”', 'Provisional: ...', 'Ranked'."""
+        return candidate_status(self.failed_gates, self.pending_gates)[1]
+
+    def complete_in(self, index: int) -> bool:
+        """Every criterion of category `index` has a value (so its score can be judged)."""
+        return not self.category_missing or self.category_missing[index] <= 1e-9
 
     @property
     def rank_label(self) -> str:
@@ -139,6 +158,21 @@ class Contribution:
     def forgone(self) -> float:
         """Points the candidate did not get on this criterion."""
         return 100.0 * self.effective_weight - self.points
+
+
+@dataclass(frozen=True)
+class MissingValue:
+    """A weighted criterion with no value yet: reported apart, never as a weakness."""
+
+    key: str
+    name: str
+    category_name: str
+    effective_weight: float
+    reason: str  # "not answered" (questionnaire) or "not scored yet" (committee)
+
+    @property
+    def max_points(self) -> float:
+        return 100.0 * self.effective_weight
 
 
 @dataclass(frozen=True)
@@ -178,6 +212,7 @@ class ConsensusDecision:
     value: float
     value_label: str  # "Passed", "Failed" or "4 / 5"
     note: str
+    gate_state: GateState | None = None  # a gate's decision as a state (None for values)
 
 
 @dataclass(frozen=True)
@@ -203,6 +238,7 @@ class CandidateSection:
     justifications: tuple[Justification, ...]
     decisions: tuple[ConsensusDecision, ...]
     justifications_omitted: int = 0  # criteria whose justifications only the workbook lists
+    missing: tuple[MissingValue, ...] = ()  # no value yet: neither strength nor weakness
 
 
 @dataclass(frozen=True)

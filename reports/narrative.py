@@ -27,11 +27,29 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def _quoted_names(items: Sequence[str]) -> list[Span]:
+    """“a”, “a” and “b”: gate names in quotes, so a long name still reads as one name."""
+    spans: list[Span] = []
+    for index, item in enumerate(items):
+        if index:
+            spans.append(Span(" and " if index == len(items) - 1 else ", "))
+        spans += [Span("“"), Span(item, strong=True), Span("”")]
+    return spans
+
+
 def strongest_and_weakest(
     row: RankingRow, categories: Sequence[CategoryColumn]
 ) -> tuple[int, int] | None:
-    """Indexes of the best and worst scored category (by share of its points), or None."""
-    scored = [(score, i) for i, score in enumerate(row.category_scores) if score is not None]
+    """Indexes of the best and worst scored category (by share of its points), or None.
+
+    Only categories where every criterion has a value are compared: a share lowered by
+    criteria not answered or not scored yet says nothing about the candidate.
+    """
+    scored = [
+        (score, i)
+        for i, score in enumerate(row.category_scores)
+        if score is not None and row.complete_in(i)
+    ]
     if len(scored) < 2 or len(categories) < 2:
         return None
     best = max(scored, key=lambda item: (item[0], -item[1]))[1]
@@ -50,7 +68,7 @@ def overview(
     if row.disqualified:
         gates = list(row.failed_gates)
         spans += [Span(" is disqualified: it failed the gate" + ("s " if len(gates) > 1 else " "))]
-        spans += [*_names(gates), Span(". Its ")]
+        spans += [*_quoted_names(gates), Span(". Its ")]
         spans += [Span(points(row.total), strong=True), Span(" points are shown for reference; ")]
         spans += [Span("it is not ranked.")]
         return tuple(spans)
@@ -64,7 +82,12 @@ def overview(
     spans.append(Span(". "))
     if row.completeness < 1 - 1e-9:
         spans += [Span(percent(row.completeness), strong=True)]
-        spans += [Span(" of the weight has a value so far; the rest counts as zero. ")]
+        spans += [
+            Span(
+                " of the weight has a value so far; criteria not answered or not scored yet "
+                "count as zero until they are. "
+            )
+        ]
 
     extremes = strongest_and_weakest(row, categories)
     if extremes is not None:
@@ -73,6 +96,19 @@ def overview(
         spans += [Span(f" ({percent(row.category_scores[best])} of the available points); ")]
         spans += [Span("its weakest is "), Span(categories[worst].name, strong=True)]
         spans += [Span(f" ({percent(row.category_scores[worst])}). ")]
+    waiting = [
+        c.name
+        for i, c in enumerate(categories)
+        if i < len(row.category_scores) and not row.complete_in(i)
+    ]
+    if waiting and len(categories) > 1:
+        spans += [*_names(waiting), Span(_plural(len(waiting), " is", " are"))]
+        spans += [
+            Span(
+                f" not compared yet: some of {_plural(len(waiting), 'its', 'their')} criteria "
+                "are not answered or not scored yet. "
+            )
+        ]
 
     leaders = [o for o in ranked if o.rank == 1]
     if row.rank == 1:
@@ -91,7 +127,7 @@ def overview(
         spans += [
             Span("The rank is provisional until the gate" + ("s " if len(gates) > 1 else " "))
         ]
-        spans += [*_names(gates), Span(_plural(len(gates), " is decided.", " are decided."))]
+        spans += [*_quoted_names(gates), Span(_plural(len(gates), " is decided.", " are decided."))]
     return _trimmed(spans)
 
 

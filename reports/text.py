@@ -12,6 +12,7 @@ from evaluator.domain import (
     AnswerType,
     AutoRule,
     Band,
+    CriterionKind,
     GateState,
     Question,
     Response,
@@ -19,7 +20,8 @@ from evaluator.domain import (
     Status,
     ValueSource,
 )
-from evaluator.kinds import passes
+from evaluator.gates import GATE_LOOKS, decision_state
+from evaluator.kinds import Scoring, kind_info
 
 NO_VALUE = "—"
 
@@ -30,10 +32,14 @@ STATUS_LABELS: dict[Status, str] = {
     Status.FINAL: "Final",
 }
 
-GATE_LABELS: dict[GateState, str] = {
-    GateState.PASSED: "Passed",
-    GateState.FAILED: "Failed",
-    GateState.PENDING: "Pending",
+# from the one table of gate looks (evaluator.gates), so the reports word gates as the window does
+GATE_LABELS: dict[GateState, str] = {state: look.label for state, look in GATE_LOOKS.items()}
+
+# why a weighted criterion has no value yet, by how its kind is scored
+MISSING_REASONS: dict[Scoring, str] = {
+    Scoring.MEMBERS: "not scored yet",
+    Scoring.RULE: "not answered",
+    Scoring.PRICE: "not answered",
 }
 
 SOURCE_LABELS: dict[ValueSource, str] = {
@@ -47,7 +53,12 @@ SOURCE_LABELS: dict[ValueSource, str] = {
 
 def pass_fail(outcome: float) -> str:
     """A pass/fail decision as the reports word it (the same words as gate outcomes)."""
-    return GATE_LABELS[GateState.PASSED if passes(outcome) else GateState.FAILED]
+    return GATE_LABELS[decision_state(outcome)]
+
+
+def missing_reason(kind: CriterionKind) -> str:
+    """'not scored yet' for criteria the committee scores, 'not answered' for the others."""
+    return MISSING_REASONS.get(kind_info(kind).scoring, "no value yet")
 
 
 def number(value: float, decimals: int = 2) -> str:

@@ -85,9 +85,9 @@ def build_database(folder: Path) -> str:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from ui.consensus_model import ConsensusModel
-    from ui.scoring_model import ScoringModel
-    from ui.scoring_view import ScoringView
+    from ui.consensus.model import ConsensusModel
+    from ui.scoring.model import ScoringModel
+    from ui.scoring.view import ScoringView
     from ui.session import EvaluationSession
     from ui.undo import SetScore
 

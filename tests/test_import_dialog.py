@@ -22,9 +22,10 @@ from tests.excel_fixtures import (
     fill_questionnaire,
     lakeside_db,
 )
-from ui import import_base, import_dialog
-from ui.import_dialog import QuestionnaireImportDialog, ScoresheetImportDialog
-from ui.import_preview import STATUS_ROLE
+from ui.imports import base as import_base
+from ui.imports import questionnaire_dialog as import_dialog
+from ui.imports.preview import STATUS_ROLE
+from ui.imports.questionnaire_dialog import QuestionnaireImportDialog, ScoresheetImportDialog
 
 NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 
@@ -64,7 +65,7 @@ def test_questionnaire_preview_progress_and_import(
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     assert dialog.busy and not dialog.preview_button.isEnabled()
     assert dialog.cancel_button.isEnabled()
-    dialog.task.signals.progress.connect(lambda d, t: seen.append((d, t)))
+    dialog.task.progress.connect(lambda d, t: seen.append((d, t)))
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert (dialog.progress.value(), dialog.progress.maximum()) == (1, 1)
     rows = statuses(dialog.model)

@@ -51,9 +51,9 @@ from reports.branding import Branding
 from reports.data import build_report
 from reports.xlsx import render_xlsx
 from tests.report_fixtures import sample_audit, sample_data
-from ui.criteria_model import KIND, CriteriaModel
-from ui.criteria_view import CriteriaView
-from ui.people_model import CandidatesModel
+from ui.criteria.model import KIND, CriteriaModel
+from ui.criteria.view import CriteriaView
+from ui.people.model import CandidatesModel
 from ui.session import EvaluationSession
 from ui.undo import AddCandidate
 
@@ -265,7 +265,7 @@ NAMES_A_KIND = {
     "evaluator/kinds.py": "the table",
     "evaluator/domain.py": "the enum and the default node, a category",
     "criteria/convert.py": "the catalog format: a node with children is a category",
-    "ui/criteria_view.py": "a criterion added in the window starts rated",
+    "ui/criteria/view.py": "a criterion added in the window starts rated",
     "reports/xlsx/model_sheets.py": "the Weights sheet's sum check skips category rows",
     # not to be edited by this change; still to be ported to the table:
     "evaluator/services/scores.py": "to port",

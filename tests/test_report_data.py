@@ -74,9 +74,13 @@ def test_leading_paragraphs_name_strongest_and_weakest_categories():
     )
     zephyr = plain(report.leaders[2])
     assert "75% of the weight has a value so far" in zephyr
+    # its Support model lacks a value (the response time is not answered): not judged weakest
+    assert "weakest" not in zephyr
+    assert "Support model is not compared yet: some of its criteria are not answered" in zephyr
     assert f"It trails {NORTHWIND} by 34.2 points." in zephyr
     assert zephyr.endswith(
-        "The rank is provisional until the gate Signs the business associate agreement is decided."
+        "The rank is provisional until the gate “Signs the business associate agreement” is "
+        "decided."
     )
     names_in_bold = [span.text for span in report.leaders[0] if span.strong]
     assert NORTHWIND in names_in_bold and ACME in names_in_bold
@@ -85,7 +89,7 @@ def test_leading_paragraphs_name_strongest_and_weakest_categories():
 def test_a_disqualified_candidate_is_described_but_not_ranked():
     text = plain(section(make_report(), FAILS).overview)
     assert text == (
-        f"{FAILS} is disqualified: it failed the gate Signs the business associate agreement. "
+        f"{FAILS} is disqualified: it failed the gate “Signs the business associate agreement”. "
         "Its 100.0 points are shown for reference; it is not ranked."
     )
 
@@ -110,9 +114,12 @@ def test_strengths_and_weaknesses_follow_weighted_points():
     assert northwind.weaknesses == ()  # every criterion is already a strength
     zephyr = section(report, ZEPHYR)
     assert [c.key for c in zephyr.strengths] == ["support.tiers", "cost.fee"]
-    assert [(c.key, c.forgone, c.value) for c in zephyr.weaknesses] == [
-        ("support.response", 25.0, None)
+    # its response time is not answered: missing data is listed apart, never as a weakness
+    assert zephyr.weaknesses == ()
+    assert [(m.key, m.reason, m.max_points) for m in zephyr.missing] == [
+        ("support.response", "not answered", 25.0)
     ]
+    assert northwind.missing == ()
 
 
 def test_gates_say_what_decided_them():
@@ -280,14 +287,21 @@ def test_pdf_justifications_are_capped_at_committee_scale():
     from reports.data import build_report
 
     count = candidate_data.JUSTIFIED_CRITERIA_LIMIT + 10
-    leaves_ = [Criterion(f"c.l{i}", f"Leaf {i}", CriterionKind.RATED, weight=1 + (i == 7) * 50)
-               for i in range(count)]
+    leaves_ = [
+        Criterion(f"c.l{i}", f"Leaf {i}", CriterionKind.RATED, weight=1 + (i == 7) * 50)
+        for i in range(count)
+    ]
     data = EvaluationData(
-        id=1, name="Scale test", criteria=[Criterion("c", "Cat", children=leaves_)],
+        id=1,
+        name="Scale test",
+        criteria=[Criterion("c", "Cat", children=leaves_)],
         candidates=[Candidate(1, "Zephyr Care IT")],
         evaluators=[Evaluator(1, "Ann Example"), Evaluator(2, "Ben Sample")],
-        scores=[Score(e, 1, f"c.l{i}", (0 if e == 1 else 5) if i == 30 else 3, "why")
-                for e in (1, 2) for i in range(count)],
+        scores=[
+            Score(e, 1, f"c.l{i}", (0 if e == 1 else 5) if i == 30 else 3, "why")
+            for e in (1, 2)
+            for i in range(count)
+        ],
     )
     results = score_evaluation(data)
     from datetime import UTC, datetime

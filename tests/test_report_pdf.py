@@ -59,8 +59,8 @@ def test_executive_summary_lists_the_ranking_in_order(sample_pdf):
     positions = [table.index(name) for name in CANDIDATES_IN_ORDER]
     assert positions == sorted(positions)
     assert "95.0 100% Ranked" in table
-    assert "60.8 75% Provisional — pending gate" in table
-    assert "Disqualified — failed gate: Signs the business associate agreement" in table
+    assert "60.8 75% ? Provisional: the gate “Signs the business associate agreement” is" in table
+    assert "✗ Disqualified: failed the gate “Signs the business associate agreement”" in table
     assert f"{NORTHWIND} ranks 1st of 3 with 95.0 points." in summary
 
 

@@ -73,7 +73,11 @@ def test_sheets_and_the_ranking_at_export(book):
         "Provisional",
         "Disqualified",
     ]
-    assert ws.cell(top + 4, 5).value == "Signs the business associate agreement"
+    assert ws.cell(top + 4, 5).value == "✗ failed the gate “Signs the business associate agreement”"
+    assert ws.cell(top + 3, 5).value == (
+        "? the gate “Signs the business associate agreement” is not decided yet"
+    )
+    assert ws.cell(top + 1, 5).value is None  # ranked: no gate to name
     assert ws.cell(1, 1).value == "Riverside Support Review — ü é €"
 
 

@@ -21,10 +21,10 @@ from PySide6.QtCore import Qt
 from evaluator import services
 from evaluator.domain import ConsensusScore, Status
 from tests.core_fixtures import populated
-from ui.consensus_model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
-from ui.consensus_view import ConsensusView
-from ui.grid_model import STATE_ROLE
-from ui.results_view import ResultsView
+from ui.consensus.model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
+from ui.consensus.view import ConsensusView
+from ui.grid.model import STATE_ROLE
+from ui.results.view import ResultsView
 from ui.session import EvaluationSession
 from ui.undo import ChangeStatus
 
@@ -93,7 +93,7 @@ def test_cells_show_aggregate_spread_and_flags(session, view):
     assert model.index_of(orbis, "tiers.l4").data() == "3.5 ±1"
     assert model.index_of(zephyr, "tiers.l4").data(STATE_ROLE) == FLAGGED
     assert model.index_of(orbis, "tiers.l4").data(STATE_ROLE) == PLAIN
-    assert model.index_of(zephyr, "gates.baa").data() == "pending"
+    assert model.index_of(zephyr, "gates.baa").data() == "? pending"
     tip = model.index_of(zephyr, "tiers.l4").data(Qt.ItemDataRole.ToolTipRole)
     for text in ("Ann Example: 5", "Named engineer", "Ben Sample: 1", "No escalation path"):
         assert text in tip
@@ -182,11 +182,11 @@ def test_gate_decision_fail_disqualifies(session, view, qtbot):
     view.panel.gate.setCurrentIndex(view.panel.gate.findData("fail"))
     view.panel.note.setPlainText("Refused our BAA in writing")
     view.panel.set_button.click()
-    assert view.model.index_of(orbis, "gates.baa").data() == "fail"
     session.wait_for_results()
+    assert view.model.index_of(orbis, "gates.baa").data() == "✗ failed"
     assert ranking(results) == [("1", "Zephyr Care IT", "33.0"), ("—", "Orbis Support Co", "39.0")]
     status = results.model.index(1, 5).data()
-    assert status == "Disqualified: failed Signs a HIPAA BAA"
+    assert status == "✗ Disqualified: failed the gate “Signs a HIPAA BAA”"
 
 
 def test_final_evaluation_is_read_only(session, view):

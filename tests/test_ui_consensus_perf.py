@@ -33,8 +33,8 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 
 from evaluator.db import open_database
 from evaluator.jsonio import load_document
-from ui.consensus_view import ConsensusView
-from ui.grid_model import CANDIDATE_ROLE, KEY_ROLE
+from ui.consensus.view import ConsensusView
+from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.session import EvaluationSession
 from ui.undo import EditCriterion, SetConsensus, SetScore
 

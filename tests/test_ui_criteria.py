@@ -13,9 +13,9 @@ from ui_helpers import make_database
 from evaluator import services
 from evaluator.domain import AutoRule, Band, Criterion, CriterionKind, Status
 from ui import errors
-from ui.criteria_model import EFFECTIVE, KIND, NAME, SHARE, SHARE_ROLE, WEIGHT, CriteriaModel
-from ui.criteria_view import CriteriaView
-from ui.rule_text import RuleSyntaxError, rule_from_text, rule_to_text
+from ui.criteria.model import EFFECTIVE, KIND, NAME, SHARE, SHARE_ROLE, WEIGHT, CriteriaModel
+from ui.criteria.rule_text import RuleSyntaxError, rule_from_text, rule_to_text
+from ui.criteria.view import CriteriaView
 from ui.session import EvaluationSession
 from ui.undo import AddCriterion, ChangeStatus, EditCriterion, MoveCriterion, RemoveCriterion
 

@@ -2,7 +2,7 @@
 
 The demo evaluation (fictitious hospital and vendors) is exported through the dialog on the
 thread pool; the files are read back (pypdf, openpyxl) to check what a client would see. The
-desktop is never asked to open anything: `ui.export_dialog.open_in_desktop` is replaced and
+desktop is never asked to open anything: `ui.export.dialog.open_in_desktop` is replaced and
 the URLs it was given are checked instead. Branding lives in a per-test config folder.
 """
 
@@ -23,9 +23,11 @@ import reports.pdf
 from criteria.demo import DEMO_NAME, build_demo
 from evaluator.db import open_database
 from reports.branding import Branding, load_branding
-from ui import branding_dialog, errors, export_dialog
-from ui.branding_dialog import BrandingDialog
-from ui.export_dialog import ExportDialog, remember_folder
+from ui import errors
+from ui.export import branding_dialog
+from ui.export import dialog as export_dialog
+from ui.export.branding_dialog import BrandingDialog
+from ui.export.dialog import ExportDialog, remember_folder
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
 

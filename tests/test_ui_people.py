@@ -12,8 +12,8 @@ from ui_helpers import make_database
 from evaluator import services
 from evaluator.domain import CandidateKind, EvaluationData, Status
 from ui import errors
-from ui.people_model import CandidatesModel, CommitteeModel
-from ui.people_view import CandidatesView, CommitteeView
+from ui.people.model import CandidatesModel, CommitteeModel
+from ui.people.view import CandidatesView, CommitteeView
 from ui.session import EvaluationSession
 from ui.undo import AddCandidate, AddEvaluator, ChangeStatus, RenameCandidate, SetScore
 

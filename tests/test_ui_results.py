@@ -14,8 +14,8 @@ from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from tests.test_ui_consensus import firm, ranking, scored_session
-from ui.results_model import CHANCE, ResultsModel
-from ui.results_view import ResultsView
+from ui.results.model import CHANCE, ResultsModel
+from ui.results.view import ResultsView
 from ui.undo import EditCriterion, SetScore
 
 
@@ -45,7 +45,7 @@ def row_texts(view: ResultsView) -> list[list[str]]:
 
 
 def test_ranking_table_shows_hand_computed_totals(session, view):
-    pending = "Provisional: pending Signs a HIPAA BAA"
+    pending = "? Provisional: the gate “Signs a HIPAA BAA” is not decided yet"
     assert row_texts(view) == [
         ["1", "Orbis Support Co", "Third-party outsourcer", "39.0", "60%", pending, ""],
         ["2", "Zephyr Care IT", "Vendor (direct support)", "33.0", "60%", pending, ""],
@@ -139,3 +139,36 @@ def test_chance_of_winning_runs_in_the_background(session, view, qtbot):
     session.wait_for_results()
     assert view.table.isColumnHidden(CHANCE)
     assert view.model.index(0, CHANCE).data() == ""
+
+
+def test_an_estimate_of_results_that_changed_meanwhile_is_never_shown(
+    session, view, qtbot, monkeypatch
+):
+    import threading
+
+    from evaluator import sensitivity
+
+    inside, release, left = threading.Event(), threading.Event(), threading.Event()
+    real = sensitivity.rank_probabilities
+
+    def held(*args, **kwargs):  # the whole estimate, deaf to cancel, after the edit below
+        inside.set()
+        release.wait(10)
+        try:
+            return real(*args, **{**kwargs, "cancel": None})
+        finally:
+            left.set()
+
+    monkeypatch.setattr(sensitivity, "rank_probabilities", held)
+    qtbot.mouseClick(view.robust_button, Qt.MouseButton.LeftButton)
+    assert inside.wait(10) and view.cancel_button.isVisible()
+    zephyr = firm(session, "Zephyr Care IT")
+    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
+    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 2, "Second look"))
+    session.wait_for_results()
+    assert not view.cancel_button.isVisible() and view.robust_button.isEnabled()
+    release.set()
+    assert left.wait(10)
+    qtbot.wait(50)  # the old run's answer is queued by now: it must be dropped
+    assert view.table.isColumnHidden(CHANCE)
+    assert view.model.index(0, CHANCE).data() == "" and view.robust_state.text() == ""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 
-from ui.rows_model import ID_ROLE, Column, RowsModel
+from ui.tables.rows_model import ID_ROLE, Column, RowsModel
 
 
 @dataclass(frozen=True)

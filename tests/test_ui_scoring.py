@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from evaluator import services
 from evaluator.domain import Score, Status
 from tests.core_fixtures import populated
-from ui.grid_model import STATE_ROLE
-from ui.scoring_model import PENDING, SAVED, ScoringModel
-from ui.scoring_view import ScoringView
+from ui.grid.model import STATE_ROLE
+from ui.scoring.model import PENDING, SAVED, ScoringModel
+from ui.scoring.view import ScoringView
 from ui.session import EvaluationSession
 from ui.undo import ChangeStatus
 
@@ -201,7 +201,7 @@ def test_only_rated_cells_are_editable_and_categories_are_headers(session, view)
     assert model.flags(header) == Qt.ItemFlag.NoItemFlags
     assert view.grid.columnSpan(header.row(), 0) == 2
     # no answers yet: the gate is pending, the auto leaf has no value
-    assert model.index_of(zephyr, "gates.baa").data() == "pending"
+    assert model.index_of(zephyr, "gates.baa").data() == "? pending"
     assert model.index_of(zephyr, "offshore.share").data() == "–"
     assert model.index_of(zephyr, "tiers").data().startswith("0 of 4 scored")
 

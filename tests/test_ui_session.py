@@ -321,7 +321,7 @@ def test_changes_made_by_another_process_are_picked_up_without_losing_an_unsaved
     import subprocess
     import sys
 
-    from ui.scoring_model import ScoringModel
+    from ui.scoring.model import ScoringModel
 
     ann, acme, bolt = people(session)
     model = ScoringModel(session)
@@ -353,7 +353,7 @@ def test_changes_made_by_another_process_are_picked_up_without_losing_an_unsaved
 def test_saving_over_a_score_a_colleague_saved_meanwhile_is_refused_then_allowed(
     session: EvaluationSession,
 ) -> None:
-    from ui.scoring_model import ScoringModel
+    from ui.scoring.model import ScoringModel
 
     ann, acme, _ = people(session)
     model = ScoringModel(session)

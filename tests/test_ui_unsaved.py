@@ -17,9 +17,9 @@ from ui_helpers import make_database
 
 from evaluator import services
 from tests.core_fixtures import populated
-from ui.grid_model import STATE_ROLE
+from ui.grid.model import STATE_ROLE
 from ui.main_window import MainWindow
-from ui.scoring_model import PENDING
+from ui.scoring.model import PENDING
 from ui.settings import AppSettings
 
 

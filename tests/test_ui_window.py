@@ -19,12 +19,12 @@ from evaluator import services
 from evaluator.domain import ConsensusScore, Score, Status
 from ui import errors, main_window
 from ui.app import create_main_window
-from ui.consensus_view import ConsensusView
-from ui.criteria_model import WEIGHT
+from ui.consensus.view import ConsensusView
+from ui.criteria.model import WEIGHT
 from ui.main_window import MainWindow
 from ui.new_evaluation_dialog import NewEvaluationDialog
-from ui.results_model import CANDIDATE, RANK, TOTAL
-from ui.scoring_view import ScoringView
+from ui.results.model import CANDIDATE, RANK, TOTAL
+from ui.scoring.view import ScoringView
 from ui.settings import AppSettings
 from ui.undo import EditCriterion
 

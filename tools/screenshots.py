@@ -66,7 +66,7 @@ def settle() -> None:
 
 def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[no-untyped-def]
     """The Export reports dialog for the demo, and the New evaluation dialog filled in."""
-    from ui.export_dialog import ExportDialog, remember_folder
+    from ui.export.dialog import ExportDialog, remember_folder
     from ui.new_evaluation_dialog import NewEvaluationDialog
 
     reports = Path(window.session.location).parent / "Client reports"  # in the throw-away folder

@@ -28,7 +28,8 @@ NEXT_WORDS = {
     Status.CONSENSUS: "Start &consensus",
     Status.FINAL: "&Finalise…",
 }
-EXCHANGE_ENTRIES = (  # (function in ui.import_dialog, menu text, changes the evaluation)
+# (function in ui.imports.questionnaire_dialog, menu text, changes the evaluation)
+EXCHANGE_ENTRIES = (
     ("export_questionnaire_template", "Export questionnaire &template…", False),
     ("open_questionnaire_import", "&Import filled questionnaires…", True),
     ("export_scoresheet", "Export &scoresheet for a committee member…", False),
@@ -142,7 +143,7 @@ class MainMenus:
         Returns (action, needs an editable evaluation) pairs for `update_actions`.
         """
         try:
-            exchange = importlib.import_module("ui.import_dialog")
+            exchange = importlib.import_module("ui.imports.questionnaire_dialog")
         except ModuleNotFoundError:
             return []
         except Exception:  # a broken optional module must not stop the window from opening
@@ -221,13 +222,13 @@ class MainMenus:
 
     def export_reports(self) -> None:
         """The export dialog (imported on first use: it brings the report builders)."""
-        from ui.export_dialog import open_export
+        from ui.export.dialog import open_export
 
         open_export(self.window, self.window.session, self.window.settings)
 
     def edit_branding(self) -> None:
         from reports.branding import load_branding
-        from ui.branding_dialog import edit_branding
+        from ui.export.branding_dialog import edit_branding
 
         edit_branding(self.window, load_branding())
 

@@ -28,21 +28,21 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import STATUS_ORDER, Status
 from ui import errors
-from ui.criteria_view import CriteriaView
-from ui.item_delegates import tint_background
+from ui.criteria.view import CriteriaView
 from ui.main_menus import MainMenus
-from ui.people_view import CandidatesView, CommitteeView
+from ui.people.view import CandidatesView, CommitteeView
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.start_page import StartPage
+from ui.tables.delegates import tint_background
 
 log = logging.getLogger("supportscope.ui")
 
 # (module, class, tab title): the other views, added when their modules exist
 OPTIONAL_VIEWS = (
-    ("ui.scoring_view", "ScoringView", "Scoring"),
-    ("ui.consensus_view", "ConsensusView", "Consensus"),
-    ("ui.results_view", "ResultsView", "Results"),
+    ("ui.scoring.view", "ScoringView", "Scoring"),
+    ("ui.consensus.view", "ConsensusView", "Consensus"),
+    ("ui.results.view", "ResultsView", "Results"),
 )
 STAGE_WORDS = {
     Status.DRAFT: "Draft: set up criteria, candidates and the committee",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 
+from reports.model import ConsensusDecision
 from reports.pdf.document import Heading
-from reports.pdf.styles import RULE, Theme
+from reports.pdf.styles import RULE, Theme, gate_colour
 
 Cell = Flowable | str
 
@@ -78,15 +80,28 @@ def data_table(
     return table
 
 
-def key_figures(theme: Theme, items: Sequence[tuple[str, str]], width: float) -> Table:
-    """A row of boxed figures: big value above a small label (rank, total, completeness...)."""
+def key_figures(
+    theme: Theme,
+    items: Sequence[tuple[str, str]],
+    width: float,
+    colours: Sequence[colors.Color | None] = (),
+) -> Table:
+    """A row of boxed figures: big value above a small label (rank, total, completeness...);
+    `colours` may set a value's colour (a gate state's), else the accent colour is used."""
     value_style = theme.cell_bold.clone("figure", fontSize=15, leading=18, textColor=theme.accent)
     label_style = theme.small_muted.clone("figure_label", fontSize=7.5, leading=9)
-    cells = [
-        [Paragraph(theme.esc(value), value_style), Paragraph(theme.esc(label), label_style)]
-        for value, label in items
-    ]
     column = width / max(1, len(items))
+    cells = []
+    for i, (value, label) in enumerate(items):
+        colour = colours[i] if i < len(colours) else None
+        text = theme.fonts.drawable(value)
+        # a long value ("✗ Disqualified") shrinks to stay on one line rather than wrap
+        room = column - 18
+        size = min(15.0, max(9.0, 15.0 * room / max(1.0, stringWidth(text, theme.fonts.bold, 15))))
+        style = value_style.clone(
+            "figure_v", fontSize=size, textColor=colour or theme.accent, leading=18
+        )
+        cells.append([Paragraph(theme.esc(value), style), Paragraph(theme.esc(label), label_style)])
     table = Table(
         [cells],
         colWidths=[column] * len(items),
@@ -116,3 +131,12 @@ def empty_note(theme: Theme, text: str) -> Table:
         hAlign="LEFT",
         style=[theme.font_command, ("BOX", (0, 0), (-1, -1), 0.5, RULE)],
     )
+
+
+def decision_cell(decision: ConsensusDecision, theme: Theme) -> Paragraph:
+    """A consensus decision's value; a gate's as its state: "✗ Failed" in red."""
+    state = decision.gate_state
+    if state is None:
+        return theme.p(decision.value_label, theme.cell_bold)
+    style = theme.cell_bold.clone("decision_gate", textColor=gate_colour(state))
+    return Paragraph(theme.esc(theme.gate_label(state)), style)

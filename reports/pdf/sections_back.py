@@ -6,7 +6,14 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Sp
 
 from evaluator.kinds import is_category
 from reports.model import ReportData
-from reports.pdf.blocks import data_table, empty_note, heading, note, section_heading
+from reports.pdf.blocks import (
+    data_table,
+    decision_cell,
+    empty_note,
+    heading,
+    note,
+    section_heading,
+)
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, percent
 
@@ -51,7 +58,10 @@ def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
         for item in report.disagreements:
             scores = "\n".join(f"{name}: {number(value)}" for name, value in item.scores)
             if item.decision is not None:
-                decided = f"{item.decision.value_label}. {item.decision.note}".strip()
+                label = item.decision.value_label
+                if item.decision.gate_state is not None:
+                    label = theme.gate_label(item.decision.gate_state)
+                decided = f"{label}. {item.decision.note}".strip()
             else:
                 decided = "No consensus recorded; the aggregate stands."
             rows.append(
@@ -80,7 +90,7 @@ def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
             [
                 theme.p(d.candidate_name, theme.cell),
                 theme.p(d.criterion_name, theme.cell),
-                theme.p(d.value_label, theme.cell_bold),
+                decision_cell(d, theme),
                 theme.p(d.note, theme.cell),
             ]
             for d in report.decisions

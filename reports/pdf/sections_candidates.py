@@ -16,10 +16,10 @@ from reportlab.platypus import (
     Table,
 )
 
-from evaluator.domain import GateState
 from reports.model import CandidateSection, Contribution, Justification, ReportData
 from reports.pdf.blocks import (
     data_table,
+    decision_cell,
     empty_note,
     heading,
     key_figures,
@@ -28,14 +28,8 @@ from reports.pdf.blocks import (
     section_heading,
 )
 from reports.pdf.charts import candidate_chart
-from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, PENDING_COLOUR, RULE, Theme, mix
-from reports.text import GATE_LABELS, NO_VALUE, SOURCE_LABELS, number, percent, points
-
-GATE_COLOURS = {
-    GateState.PASSED: PASS_COLOUR,
-    GateState.FAILED: FAIL_COLOUR,
-    GateState.PENDING: PENDING_COLOUR,
-}
+from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, RULE, Theme, gate_colour, mix
+from reports.text import NO_VALUE, SOURCE_LABELS, number, percent, points
 
 
 def profiles_intro(report: ReportData, theme: Theme) -> list[Flowable]:
@@ -45,14 +39,16 @@ def profiles_intro(report: ReportData, theme: Theme) -> list[Flowable]:
             "One profile per candidate, in ranking order. Category scores are the share of each "
             "category's points the candidate earned, set against the best qualified candidate. "
             "Strengths are the criteria adding the most points; weaknesses those where the most "
-            "points are lost.",
+            "points are lost. Criteria not answered or not scored yet are listed apart: they "
+            "count as zero in the total but are neither strengths nor weaknesses.",
         ),
     ]
 
 
 def _figures(section: CandidateSection, theme: Theme, width: float) -> Table:
     row = section.row
-    status = row.status_label
+    state = row.gate_state
+    status = row.status_label if state is None else f"{theme.gate_mark(state)} {row.status_label}"
     return key_figures(
         theme,
         [
@@ -62,6 +58,7 @@ def _figures(section: CandidateSection, theme: Theme, width: float) -> Table:
             (status, row.kind_label),
         ],
         width,
+        colours=(None, None, None, None if state is None else gate_colour(state)),
     )
 
 
@@ -110,12 +107,12 @@ def _contribution_cell(items: Sequence[Contribution], theme: Theme, strong: bool
     return cells
 
 
-def _strengths(section: CandidateSection, theme: Theme, width: float) -> Table:
+def _strengths(section: CandidateSection, theme: Theme, width: float) -> list[Flowable]:
     half = width / 2
     green = mix(PASS_COLOUR, colors.white, 0.9)
     red = mix(FAIL_COLOUR, colors.white, 0.9)
     title = theme.cell_bold.clone("sw_title", fontSize=8.5, spaceAfter=4)
-    return Table(
+    table = Table(
         [
             [Paragraph("Strengths", title), Paragraph("Weaknesses", title)],
             [
@@ -134,6 +131,24 @@ def _strengths(section: CandidateSection, theme: Theme, width: float) -> Table:
             ("TOPPADDING", (0, 0), (-1, -1), 5),
         ],
     )
+    return [table, *_missing(section, theme)]
+
+
+def _missing(section: CandidateSection, theme: Theme) -> list[Flowable]:
+    """Criteria without a value, apart from the weaknesses: missing data is not a weakness."""
+    if not section.missing:
+        return []
+    items = "; ".join(
+        f"<b>{theme.esc(item.name)}</b> ({theme.esc(item.reason)}, {points(item.max_points)} pts)"
+        for item in section.missing
+    )
+    return [
+        Spacer(1, 4),
+        Paragraph(
+            f"<b>Not answered or not scored yet</b> (counted as zero, not as weaknesses): {items}.",
+            theme.small_muted,
+        ),
+    ]
 
 
 def _gates(section: CandidateSection, theme: Theme, width: float) -> Flowable:
@@ -141,12 +156,12 @@ def _gates(section: CandidateSection, theme: Theme, width: float) -> Flowable:
         return empty_note(theme, "This evaluation has no pass/fail gates.")
     rows, extra = [], []
     for i, gate in enumerate(section.gates, start=1):
-        colour = GATE_COLOURS[gate.state]
+        colour = gate_colour(gate.state)
         style = theme.cell_bold.clone("gate_state", textColor=colour)
         rows.append(
             [
                 theme.p(gate.name, theme.cell),
-                Paragraph(GATE_LABELS[gate.state], style),
+                Paragraph(theme.esc(theme.gate_label(gate.state)), style),
                 theme.p(gate.basis, theme.cell),
             ]
         )
@@ -184,7 +199,7 @@ def _decisions(section: CandidateSection, theme: Theme, width: float) -> list[Fl
     rows = [
         [
             theme.p(d.criterion_name, theme.cell),
-            theme.p(d.value_label, theme.cell_bold),
+            decision_cell(d, theme),
             theme.p(d.note, theme.cell),
         ]
         for d in section.decisions
@@ -282,8 +297,9 @@ def candidate_profile(
         ]
     story += [
         CondPageBreak(1.6 * 72),
-        heading(theme, "Strengths and weaknesses", 2),
-        _strengths(section, theme, width),
+        KeepTogether(
+            [heading(theme, "Strengths and weaknesses", 2), *_strengths(section, theme, width)]
+        ),
         CondPageBreak(1.2 * 72),
         heading(theme, "Gate results", 2),
         _gates(section, theme, width),

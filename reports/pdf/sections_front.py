@@ -28,7 +28,7 @@ from reports.pdf.blocks import (
 )
 from reports.pdf.charts import category_chart, totals_chart
 from reports.pdf.document import Heading, PageRef
-from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, PENDING_COLOUR, Theme, mix
+from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, Theme, gate_colour, mix
 from reports.text import number, percent, points
 
 CATEGORY_COLUMNS_PER_TABLE = 8  # more would make the columns too narrow to read
@@ -114,12 +114,12 @@ def contents(report: ReportData, theme: Theme) -> list[Flowable]:
     return [Paragraph("CONTENTS", kicker), Spacer(1, 4), table]
 
 
-def _status_text(row: RankingRow) -> str:
-    if row.disqualified:
-        return "Disqualified — failed gate: " + "; ".join(row.failed_gates)
-    if row.provisional:
-        return "Provisional — pending gate: " + "; ".join(row.pending_gates)
-    return "Ranked"
+def status_text(row: RankingRow, theme: Theme) -> str:
+    """'✗ Disqualified: failed the gate “…”', '? Provisional: ...', or 'Ranked'."""
+    state = row.gate_state
+    if state is None:
+        return row.status_sentence
+    return f"{theme.gate_mark(state)} {row.status_sentence}"
 
 
 def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
@@ -131,7 +131,13 @@ def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
             f"{theme.esc(row.kind_label)}</font>",
             theme.cell,
         )
-        status = Paragraph(theme.esc(_status_text(row)), theme.cell)
+        state = row.gate_state
+        status_style = (
+            theme.cell
+            if state is None
+            else theme.cell_bold.clone("status", textColor=gate_colour(state))
+        )
+        status = Paragraph(theme.esc(status_text(row, theme)), status_style)
         rows.append(
             [
                 Paragraph(theme.esc(row.rank_label), theme.cell_bold),
@@ -141,12 +147,12 @@ def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
                 status,
             ]
         )
+        if state is not None:
+            tint = mix(gate_colour(state), colors.white, 0.88)
+            extra.append(("BACKGROUND", (4, i), (4, i), tint))
         if row.disqualified:
             extra.append(("TEXTCOLOR", (0, i), (-1, i), FAIL_COLOUR))
-            extra.append(("BACKGROUND", (4, i), (4, i), mix(FAIL_COLOUR, colors.white, 0.88)))
-        elif row.provisional:
-            extra.append(("BACKGROUND", (4, i), (4, i), mix(PENDING_COLOUR, colors.white, 0.85)))
-    widths = [0.08, 0.38, 0.11, 0.15, 0.28]
+    widths = [0.07, 0.31, 0.09, 0.15, 0.38]
     return data_table(
         theme,
         ["Rank", "Candidate", "Total", "Completeness", "Status"],

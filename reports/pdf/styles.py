@@ -16,6 +16,8 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, TableStyle
 
+from evaluator.domain import GateState
+from evaluator.gates import GATE_LOOKS
 from reports.branding import Branding
 from reports.model import Narrative
 from reports.pdf.fonts import FontSet, report_fonts
@@ -24,9 +26,16 @@ INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#5F6B76")
 RULE = colors.HexColor("#C9D1D9")
 ZEBRA = colors.HexColor("#F4F6F8")
-PASS_COLOUR = colors.HexColor("#2E7D32")
-FAIL_COLOUR = colors.HexColor("#C62828")
-PENDING_COLOUR = colors.HexColor("#B26A00")
+
+
+def gate_colour(state: GateState) -> colors.Color:
+    """A gate state's colour, from the one table the window uses too (evaluator.gates)."""
+    return colors.HexColor(GATE_LOOKS[state].colour)
+
+
+PASS_COLOUR = gate_colour(GateState.PASSED)
+FAIL_COLOUR = gate_colour(GateState.FAILED)
+PENDING_COLOUR = gate_colour(GateState.PENDING)
 
 # Category colours for the charts: distinguishable, print-safe, colour-blind friendly (Okabe-Ito
 # inspired, darkened for white labels), cycled when there are more categories.
@@ -85,6 +94,15 @@ class Theme:
         """Plain text made safe for Paragraph markup; line breaks kept as breaks."""
         drawable = self.fonts.drawable(str(text))
         return escape(drawable).replace("\n", "<br/>")
+
+    def gate_mark(self, state: GateState) -> str:
+        """A gate state's symbol (✓ ✗ ?), or its plain stand-in when the font lacks it."""
+        look = GATE_LOOKS[state]
+        return look.symbol if ord(look.symbol) in self.fonts.coverage else look.plain_symbol
+
+    def gate_label(self, state: GateState) -> str:
+        """Symbol and label, as a report table shows a gate: "✗ Failed"."""
+        return f"{self.gate_mark(state)} {GATE_LOOKS[state].label}"
 
     def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
         """A Paragraph of plain (escaped) text."""

@@ -15,6 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluator.domain import GateState
+from evaluator.gates import GATE_LOOKS
 from evaluator.xlsx_text import (
     FORMULA_TRIGGERS,
     MAX_CELL_CHARS,
@@ -47,6 +49,12 @@ THIN = Side(style="thin", color="C9D1D9")
 HEADER_BORDER = Border(bottom=THIN)
 INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")  # cells the client may edit
 MISSING_FILL = PatternFill("solid", fgColor="E3E8EE")
+
+
+def gate_font(state: GateState) -> Font:
+    """Bold, in the gate state's colour from the one table (evaluator.gates)."""
+    return Font(name=FONT_NAME, bold=True, color=GATE_LOOKS[state].colour.removeprefix("#"))
+
 
 PERCENT = "0.0%"
 PERCENT_2 = "0.00%"

@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluator.domain import CriterionKind
+from evaluator.gates import failed_phrase, gate_look, pending_phrase
 from evaluator.kinds import kind_label
 from reports.model import ReportData
 from reports.xlsx.cells import (
@@ -36,6 +37,7 @@ from reports.xlsx.cells import (
     SHARE,
     TOP,
     Truncations,
+    gate_font,
     header,
     print_setup,
     put_formula,
@@ -211,7 +213,7 @@ def write_summary(
         "Candidate",
         "Kind",
         "Status",
-        "Failed or pending gates",
+        "Gates",
         "Total",
         "Completeness",
         "Total at export",
@@ -240,9 +242,18 @@ def write_summary(
         )
         put_text(ws, row, 2, row_data.name, cuts).font = BOLD
         put_text(ws, row, 3, row_data.kind_label)
-        put_text(ws, row, 4, row_data.status_label)
-        gates = row_data.failed_gates if row_data.disqualified else row_data.pending_gates
-        put_text(ws, row, 5, "; ".join(gates), cuts).alignment = Alignment(wrap_text=True)
+        status = put_text(ws, row, 4, row_data.status_label)  # the rank formula tests it
+        state = row_data.gate_state
+        if state is not None:
+            look = gate_look(state)
+            phrase = (
+                failed_phrase(row_data.failed_gates)
+                if row_data.disqualified
+                else pending_phrase(row_data.pending_gates)
+            )  # "✗ failed the gate “…”", "? the gate “…” is not decided yet"
+            gates = put_text(ws, row, 5, f"{look.symbol} {phrase}", cuts)
+            gates.alignment = Alignment(wrap_text=True)
+            status.font = gates.font = gate_font(state)
         if live:
             put_formula(ws, row, 6, f"=100*SUMPRODUCT({weights},{values_range})", POINTS)
             put_formula(ws, row, 7, f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))", PERCENT)
@@ -264,7 +275,8 @@ def write_summary(
             else:
                 put_number(ws, row, column, row_data.category_points[k], POINTS)
         for column in range(1, SUMMARY_FIXED_COLUMNS + 1 + len(report.categories)):
-            ws.cell(row=row, column=column).alignment = TOP
+            cell = ws.cell(row=row, column=column)
+            cell.alignment = Alignment(wrap_text=True, vertical="top") if column == 5 else TOP
     if report.ranking:
         ws.conditional_formatting.add(
             f"F{first}:F{last}",

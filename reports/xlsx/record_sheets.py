@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import ReportData
+from evaluator.gates import gate_look
+from reports.model import ConsensusDecision, ReportData
 from reports.xlsx.cells import (
     DATE_TIME,
     WRAP_TOP,
     Truncations,
     add_table,
+    gate_font,
     header,
     print_setup,
     put_number,
@@ -24,6 +26,7 @@ from reports.xlsx.cells import (
 )
 
 Row = Sequence[object]  # str -> text cell, int/float/None -> number, datetime -> date cell
+RECORDS_TOP = 4  # the header row of each record table
 
 
 def _records(
@@ -42,7 +45,7 @@ def _records(
     Table names differ from sheet names ("ScoresTable" on "Scores") so that no name clashes.
     """
     title_block(ws, title, [note])
-    top = 4
+    top = RECORDS_TOP
     header(ws, top, [name for name, _ in columns], fill)
     for i, values in enumerate(rows):
         row = top + 1 + i
@@ -124,13 +127,22 @@ def write_consensus(
             ("Note", 80),
         ],
         [
-            (d.candidate_name, d.criterion_key, d.criterion_name, d.value_label, d.value, d.note)
+            (d.candidate_name, d.criterion_key, d.criterion_name, _decision(d), d.value, d.note)
             for d in report.decisions
         ],
         fill,
         cuts,
         wrap=(6,),
     )
+    for i, decision in enumerate(report.decisions):  # a gate's decision in its state's colour
+        if decision.gate_state is not None:
+            ws.cell(row=RECORDS_TOP + 1 + i, column=4).font = gate_font(decision.gate_state)
+
+
+def _decision(decision: ConsensusDecision) -> str:
+    """'4 / 5', or for a gate its state with its symbol: '✗ Failed'."""
+    state = decision.gate_state
+    return decision.value_label if state is None else gate_look(state).labelled
 
 
 def write_responses(

@@ -1,0 +1,1 @@
+"""Reports out: the export dialog, its remembered choices and the report branding."""

@@ -1,0 +1,1 @@
+"""The criteria-by-candidates grid the Scoring and Consensus tabs share: model, view, delegates."""

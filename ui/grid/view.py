@@ -1,0 +1,99 @@
+"""The grid of the Scoring and Consensus tabs: criteria rows (categories spanned as group
+headers) by candidate columns, moved through like a spreadsheet.
+
+Enter moves down (or, in a read-only grid, asks the view to act on the cell), Delete asks the
+view to clear the selection; the model decides what a cell holds and whether it is editable.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.grid.delegates import MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT
+from ui.grid.model import CriteriaGridModel
+
+CURSOR = {
+    MOVE_DOWN: QAbstractItemView.CursorAction.MoveDown,
+    MOVE_RIGHT: QAbstractItemView.CursorAction.MoveRight,
+    MOVE_LEFT: QAbstractItemView.CursorAction.MoveLeft,
+}
+
+
+class CriteriaGrid(QTableView):
+    """A table with category rows spanned as group headers; Enter moves down, Delete clears."""
+
+    clearRequested = Signal()
+    enterPressed = Signal()  # when Enter does not move (editable=False)
+
+    def __init__(self, parent: QWidget | None = None, editable: bool = True) -> None:
+        super().__init__(parent)
+        self.enter_moves_down = editable
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            if editable
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        horizontal = self.horizontalHeader()
+        horizontal.setDefaultSectionSize(132)
+        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        vertical = self.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        vertical.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        vertical.setMaximumWidth(420)
+        vertical.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def setModel(self, model: CriteriaGridModel) -> None:  # type: ignore[override]
+        super().setModel(model)
+        model.modelReset.connect(self.span_categories)
+        model.modelReset.connect(self.fit_columns)
+        self.span_categories()
+
+    def fit_columns(self) -> None:
+        """Few candidates share the width; many keep a readable width and scroll."""
+        header, count = self.horizontalHeader(), self.model().columnCount()
+        roomy = count and count * header.defaultSectionSize() < self.viewport().width()
+        mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(0) != mode if count else False:
+            header.setSectionResizeMode(mode)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def span_categories(self) -> None:
+        """Category rows read as one header across the candidates."""
+        model = self.model()
+        self.clearSpans()
+        assert isinstance(model, CriteriaGridModel)
+        if model.columnCount() > 1:
+            for row in model.category_rows():
+                self.setSpan(row, 0, 1, model.columnCount())
+
+    def move(self, direction: str) -> None:
+        """Move the cursor like a spreadsheet does (category rows are skipped)."""
+        target = self.moveCursor(CURSOR[direction], Qt.KeyboardModifier.NoModifier)
+        if target.isValid():
+            self.setCurrentIndex(target)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self.state() != QAbstractItemView.State.EditingState:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self.enter_moves_down:
+                    self.move(MOVE_DOWN)
+                else:
+                    self.enterPressed.emit()
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.clearRequested.emit()
+                return
+        super().keyPressEvent(event)

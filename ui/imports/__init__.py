@@ -1,0 +1,1 @@
+"""Excel in: the questionnaire and scoresheet import dialogs with their previews."""

@@ -1,0 +1,1 @@
+"""The Candidates and Committee tabs: tables of candidates and committee members."""

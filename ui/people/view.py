@@ -1,0 +1,237 @@
+"""The Candidates and Committee tabs: an editable table with Add and Remove.
+
+Adding creates a row with a provisional name and opens its name for typing, so adding someone
+is: Add, type the name, Enter. Removing asks first and says how many scores go with the row.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evaluator.kinds import CANDIDATE_KINDS
+from ui import errors
+from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
+from ui.session import EvaluationSession
+from ui.tables.delegates import ChoiceDelegate
+from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
+
+
+class PeopleView(QWidget):
+    """Shared layout and behaviour; subclasses name the model and the commands."""
+
+    noun = "person"
+    hint = ""
+
+    def __init__(
+        self, session: EvaluationSession, model: PeopleModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = model
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setObjectName(f"{self.noun.replace(' ', '_')}Table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(80)
+        # sized on demand rather than ResizeToContents, which would measure every row after
+        # every score (the count column changes with each one)
+        header.setSectionResizeMode(self.stretch_column, QHeaderView.ResizeMode.Stretch)
+
+        bar = QHBoxLayout()
+        self.add_action = self._action(
+            bar, f"Add {self.noun}", "Insert", QStyle.StandardPixmap.SP_FileIcon,
+            f"Add a {self.noun}, then type the name", self.add,
+        )  # fmt: skip
+        self.remove_action = self._action(
+            bar, "Remove", "Delete", QStyle.StandardPixmap.SP_TrashIcon,
+            f"Remove the selected {self.noun} and their scores (asks first)", self.remove,
+        )  # fmt: skip
+        bar.addStretch(1)
+        self.empty_label = QLabel(wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        hint = QLabel(self.hint, wordWrap=True)
+        hint.setEnabled(False)  # greyed through the palette's disabled text colour
+        layout.addWidget(hint)
+
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(lambda *_: self._update())
+            signal.connect(lambda *_: self._fit_columns())
+        model.dataChanged.connect(self._fit_edited)
+        session.readOnlyChanged.connect(lambda _: self._update())
+        self._update()
+        self._fit_columns()
+
+    stretch_column = 2
+    count_column = 3
+
+    def _action(self, bar, text, shortcut, icon, tip, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(self.style().standardIcon(icon), text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(True)
+        bar.addWidget(button)
+        return action
+
+    # ---- subclass hooks ----------------------------------------------------------------------
+
+    def _names(self) -> set[str]:
+        raise NotImplementedError
+
+    def _add_command(self, name: str) -> ChangeCommand:
+        raise NotImplementedError
+
+    def _remove_command(self, item_id: int) -> ChangeCommand:
+        raise NotImplementedError
+
+    def _removal_text(self, item_id: int) -> str:
+        raise NotImplementedError
+
+    # ---- behaviour ---------------------------------------------------------------------------
+
+    def _update(self) -> None:
+        editable = self.session.editable
+        self.add_action.setEnabled(editable)
+        selected = self.table.selectionModel().hasSelection()
+        self.remove_action.setEnabled(editable and selected)
+        empty = self.model.rowCount() == 0
+        self.empty_label.setVisible(empty)
+        self.empty_label.setText(
+            f"No {self.noun}s yet: press “Add {self.noun}” to add one."
+            if self.session.data is not None
+            else "Open or create an evaluation on the Start tab first."
+        )
+
+    def _fit_columns(self) -> None:
+        for column in range(self.model.columnCount()):
+            if column != self.stretch_column:
+                self.table.resizeColumnToContents(column)
+                width = self.table.columnWidth(column)
+                self.table.setColumnWidth(column, width + 12)  # breathing room
+
+    def _fit_edited(self, first: QModelIndex, last: QModelIndex) -> None:
+        if first.row() == last.row() and first.column() == last.column() == self.count_column:
+            return  # a score count changed: its width barely moves
+        self._fit_columns()
+
+    def current_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()).id if rows else None
+
+    def add(self) -> None:
+        taken, stem = self._names(), f"New {self.noun}"
+        name, number = stem, 2
+        while name in taken:
+            name, number = f"{stem} {number}", number + 1
+        if self.session.execute(self._add_command(name)):
+            row = self.model.rowCount() - 1
+            index = self.model.index(row, 0)
+            self.table.setFocus()
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.edit(index)
+
+    def remove(self) -> None:
+        item_id = self.current_id()
+        if item_id is None:
+            return
+        if errors.confirm(self, f"Remove {self.noun}", self._removal_text(item_id), "Remove"):
+            self.session.execute(self._remove_command(item_id))
+
+
+class CandidatesView(PeopleView):
+    noun = "candidate"
+    hint = (
+        "Double-click a cell (or press F2) to edit it. A candidate is an EHR vendor offering "
+        "direct support or a third-party outsourcer; both are scored on the same criteria."
+    )
+
+    def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, CandidatesModel(session), parent)
+        self.model.setParent(self)
+        kinds = [(kind.value, row.label) for kind, row in CANDIDATE_KINDS.items()]
+        self.table.setItemDelegateForColumn(1, ChoiceDelegate(kinds, self.table))
+
+    def _names(self) -> set[str]:
+        return {c.name for c in self.session.data.candidates} if self.session.data else set()
+
+    def _add_command(self, name: str) -> ChangeCommand:
+        return AddCandidate(self.session, name)
+
+    def _remove_command(self, item_id: int) -> ChangeCommand:
+        return RemoveCandidate(self.session, item_id)
+
+    def _removal_text(self, item_id: int) -> str:
+        data = self.session.data
+        assert data is not None
+        name = self.session.candidate(item_id).name
+        scores = self.session.score_count(candidate_id=item_id)
+        agreed = sum(1 for c in data.consensus if c.candidate_id == item_id)
+        answers = sum(1 for r in data.responses if r.candidate_id == item_id)
+        return (
+            f"Remove the candidate “{name}”?\n\n{scores} scores, {agreed} consensus scores and "
+            f"{answers} questionnaire answers go with it.\n\nYou can undo this with Ctrl+Z."
+        )
+
+
+class CommitteeView(PeopleView):
+    noun = "committee member"
+    hint = (
+        "Double-click a cell (or press F2) to edit it. Record each member's role and any "
+        "conflict of interest they declare; it appears in the reports."
+    )
+
+    def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
+        super().__init__(session, CommitteeModel(session), parent)
+        self.model.setParent(self)
+
+    def _names(self) -> set[str]:
+        return {e.name for e in self.session.data.evaluators} if self.session.data else set()
+
+    def _add_command(self, name: str) -> ChangeCommand:
+        return AddEvaluator(self.session, name)
+
+    def _remove_command(self, item_id: int) -> ChangeCommand:
+        return RemoveEvaluator(self.session, item_id)
+
+    def _removal_text(self, item_id: int) -> str:
+        name = self.session.evaluator(item_id).name
+        scores = self.session.score_count(evaluator_id=item_id)
+        return (
+            f"Remove the committee member “{name}”?\n\nTheir {scores} scores go with them."
+            "\n\nYou can undo this with Ctrl+Z."
+        )

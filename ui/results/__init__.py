@@ -1,0 +1,1 @@
+"""The Results tab: the live ranking, the category chart and the chance of winning."""

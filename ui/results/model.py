@@ -1,0 +1,236 @@
+"""The live ranking as a table: rank, candidate, kind, total, completeness and status.
+
+It follows `session.resultsChanged`. When only the numbers moved the model emits one
+`dataChanged`; when the order changed it emits a layout change (selections follow their
+candidate); only a different set of candidates resets it. An optional last column holds each
+candidate's chance of ranking first under random weight changes (`chances_work`, run on the
+thread pool by the Results tab); it is cleared whenever the results change, since it describes
+old ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+
+from evaluator.domain import Candidate, CandidateResult, EvaluationData, GateState
+from evaluator.gates import candidate_status, gate_look
+from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
+from evaluator.progress import CancelCheck, Progress
+from ui.grid.delegates import GridBrushes
+from ui.grid.model import (
+    ALIGNMENT,
+    BACKGROUND,
+    CANDIDATE_ROLE,
+    DISPLAY,
+    FONT,
+    FOREGROUND,
+    TOOLTIP,
+)
+from ui.session import EvaluationSession
+
+Index = QModelIndex | QPersistentModelIndex
+RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS, CHANCE = range(7)
+HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status", "Chance of 1st")
+RUNS, SPREAD = 1000, 0.2  # weight scenarios, and each weight's random factor 1 ± SPREAD
+HEADER_TIPS = (
+    "Rank by total; equal totals share a rank. Disqualified candidates are not ranked.",
+    "The vendor or outsourcer",
+    " or ".join(row.label for row in CANDIDATE_KINDS.values()),
+    "Weighted total, 0-100",
+    "Share of the effective weight that has a value; missing values count 0",
+    "Disqualified by a failed gate, or provisional while a gate is undecided",
+    f"Share of {RUNS} runs, each weight multiplied by a random factor in "
+    f"{100 - 100 * SPREAD:.0f}-{100 + 100 * SPREAD:.0f}%, in which the candidate ranks first",
+)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ResultsModel(QAbstractTableModel):
+    """One row per candidate, in ranking order (disqualified ones last)."""
+
+    def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._rows: list[CandidateResult] = []
+        self._candidates: dict[int, Candidate] = {}
+        self.chances: dict[int, float] = {}  # candidate id -> chance of ranking first
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self.brushes = GridBrushes(QGuiApplication.palette())
+        session.resultsChanged.connect(self.refresh)
+        session.evaluationChanged.connect(self.refresh)
+        session.candidatesChanged.connect(self.refresh)  # renamed or removed before re-scoring
+        self.refresh()
+
+    def refresh(self) -> None:
+        results, data = self.session.results, self.session.data
+        rows = list(results.candidates) if results is not None else []
+        self._candidates = {c.id: c for c in data.candidates} if data else {}
+        rows = [r for r in rows if r.candidate_id in self._candidates]  # results may lag
+        self.chances = {}  # they described the previous results
+        old = [r.candidate_id for r in self._rows]
+        new = [r.candidate_id for r in rows]
+        if old == new:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, STATUS))
+        elif sorted(old) == sorted(new):
+            self._reorder(rows)
+        else:
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+
+    def _reorder(self, rows: list[CandidateResult]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        position = {r.candidate_id: i for i, r in enumerate(rows)}
+        before = self.persistentIndexList()
+        after = [
+            self.index(position[self._rows[i.row()].candidate_id], i.column())
+            if i.isValid()
+            else QModelIndex()
+            for i in before
+        ]
+        self._rows = rows
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
+
+    def set_chances(self, chances: dict[int, float]) -> None:
+        self.chances = dict(chances)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, CHANCE), self.index(len(self._rows) - 1, CHANCE))
+
+    def set_palette(self, palette: QPalette) -> None:
+        self.brushes = GridBrushes(palette)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+
+    def result(self, row: int) -> CandidateResult:
+        return self._rows[row]
+
+    def results(self) -> list[CandidateResult]:
+        return self._rows
+
+    # ---- Qt model API ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        role = int(role)
+        if role == DISPLAY:
+            return HEADERS[section]
+        if role == TOOLTIP:
+            return HEADER_TIPS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        result, column, role = self._rows[index.row()], index.column(), int(role)
+        if role == DISPLAY:
+            return self._text(result, column)
+        if role == ALIGNMENT:
+            if column in (TOTAL, COMPLETENESS, CHANCE):
+                return RIGHT
+            return CENTER if column == RANK else LEFT
+        if role == CANDIDATE_ROLE:
+            return result.candidate_id
+        if role == FONT and (column in (RANK, TOTAL) or (column == STATUS and result.disqualified)):
+            return self._bold
+        if role == FOREGROUND and column == STATUS:
+            state = self.status_state(result)
+            return None if state is None else self.brushes.gate[state]
+        if role == FOREGROUND and result.disqualified:
+            return self.brushes.muted
+        if role == BACKGROUND and column == STATUS:
+            state = self.status_state(result)
+            return None if state is None else self.brushes.gate_tint[state]
+        if role == TOOLTIP:
+            return self._tooltip(result, column)
+        return None
+
+    def _text(self, result: CandidateResult, column: int) -> str:
+        if column == RANK:
+            return "—" if result.rank is None else str(result.rank)
+        if column == CANDIDATE:
+            return self.name(result.candidate_id)
+        if column == KIND:
+            return candidate_kind_label(self._candidate(result.candidate_id).kind)
+        if column == TOTAL:
+            return f"{result.total:.1f}"
+        if column == COMPLETENESS:
+            return f"{100 * result.completeness:.0f}%"
+        if column == CHANCE:
+            chance = self.chances.get(result.candidate_id)
+            if chance is None:
+                return ""
+            return "—" if result.disqualified else f"{100 * chance:.1f}%"
+        return self.status(result)
+
+    def status(self, result: CandidateResult) -> str:
+        """'✗ Disqualified: failed the gate “Signs a HIPAA BAA”', '? Provisional: ...', 'Ranked'."""
+        state, sentence = candidate_status(
+            self._gates(result.failed_gates), self._gates(result.pending_gates)
+        )
+        return sentence if state is None else f"{gate_look(state).symbol} {sentence}"
+
+    def status_state(self, result: CandidateResult) -> GateState | None:
+        """The gate state that colours the status: failed (disqualified), pending (provisional)."""
+        return candidate_status(result.failed_gates, result.pending_gates)[0]
+
+    def _gates(self, keys: tuple[str, ...]) -> list[str]:
+        names = []
+        for key in keys:
+            try:
+                names.append(self.session.criterion(key).name)
+            except KeyError:
+                names.append(key)
+        return names
+
+    def _tooltip(self, result: CandidateResult, column: int) -> str | None:
+        if column == STATUS:
+            if result.disqualified:
+                return "Shown but never ranked: a pass/fail requirement was failed."
+            if result.provisional:
+                return "Ranked provisionally: a pass/fail requirement has no decision yet."
+            return "Every pass/fail requirement is met."
+        if column in (COMPLETENESS, CHANCE):
+            return HEADER_TIPS[column]
+        if column == CANDIDATE:
+            notes = self._candidate(result.candidate_id).notes
+            return notes or self.name(result.candidate_id)
+        return None
+
+    def _candidate(self, candidate_id: int) -> Candidate:
+        return self._candidates.get(candidate_id) or Candidate(candidate_id, "?")
+
+    def name(self, candidate_id: int) -> str:
+        return self._candidate(candidate_id).name
+
+
+def chances_work(data: EvaluationData) -> Callable[[Progress, CancelCheck], dict[int, float]]:
+    """Each candidate's chance of ranking first, as job work for ui/jobs.py."""
+    # numpy is imported here, in the GUI thread, when first asked for: importing it on a
+    # worker thread while the GUI thread runs events crashed PySide6 6.12 (see report)
+    from evaluator.sensitivity import rank_probabilities
+
+    def work(progress: Progress, cancel: CancelCheck) -> dict[int, float]:
+        return rank_probabilities(data, runs=RUNS, spread=SPREAD, progress=progress, cancel=cancel)
+
+    return work

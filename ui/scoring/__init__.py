@@ -1,0 +1,3 @@
+"""The Scoring tab: a member's grid of scores with justifications, the rubric beside it, and
+unsaved edits.
+"""

@@ -1,0 +1,1 @@
+"""Plain table models over rows with columns and an edit function, and their delegates."""
