@@ -9,12 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from cli.identity import acting
 from evaluator import services
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Results, leaves, walk_tree
 from evaluator.gates import candidate_status
+from evaluator.identity import Identity
 from evaluator.kinds import candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import score_evaluation
+from evaluator.visibility import blind_refusal, is_blind, visible_to
 
 Handler = Callable[[argparse.Namespace, Database, TextIO], None]
 
@@ -24,6 +27,10 @@ def _catalog_dirs(args: argparse.Namespace) -> list[Path]:
     from criteria import user_catalog_dir
 
     return [user_catalog_dir(), *(Path(d) for d in getattr(args, "dir", []))]
+
+
+def _me(args: argparse.Namespace, db: Database) -> Identity | None:
+    return acting(args, db, args.evaluation)
 
 
 def cmd_catalogs(args: argparse.Namespace, db: Database, out: TextIO) -> None:
@@ -77,8 +84,14 @@ def cmd_list(args: argparse.Namespace, db: Database, out: TextIO) -> None:
         )
 
 
+def seen_by(args: argparse.Namespace, db: Database) -> tuple[EvaluationData, Identity | None]:
+    """The evaluation as `--as` may see it (blind scoring: only their own scores)."""
+    me = acting(args, db, args.evaluation)
+    return visible_to(services.load_evaluation(db, args.evaluation), me), me
+
+
 def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
-    data = services.load_evaluation(db, args.evaluation)
+    data, _viewer = seen_by(args, db)
     out.write(
         f"{data.name}\nclient: {data.client or '-'}\nstatus: {data.status.value}\n"
         f"scale: {data.scale.minimum}..{data.scale.maximum}, aggregation: "
@@ -98,9 +111,13 @@ def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     for c in data.candidates:
         out.write(f"  {c.name}  [{candidate_kind_label(c.kind)}]\n")
     out.write("\ncommittee:\n")
+    names = {c.id: c.name for c in data.candidates}
     for e in data.evaluators:
-        coi = f"; conflict declared: {e.conflict_of_interest}" if e.conflict_of_interest else ""
-        out.write(f"  {e.name}, {e.role or 'no role'}{coi}\n")
+        declared = e.declaration.describe(names) if e.declaration else "not declared yet"
+        state = "submitted" if e.submitted else f"excused: {e.excused}" if e.excused else ""
+        state = f"; {state}" if state else ""
+        out.write(f"  {e.name}, {e.role or 'no role'}; {declared}{state}\n")
+    out.write(f"chair: {data.chair or 'not named yet'}\n")
     out.write(
         f"\n{len(data.scores)} scores, {len(data.consensus)} consensus scores, "
         f"{len(data.responses)} questionnaire answers\n"
@@ -109,63 +126,87 @@ def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
 
 def cmd_candidate(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     if args.action == "add":
-        services.add_candidate(db, args.evaluation, args.name, args.kind, args.notes)
+        services.add_candidate(
+            db, args.evaluation, args.name, args.kind, args.notes, actor=_me(args, db)
+        )
         out.write(f"added candidate {args.name!r}\n")
     elif args.action == "rename":
-        services.update_candidate(db, args.evaluation, args.name, new_name=args.new_name)
+        services.update_candidate(
+            db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db)
+        )
         out.write(f"renamed candidate {args.name!r} to {args.new_name!r}\n")
     else:
-        removed = services.remove_candidate(db, args.evaluation, args.name, why=args.why)
-        out.write(f"removed candidate {args.name!r} and {len(removed.scores)} scores\n")
+        removed = services.remove_candidate(
+            db, args.evaluation, args.name, why=args.why, actor=_me(args, db)
+        )
+        out.write(f"removed candidate {args.name!r} and {len(removed.dependents.scores)} scores\n")
 
 
 def cmd_evaluator(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     if args.action == "add":
-        services.add_evaluator(db, args.evaluation, args.name, args.role, args.coi)
+        services.add_evaluator(
+            db, args.evaluation, args.name, args.role, args.coi, actor=_me(args, db)
+        )
         out.write(f"added committee member {args.name!r}\n")
     elif args.action == "rename":
-        services.update_evaluator(db, args.evaluation, args.name, new_name=args.new_name)
+        services.update_evaluator(
+            db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db)
+        )
         out.write(f"renamed committee member {args.name!r} to {args.new_name!r}\n")
     else:
-        removed = services.remove_evaluator(db, args.evaluation, args.name, why=args.why)
-        out.write(f"removed committee member {args.name!r} and {len(removed.scores)} scores\n")
+        removed = services.remove_evaluator(
+            db, args.evaluation, args.name, why=args.why, actor=_me(args, db)
+        )
+        count = len(removed.dependents.scores)
+        out.write(f"removed committee member {args.name!r} and {count} scores\n")
 
 
 def cmd_criterion(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     if args.weight is None and args.name is None:
         raise services.ServiceError("criterion set: give --weight and/or --name")
     services.update_criterion(
-        db, args.evaluation, args.criterion, weight=args.weight, name=args.name, why=args.why
-    )
+        db, args.evaluation, args.criterion, weight=args.weight, name=args.name, why=args.why,
+        actor=_me(args, db),
+    )  # fmt: skip
     out.write(f"updated criterion {args.criterion!r}\n")
 
 
 def cmd_score(args: argparse.Namespace, db: Database, out: TextIO) -> None:
-    if args.value.strip().casefold() == "clear":
+    me = _me(args, db)
+    word = args.value.strip().casefold()
+    if word == "clear":
         services.clear_score(
-            db, args.evaluation, args.evaluator, args.candidate, args.criterion, why=args.why
-        )
+            db, args.evaluation, args.evaluator, args.candidate, args.criterion, why=args.why,
+            actor=me,
+        )  # fmt: skip
         out.write("score cleared\n")
         return
     services.set_score(
-        db, args.evaluation, args.evaluator, args.candidate, args.criterion, args.value, args.why
-    )
+        db, args.evaluation, args.evaluator, args.candidate, args.criterion,
+        "0" if word == "abstain" else args.value, args.why, actor=me, abstain=word == "abstain",
+    )  # fmt: skip
     out.write(f"score {args.value} recorded for {args.candidate} / {args.criterion}\n")
 
 
 def cmd_consensus(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     if args.value.strip().casefold() == "clear":
-        services.clear_consensus(db, args.evaluation, args.candidate, args.criterion, why=args.why)
+        services.clear_consensus(
+            db, args.evaluation, args.candidate, args.criterion, why=args.why,
+            actor=_me(args, db),
+        )  # fmt: skip
         out.write("consensus cleared\n")
         return
     services.set_consensus(
-        db, args.evaluation, args.candidate, args.criterion, args.value, args.why
-    )
+        db, args.evaluation, args.candidate, args.criterion, args.value, args.why,
+        actor=_me(args, db),
+    )  # fmt: skip
     out.write(f"consensus {args.value} recorded for {args.candidate} / {args.criterion}\n")
 
 
 def cmd_status(args: argparse.Namespace, db: Database, out: TextIO) -> None:
-    status = services.change_status(db, args.evaluation, args.status, why=args.why)
+    status = services.change_status(
+        db, args.evaluation, args.status, why=args.why, actor=_me(args, db)
+    )
     out.write(f"status is now {status.value}\n")
 
 
@@ -199,7 +240,14 @@ def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
 
 
 def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    me = acting(args, db, args.evaluation)
     data = services.load_evaluation(db, args.evaluation)
+    if is_blind(data, me, live_view=args.live):
+        raise services.ServiceError(blind_refusal(data, "the committee's ranking"))
+    if args.live and me is not None and is_blind(data, me):
+        from evaluator.services import process
+
+        process.view_live_results(db, args.evaluation, "rank --live", actor=me)
     results = score_evaluation(data)
     document = ranking_document(data, results)
     if args.json:
@@ -279,3 +327,7 @@ HANDLERS.update(EXCEL_HANDLERS)
 from cli.export_cmd import EXPORT_HANDLERS  # noqa: E402
 
 HANDLERS.update(EXPORT_HANDLERS)
+
+from cli.process_cmd import PROCESS_HANDLERS  # noqa: E402
+
+HANDLERS.update(PROCESS_HANDLERS)

@@ -33,6 +33,14 @@ def _add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: the file in your data folder)",
     )
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="act as this committee member or the chair (passphrase from a prompt or "
+        "$SUPPORTSCOPE_PASSPHRASE)",
+    )
 
 
 def build_parser() -> OneLineParser:
@@ -118,8 +126,10 @@ def build_parser() -> OneLineParser:
     p.add_argument("--evaluator", required=True)
     p.add_argument("--candidate", required=True)
     p.add_argument("--criterion", required=True, metavar="ID")
-    p.add_argument("value", help="a whole point on the scale, or 'clear'")
-    p.add_argument("--why", default="", help="the justification (required)")
+    p.add_argument("value", help="a whole point on the scale, 'abstain' or 'clear'")
+    p.add_argument(
+        "--why", default="", help="the justification (required; for 'abstain', the reason)"
+    )
 
     p = command("consensus", "record (or clear) the committee's consensus score")
     p.add_argument("evaluation")
@@ -135,6 +145,11 @@ def build_parser() -> OneLineParser:
 
     p = command("rank", "print the ranking")
     p.add_argument("evaluation")
+    p.add_argument(
+        "--live",
+        action="store_true",
+        help="the chair looks at live results during blind scoring (recorded in the audit)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = command("dump", "write an evaluation to one JSON file")
@@ -143,9 +158,7 @@ def build_parser() -> OneLineParser:
 
     p = command("load", "create an evaluation from a JSON file written by dump")
     p.add_argument("file")
-    p.add_argument(
-        "--as", dest="name", default=None, metavar="NAME", help="load under another name"
-    )
+    p.add_argument("--name", default=None, metavar="NAME", help="load under another name")
 
     p = command("catalog", "save an evaluation's criteria as a reusable catalog file")
     actions = p.add_subparsers(
@@ -159,6 +172,9 @@ def build_parser() -> OneLineParser:
 
     from cli.excel import add_excel_commands
     from cli.export_cmd import add_export_command
+    from cli.process_cmd import add_process_commands
+
+    add_process_commands(command)
 
     add_export_command(sub, common)
 

@@ -23,11 +23,14 @@ from evaluator.domain import (
     Scale,
     leaves,
 )
+from evaluator.identity import Identity, identify
 from evaluator.kinds import Scoring, kind_info, members_score
+from evaluator.services import process
 
 DEMO_NAME = "Cedar Hollow EHR Support Review"
 DEMO_CLIENT = "Cedar Hollow Health System (fictitious)"
 DEMO_CATALOG = "ehr-direct"
+DEMO_CHAIR = "Joan Avery"  # the committee's chair (VP Clinical Operations); scores nothing
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ COMMITTEE = (
     (
         "Priya Lindqvist",
         "Chief Information Officer",
-        "Worked for Quillon Clinical Software until 2021; holds no shares.",
+        "Worked for Quillon Clinical Software until 2021; holds no shares.",  # a conflict
     ),
     ("Tom Hallberg", "Nurse informaticist", ""),
 )
@@ -172,17 +175,27 @@ def build_demo(db: Database, name: str = DEMO_NAME) -> int:
         services.add_candidate(
             db, evaluation, candidate.name, candidate.kind, candidate.notes, actor="demo"
         )
-    for member, role, coi in COMMITTEE:
-        services.add_evaluator(db, evaluation, member, role, coi, actor="demo")
-    services.change_status(db, evaluation, "scoring", actor="demo")
-    _answer_questionnaires(db, evaluation, catalog.criteria)
+    for member, role, _conflict in COMMITTEE:
+        services.add_evaluator(db, evaluation, member, role, actor="demo")
+    process.name_chair(db, evaluation, DEMO_CHAIR, actor="demo")
+    chair = identify(db, evaluation, DEMO_CHAIR)
+    for member, _role, conflict in COMMITTEE:
+        me = identify(db, evaluation, member)
+        conflicts = [CANDIDATES[1].name] if conflict else []
+        process.declare(db, evaluation, member, conflicts, conflict, actor=me)
+    services.change_status(db, evaluation, "scoring", actor=chair)
+    _answer_questionnaires(db, evaluation, catalog.criteria, chair)
     _score(db, evaluation, catalog.criteria, catalog.scale)
-    services.change_status(db, evaluation, "consensus", actor="demo")
-    _agree(db, evaluation, catalog.criteria, catalog.scale)
+    for member, _role, _conflict in COMMITTEE:
+        process.submit(db, evaluation, member, actor=identify(db, evaluation, member))
+    services.change_status(db, evaluation, "consensus", actor=chair)
+    _agree(db, evaluation, catalog.criteria, catalog.scale, chair)
     return evaluation
 
 
-def _answer_questionnaires(db: Database, evaluation: int, roots: list[Criterion]) -> None:
+def _answer_questionnaires(
+    db: Database, evaluation: int, roots: list[Criterion], chair: Identity
+) -> None:
     gates_seen: set[str] = set()
     for candidate in CANDIDATES:
         skipped_one = False
@@ -218,12 +231,13 @@ def _answer_questionnaires(db: Database, evaluation: int, roots: list[Criterion]
                     value,
                     comment=comment,
                     source="demo questionnaire",
-                    actor="demo",
+                    actor=chair,
                 )
 
 
 def _score(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) -> None:
     members = [m[0] for m in COMMITTEE]
+    me = {member: identify(db, evaluation, member) for member in members}
     for index, category in enumerate(roots):
         for leaf in leaves([category]):
             if not members_score(leaf.kind):
@@ -231,6 +245,8 @@ def _score(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) 
             for candidate in CANDIDATES:
                 quality = _category_quality(candidate, index)
                 for m, member in enumerate(members):
+                    if COMMITTEE[m][2] and candidate is CANDIDATES[1]:
+                        continue  # declared a conflict with this candidate: does not score it
                     rng = _rng(member, candidate.name, leaf.key)
                     if m == 3 and rng.random() < 0.12:
                         continue  # the informaticist did not get to every cell
@@ -244,11 +260,13 @@ def _score(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) 
                         leaf.key,
                         score,
                         _justification(m, score, leaf, scale),
-                        actor=member,
+                        actor=me[member],
                     )
 
 
-def _agree(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) -> None:
+def _agree(
+    db: Database, evaluation: int, roots: list[Criterion], scale: Scale, chair: Identity
+) -> None:
     """The chair settles the widest disagreements (a few cells) with a consensus note."""
     from evaluator.scoring import score_evaluation
 
@@ -269,5 +287,5 @@ def _agree(db: Database, evaluation: int, roots: list[Criterion], scale: Scale) 
             agreed,
             f"Discussed at the consensus meeting (spread {item.spread:g}); the committee agreed "
             f"on {agreed} after reviewing the reference calls.",
-            actor="Dr. Maria Okafor",
+            actor=chair,
         )

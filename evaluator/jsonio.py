@@ -174,7 +174,7 @@ def load_document(
         if session.query(EvaluationRow.id).filter(EvaluationRow.name == name).first():
             raise ServiceError(
                 f"an evaluation named {name!r} already exists: load it under "
-                "another name (--as NAME)"
+                "another name (--name NAME)"
             )
         ev = EvaluationRow(
             name=name,

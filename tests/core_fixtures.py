@@ -98,8 +98,9 @@ def new_db(tmp_path: Path, name: str = "t.db") -> Database:
     return open_database(tmp_path / name)
 
 
-def populated(tmp_path: Path) -> tuple[Database, int]:
-    """A database with one evaluation, two candidates and two evaluators."""
+def populated(tmp_path: Path, phase: str = "scoring") -> tuple[Database, int]:
+    """A database with one evaluation, two candidates and two evaluators, in `phase`: draft, or
+    scoring (every member declared no conflict), the default, where scores are accepted."""
     db = new_db(tmp_path)
     ev = services.create_evaluation(
         db, "Riverbend RFP", small_tree(), client="Riverbend Health", actor="chair"
@@ -108,4 +109,31 @@ def populated(tmp_path: Path) -> tuple[Database, int]:
     services.add_candidate(db, ev, "Orbis Support Co", "outsourcer", actor="chair")
     services.add_evaluator(db, ev, "Ann Example", "CMO", actor="chair")
     services.add_evaluator(db, ev, "Ben Sample", "CNO", "Advised Orbis in 2022", actor="chair")
+    if phase != "draft":
+        start_scoring(db, ev)
     return db, ev
+
+
+def start_scoring(db: Database, ev: int | str) -> None:
+    """Every member declares no conflict (unless they declared already) and the evaluation moves
+    to scoring: what the committee does before scores are accepted."""
+    from evaluator.services import process
+
+    data = services.load_evaluation(db, ev)
+    for member in data.evaluators:
+        if member.declaration is None:
+            process.declare(db, ev, member.name)
+    if data.status.value == "draft":
+        services.change_status(db, ev, "scoring")
+
+
+def start_consensus(db: Database, ev: int | str) -> None:
+    """Every member submits (or has been excused) and the evaluation moves to consensus."""
+    from evaluator.services import process
+
+    start_scoring(db, ev)
+    for member in services.load_evaluation(db, ev).evaluators:
+        if not member.submitted and not member.excused:
+            process.submit(db, ev, member.name)
+    if services.load_evaluation(db, ev).status.value == "scoring":
+        services.change_status(db, ev, "consensus")

@@ -39,85 +39,79 @@ def fail(db: Path, *args: str) -> str:
     return err
 
 
+def score(db: Path, member: str, candidate: str, leaf: str, value: str, why: str) -> list[str]:
+    return ["score", "Harbor RFP", "--as", member, "--evaluator", member, "--candidate",
+            candidate, "--criterion", leaf, value, "--why", why]  # fmt: skip
+
+
 def test_full_workflow(tmp_path):
+    """Set-up, declarations, blind scoring, submission, consensus and a finalise with the
+    checklist, as a chair and two members would run it from their shells."""
     db = tmp_path / "p.db"
     assert "ehr-direct" in ok(db, "catalogs")
     ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct", "--client", "Harbor Health")
     ok(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
     ok(db, "candidate", "add", "Harbor RFP", "Orbis Support", "--kind", "outsourcer")
     ok(db, "evaluator", "add", "Harbor RFP", "Ann Example", "--role", "CMO")
-    ok(db, "evaluator", "add", "Harbor RFP", "Ben Sample", "--role", "CIO", "--coi", "none")
+    ok(db, "evaluator", "add", "Harbor RFP", "Ben Sample", "--role", "CIO")
+    ok(db, "chair", "Harbor RFP", "Cora Chair")
+    assert "say who you are" in fail(db, "candidate", "add", "Harbor RFP", "Late Entrant")
     show = ok(db, "show", "Harbor RFP")
     assert f"Zephyr Care IT  [{candidate_kind_label(CandidateKind.VENDOR)}]" in show
     assert f"Orbis Support  [{candidate_kind_label(CandidateKind.OUTSOURCER)}]" in show
+    assert "Ann Example, CMO; not declared yet" in show and "chair: Cora Chair" in show
     rated = f"[{kind_label(CriterionKind.RATED)},"
     leaf = next(line.split()[0] for line in show.splitlines() if rated in line)
-    ok(db, "status", "Harbor RFP", "scoring")
-    ok(
-        db,
-        "score",
-        "Harbor RFP",
-        "--evaluator",
-        "Ann Example",
-        "--candidate",
-        "Zephyr Care IT",
-        "--criterion",
-        leaf,
-        "5",
-        "--why",
-        "Named engineers on call",
+    assert "scoring phase" in fail(db, *score(db, "Ann Example", "Zephyr Care IT", leaf, "5", "x"))
+    ok(db, "status", "Harbor RFP", "scoring", "--as", "Cora Chair")
+    assert "not declared" in fail(db, *score(db, "Ann Example", "Zephyr Care IT", leaf, "5", "x"))
+    ok(db, "declare", "Harbor RFP", "--as", "Ann Example", "--none")
+    ok(db, "declare", "Harbor RFP", "--as", "Ben Sample", "--conflict", "Orbis Support",
+       "--note", "Consulted for Orbis in 2023")  # fmt: skip
+    ok(db, *score(db, "Ann Example", "Zephyr Care IT", leaf, "5", "Named engineers on call"))
+    ok(db, *score(db, "Ann Example", "Orbis Support", leaf, "abstain", "Never saw their demo"))
+    ok(db, *score(db, "Ben Sample", "Zephyr Care IT", leaf, "1", "Weak references"))
+    assert "declared a conflict" in fail(
+        db, *score(db, "Ben Sample", "Orbis Support", leaf, "4", "x")
     )
-    ok(
-        db,
-        "score",
-        "Harbor RFP",
-        "--evaluator",
-        "Ben Sample",
-        "--candidate",
-        "Zephyr Care IT",
-        "--criterion",
-        leaf,
-        "1",
-        "--why",
-        "Weak references",
+    as_ben_for_ann = score(db, "Ann Example", "Zephyr Care IT", leaf, "2", "x")
+    as_ben_for_ann[3] = "Ben Sample"  # --as Ben Sample, --evaluator Ann Example
+    assert "own scores only" in fail(db, *as_ben_for_ann)
+    # blind: Ann sees her own scores only, nobody sees the ranking before all submitted
+    assert "1 scores" not in ok(db, "show", "Harbor RFP", "--as", "Ann Example")
+    assert "2 scores" in ok(db, "show", "Harbor RFP", "--as", "Ann Example")
+    assert "opens when every committee member has submitted" in fail(
+        db, "rank", "Harbor RFP", "--as", "Ann Example"
     )
-    ok(db, "status", "Harbor RFP", "consensus")
-    ok(
-        db,
-        "consensus",
-        "Harbor RFP",
-        "--candidate",
-        "Orbis Support",
-        "--criterion",
-        leaf,
-        "2",
-        "--why",
-        "Agreed at meeting",
+    assert "waiting for Ann Example, Ben Sample" in fail(
+        db, "status", "Harbor RFP", "consensus", "--as", "Cora Chair"
     )
-    ranking = json.loads(ok(db, "rank", "Harbor RFP", "--json"))
+    ok(db, "submit", "Harbor RFP", "--as", "Ann Example")
+    assert "submitted their scores" in fail(
+        db, *score(db, "Ann Example", "Zephyr Care IT", leaf, "4", "changed my mind")
+    )
+    ok(db, "submit", "Harbor RFP", "--as", "Ben Sample")
+    ok(db, "status", "Harbor RFP", "consensus", "--as", "Cora Chair")
+    ok(db, "consensus", "Harbor RFP", "--as", "Cora Chair", "--candidate", "Orbis Support",
+       "--criterion", leaf, "2", "--why", "Agreed at meeting")  # fmt: skip
+    ranking = json.loads(ok(db, "rank", "Harbor RFP", "--json", "--as", "Ann Example"))
     rows = {r["candidate"]: r for r in ranking["ranking"]}
     assert rows["Zephyr Care IT"]["total"] > rows["Orbis Support"]["total"] > 0
     assert ranking["status"] == "consensus"
     table = ok(db, "rank", "Harbor RFP")
     assert table.index("Zephyr Care IT") < table.index("Orbis Support")
-    ok(db, "status", "Harbor RFP", "final")
-    err = fail(
-        db,
-        "score",
-        "Harbor RFP",
-        "--evaluator",
-        "Ann Example",
-        "--candidate",
-        "Zephyr Care IT",
-        "--criterion",
-        leaf,
-        "3",
-        "--why",
-        "late change",
-    )
+    checklist = ok(db, "checklist", "Harbor RFP")
+    assert "open: Zephyr Care IT is" in checklist and "complete" in checklist
+    assert "items are still open" in fail(db, "finalise", "Harbor RFP", "--as", "Cora Chair")
+    ok(db, "finalise", "Harbor RFP", "--as", "Cora Chair", "--why", "Board deadline")
+    err = fail(db, *score(db, "Ann Example", "Zephyr Care IT", leaf, "3", "late change"))
     assert "final and read-only" in err
     listing = ok(db, "list")
     assert "Harbor RFP" in listing and "final" in listing
+    assert "only the chair" in fail(db, "reopen", "Harbor RFP", "--as", "Ann Example",
+                                    "--why", "x")  # fmt: skip
+    ok(db, "reopen", "Harbor RFP", "--as", "Cora Chair", "--why", "Vendor protest upheld")
+    assert "consensus" in ok(db, "list")
 
 
 def test_bad_input_is_one_line_exit_2(tmp_path):
@@ -131,6 +125,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     ok(db, "evaluator", "add", "Harbor RFP", "Ann Example")
     ok(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
     ok(db, "status", "Harbor RFP", "scoring")
+    ok(db, "declare", "Harbor RFP", "--as", "Ann Example", "--none")
     assert "justification" in fail(
         db, "score", "Harbor RFP", "--evaluator", "Ann Example", "--candidate", "Zephyr Care IT",
         "--criterion", "tiers.l4-engineering", "3",
@@ -151,7 +146,7 @@ def test_dump_load_and_catalog_save(tmp_path):
     ok(db, "criterion", "set", "Harbor RFP", "cost", "--weight", "3", "--why", "board asked")
     dumped = tmp_path / "h.json"
     ok(db, "dump", "Harbor RFP", "-o", str(dumped))
-    ok(db, "load", str(dumped), "--as", "Harbor copy")
+    ok(db, "load", str(dumped), "--name", "Harbor copy")
     again = tmp_path / "h2.json"
     ok(db, "dump", "Harbor copy", "-o", str(again))
     one, two = json.loads(dumped.read_text()), json.loads(again.read_text())

@@ -11,7 +11,7 @@ from evaluator import services
 from evaluator.changes import ScoreCell, canonical
 from evaluator.domain import Criterion, CriterionKind, Question, Status, find_criterion
 from evaluator.services import ServiceError
-from tests.core_fixtures import RUBRIC, new_db, populated, small_tree
+from tests.core_fixtures import RUBRIC, new_db, populated, small_tree, start_consensus
 
 
 def table_counts(db) -> dict[str, int]:
@@ -128,6 +128,7 @@ def test_set_score_validates_and_audits(tmp_path):
 
 def test_consensus_and_gate_decisions(tmp_path):
     db, ev = populated(tmp_path)
+    start_consensus(db, ev)
     services.set_consensus(db, ev, "Orbis Support Co", "gates.baa", "fail", "Refused our BAA")
     services.set_consensus(db, ev, "Orbis Support Co", "tiers.l1", 3.5, "Agreed in meeting")
     data = services.load_evaluation(db, ev)
@@ -149,8 +150,8 @@ def test_consensus_and_gate_decisions(tmp_path):
 def test_final_is_read_only(tmp_path):
     db, ev = populated(tmp_path)
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l1", 3, "ok")
-    for status in ("scoring", "consensus", "final"):
-        services.change_status(db, ev, status, why="moving on")
+    start_consensus(db, ev)
+    services.change_status(db, ev, "final", why="moving on")
     before = dump_all(db)
     attempts = [
         lambda: services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l1", 4, "x"),
@@ -171,7 +172,7 @@ def test_final_is_read_only(tmp_path):
 
 
 def test_status_moves_one_step(tmp_path):
-    db, ev = populated(tmp_path)
+    db, ev = populated(tmp_path, "draft")
     with pytest.raises(ServiceError, match="one step at a time"):
         services.change_status(db, ev, "final")
     with pytest.raises(ServiceError, match="unknown status"):
@@ -200,6 +201,7 @@ def test_remove_and_restore_candidate(tmp_path):
     db, ev = populated(tmp_path)
     services.set_score(db, ev, "Ann Example", "Orbis Support Co", "tiers.l1", 2, "slow")
     services.set_response(db, ev, "Orbis Support Co", "offshore.share", 60.0, raw="60%")
+    start_consensus(db, ev)
     services.set_consensus(db, ev, "Orbis Support Co", "tiers.l4", 1, "agreed")
     before = services.load_evaluation(db, ev)
     removed = services.remove_candidate(db, ev, "Orbis Support Co", why="withdrew")

@@ -14,6 +14,7 @@ from evaluator.models import (
     CandidateRow,
     ConsensusRow,
     CriterionRow,
+    DeclarationRow,
     EvaluatorRow,
     QuestionRow,
     ResponseRow,
@@ -31,7 +32,9 @@ def read_dependents(
     responses: tuple[Response, ...] = ()
     if scores_where is not None:
         scores = tuple(
-            Score(r.evaluator_id, r.candidate_id, r.key, r.value, r.justification)
+            Score(
+                r.evaluator_id, r.candidate_id, r.key, r.value, r.justification, bool(r.abstained)
+            )
             for r in session.execute(
                 select(
                     ScoreRow.evaluator_id,
@@ -39,6 +42,7 @@ def read_dependents(
                     CriterionRow.key,
                     ScoreRow.value,
                     ScoreRow.justification,
+                    ScoreRow.abstained,
                 )
                 .join(CriterionRow, CriterionRow.id == ScoreRow.criterion_id)
                 .where(ScoreRow.evaluation_id == ctx.ev.id, scores_where)
@@ -120,6 +124,7 @@ def insert_dependents(ctx: WriteContext, dependents: Dependents) -> Dependents:
                     "criterion_id": criteria[s.criterion_key],
                     "value": s.value,
                     "justification": s.justification,
+                    "abstained": s.abstained,
                 }
                 for s in scores
             ],
@@ -154,4 +159,7 @@ def insert_dependents(ctx: WriteContext, dependents: Dependents) -> Dependents:
                 for r in responses
             ],
         )
-    return Dependents(scores, consensus, responses)
+    tables = {"declarations": DeclarationRow.__table__}
+    for table, row in dependents.records:
+        session.execute(insert(tables[table]).values(**row))
+    return Dependents(scores, consensus, responses, dependents.records)

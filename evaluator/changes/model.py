@@ -110,9 +110,10 @@ class Dependents:
     scores: tuple[Score, ...] = ()
     consensus: tuple[ConsensusScore, ...] = ()
     responses: tuple[Response, ...] = ()
+    records: tuple[tuple[str, dict[str, Any]], ...] = ()  # other rows (table, row), as stored
 
     def __bool__(self) -> bool:
-        return bool(self.scores or self.consensus or self.responses)
+        return bool(self.scores or self.consensus or self.responses or self.records)
 
     @property
     def summary(self) -> str:
@@ -133,9 +134,14 @@ class AddCandidate:
     candidate: Candidate
     index: int | None = None  # place in the list; None: last
     dependents: Dependents = NO_DEPENDENTS
+    row: dict[str, Any] | None = None  # a put-back candidate's row as it was stored
+    declared: tuple[tuple[int, bool], ...] = ()  # (member id, conflicted) whose declaration
+    # covered it: it comes back covered, as its stable uid is in their declarations
 
     def inverse(self) -> RemoveCandidate:
-        return RemoveCandidate(self.candidate, self.index, self.dependents)
+        return RemoveCandidate(
+            self.candidate, self.index, self.dependents, row=self.row, declared=self.declared
+        )
 
 
 @dataclass(frozen=True)
@@ -157,9 +163,11 @@ class RemoveCandidate:
     index: int | None = None  # filled in when applied
     dependents: Dependents = NO_DEPENDENTS  # filled in when applied
     why: str = ""
+    row: dict[str, Any] | None = None  # filled in when applied
+    declared: tuple[tuple[int, bool], ...] = ()  # filled in: declarations that covered it
 
     def inverse(self) -> AddCandidate:
-        return AddCandidate(self.candidate, self.index, self.dependents)
+        return AddCandidate(self.candidate, self.index, self.dependents, self.row, self.declared)
 
 
 @dataclass(frozen=True)
@@ -168,10 +176,11 @@ class AddEvaluator:
 
     evaluator: Evaluator
     index: int | None = None
-    dependents: Dependents = NO_DEPENDENTS
+    dependents: Dependents = NO_DEPENDENTS  # with their declarations, for a put-back member
+    row: dict[str, Any] | None = None
 
     def inverse(self) -> RemoveEvaluator:
-        return RemoveEvaluator(self.evaluator, self.index, self.dependents)
+        return RemoveEvaluator(self.evaluator, self.index, self.dependents, row=self.row)
 
 
 @dataclass(frozen=True)
@@ -193,9 +202,10 @@ class RemoveEvaluator:
     index: int | None = None
     dependents: Dependents = NO_DEPENDENTS
     why: str = ""
+    row: dict[str, Any] | None = None
 
     def inverse(self) -> AddEvaluator:
-        return AddEvaluator(self.evaluator, self.index, self.dependents)
+        return AddEvaluator(self.evaluator, self.index, self.dependents, self.row)
 
 
 # ---- criteria ---------------------------------------------------------------------------------

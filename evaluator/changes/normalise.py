@@ -99,20 +99,21 @@ def criterion_kind(kind: object) -> CriterionKind:
 
 
 def candidate(value: Candidate) -> Candidate:
-    return Candidate(
-        value.id,
-        clean_name(value.name, "candidate name"),
-        candidate_kind(value.kind),
-        str(value.notes or ""),
+    return replace(
+        value,
+        name=clean_name(value.name, "candidate name"),
+        kind=candidate_kind(value.kind),
+        notes=str(value.notes or ""),
     )
 
 
 def evaluator(value: Evaluator) -> Evaluator:
-    return Evaluator(
-        value.id,
-        clean_name(value.name, "committee member name"),
-        str(value.role or "").strip(),
-        str(value.conflict_of_interest or "").strip(),
+    """The editable fields normalised; declaration, submission and protection kept as seen."""
+    return replace(
+        value,
+        name=clean_name(value.name, "committee member name"),
+        role=str(value.role or "").strip(),
+        conflict_of_interest=str(value.conflict_of_interest or "").strip(),
     )
 
 

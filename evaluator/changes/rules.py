@@ -130,8 +130,11 @@ def _score(ctx: WriteContext, change: SetScore, who: Identity | None, status: St
 
 
 def _status(ctx: WriteContext, change: SetStatus, status: Status) -> None:
-    target = Status(change.after)
-    if target is Status.FINAL and not change.why.strip():
+    try:
+        target = Status(change.after)
+    except ValueError:
+        return  # the writer names the valid ones
+    if target is Status.FINAL and status is Status.CONSENSUS and not change.why.strip():
         items = _open_items(ctx)
         if items:
             raise NotAllowed(

@@ -39,7 +39,15 @@ from evaluator.changes.model import (
     SetSubmitted,
     ViewLiveResults,
 )
-from evaluator.domain import ConsensusScore, Criterion, EvaluationData, Response, Score, walk_tree
+from evaluator.domain import (
+    ConsensusScore,
+    Criterion,
+    EvaluationData,
+    Evaluator,
+    Response,
+    Score,
+    walk_tree,
+)
 
 
 def apply_applied(data: EvaluationData, applied: Applied) -> EvaluationData:
@@ -132,17 +140,49 @@ def _with_dependents(data: EvaluationData, dependents: Dependents) -> Evaluation
 # ---- people -----------------------------------------------------------------------------------
 
 
+def _declarations(
+    data: EvaluationData, candidate_id: int, covering: dict[int, bool] | None
+) -> list[Evaluator]:
+    """Members with `candidate_id` taken out of their declarations (None), or put back into
+    the declarations of the members in `covering` (member id -> conflicted)."""
+    out = []
+    for member in data.evaluators:
+        d = member.declaration
+        if d is not None and covering is None:
+            d = replace(
+                d,
+                conflicted=tuple(c for c in d.conflicted if c != candidate_id),
+                covers=tuple(c for c in d.covers if c != candidate_id),
+            )
+        elif d is not None and covering is not None and member.id in covering:
+            conflicted = d.conflicted + ((candidate_id,) if covering[member.id] else ())
+            d = replace(
+                d, conflicted=tuple(sorted(conflicted)), covers=tuple(sorted({*d.covers,
+                                                                            candidate_id}))
+            )  # fmt: skip
+        out.append(member if d is member.declaration else replace(member, declaration=d))
+    return out
+
+
 @_for(AddCandidate)
 def _(data: EvaluationData, change: AddCandidate) -> EvaluationData:
     items = list(data.candidates)
     items.insert(len(items) if change.index is None else change.index, change.candidate)
-    return _with_dependents(replace(data, candidates=items), change.dependents)
+    members = _declarations(data, change.candidate.id, dict(change.declared))
+    data = replace(data, candidates=items, evaluators=members)
+    return _with_dependents(data, change.dependents)
 
 
 @_for(EditCandidate)
 def _(data: EvaluationData, change: EditCandidate) -> EvaluationData:
-    after = change.after
-    return replace(data, candidates=[after if c.id == after.id else c for c in data.candidates])
+    a = change.after
+    return replace(
+        data,
+        candidates=[
+            replace(c, name=a.name, kind=a.kind, notes=a.notes) if c.id == a.id else c
+            for c in data.candidates
+        ],
+    )
 
 
 @_for(RemoveCandidate)
@@ -151,6 +191,7 @@ def _(data: EvaluationData, change: RemoveCandidate) -> EvaluationData:
     return replace(
         data,
         candidates=[c for c in data.candidates if c.id != gone],
+        evaluators=_declarations(data, gone, None),
         scores=[s for s in data.scores if s.candidate_id != gone],
         consensus=[c for c in data.consensus if c.candidate_id != gone],
         responses=[r for r in data.responses if r.candidate_id != gone],
@@ -166,8 +207,9 @@ def _(data: EvaluationData, change: AddEvaluator) -> EvaluationData:
 
 @_for(EditEvaluator)
 def _(data: EvaluationData, change: EditEvaluator) -> EvaluationData:
-    after = change.after
-    return replace(data, evaluators=[after if e.id == after.id else e for e in data.evaluators])
+    a = change.after
+    fields = {"name": a.name, "role": a.role, "conflict_of_interest": a.conflict_of_interest}
+    return _member(data, a.id, **fields)
 
 
 @_for(RemoveEvaluator)

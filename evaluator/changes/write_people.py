@@ -26,7 +26,14 @@ from evaluator.changes.model import (
 )
 from evaluator.domain import Candidate, CandidateKind, Evaluator
 from evaluator.errors import ServiceError
-from evaluator.models import CandidateRow, ConsensusRow, EvaluatorRow, ResponseRow, ScoreRow
+from evaluator.models import (
+    CandidateRow,
+    ConsensusRow,
+    DeclarationRow,
+    EvaluatorRow,
+    ResponseRow,
+    ScoreRow,
+)
 
 Person = Candidate | Evaluator
 
@@ -130,7 +137,9 @@ def write_add(
     order = [row.id for row in _ordered(ctx, people)]
     index = len(order) if change.index is None else max(0, min(change.index, len(order)))
     values = _values(people, person) | {"evaluation_id": ctx.ev.id, "position": index}
-    if restoring:
+    if restoring and change.row is not None:  # exactly as it was: uid, passphrase, submission
+        values = {**change.row, **values, "id": person.id}
+    elif restoring:
         values["id"] = person.id
     new_id = ctx.session.execute(insert(people.model).values(**values)).inserted_primary_key[0]
     person = replace(person, id=new_id)
@@ -147,8 +156,8 @@ def write_add(
         new = f"{person.name}, {person.role or 'no role'}"
         ctx.audit("add evaluator", person.name, new=new, ref=people.ref(new_id))
     if isinstance(change, AddCandidate):
-        return AddCandidate(person, index, dependents), True
-    return AddEvaluator(person, index, dependents), True
+        return replace(change, candidate=person, index=index, dependents=dependents), True
+    return replace(change, evaluator=person, index=index, dependents=dependents), True
 
 
 _EDIT_ACTIONS = {
@@ -175,10 +184,10 @@ def write_edit(
     if row is None or row.evaluation_id != ctx.ev.id:
         raise ctx.stale(f"the {people.what} {change.before.name!r}", people.ref(change.before.id))
     stored = people.from_row(row)
-    if stored != change.before:
+    if _values(people, stored) != _values(people, people.normalise(change.before)):
         raise ctx.stale(f"the {people.what} {change.before.name!r}", people.ref(stored.id))
-    applied = type(change)(stored, after)
-    if stored == after:
+    applied = type(change)(change.before, after)
+    if _values(people, stored) == _values(people, after):
         return applied, False
     if after.name != stored.name:
         _unique(ctx, people, after.name, exclude=stored.id)
@@ -205,14 +214,32 @@ def write_remove(
         raise ctx.stale(f"the {people.what} {seen.name!r}", people.ref(seen.id))
     index = found[0]
     stored = people.from_row(rows[index])
-    if stored != seen:
+    if _values(people, stored) != _values(people, people.normalise(seen)):
         raise ctx.stale(f"the {people.what} {seen.name!r}", people.ref(seen.id))
+    row = dict(
+        ctx.session.execute(select(people.model.__table__).where(people.model.id == seen.id))
+        .one()
+        ._mapping
+    )
     dependents = read_dependents(
         ctx,
         getattr(ScoreRow, people.owner_column) == seen.id,
         ConsensusRow.candidate_id == seen.id if people is CANDIDATES else None,
         ResponseRow.candidate_id == seen.id if people is CANDIDATES else None,
     )
+    declared: tuple[tuple[int, bool], ...] = ()
+    if people is CANDIDATES:
+        declared = _covering(ctx, row["uid"])
+    else:  # the member's declarations go with them (cascade) and come back on undo
+        records = tuple(
+            ("declarations", dict(r._mapping))
+            for r in ctx.session.execute(
+                select(DeclarationRow.__table__)
+                .where(DeclarationRow.evaluator_id == seen.id)
+                .order_by(DeclarationRow.id)
+            )
+        )
+        dependents = replace(dependents, records=records)
     ctx.session.execute(delete(people.model).where(people.model.id == seen.id))
     _renumber(ctx, people, [row.id for row in rows if row.id != seen.id])
     ctx.forget_people()
@@ -223,4 +250,23 @@ def write_remove(
         why=change.why,
         ref=people.ref(stored.id),
     )
-    return replace(change, index=index, dependents=dependents), True
+    applied = replace(change, index=index, dependents=dependents, row=row)
+    if isinstance(applied, RemoveCandidate):
+        applied = replace(applied, declared=declared)
+    return applied, True
+
+
+def _covering(ctx: WriteContext, uid: str) -> tuple[tuple[int, bool], ...]:
+    """(member id, conflicted) of every member whose latest declaration covers a candidate."""
+    latest: dict[int, DeclarationRow] = {}
+    for row in ctx.session.scalars(
+        select(DeclarationRow)
+        .where(DeclarationRow.evaluation_id == ctx.ev.id)
+        .order_by(DeclarationRow.id)
+    ):
+        latest[row.evaluator_id] = row
+    return tuple(
+        (member, uid in (row.conflicted or ()))
+        for member, row in sorted(latest.items())
+        if uid in (row.covers or ())
+    )

@@ -42,8 +42,8 @@ def stored_declaration(ctx: WriteContext, evaluator_id: int) -> Declaration | No
         return None
     by_uid = {c.uid: c.id for c in _candidates(ctx).values()}
     return Declaration(
-        tuple(by_uid[u] for u in row.conflicted if u in by_uid),
-        tuple(by_uid[u] for u in row.covers if u in by_uid),
+        tuple(sorted(by_uid[u] for u in row.conflicted if u in by_uid)),
+        tuple(sorted(by_uid[u] for u in row.covers if u in by_uid)),
         row.note,
         row.declared_at,
     )
@@ -62,8 +62,8 @@ def write_declare(ctx: WriteContext, change: Declare) -> tuple[Declare, bool]:
     unknown = [c for c in change.after.conflicted if c not in candidates]
     if unknown:
         raise ServiceError(f"candidate id {unknown[0]} is not in {ctx.ev.name!r}: reload")
-    conflicted = tuple(c for c in candidates if c in set(change.after.conflicted))
-    after = Declaration(conflicted, tuple(candidates), change.after.note.strip(), utcnow())
+    conflicted = tuple(sorted(set(change.after.conflicted)))
+    after = Declaration(conflicted, tuple(sorted(candidates)), change.after.note.strip(), utcnow())
     ctx.session.add(
         DeclarationRow(
             evaluation_id=ctx.ev.id,
@@ -135,11 +135,14 @@ def write_excuse(ctx: WriteContext, change: Excuse) -> tuple[Excuse, bool]:
 def write_chair(ctx: WriteContext, change: SetChair) -> tuple[SetChair, bool]:
     if ctx.ev.chair != change.before:
         raise ctx.stale("the chair", EVALUATION_REF)
-    after = normalise.clean_name(change.after, "chair's name")
+    # "" un-names the chair (the undo of naming one): back to one person setting up
+    after = normalise.clean_name(change.after, "chair's name") if change.after.strip() else ""
     applied = SetChair(ctx.ev.chair, after)
     if after == ctx.ev.chair:
         return applied, False
-    action = "hand over chair" if ctx.ev.chair else "name chair"
+    action = (
+        "hand over chair" if ctx.ev.chair and after else "name chair" if after else "unname chair"
+    )
     ctx.audit(action, ctx.ev.name, ctx.ev.chair, after, ref=EVALUATION_REF)
     ctx.ev.chair = after
     ctx.ev.chair_secret = None  # the new chair protects the role with their own passphrase

@@ -18,7 +18,7 @@ from evaluator.changes.model import (
     RemoveCriterion,
     place_of,
 )
-from evaluator.changes.write import apply_change, write_changes
+from evaluator.changes.write import Actor, apply_change, write_changes
 from evaluator.db import Database
 from evaluator.domain import AutoRule, Criterion, CriterionKind, Question, find_criterion
 from evaluator.errors import NotFound
@@ -48,7 +48,7 @@ def update_criterion(
     rule: AutoRule | None = _UNSET,
     question: Question | None = _UNSET,
     why: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     """Change some of a criterion's fields (those given)."""
     given = {"name": name, "weight": weight, "kind": kind, "description": description,
@@ -75,14 +75,14 @@ def add_criterion(
     *,
     parent: str | None = None,
     position: int | None = None,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     """Insert a criterion (with any children) under `parent` (None: the top level)."""
     return apply_change(db, evaluation, AddCriterion(criterion, parent, position), actor=actor)
 
 
 def remove_criterion(
-    db: Database, evaluation: EvalRef, key: str, *, why: str = "", actor: str | None = None
+    db: Database, evaluation: EvalRef, key: str, *, why: str = "", actor: Actor = None
 ) -> RemoveCriterion:
     """Remove a criterion, its sub-criteria and their rows; returns what went, for undo."""
     with db.transaction() as session:
@@ -93,7 +93,7 @@ def remove_criterion(
 
 
 def restore_criterion(
-    db: Database, evaluation: EvalRef, removed: RemoveCriterion, *, actor: str | None = None
+    db: Database, evaluation: EvalRef, removed: RemoveCriterion, *, actor: Actor = None
 ) -> Applied:
     """Undo a removal: the subtree at its place (parents first) and its rows again."""
     return apply_change(db, evaluation, removed.inverse(), actor=actor)
@@ -106,7 +106,7 @@ def move_criterion(
     *,
     parent: str | None,
     position: int,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> tuple[str | None, int]:
     """Move a criterion under another category (or the top level) at a position.
 

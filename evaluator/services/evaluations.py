@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from evaluator.changes.normalise import clean_name
+from evaluator.changes.write import Actor
 from evaluator.db import Database
 from evaluator.domain import Aggregation, Criterion, Scale, Status, walk_tree
 from evaluator.models import (
@@ -66,7 +67,7 @@ def create_evaluation(
     scale: Scale | None = None,
     aggregation: Aggregation = Aggregation.MEAN,
     catalog_id: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> int:
     """A new draft evaluation with a copy of the given criteria tree; returns its id."""
     name = clean_name(name, "evaluation name")
@@ -124,7 +125,7 @@ def change_status(
     status: Status | str,
     *,
     why: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Status:
     """Move one step along draft → scoring → consensus → final (or one step back, before final)."""
     from evaluator.changes.model import SetStatus
@@ -144,7 +145,7 @@ def update_evaluation(
     name: str | None = None,
     client: str | None = None,
     aggregation: Aggregation | str | None = None,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> None:
     """Rename an evaluation, change its client or its aggregation method."""
     from evaluator.changes.model import EditEvaluation, EvaluationFields

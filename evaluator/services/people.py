@@ -19,7 +19,7 @@ from evaluator.changes.model import (
     RemoveCandidate,
     RemoveEvaluator,
 )
-from evaluator.changes.write import apply_change, write_changes
+from evaluator.changes.write import Actor, apply_change, write_changes
 from evaluator.db import Database
 from evaluator.domain import Candidate, CandidateKind, Evaluator
 from evaluator.records import EvalRef, editable_evaluation, get_candidate, get_evaluator
@@ -42,7 +42,7 @@ def add_candidate(
     kind: CandidateKind | str = CandidateKind.VENDOR,
     notes: str = "",
     *,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> int:
     """Add a candidate at the end of the list; returns its id."""
     change = AddCandidate(Candidate(0, name, kind, notes))  # type: ignore[arg-type]
@@ -58,7 +58,7 @@ def update_candidate(
     new_name: str | None = None,
     kind: CandidateKind | str | None = None,
     notes: str | None = None,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
@@ -79,7 +79,7 @@ def add_evaluator(
     role: str = "",
     conflict_of_interest: str = "",
     *,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> int:
     """Add a committee member at the end of the list; returns their id."""
     change = AddEvaluator(Evaluator(0, name, role, conflict_of_interest))
@@ -95,7 +95,7 @@ def update_evaluator(
     new_name: str | None = None,
     role: str | None = None,
     conflict_of_interest: str | None = None,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
@@ -114,7 +114,7 @@ def update_evaluator(
 
 
 def remove_candidate(
-    db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: str | None = None
+    db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: Actor = None
 ) -> RemoveCandidate:
     """Remove a candidate with its scores, consensus and answers; returns what went, for
     `restore`."""
@@ -125,7 +125,7 @@ def remove_candidate(
 
 
 def remove_evaluator(
-    db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: str | None = None
+    db: Database, evaluation: EvalRef, name: str, *, why: str = "", actor: Actor = None
 ) -> RemoveEvaluator:
     """Remove a committee member and their scores; returns what went, for `restore`."""
     with db.transaction() as session:
@@ -134,9 +134,7 @@ def remove_evaluator(
         return write_changes(session, ev, [change], actor)[0].change  # type: ignore[return-value]
 
 
-def restore(
-    db: Database, evaluation: EvalRef, removed: Removal, *, actor: str | None = None
-) -> Applied:
+def restore(db: Database, evaluation: EvalRef, removed: Removal, *, actor: Actor = None) -> Applied:
     """Put back exactly what a removal took (same id, same place, its rows)."""
     inverse: Change = removed.inverse()
     return apply_change(db, evaluation, inverse, actor=actor)

@@ -163,8 +163,8 @@ def read_declarations(
         .order_by(DeclarationRow.id)
     ):
         latest[r.evaluator_id] = Declaration(
-            tuple(candidate_ids[u] for u in r.conflicted or () if u in candidate_ids),
-            tuple(candidate_ids[u] for u in r.covers or () if u in candidate_ids),
+            tuple(sorted(candidate_ids[u] for u in r.conflicted or () if u in candidate_ids)),
+            tuple(sorted(candidate_ids[u] for u in r.covers or () if u in candidate_ids)),
             r.note,
             r.declared_at,
         )

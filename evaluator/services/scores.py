@@ -21,7 +21,7 @@ from evaluator.changes.model import (
     SetConsensus,
     SetScore,
 )
-from evaluator.changes.write import write_changes
+from evaluator.changes.write import Actor, write_changes
 from evaluator.db import Database
 from evaluator.models import (
     ConsensusRow,
@@ -93,7 +93,7 @@ def _score(
     criterion: str,
     after: ScoreCell | None,
     why: str,
-    actor: str | None,
+    actor: Actor,
 ) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
@@ -114,10 +114,12 @@ def set_score(
     value: float | str,
     justification: str,
     *,
-    actor: str | None = None,
+    actor: Actor = None,
+    abstain: bool = False,
 ) -> Applied:
-    """Record one committee member's score for a candidate on a rated criterion."""
-    after = ScoreCell(value, justification)  # type: ignore[arg-type]  # validated by the core
+    """Record one committee member's score for a candidate on a rated criterion (or, with
+    `abstain`, their abstention: the justification is the reason)."""
+    after = ScoreCell(value, justification, abstain)  # type: ignore[arg-type]  # core validates
     return _score(db, evaluation, evaluator, candidate, criterion, after, "", actor)
 
 
@@ -129,7 +131,7 @@ def clear_score(
     criterion: str,
     *,
     why: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     return _score(db, evaluation, evaluator, candidate, criterion, None, why, actor)
 
@@ -141,7 +143,7 @@ def _consensus(
     criterion: str,
     after: ConsensusCell | None,
     why: str,
-    actor: str | None,
+    actor: Actor,
 ) -> Applied:
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
@@ -160,7 +162,7 @@ def set_consensus(
     value: float | str,
     note: str,
     *,
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     """The committee's agreed value for a cell; overrides evaluators, rules and prices.
 
@@ -177,7 +179,7 @@ def clear_consensus(
     criterion: str,
     *,
     why: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     return _consensus(db, evaluation, candidate, criterion, None, why, actor)
 
@@ -192,7 +194,7 @@ def set_response(
     raw: str = "",
     comment: str = "",
     source: str = "",
-    actor: str | None = None,
+    actor: Actor = None,
 ) -> Applied:
     """Record (or with value None and no raw text, clear) one questionnaire answer."""
     with db.transaction() as session:
