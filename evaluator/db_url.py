@@ -46,7 +46,7 @@ def _parse(text: str) -> URL:
     example = "e.g. postgresql+psycopg://USER@HOST/DBNAME"
     try:
         url = make_url(text)
-    except ArgumentError:  # its message repeats the text, password and all
+    except (ArgumentError, ValueError):  # its message repeats the text, password and all
         raise DatabaseError(f"{shown_url(text)} is not a valid database URL ({example})") from None
     if url.drivername == "postgresql":  # libpq-style URLs get the driver the extra installs
         url = url.set(drivername="postgresql+psycopg")
@@ -85,7 +85,7 @@ def shown_url(url: str | URL) -> str:
     """The URL as people may see it in a message or a log: the password masked as ***."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "the database URL"  # unparsable text may hold a secret anywhere: show none of it
 
 
@@ -96,11 +96,13 @@ def saved_location(location: str) -> str:
         return location
     try:
         url = make_url(location)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return ""
     if not url.password:
         return location
-    return url.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) would keep the password: None there means "unchanged"
+    bare = URL.create(url.drivername, url.username, None, url.host, url.port, url.database)
+    return bare.update_query_dict(dict(url.query)).render_as_string(hide_password=False)
 
 
 def scrub(text: str, url: str | URL | None) -> str:
@@ -109,6 +111,6 @@ def scrub(text: str, url: str | URL | None) -> str:
         return text
     try:
         password = make_url(url).password
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return text
     return text.replace(str(password), "***") if password else text

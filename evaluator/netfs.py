@@ -94,11 +94,13 @@ def _macos_type(path: Path) -> str | None:
     return buffer.raw[72:88].split(b"\0", 1)[0].decode("ascii", "replace") or None
 
 
-def _existing(path: Path) -> Path:
-    """The file, or the nearest folder above it that exists (for a file not created yet)."""
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            return candidate
+def _resolved(path: Path) -> Path:
+    """The path with symbolic links resolved as far as it exists (a file not created yet sits
+    in a folder that may be a link onto a share)."""
+    path = path.absolute()
+    for existing in (path, *path.parents):
+        if existing.exists():
+            return existing.resolve() / path.relative_to(existing)
     return path
 
 
@@ -111,7 +113,7 @@ def network_filesystem(path: str | Path, mount_table: str | None = None) -> str 
             return windows_network(str(Path(path).absolute()))
         except (OSError, AttributeError, ValueError):
             return None
-    resolved = _existing(Path(path).absolute()).resolve()
+    resolved = _resolved(Path(path))
     if sys.platform == "darwin" and mount_table is None:
         try:
             kind = _macos_type(resolved)
