@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,11 @@ def needs_upgrade(engine: Engine, scripts_dir: Path) -> tuple[bool, bool]:
     return bool(tables), current != head
 
 
+# Alembic keeps its running migration in module globals (alembic.context, alembic.op): one
+# migration at a time in this process; other processes wait on the database's own lock.
+_IN_PROCESS = threading.Lock()
+
+
 def upgrade(engine: Engine, scripts_dir: Path) -> None:
     """Run the migrations up to the newest (through evaluator/migrations/env.py)."""
     from alembic import command
@@ -48,35 +54,38 @@ def upgrade(engine: Engine, scripts_dir: Path) -> None:
     config = Config()
     config.set_main_option("script_location", str(scripts_dir))
     config.attributes["engine"] = engine
-    command.upgrade(config, "head")
+    with _IN_PROCESS:
+        command.upgrade(config, "head")
 
 
 @contextmanager
 def migration_transaction(connection: Connection) -> Iterator[None]:
-    """The one transaction a migration runs in (see the module docstring for what it adds)."""
+    """The one transaction all pending migrations run in, begun here so that Alembic treats it
+    as external and commits nothing itself (on SQLite it would commit after every step)."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:  # only outside a transaction does this pragma take effect
         _foreign_keys(connection, on=False)
     try:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        yield
-        if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                tables = sorted({str(row[0]) for row in broken})
-                raise DatabaseError(
-                    f"the schema upgrade would leave {len(broken)} rows pointing at nothing (in "
-                    f"{', '.join(tables)}): nothing was changed; keep this version of "
-                    "SupportScope and report it"
-                )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
+        with connection.begin():  # committed at the end, rolled back on any error
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            yield
+            if sqlite:
+                _check_foreign_keys(connection)
     finally:
         if sqlite:
             _foreign_keys(connection, on=True)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise DatabaseError(
+            f"the schema upgrade would leave {len(broken)} rows pointing at nothing (in "
+            f"{', '.join(tables)}): nothing was changed; keep this version of SupportScope and "
+            "report it"
+        )
 
 
 def _foreign_keys(connection: Connection, *, on: bool) -> None:
