@@ -48,9 +48,8 @@ def test_a_read_does_not_wait_for_a_writer(tmp_path, monkeypatch):
     db.close()
 
 
-def test_reads_begin_deferred_and_writes_immediate(tmp_path, backend):
-    if backend.is_postgresql:
-        pytest.skip("BEGIN modes are SQLite's")
+@pytest.mark.sqlite_only  # BEGIN modes are SQLite's
+def test_reads_begin_deferred_and_writes_immediate(tmp_path):
     db, ev = populated(tmp_path)
     statements: list[str] = []
     event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
