@@ -26,7 +26,7 @@ def _catalog_dirs(args: argparse.Namespace) -> list[Path]:
     return [user_catalog_dir(), *(Path(d) for d in getattr(args, "dir", []))]
 
 
-def cmd_catalogs(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+def cmd_catalogs(args: argparse.Namespace, db: Database | None, out: TextIO) -> None:
     from criteria import list_catalogs
 
     listing = list_catalogs(_catalog_dirs(args))
