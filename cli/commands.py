@@ -33,7 +33,7 @@ def _me(args: argparse.Namespace, db: Database) -> Identity | None:
     return acting(args, db, args.evaluation)
 
 
-def cmd_catalogs(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+def cmd_catalogs(args: argparse.Namespace, db: Database | None, out: TextIO) -> None:
     from criteria import list_catalogs
 
     listing = list_catalogs(_catalog_dirs(args))

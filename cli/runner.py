@@ -51,6 +51,34 @@ def _one_line(error: BaseException) -> str:
     return " ".join(text.split())
 
 
+# Only these commands may create a database file (and its folders); the others refuse a path
+# that does not exist. `catalogs` needs no database at all.
+CREATING = frozenset({"new", "demo", "load"})
+NO_DATABASE = frozenset({"catalogs"})
+
+
+def _database_refusal(error: BaseException, db: object) -> str:
+    """One line for a database error met mid-command: busy (after the retries), damaged (with
+    the backup to restore; never "try again"), or anything else."""
+    from evaluator import db_files
+    from evaluator.db import is_busy
+    from evaluator.db_url import scrub
+
+    detail = " ".join(str(getattr(error, "orig", None) or error).split())
+    path = getattr(db, "path", None)
+    if is_busy(error):
+        return (
+            "the database stayed busy (another program kept writing to it for over a minute); "
+            "nothing was changed: run the command again when it is done"
+        )
+    if db_files.is_damage(detail):
+        if path is not None:
+            return db_files.damaged_message(path, detail)
+        return f"the database is damaged ({detail}): restore a backup"
+    detail = scrub(detail, getattr(getattr(db, "engine", None), "url", None))
+    return f"the database refused the command ({detail[:200]}); nothing was changed"
+
+
 def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = safe(out or sys.stdout)
     err = safe(err or sys.stderr)
@@ -75,27 +103,29 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
 
     expected = _expected_errors()
     db = None
+    target = getattr(args, "db", None)
     try:
-        db = open_database(getattr(args, "db", None))
+        if args.command not in NO_DATABASE:
+            db = open_database(target, create=args.command in CREATING)
         with redirect_stderr(err):  # handlers that warn on sys.stderr are cleaned too
             HANDLERS[args.command](args, db, out)
         return 0
     except expected as exc:
         err.write(f"error: {_one_line(exc)}\n")
         return 2
-    except SQLAlchemyError as exc:  # a locked, vanished or unreachable database
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        err.write(
-            f"error: the database refused the command ({detail}); nothing was changed, try again\n"
-        )
+    except SQLAlchemyError as exc:  # a busy, damaged, vanished or unreachable database
+        err.write(f"error: {_database_refusal(exc, db)}\n")
         return 2
     except KeyboardInterrupt:
         err.write("error: interrupted; nothing further was changed\n")
         return 130
     except Exception as exc:
-        err.write(
-            f"internal error: {exc.__class__.__name__}: {_one_line(exc)} (please report this)\n"
-        )
+        from evaluator.db_url import is_url, scrub
+
+        line = _one_line(exc)
+        if target is not None and is_url(target):
+            line = scrub(line, str(target))
+        err.write(f"internal error: {exc.__class__.__name__}: {line} (please report this)\n")
         return 1
     finally:
         if db is not None:

@@ -1,74 +1,85 @@
-"""Opening a portfolio database: URL resolution, SQLite pragmas, migrations, transactions.
+"""Opening a portfolio database, and the transactions every service runs in.
 
-One `Database` per open file. Every user action runs in `db.transaction()`, which on SQLite
-starts with `BEGIN IMMEDIATE` so that two committee laptops sharing a file never interleave
-half-written actions.
+One `Database` per open file or server database. Every user action runs in `db.transaction()`:
+on SQLite it starts with `BEGIN IMMEDIATE`, so that two committee laptops sharing a file never
+interleave half-written actions, and a busy file is waited for and retried, never reported as
+"database is locked". Reads run in `db.reading()`, a deferred transaction: in WAL mode a reader
+never waits for a writer.
+
+Opening checks first: a SQLite file must exist unless the caller may create one (`create`), must
+not be on a network share, and must pass `PRAGMA quick_check`; then the schema is brought up to
+date (evaluator.db_migrate).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-APP_NAME = "SupportScope"
+from evaluator import db_files, db_migrate
+from evaluator.db_url import (
+    APP_NAME as APP_NAME,
+)
+from evaluator.db_url import (
+    POSTGRES_EXTRA,
+    DatabaseError,
+    database_url,
+    saved_location,
+    scrub,
+    shown_url,
+    sqlite_file,
+)
+from evaluator.db_url import (
+    default_database as default_database,
+)
+from evaluator.db_url import (
+    default_database_path as default_database_path,
+)
+
+__all__ = [
+    "APP_NAME",
+    "MIGRATIONS",
+    "Database",
+    "DatabaseError",
+    "database_url",
+    "default_database",
+    "default_database_path",
+    "open_database",
+]
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-class DatabaseError(RuntimeError):
-    """The database cannot be opened or upgraded; the message says which and why."""
-
-
-def default_database_path() -> Path:
-    """The portfolio file in the user's data folder (overridable with SUPPORTSCOPE_DB)."""
-    override = os.environ.get("SUPPORTSCOPE_DB")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "supportscope.db"
-
-
-def database_url(target: str | Path | None) -> str:
-    """Turn `--db` (a file path or any SQLAlchemy URL, or None for the default) into a URL."""
-    if target is None or str(target) == "":
-        target = default_database_path()
-    text = str(target)
-    if "://" in text:
-        try:
-            make_url(text).get_dialect()
-        except (ArgumentError, NoSuchModuleError) as exc:
-            raise DatabaseError(f"{text} is not a valid database URL: {exc}") from exc
-        return text
-    path = Path(text).expanduser()
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder: give a database file name, e.g. {path}/ss.db")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path.resolve()}"
+BUSY_TIMEOUT_MS = 10_000  # SQLite waits this long for a lock within one attempt
+BUSY_RETRY_SECONDS = 60.0  # then the transaction start is retried, with backoff, this long
+_BEGIN = "supportscope_begin"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's own BEGIN.
+    # Let SQLAlchemy's "begin" event issue BEGIN itself instead of pysqlite's own.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the others may wait
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
-def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """BEGIN IMMEDIATE for writers (the write lock up front), a deferred BEGIN for readers."""
+    conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get(_BEGIN, 'DEFERRED')}")
+
+
+def is_busy(error: BaseException) -> bool:
+    """A SQLite 'database is locked/busy' error (another process holds the write lock)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return isinstance(error, OperationalError) and ("locked" in text or "busy" in text)
 
 
 class Database:
@@ -76,8 +87,11 @@ class Database:
 
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
-        self.url = url
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.url = saved_location(url)  # safe to show and to save: never the password
+        self._path = sqlite_file(url)
+        self.writer = engine.execution_options(**{_BEGIN: "IMMEDIATE"})
+        self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,19 +100,41 @@ class Database:
     @property
     def path(self) -> Path | None:
         """The database file, for SQLite files; None for server databases."""
-        database = make_url(self.url).database
-        return Path(database) if self.is_sqlite and database else None
+        return self._path
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One session, one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One session, one write transaction: committed on success, rolled back on any error."""
+        with self._write_sessions() as session:
+            self._begin_write(session)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _begin_write(self, session: Session) -> None:
+        """Start the transaction now (BEGIN IMMEDIATE on SQLite), retrying while it is busy."""
+        deadline = time.monotonic() + BUSY_RETRY_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                session.connection()
+                return
+            except OperationalError as exc:
+                session.rollback()
+                if not is_busy(exc) or time.monotonic() + delay > deadline:
+                    raise
+                logging.getLogger(__name__).info("database busy; retrying in %.2f s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only (no BEGIN IMMEDIATE lock held longer than needed)."""
-        with self._sessions() as session:
+        """A session for reads only: a deferred transaction that takes no write lock and, in
+        WAL mode, never waits for writers."""
+        with self._read_sessions() as session:
             yield session
 
     def close(self) -> None:
@@ -106,71 +142,66 @@ class Database:
 
 
 def _make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except ImportError as exc:
+        if url.startswith("postgresql"):
+            raise DatabaseError(
+                f"{shown_url(url)} is a PostgreSQL server: its driver is not installed; "
+                f"install it with {POSTGRES_EXTRA}"
+            ) from None
+        raise DatabaseError(
+            f"{shown_url(url)}: the database driver is not installed ({exc})"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = engine
-    return config
-
-
-def _needs_upgrade(engine: Engine) -> tuple[bool, bool]:
-    """(has SupportScope tables, is behind the newest migration)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    scripts = ScriptDirectory(str(MIGRATIONS))
-    head = scripts.get_current_head()
-    with engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
-        current = MigrationContext.configure(conn).get_current_revision()
-    known = {script.revision for script in scripts.walk_revisions()}
-    if current is not None and current not in known:
+def _check_file(path: Path, create: bool) -> bool:
+    """Refuse what must not be opened; True when the file already exists."""
+    if path.exists():
+        db_files.refuse_network_share(path)
+        return True
+    if not create:
         raise DatabaseError(
-            f"{engine.url.database or engine.url} was written by a newer SupportScope (schema "
-            f"{current}): install the newer version to open it; the file was not changed"
+            f"no database at {path}: check the path, or create one with 'new' or 'demo'"
         )
-    return bool(tables), current != head
+    db_files.refuse_network_share(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return False
 
 
-def _backup(path: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    backup = path.with_name(f"{path.name}.{stamp}.bak")
-    shutil.copy2(path, backup)
-    for suffix in ("-wal",):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            shutil.copy2(extra, backup.with_name(backup.name + suffix))
-    return backup
+def open_database(target: str | Path | None = None, *, create: bool = True) -> Database:
+    """Open (upgrading as needed) the portfolio database at a path or URL.
 
-
-def open_database(target: str | Path | None = None) -> Database:
-    """Open (creating or upgrading as needed) the portfolio database at a path or URL."""
+    A SQLite file that does not exist is created only with `create` (commands and dialogs
+    that make a database say so; everything else refuses a mistyped path, creating nothing).
+    """
     # Alembic narrates each step at INFO; a user opening a file needs none of that.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     url = database_url(target)
+    path = sqlite_file(url)
+    existed = _check_file(path, create) if path is not None else True
     engine = _make_engine(url)
     db = Database(engine, url)
     try:
-        has_tables, behind = _needs_upgrade(engine)
+        if path is not None and existed:
+            db_files.check_integrity(engine, path)
+        has_tables, behind = db_migrate.needs_upgrade(engine, MIGRATIONS)
         if behind:
-            if has_tables and db.path is not None and db.path.exists():
-                _backup(db.path)
-            from alembic import command
-
-            command.upgrade(_alembic_config(engine), "head")
+            if has_tables and path is not None:
+                db_files.backup(engine, path)
+            db_migrate.upgrade(db.writer, MIGRATIONS)
     except DatabaseError:
         engine.dispose()
         raise
-    except Exception as exc:  # driver errors, a file that is not a database, a locked file
+    except Exception as exc:  # driver errors, a file that is not a database, a server refusing
         engine.dispose()
-        raise DatabaseError(f"cannot open database {target or url}: {exc}") from exc
+        detail = str(getattr(exc, "orig", None) or exc)
+        if path is not None and db_files.is_damage(detail):
+            raise DatabaseError(db_files.damaged_message(path, detail)) from None
+        where = str(path) if path is not None else shown_url(url)
+        raise DatabaseError(scrub(f"cannot open database {where}: {detail}", url)) from None
     return db

@@ -179,7 +179,9 @@ def load_document(
         ev = EvaluationRow(
             name=name,
             client=meta.get("client", ""),
-            status=meta["status"],
+            # written as a draft, made final (if it is) after its rows: the database refuses
+            # rows for a final evaluation
+            status="draft",
             scale_min=scale.minimum,
             scale_max=scale.maximum,
             aggregation=meta["aggregation"],
@@ -251,6 +253,8 @@ def load_document(
         ):
             if rows:
                 session.execute(insert(model), rows)
+        ev.status = meta["status"]
+        session.flush()
         audit(
             session,
             ev.id,

@@ -94,8 +94,57 @@ def small_tree() -> list[Criterion]:
     ]
 
 
+class Backend:
+    """Where the tests' databases live: SQLite files (the default), or fresh databases on the
+    session's PostgreSQL server (see tests/pg.py), one per file name a test uses."""
+
+    def __init__(self, name: str = "sqlite") -> None:
+        self.name = name
+        self._urls: dict[str, str] = {}
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.name == "postgresql"
+
+    def target(self, path: Path) -> str:
+        """What to pass as --db for a test's database `path`: the path, or a server URL."""
+        if not self.is_postgresql:
+            return str(path)
+        if str(path) not in self._urls:
+            from tests import pg
+
+            server = pg.server()
+            self._urls[str(path)] = server.url(server.database(migrated=True))
+        return self._urls[str(path)]
+
+    def close(self) -> None:
+        if self._urls:
+            from sqlalchemy.engine import make_url
+
+            from tests import pg
+
+            for url in self._urls.values():
+                pg.server().drop(str(make_url(url).database))
+        self._urls.clear()
+
+
+_backend = Backend()
+
+
+def use_backend(backend: Backend) -> Backend:
+    """Make `backend` the one new_db/populated/target use; returns the previous one."""
+    global _backend
+    previous, _backend = _backend, backend
+    return previous
+
+
+def target(path: Path) -> str:
+    """The --db value for a test database at `path` on the current back end."""
+    return _backend.target(path)
+
+
 def new_db(tmp_path: Path, name: str = "t.db") -> Database:
-    return open_database(tmp_path / name)
+    return open_database(target(tmp_path / name))
 
 
 def populated(tmp_path: Path, phase: str = "scoring") -> tuple[Database, int]:

@@ -36,6 +36,9 @@ from evaluator.errors import ServiceError, StaleChange
 from evaluator.identity import Identity
 from tests.core_fixtures import RUBRIC, populated
 
+# Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def fresh(db: Database, ev: int) -> EvaluationData:
     return c.canonical(services.load_evaluation(db, ev))

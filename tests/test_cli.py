@@ -14,13 +14,18 @@ from cli import run
 from criteria.demo import DEMO_NAME
 from evaluator.domain import CandidateKind, CriterionKind
 from evaluator.kinds import candidate_kind_label, kind_label
+from tests.core_fixtures import target
+
+# Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py): `db`
+# stands for a file, or for a fresh server database per file name.
+pytestmark = pytest.mark.usefixtures("backend")
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(db: Path, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    argv = [args[0], "--db", str(db), *args[1:]]
+    argv = [args[0], "--db", target(db), *args[1:]]
     code = run(argv, out, err)
     return code, out.getvalue(), err.getvalue()
 
@@ -114,7 +119,7 @@ def test_full_workflow(tmp_path):
     assert "consensus" in ok(db, "list")
 
 
-def test_bad_input_is_one_line_exit_2(tmp_path):
+def test_bad_input_is_one_line_exit_2(tmp_path, backend):
     db = tmp_path / "p.db"
     ok(db, "new", "Harbor RFP", "--catalog", "ehr-direct")
     assert "no evaluation named 'Nope'" in fail(db, "rank", "Nope")
@@ -135,9 +140,10 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     code, _, err = cli(db, "frobnicate")
     assert code == 2 and err.count("\n") == 1
     assert "no such file" in fail(db, "load", str(tmp_path / "missing.json"))
-    not_db = tmp_path / "notes.db"
-    not_db.write_text("hello\n" * 100)
-    assert "notes.db" in fail(not_db, "list")
+    if not backend.is_postgresql:
+        not_db = tmp_path / "notes.db"
+        not_db.write_text("hello\n" * 100)
+        assert "notes.db" in fail(not_db, "list")
 
 
 def test_dump_load_and_catalog_save(tmp_path):
@@ -270,7 +276,7 @@ def test_demo_ranking_matches_hand_recomputation(tmp_path):
 
 
 def test_main_py_subprocess_help_and_error(tmp_path):
-    env_db = str(tmp_path / "s.db")
+    env_db = target(tmp_path / "s.db")
     result = subprocess.run(
         [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
@@ -312,6 +318,7 @@ def test_saved_catalogs_folder_is_listed_by_default(tmp_path, monkeypatch):
     ok(db, "new", "Second", "--catalog", "harbor-2027")
 
 
+@pytest.mark.sqlite_only
 def test_a_locked_database_is_one_line_and_changes_nothing(tmp_path, monkeypatch):
     import sqlite3
 
@@ -329,4 +336,4 @@ def test_a_locked_database_is_one_line_and_changes_nothing(tmp_path, monkeypatch
 
     monkeypatch.setitem(commands.HANDLERS, "candidate", locked)
     err = fail(db, "candidate", "add", "Harbor RFP", "Zephyr Care IT")
-    assert "database is locked" in err and "nothing was changed" in err
+    assert "busy" in err and "nothing was changed" in err and "locked" not in err

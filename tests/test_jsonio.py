@@ -10,8 +10,11 @@ import pytest
 from evaluator import services
 from evaluator.jsonio import SCHEMA_PATH, dump_evaluation, load_file, read_document
 from evaluator.services import ServiceError
-from tests.core_fixtures import populated
+from tests.core_fixtures import populated, target
 from tests.test_services import table_counts
+
+# Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def filled(tmp_path):
@@ -58,7 +61,7 @@ def test_round_trip_is_identical(tmp_path):
     # and through a second database, byte for byte
     from evaluator.db import open_database
 
-    other = open_database(tmp_path / "other.db")
+    other = open_database(target(tmp_path / "other.db"))
     third = tmp_path / "third.json"
     load_file(other, first)
     dump_evaluation(other, "Riverbend RFP", third)

@@ -13,6 +13,9 @@ from evaluator.domain import Criterion, CriterionKind, Question, Status, find_cr
 from evaluator.services import ServiceError
 from tests.core_fixtures import RUBRIC, new_db, populated, small_tree, start_consensus
 
+# Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def table_counts(db) -> dict[str, int]:
     names = [

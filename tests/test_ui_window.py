@@ -88,7 +88,7 @@ def new_evaluation_with_people(qtbot, tmp_path: Path) -> MainWindow:
     two candidates and two committee members added by typing in the tables."""
     window = make_window(qtbot, tmp_path)
     db_path = tmp_path / "portfolio.db"
-    assert window.start_page.open_location(str(db_path))
+    assert window.start_page.open_location(str(db_path), create=True)
     assert window.session.data is None
 
     QTimer.singleShot(0, lambda: fill_new_evaluation_dialog(qtbot, "Riverside RFP", "Riverside"))
@@ -379,7 +379,7 @@ def test_messages_read_as_sentences() -> None:
 
 def test_open_the_demo(qtbot, tmp_path: Path) -> None:
     window = make_window(qtbot, tmp_path)
-    window.start_page.open_location(str(tmp_path / "demo.db"))
+    window.start_page.open_location(str(tmp_path / "demo.db"), create=True)
     window.start_page.open_demo()
     data = window.session.data
     assert data is not None and len(data.candidates) >= 2 and len(data.evaluators) >= 2

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="supportscope-demo-") as folder:
         window = MainWindow()
         window.resize(args.width, args.height)
-        window.start_page.open_location(str(Path(folder) / "demo.db"))
+        window.start_page.open_location(str(Path(folder) / "demo.db"), create=True)
         window.start_page.open_demo()
         assert window.session.data is not None and window.session.data.name == DEMO_NAME
         window.show()

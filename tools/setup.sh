@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what SupportScope needs on this machine, idempotently:
 #   - on Debian/Ubuntu, the system libraries Qt needs (offscreen and on a real screen), and with
-#     --test also LibreOffice Calc and poppler (the report tests recalculate and read exports);
+#     --test also LibreOffice Calc and poppler (the report tests recalculate and read exports)
+#     and PostgreSQL's server programs (the database tests start a throw-away server);
 #     installed with apt-get when run as root, otherwise the exact apt-get line is printed;
 #   - a virtual environment in .venv (created or reused) with the app installed (editable),
 #     and with --test the test tools too.
@@ -16,7 +17,7 @@ qt_debs=(libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfi
   libdbus-1-3 libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libxcb-xfixes0 libxrender1 libxi6 libsm6 libice6 fonts-dejavu-core)
-test_debs=(libreoffice-calc-nogui poppler-utils)
+test_debs=(libreoffice-calc-nogui poppler-utils postgresql)
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   wanted=("${qt_debs[@]}")

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from evaluator.db import APP_NAME, default_database_path
+from evaluator.db import APP_NAME, default_database
 from ui.errors import install_excepthook
 from ui.settings import ORGANISATION, AppSettings
 
@@ -46,7 +46,7 @@ def create_main_window(db: str | None = None, settings: AppSettings | None = Non
 
     settings = settings if settings is not None else AppSettings()
     window = MainWindow(settings=settings)
-    target = db or settings.last_database() or str(default_database_path())
+    target = db or settings.last_database() or default_database()
     window.start_page.open_location(target)
     return window
 

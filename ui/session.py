@@ -179,14 +179,16 @@ class EvaluationSession(QObject, SessionSnapshot):
         """True when the open evaluation may be replaced or closed (every guard agrees)."""
         return self._data is None or all(guard() for guard in self._leave_guards)
 
-    def open_database(self, target: str, evaluation_id: int | None = None) -> bool:
+    def open_database(
+        self, target: str, evaluation_id: int | None = None, *, create: bool = True
+    ) -> bool:
         """Open (creating if needed) a database and the given evaluation, or else the most
         recently changed one; False (and a message) when it cannot be opened or a leave guard
         kept the open evaluation."""
         if not self.may_leave():
             return False
         try:
-            db = open_database(target)
+            db = open_database(target, create=create)
         except USER_ERRORS as exc:
             self.errorRaised.emit(user_message(exc))
             return False

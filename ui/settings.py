@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from evaluator.db import APP_NAME
+from evaluator.db_url import saved_location
 
 ORGANISATION = "SupportScope"
 MAX_RECENT = 8
@@ -66,22 +67,26 @@ class AppSettings:
     def recent_files(self) -> list[str]:
         value = self._store.value("files/recent", [])
         items = value if isinstance(value, list) else [value] if value else []
-        return [str(item) for item in items if str(item)]
+        found = (saved_location(str(item)) for item in items)  # older versions kept passwords
+        return list(dict.fromkeys(item for item in found if item))
 
     def add_recent_file(self, location: str) -> None:
+        """Remember a database; a URL is kept without its password (never stored)."""
+        location = saved_location(location)
         recent = [location, *(item for item in self.recent_files() if item != location)]
         self._store.setValue("files/recent", recent[:MAX_RECENT])
 
     def remove_recent_file(self, location: str) -> None:
+        location = saved_location(location)
         self._store.setValue(
             "files/recent", [item for item in self.recent_files() if item != location]
         )
 
     def last_database(self) -> str:
-        return str(self._store.value("files/last_database", "") or "")
+        return saved_location(str(self._store.value("files/last_database", "") or ""))
 
     def set_last_database(self, location: str) -> None:
-        self._store.setValue("files/last_database", location)
+        self._store.setValue("files/last_database", saved_location(location))
 
     def last_evaluation(self, location: str) -> int | None:
         value = self._store.value(f"evaluations/{_key(location)}")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from criteria import load_catalog
-from evaluator.db import default_database_path
+from evaluator.db import default_database
 from ui import errors
 from ui.new_evaluation_dialog import NewEvaluationDialog
 from ui.session import EvaluationSession
@@ -164,9 +164,12 @@ class StartPage(QWidget):
 
     # ---- workflows ---------------------------------------------------------------------------
 
-    def open_location(self, location: str) -> bool:
-        """Open a database (path or URL) and its last-used evaluation; remember it."""
-        if self.session.open_database(location, self.settings.last_evaluation(location)):
+    def open_location(self, location: str, *, create: bool = False) -> bool:
+        """Open a database (path or URL) and its last-used evaluation; remember it. Only New
+        database and the default database (first start) may create a file."""
+        create = create or location == default_database()
+        last = self.settings.last_evaluation(location)
+        if self.session.open_database(location, last, create=create):
             self.settings.add_recent_file(self.session.location)
             self.settings.set_last_database(self.session.location)
             self.databaseOpened.emit(self.session.location)
@@ -202,11 +205,11 @@ class StartPage(QWidget):
                 f"{path} already exists: it is opened instead of being replaced.",
                 "Database exists",
             )
-        self.open_location(path)
+        self.open_location(path, create=True)
 
     def _ensure_database(self) -> bool:
         """New evaluations need a database: use the default one when none is open."""
-        return self.session.db is not None or self.open_location(str(default_database_path()))
+        return self.session.db is not None or self.open_location(default_database(), create=True)
 
     def new_evaluation_dialog(self) -> None:
         if not self._ensure_database():

@@ -225,15 +225,16 @@ def write_move_criterion(ctx: WriteContext, change: MoveCriterion) -> tuple[Move
         assert node is not None
         if any(n.key == change.after.parent for n in node.walk()):
             raise ServiceError(f"{change.key!r} cannot move inside itself")
-    siblings = [s for s in _siblings(ctx, new_parent_id) if s.id != row.id]
-    index = max(0, min(change.after.index, len(siblings)))
+    others = [s for s in _siblings(ctx, new_parent_id) if s.id != row.id]
+    index = max(0, min(change.after.index, len(others)))
     after = Place(change.after.parent, index)
     applied = MoveCriterion(change.key, current, after)
-    if after == current:
-        return applied, False  # before touching any position
+    if after == current:  # decided before renumbering anything: a no-op writes nothing
+        return applied, False
     remaining = [s for s in _siblings(ctx, row.parent_id) if s.id != row.id]
     for i, sibling in enumerate(remaining):
         sibling.position = i
+    siblings = [s for s in _siblings(ctx, new_parent_id) if s.id != row.id]
     siblings.insert(index, row)
     row.parent_id = new_parent_id
     for i, sibling in enumerate(siblings):

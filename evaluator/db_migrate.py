@@ -1,0 +1,94 @@
+"""Bringing a database to the newest schema (Alembic), safely on both back ends.
+
+- SQLite: an online backup first (an existing file only); foreign keys OFF around the migration
+  so that a table rebuild (`batch_alter_table`: copy, DROP, rename) cascades into nothing, and
+  `PRAGMA foreign_key_check` empty before the commit, else everything is rolled back.
+- PostgreSQL: one migration at a time (a transaction-scoped advisory lock), so two laptops
+  opening an empty database at once both succeed; the second finds the work done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect
+
+from evaluator.db_url import DatabaseError
+
+# pg_advisory_xact_lock key: "SupportScope migrations" (any fixed 64-bit number of our own)
+MIGRATION_LOCK = 0x53_53_4D_49_47_52_41_54
+
+
+def needs_upgrade(engine: Engine, scripts_dir: Path) -> tuple[bool, bool]:
+    """(has SupportScope tables, is behind the newest migration); refuses a newer schema."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(scripts_dir))
+    head = scripts.get_current_head()
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        current = MigrationContext.configure(conn).get_current_revision()
+    known = {script.revision for script in scripts.walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(
+            f"{engine.url.database or engine.url} was written by a newer SupportScope (schema "
+            f"{current}): install the newer version to open it; the file was not changed"
+        )
+    return bool(tables), current != head
+
+
+# Alembic keeps its running migration in module globals (alembic.context, alembic.op): one
+# migration at a time in this process; other processes wait on the database's own lock.
+_IN_PROCESS = threading.Lock()
+
+
+def upgrade(engine: Engine, scripts_dir: Path) -> None:
+    """Run the migrations up to the newest (through evaluator/migrations/env.py)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(scripts_dir))
+    config.attributes["engine"] = engine
+    with _IN_PROCESS:
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def migration_transaction(connection: Connection) -> Iterator[None]:
+    """The one transaction all pending migrations run in, begun here so that Alembic treats it
+    as external and commits nothing itself (on SQLite it would commit after every step)."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # only outside a transaction does this pragma take effect
+        _foreign_keys(connection, on=False)
+    try:
+        with connection.begin():  # committed at the end, rolled back on any error
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            yield
+            if sqlite:
+                _check_foreign_keys(connection)
+    finally:
+        if sqlite:
+            _foreign_keys(connection, on=True)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise DatabaseError(
+            f"the schema upgrade would leave {len(broken)} rows pointing at nothing (in "
+            f"{', '.join(tables)}): nothing was changed; keep this version of SupportScope and "
+            "report it"
+        )
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
