@@ -35,6 +35,7 @@ from evaluator.models import AuditRow
 
 TIME_TOLERANCE = timedelta(seconds=5)  # the triggers of migration 0005 use the same figure
 CONTENT_FIELDS = ("actor", "context", "action", "target", "old", "new", "why", "ref")
+_INSERT = insert(AuditRow.__table__)  # plain Core: built once, compiled once (bulk imports)
 _LOCK_CLASS = 0x55A0  # PostgreSQL advisory lock namespace for audit chains
 _STATE_KEY = "supportscope.audit_chain"
 
@@ -151,16 +152,8 @@ def append_entry(session: Session, evaluation_id: int | None, **fields: str) -> 
         at = head.at
     digest = seal(head.hash, at, fields, False)
     values = {name: fields.get(name, "") for name in CONTENT_FIELDS}
-    session.execute(
-        insert(AuditRow).values(
-            evaluation_id=evaluation_id,
-            at=at,
-            imported=False,
-            prev_hash=head.hash,
-            hash=digest,
-            **values,
-        )
-    )
+    row = {"evaluation_id": evaluation_id, "at": at, "imported": False, **values}
+    session.execute(_INSERT, row | {"prev_hash": head.hash, "hash": digest})
     head.hash, head.at = digest, at
     return digest
 
@@ -198,7 +191,7 @@ def insert_imported(session: Session, evaluation_id: int, entries: Sequence[Chai
     if head.hash:
         raise ValueError("imported entries can only begin a chain")
     session.execute(
-        insert(AuditRow),
+        _INSERT,
         [
             {
                 "evaluation_id": evaluation_id,
