@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from evaluator.errors import ServiceError
 from evaluator.models import AuditRow
 
 TIME_TOLERANCE = timedelta(seconds=5)  # the triggers of migration 0005 use the same figure
@@ -189,7 +190,10 @@ def insert_imported(session: Session, evaluation_id: int, entries: Sequence[Chai
         return
     head = _head(session, evaluation_id)
     if head.hash:
-        raise ValueError("imported entries can only begin a chain")
+        raise ServiceError(
+            f"the database already holds audit entries for evaluation id {evaluation_id} (a "
+            "removed evaluation's record): entries from a file can only begin a record"
+        )
     session.execute(
         _INSERT,
         [

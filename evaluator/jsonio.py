@@ -42,7 +42,7 @@ from evaluator.models import (
 )
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
 from evaluator.services.evaluations import validate_tree
-from evaluator.services.reading import load_evaluation
+from evaluator.services.reading import read_evaluation
 
 FORMAT = "supportscope-evaluation"
 VERSION = 2  # 2: the audit trail travels in the file
@@ -135,9 +135,14 @@ def to_document(
 
 
 def dump_evaluation(db: Database, evaluation: int | str, path: str | Path) -> dict[str, Any]:
-    """Write the evaluation to a JSON file (atomically); returns the document."""
-    data = load_evaluation(db, evaluation)
+    """Write the evaluation to a JSON file (atomically); returns the document.
+
+    The values and the audit trail are read in one snapshot, so the file's values are exactly
+    what its trail records."""
     with db.reading() as session:
+        if db.engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        data = read_evaluation(session, evaluation)
         catalog_id = session.get(EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
         trail = list(read_chain(session, data.id))
     document = to_document(data, catalog_id, trail)
