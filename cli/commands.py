@@ -285,6 +285,19 @@ def cmd_load(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     out.write(f"loaded {args.file}\n")
 
 
+def cmd_verify(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    """The audit chain and the stored values against it; a break is an error (exit 2)."""
+    from evaluator.audit_verify import require_intact
+
+    verdict = require_intact(db, args.evaluation)
+    out.write(verdict.sentence() + "\n")
+    if verdict.unrecorded:
+        out.write(
+            f"note: {verdict.unrecorded} stored values came with a loaded file or from before "
+            "the record began, so no entry of their own records them\n"
+        )
+
+
 def cmd_catalog(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     from criteria import Catalog, save_catalog
 
@@ -317,6 +330,7 @@ HANDLERS: dict[str, Handler] = {
     "rank": cmd_rank,
     "dump": cmd_dump,
     "load": cmd_load,
+    "verify": cmd_verify,
     "catalog": cmd_catalog,
 }
 

@@ -160,6 +160,11 @@ def build_parser() -> OneLineParser:
     p.add_argument("file")
     p.add_argument("--name", default=None, metavar="NAME", help="load under another name")
 
+    p = command(
+        "verify", "check an evaluation's audit trail (its hash chain) and its stored values"
+    )
+    p.add_argument("evaluation")
+
     p = command("catalog", "save an evaluation's criteria as a reusable catalog file")
     actions = p.add_subparsers(
         dest="action", metavar="ACTION", parser_class=OneLineParser, required=True

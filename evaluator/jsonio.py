@@ -1,7 +1,11 @@
 """One evaluation as one JSON file (schema: evaluator/schema/evaluation.schema.json).
 
-`dump` then `load` then `dump` gives identical bytes: the file carries no timestamps or database
-ids, lists are in the evaluation's own order, and keys are written sorted.
+`dump` then `load` then `dump` gives identical bytes for the evaluation: the file carries no
+database ids, lists are in the evaluation's own order, and keys are written sorted. The audit
+trail travels with it (version 2): every entry with its time, who, from where and its hashes.
+`load` checks that chain first and refuses a broken one, keeps the entries (marked imported,
+with their own times and hashes) and appends its own live "load evaluation" entry after them,
+so the loaded file's audit has one entry more. Files without an audit (version 1) still load.
 """
 
 from __future__ import annotations
@@ -14,6 +18,14 @@ from typing import Any
 from sqlalchemy import insert
 
 from evaluator.atomic import write_text_atomic
+from evaluator.audit_chain import (
+    ChainEntry,
+    check_entries,
+    entry_from_dict,
+    entry_to_dict,
+    insert_imported,
+)
+from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Scale, leaves
@@ -30,9 +42,10 @@ from evaluator.models import (
 )
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
 from evaluator.services.evaluations import validate_tree
-from evaluator.services.reading import load_evaluation
+from evaluator.services.reading import read_evaluation
 
 FORMAT = "supportscope-evaluation"
+VERSION = 2  # 2: the audit trail travels in the file
 SCHEMA_PATH = Path(__file__).with_name("schema") / "evaluation.schema.json"
 
 
@@ -41,8 +54,10 @@ def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def to_document(data: EvaluationData, catalog_id: str = "") -> dict[str, Any]:
-    """The JSON document of an evaluation snapshot."""
+def to_document(
+    data: EvaluationData, catalog_id: str = "", audit: list[ChainEntry] | None = None
+) -> dict[str, Any]:
+    """The JSON document of an evaluation snapshot (with its audit chain, when given)."""
     cand = {c.id: c for c in data.candidates}
     people = {e.id: e for e in data.evaluators}
     cand_order = {c.id: i for i, c in enumerate(data.candidates)}
@@ -73,9 +88,11 @@ def to_document(data: EvaluationData, catalog_id: str = "") -> dict[str, Any]:
     }
     if catalog_id:
         evaluation["catalog_id"] = catalog_id
+    extra = {} if audit is None else {"audit": [entry_to_dict(entry) for entry in audit]}
     return {
+        **extra,
         "format": FORMAT,
-        "version": 1,
+        "version": VERSION,
         "evaluation": evaluation,
         "criteria": [criterion_to_dict(node) for node in data.criteria],
         "candidates": [
@@ -118,11 +135,17 @@ def to_document(data: EvaluationData, catalog_id: str = "") -> dict[str, Any]:
 
 
 def dump_evaluation(db: Database, evaluation: int | str, path: str | Path) -> dict[str, Any]:
-    """Write the evaluation to a JSON file (atomically); returns the document."""
-    data = load_evaluation(db, evaluation)
+    """Write the evaluation to a JSON file (atomically); returns the document.
+
+    The values and the audit trail are read in one snapshot, so the file's values are exactly
+    what its trail records."""
     with db.reading() as session:
+        if db.engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        data = read_evaluation(session, evaluation)
         catalog_id = session.get(EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
-    document = to_document(data, catalog_id)
+        trail = list(read_chain(session, data.id))
+    document = to_document(data, catalog_id, trail)
     write_text_atomic(path, dumps(document))
     return document
 
@@ -164,7 +187,12 @@ def load_document(
     source: str = "",
     actor: str | None = None,
 ) -> int:
-    """Create a new evaluation from a validated document in one transaction; returns its id."""
+    """Create a new evaluation from a validated document in one transaction; returns its id.
+
+    A document with an audit trail is refused when its chain is broken (naming the entry) or
+    when its values differ from what its chain records."""
+    where = source or "file"
+    carried = _checked_audit(document, where)
     meta = document["evaluation"]
     name = clean_name(name or meta["name"], "evaluation name")
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
@@ -253,8 +281,8 @@ def load_document(
         ):
             if rows:
                 session.execute(insert(model), rows)
-        ev.status = meta["status"]
-        session.flush()
+        insert_imported(session, ev.id, carried)
+        kept = f"; {len(carried)} audit entries kept, head {carried[-1].hash}" if carried else ""
         audit(
             session,
             ev.id,
@@ -262,9 +290,30 @@ def load_document(
             "load evaluation",
             name,
             new=f"{len(scores)} scores, {len(consensus)} consensus, {len(responses)} answers",
-            why=f"from {source}" if source else "",
+            why=(f"from {source}" if source else "from a file") + kept,
         )
+        verdict = verify_in(session, ev.id)
+        if not verdict.intact:
+            raise ServiceError(
+                f"{where}: its values do not match its audit trail ({verdict.sentence()}); "
+                "nothing was loaded"
+            )
+        ev.status = meta["status"]  # rows went in as a draft: a final one is locked last
+        session.flush()
         return ev.id
+
+
+def _checked_audit(document: dict[str, Any], where: str) -> list[ChainEntry]:
+    """The document's audit entries, their chain verified; refused naming the first break."""
+    entries = [
+        entry_from_dict(item, f"audit[{i}]") for i, item in enumerate(document.get("audit", []))
+    ]
+    _, _, broken = check_entries(entries)
+    if broken is not None:
+        raise ServiceError(
+            f"{where}: its audit trail is broken at {broken.sentence()}; nothing was loaded"
+        )
+    return entries
 
 
 def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, source: str) -> None:

@@ -13,6 +13,7 @@ import os
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from evaluator.audit_chain import append_entry
 from evaluator.changes.normalise import clean_name as clean_name  # re-exported
 from evaluator.changes.normalise import require_text as require_text
 from evaluator.codec import (
@@ -26,7 +27,6 @@ from evaluator.domain import AnswerType, Criterion, CriterionKind, Question, Sta
 from evaluator.errors import NotFound as NotFound
 from evaluator.errors import ServiceError as ServiceError
 from evaluator.models import (
-    AuditRow,
     CandidateRow,
     CriterionRow,
     EvaluationRow,
@@ -144,21 +144,21 @@ def audit(
     ref: str = "",
     context: str = "",
 ) -> None:
-    """Record one audit entry in the caller's transaction (so it commits or rolls back with it).
+    """Record one audit entry in the caller's transaction (so it commits or rolls back with it),
+    sealed into its evaluation's hash chain at the database's time (evaluator.audit_chain).
 
-    `ref` names what the entry is about in machine form (see evaluator.changes.refs)."""
-    session.add(
-        AuditRow(
-            ref=ref,
-            context=context or machine_context(),
-            evaluation_id=evaluation_id,
-            actor=actor or current_actor(),
-            action=action,
-            target=target,
-            old=_text(old),
-            new=_text(new),
-            why=why,
-        )
+    `ref` names what the entry is about in machine form (see evaluator.changes.context)."""
+    append_entry(
+        session,
+        evaluation_id,
+        actor=actor or current_actor(),
+        context=context or machine_context(),
+        action=action,
+        target=target,
+        old=_text(old),
+        new=_text(new),
+        why=why,
+        ref=ref,
     )
 
 

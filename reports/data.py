@@ -61,8 +61,12 @@ def build_report(
     branding: Branding,
     app_version: str,
     generated_at: datetime,
+    *,
+    chain: tuple[bool, str] | None = None,
 ) -> ReportData:
-    """Everything both reports show, decided once from the evaluation and its results."""
+    """Everything both reports show, decided once from the evaluation and its results.
+
+    `chain` is the audit chain's check made with the data: (intact, its sentence)."""
     tree = WeightTree.build(data.criteria)
     node_weights = tree.node_effective(tree.raw_weights())
     categories = tuple(
@@ -105,7 +109,7 @@ def build_report(
         method=_method_nodes(data.criteria, tree, node_weights),
         formulas=_formulas(data),
         disagreement_threshold=disagreement_threshold(data.scale),
-        audit_summary=_audit_summary(audit),
+        audit_summary=_audit_summary(audit, chain),
         audit=tuple(audit),
         weights=_weight_rows(tree, node_weights),
         matrix=_matrix(ctx, tree, ranking, categories),
@@ -364,9 +368,12 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
     )
 
 
-def _audit_summary(audit: Sequence[AuditEntry]) -> AuditSummary:
+def _audit_summary(
+    audit: Sequence[AuditEntry], chain: tuple[bool, str] | None = None
+) -> AuditSummary:
     actions = Counter(entry.action for entry in audit)
     actors = Counter(entry.actor for entry in audit)
+    intact, sentence = chain if chain is not None else (True, "")
     return AuditSummary(
         count=len(audit),
         first_at=audit[0].at if audit else None,
@@ -374,4 +381,7 @@ def _audit_summary(audit: Sequence[AuditEntry]) -> AuditSummary:
         by_action=tuple(sorted(actions.items(), key=lambda item: (-item[1], item[0]))),
         by_actor=tuple(sorted(actors.items(), key=lambda item: (-item[1], item[0]))),
         recent=tuple(audit[-RECENT_AUDIT_ENTRIES:]),
+        head_hash=audit[-1].hash if audit else "",
+        chain=sentence,
+        chain_intact=intact,
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evaluator import services
 from evaluator.atomic import atomic_path
+from evaluator.audit_verify import verify
 from evaluator.db import Database
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
 from evaluator.scoring import score_evaluation
@@ -90,6 +91,7 @@ def export_reports(
     raise_if_cancelled(cancel)
     data = services.load_evaluation(db, evaluation)
     audit = services.audit_trail(db, evaluation)
+    verdict = verify(db, evaluation)
     results = score_evaluation(data)
     report = build_report(
         data,
@@ -98,6 +100,7 @@ def export_reports(
         branding or Branding(),
         app_version(),
         generated_at or datetime.now(UTC),
+        chain=(verdict.intact, verdict.sentence()),
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)

@@ -340,6 +340,9 @@ class AuditSummary:
     by_action: tuple[tuple[str, int], ...]  # most frequent first
     by_actor: tuple[tuple[str, int], ...]
     recent: tuple[AuditEntry, ...]  # newest last
+    head_hash: str = ""  # the newest entry's hash: pins the whole chain up to it
+    chain: str = ""  # the chain's check when the report was made ("" when not checked)
+    chain_intact: bool = True
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,12 @@ def test_dump_load_and_catalog_save(tmp_path):
     ok(db, "dump", "Harbor copy", "-o", str(again))
     one, two = json.loads(dumped.read_text()), json.loads(again.read_text())
     one["evaluation"].pop("name"), two["evaluation"].pop("name")
+    trail_one, trail_two = one.pop("audit"), two.pop("audit")
     assert one == two
+    assert [e["hash"] for e in trail_two] == [e["hash"] for e in trail_one] + [
+        trail_two[-1]["hash"]
+    ]
+    assert trail_two[-1]["action"] == "load evaluation"
     saved = tmp_path / "mine" / "harbor-criteria.toml"
     saved.parent.mkdir()
     ok(db, "catalog", "save", "Harbor RFP", "-o", str(saved), "--name", "Harbor criteria")

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from evaluator import services
-from evaluator.jsonio import SCHEMA_PATH, dump_evaluation, load_file, read_document
+from evaluator.jsonio import SCHEMA_PATH, dump_evaluation, dumps, load_file, read_document
 from evaluator.services import ServiceError
 from tests.core_fixtures import populated, target
 from tests.test_services import table_counts
@@ -57,15 +57,27 @@ def test_round_trip_is_identical(tmp_path):
     two = json.loads(second.read_text())
     assert two["evaluation"].pop("name") == "Riverbend RFP (copy)"
     one["evaluation"].pop("name")
+    trail_one, trail_two = one.pop("audit"), two.pop("audit")
     assert one == two
-    # and through a second database, byte for byte
+    # the audit travels: every entry kept (now marked imported), then the load's own entry
+    assert len(trail_two) == len(trail_one) + 1
+    assert trail_two[:-1] == [entry | {"imported": True} for entry in trail_one]
+    assert trail_two[-1]["action"] == "load evaluation"
+    assert trail_two[-1]["prev_hash"] == trail_one[-1]["hash"]
+    assert not trail_two[-1]["imported"]
+    # and through a second database, byte for byte apart from that one entry
     from evaluator.db import open_database
 
     other = open_database(target(tmp_path / "other.db"))
     third = tmp_path / "third.json"
     load_file(other, first)
     dump_evaluation(other, "Riverbend RFP", third)
-    assert third.read_bytes() == first.read_bytes()
+    three = json.loads(third.read_text())
+    trail_three = three.pop("audit")
+    first_doc = json.loads(first.read_text())
+    first_doc.pop("audit")
+    assert dumps(three) == dumps(first_doc)
+    assert trail_three[:-1] == [entry | {"imported": True} for entry in trail_one]
 
 
 def test_load_refuses_existing_name_and_bad_files(tmp_path):

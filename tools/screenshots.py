@@ -65,7 +65,9 @@ def settle() -> None:
 
 
 def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[no-untyped-def]
-    """The Export reports dialog for the demo, and the New evaluation dialog filled in."""
+    """The Export reports dialog for the demo, the New evaluation dialog filled in, and the
+    audit trail showing one candidate's scores."""
+    from ui.audit_view import audit_view_for
     from ui.export.dialog import ExportDialog, remember_folder
     from ui.new_evaluation_dialog import NewEvaluationDialog
 
@@ -77,13 +79,18 @@ def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[n
     new = NewEvaluationDialog(window.start_page.catalog_dirs, taken, window)
     new.name_edit.setText("Ambulatory EHR support RFP 2027")
     new.client_edit.setText("Cedar Hollow Health")
+    audit = audit_view_for(window, window.session)
+    audit.choose("candidate", window.session.data.candidates[1].name)
+    audit.choose("action", "set score")
     saved = []
     for number, (dialog, name) in enumerate(
-        ((export, "export-dialog"), (new, "new-evaluation")), start=first
+        ((export, "export-dialog"), (new, "new-evaluation"), (audit, "audit-trail")),
+        start=first,
     ):
         dialog.show()
         # its own size hint: adjustSize would cap it at 2/3 of the small offscreen screen
-        dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSize()))
+        if dialog is not audit:  # a table: its chosen size, not its content's
+            dialog.resize(dialog.sizeHint().expandedTo(dialog.minimumSize()))
         settle()
         path = out / f"{number:02d}-{name}.png"
         dialog.grab().save(str(path))

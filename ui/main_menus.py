@@ -1,5 +1,5 @@
 """The main window's menus and toolbar: File (databases, exchange, export), Edit (undo/redo,
-report branding), Evaluation (status), Help.
+report branding), Evaluation (status), View (audit trail), Help.
 
 Every action calls the session or the Start page's workflows; nothing here edits data itself.
 """
@@ -101,6 +101,10 @@ class MainMenus:
         )
         self.reload.setToolTip("Show changes colleagues made in the same database")
 
+        view_menu = bar.addMenu("Vie&w")
+        self.audit = self._add(view_menu, "&Audit trail…", window.open_audit)
+        self.audit.setToolTip("Every change to the evaluation: who, when, from where, why")
+
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&About SupportScope", self.about)
 
@@ -193,6 +197,7 @@ class MainMenus:
         self.back.setText(BACK_WORDS[backward] if backward else "Previous stage")
         self.back.setEnabled(backward is not None)
         self.reload.setEnabled(session.data is not None)
+        self.audit.setEnabled(session.data is not None)
         self.export.setEnabled(session.data is not None)
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)

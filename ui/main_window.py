@@ -9,11 +9,12 @@ or closing).
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import STATUS_ORDER, Status
 from ui import errors
 from ui.criteria.view import CriteriaView
+from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
 from ui.people.view import CandidatesView, CommitteeView
 from ui.session import EvaluationSession
@@ -74,12 +76,18 @@ class MainWindow(QMainWindow):
             "committee can no longer change."
         )
         tint_background(self.banner, (70, 130, 220))
+        self.audit_bar = Banner()  # the open evaluation's record does not hold: say where
+        self.audit_bar.setObjectName("auditWarning")
+        self.audit_bar.setTextFormat(Qt.TextFormat.RichText)
+        self.audit_bar.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.audit_bar.linkActivated.connect(lambda _: self.open_audit())
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.setObjectName("mainTabs")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.audit_bar)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self.session.externalChange.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.session.evaluationChanged.connect(self._evaluation_changed)
         self.session.readOnlyChanged.connect(self._read_only_changed)
+        self.session.auditBroken.connect(self._audit_checked)
         self.session.dataChanged.connect(self._update_status)
         self.session.resultsChanged.connect(self._update_progress)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
@@ -177,6 +186,32 @@ class MainWindow(QMainWindow):
         self._read_only_changed(self.session.read_only)
         self._update_status()
         self._update_progress()
+
+    def _audit_checked(self, problem: str) -> None:
+        """Show (or hide) the warning that the open evaluation's audit record is broken."""
+        if not problem:
+            self.audit_bar.hide()
+            return
+        self.audit_bar.show_message(
+            f"⚠ {html.escape(problem)} <a href='audit'>Open the audit trail</a>", DANGER_HUE
+        )
+
+    def open_audit(self) -> None:
+        """View ▸ Audit trail: every entry of the open evaluation, with filters and export."""
+        from ui.audit_view import audit_view_for
+
+        view = audit_view_for(self, self.session)
+        view.refresh()
+        view.show()
+        view.raise_()
+
+    def open_history(self, ref: str) -> None:
+        """The audit viewer showing one thing's history (a score: `score:...` ref)."""
+        from ui.audit_view import audit_view_for
+
+        view = audit_view_for(self, self.session)
+        view.refresh()
+        view.open_history(ref)
 
     def _picked(self, index: int) -> None:
         evaluation_id = self.picker.itemData(index)

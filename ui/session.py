@@ -53,6 +53,8 @@ Signals
     resultsChanged()               results (or results_error) recomputed
     readOnlyChanged(bool)          status became final, or an evaluation with another state opened
     errorRaised(str)               a clear sentence for the user (shown by the main window)
+    auditBroken(str)               after opening an evaluation: "" when its audit record holds,
+                                   else the first broken link (evaluator.audit_verify)
     externalChange(str)            another window or process changed the open evaluation and the
                                    snapshot was re-read (checked every WATCH_MS; a sentence for
                                    the status bar)
@@ -71,6 +73,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from evaluator import services
+from evaluator.audit_verify import warning as audit_warning
 from evaluator.changes import Applied, Change, SetStatus
 from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
@@ -98,6 +101,7 @@ class EvaluationSession(QObject, SessionSnapshot):
     readOnlyChanged = Signal(bool)
     errorRaised = Signal(str)
     externalChange = Signal(str)
+    auditBroken = Signal(str)
 
     WATCH_MS = 2000  # how often the open evaluation is checked for other processes' changes
 
@@ -238,6 +242,7 @@ class EvaluationSession(QObject, SessionSnapshot):
         else:
             self._watch.start()
         self.evaluationChanged.emit()
+        self.auditBroken.emit(audit_warning(self._db, data.id) if data and self._db else "")
         self.dataChanged.emit()
         if self.read_only != was_read_only or data is not None:
             self.readOnlyChanged.emit(self.read_only)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -167,3 +168,39 @@ def criterion_ref(key: str) -> str:
 
 
 EVALUATION_REF = "evaluation"
+
+REFS_SURVIVE_A_MOVE = False
+"""Whether the refs above name the same rows in another database (true once they use the stable
+uids). Only then do entries carried over by a load speak about this database's rows, so the audit
+check (evaluator.audit_verify) compares stored values with them too; until then it trusts only
+the entries this database wrote itself."""
+
+
+def stored_cell_ref(row: Any) -> str:
+    """The ref the writers give a stored score or consensus row: the one mapping the audit check
+    uses. `row` has evaluator_id / evaluator_uid (None for a consensus row), candidate_id /
+    candidate_uid and key (the criterion's)."""
+    if row.evaluator_id is None:
+        return consensus_ref(row.candidate_id, row.key)
+    return score_ref(row.evaluator_id, row.candidate_id, row.key)
+
+
+def stored_person_ref(row: Any, noun: str) -> str:
+    """The ref the writers give a stored candidate ("candidate") or member ("evaluator") row."""
+    return candidate_ref(row.id) if noun == "candidate" else evaluator_ref(row.id)
+
+
+def ref_subjects(ref: str) -> tuple[str, str, str]:
+    """(member ref, candidate ref, criterion key) that an entry's ref speaks about, "" where
+    none: `score:3:7:tiers.l4` -> ("evaluator:3", "candidate:7", "tiers.l4")."""
+    kind, _, rest = ref.partition(":")
+    parts = rest.split(":") if rest else []
+    if kind == "score" and len(parts) == 3:
+        return f"evaluator:{parts[0]}", f"candidate:{parts[1]}", parts[2]
+    if kind in ("consensus", "answer") and len(parts) == 2:
+        return "", f"candidate:{parts[0]}", parts[1]
+    if kind in ("candidate", "evaluator") and len(parts) == 1:
+        return (ref, "", "") if kind == "evaluator" else ("", ref, "")
+    if kind == "criterion" and parts:
+        return "", "", rest
+    return "", "", ""

@@ -45,6 +45,9 @@ class AuditEntry:
     old: str
     new: str
     why: str
+    context: str = ""  # OS user@machine
+    imported: bool = False  # taken from a file or from before the chain
+    hash: str = ""  # its link in the evaluation's hash chain (evaluator.audit_chain)
 
 
 def load_evaluation(db: Database, evaluation: EvalRef) -> EvaluationData:
@@ -189,5 +192,8 @@ def audit_trail(db: Database, evaluation: EvalRef, limit: int | None = None) -> 
             query = query.limit(limit)
         rows = list(session.scalars(query))
     return [
-        AuditEntry(r.at, r.actor, r.action, r.target, r.old, r.new, r.why) for r in reversed(rows)
+        AuditEntry(
+            r.at, r.actor, r.action, r.target, r.old, r.new, r.why, r.context, r.imported, r.hash
+        )
+        for r in reversed(rows)
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
 
 from evaluator.kinds import is_category
-from reports.model import ReportData
+from reports.model import AuditSummary, ReportData
 from reports.pdf.blocks import (
     data_table,
     decision_cell,
@@ -237,6 +237,7 @@ def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowab
             f"The audit trail holds {summary.count} entries, from {first} to {last} (UTC). "
             "Entries are never deleted; the full trail is in the workbook's Audit sheet."
         ),
+        *_chain(summary, theme),
         theme.p(f"By action: {actions}.", theme.small),
         theme.p(f"By person: {actors}.", theme.small),
         Spacer(1, 4),
@@ -261,6 +262,24 @@ def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowab
             [w * width for w in (0.12, 0.13, 0.1, 0.22, 0.1, 0.33)],
         )
     )
+    return story
+
+
+def _chain(summary: AuditSummary, theme: Theme) -> list[Flowable]:
+    """The chain's head hash: printed, it pins every entry up to it (`verify` recomputes it)."""
+    if not summary.head_hash:
+        return []
+    story = [
+        theme.p(
+            f"Audit chain: {summary.count} entries, head hash {summary.head_hash}. Each entry "
+            "is sealed with the hash of the one before it, so this hash pins every entry up to "
+            "it; 'supportscope verify' recomputes it from the database."
+        )
+    ]
+    if summary.chain:
+        checked = "intact" if summary.chain_intact else f"NOT intact: {summary.chain}"
+        style = theme.small if summary.chain_intact else theme.cell_bold
+        story.append(theme.p(f"Checked when this report was made: {checked}.", style))
     return story
 
 

@@ -181,10 +181,13 @@ def write_responses(
 
 
 def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+    summary = report.audit_summary
+    head = f" The chain's head hash is {summary.head_hash}." if summary.head_hash else ""
     _records(
         ws,
         "Audit",
-        "Who changed what, when (UTC), from what to what, and why. Entries are never deleted.",
+        "Who changed what, when (UTC), from where, from what to what, and why. Entries are "
+        "never deleted; each is sealed with the hash of the one before it (a hash chain)." + head,
         "AuditTable",
         [
             ("When (UTC)", 17),
@@ -194,9 +197,21 @@ def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Trun
             ("Old value", 20),
             ("New value", 20),
             ("Why", 60),
+            ("From (OS user@machine)", 22),
+            ("Entry hash", 68),
         ],
         [
-            (_naive_utc(e.at), e.actor, e.action, e.target, e.old, e.new, e.why)
+            (
+                _naive_utc(e.at),
+                e.actor,
+                e.action,
+                e.target,
+                e.old,
+                e.new,
+                e.why,
+                e.context,
+                e.hash,
+            )
             for e in report.audit
         ],
         fill,

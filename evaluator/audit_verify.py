@@ -1,0 +1,264 @@
+"""Is an evaluation's record intact? Its audit chain, and its stored values against the chain.
+
+    verdict = verify(db, "Harbor RFP")
+    verdict.intact      True when nothing is wrong
+    verdict.sentence()  "audit chain intact: 412 entries, head 3f1c…" or the first broken link
+
+The chain check (evaluator.audit_chain) finds an edited, removed or inserted entry, a time that
+goes back, an imported entry after live ones. The state check finds what the chain cannot see: a
+stored score or consensus value changed behind the app's back (a raw `UPDATE scores ...`). For
+each stored value, the newest audit entry with its ref must show it, as the writers in
+evaluator/changes/write_cells.py put it (4, not 4.0; pass/fail for a gate; "abstain"). A value
+with no entry at all is accepted only when the record begins before this database's live entries
+(the evaluation was loaded from a file, or predates the chain): such values are counted, not
+named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from evaluator.audit_chain import Break, ChainEntry, check_entries
+from evaluator.changes.context import REFS_SURVIVE_A_MOVE, stored_cell_ref
+from evaluator.changes.normalise import fmt
+from evaluator.db import Database
+from evaluator.domain import CriterionKind
+from evaluator.errors import ServiceError
+from evaluator.kinds import is_pass_fail, passes
+from evaluator.models import (
+    AuditRow,
+    CandidateRow,
+    ConsensusRow,
+    CriterionRow,
+    EvaluatorRow,
+    ScoreRow,
+)
+from evaluator.records import EvalRef, get_evaluation
+
+LOAD_ACTION = "load evaluation"
+CELL_PREFIXES = ("score:", "consensus:")
+
+
+class AuditBroken(ServiceError):
+    """The record of an evaluation does not hold; the message names the first broken link."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    evaluation: str
+    count: int  # entries in the chain
+    head: str  # the newest entry's hash ("" for an empty chain)
+    broken: Break | None
+    unrecorded: int = 0  # stored values older than the record (loaded, or from before it)
+    in_state: bool = False  # the chain holds, a stored value does not match it
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+    def sentence(self) -> str:
+        if self.broken is None:
+            return f"audit chain intact: {self.count} entries, head {self.head or '(none)'}"
+        if self.in_state:
+            return f"stored values differ from the audit chain at {self.broken.sentence()}"
+        return f"audit chain broken at {self.broken.sentence()}"
+
+
+def verify(db: Database, evaluation: EvalRef) -> Verdict:
+    """The evaluation's chain and stored values checked, in one consistent read."""
+    with db.reading() as session:
+        if db.engine.dialect.name == "postgresql":  # chain and values from one snapshot
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return verify_in(session, evaluation)
+
+
+def verify_in(session: Session, evaluation: EvalRef) -> Verdict:
+    ev = get_evaluation(session, evaluation)
+    entries = list(read_chain(session, ev.id))
+    count, head, broken = check_entries(entries)
+    if broken is not None:
+        return Verdict(ev.name, count, head, broken)
+    broken, unrecorded = _check_state(session, ev.id, entries)
+    return Verdict(ev.name, count, head, broken, unrecorded, broken is not None)
+
+
+def read_chain(session: Session, evaluation_id: int | None) -> Iterator[ChainEntry]:
+    """The chain's entries, oldest first."""
+    chain = (
+        AuditRow.evaluation_id.is_(None)
+        if evaluation_id is None
+        else AuditRow.evaluation_id == evaluation_id
+    )
+    query = select(
+        AuditRow.id,
+        AuditRow.at,
+        AuditRow.actor,
+        AuditRow.context,
+        AuditRow.action,
+        AuditRow.target,
+        AuditRow.old,
+        AuditRow.new,
+        AuditRow.why,
+        AuditRow.ref,
+        AuditRow.imported,
+        AuditRow.prev_hash,
+        AuditRow.hash,
+    ).where(chain)
+    for r in session.execute(query.order_by(AuditRow.id)):
+        yield ChainEntry(
+            f"entry {r.id}",
+            r.at,
+            r.actor or "",
+            r.context or "",
+            r.action or "",
+            r.target or "",
+            r.old or "",
+            r.new or "",
+            r.why or "",
+            r.ref or "",
+            bool(r.imported),
+            r.prev_hash or "",
+            r.hash or "",
+            r.id,
+        )
+
+
+def _check_state(
+    session: Session, evaluation_id: int, entries: list[ChainEntry]
+) -> tuple[Break | None, int]:
+    """The first stored value the record does not show, and how many values predate it."""
+    position: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry.ref.startswith(CELL_PREFIXES) and (REFS_SURVIVE_A_MOVE or not entry.imported):
+            position[entry.ref] = index
+    baseline = bool(entries) and (entries[0].imported or entries[0].action == LOAD_ACTION)
+    problems: list[tuple[int, Break]] = []
+    unrecorded = 0
+    for row, shown, what in _stored_cells(session, evaluation_id):
+        index = position.get(stored_cell_ref(row))
+        if index is None:
+            if baseline:
+                unrecorded += 1
+            else:
+                problems.append(
+                    (
+                        len(entries),
+                        Break(
+                            f"the stored {what}",
+                            None,
+                            "",
+                            _cell_name(row),
+                            f"{shown} has no audit entry (written outside the app)",
+                        ),
+                    )
+                )
+            continue
+        entry = entries[index]
+        if entry.new != shown:
+            recorded = f"says {entry.new}" if entry.new else "says it was cleared"
+            problems.append(
+                (
+                    index,
+                    Break(
+                        entries[index].label,
+                        entry.at,
+                        entry.action,
+                        entry.target,
+                        f"the stored {what} is {shown} but the record {recorded} "
+                        "(changed outside the app)",
+                    ),
+                )
+            )
+    if not problems:
+        return None, unrecorded
+    return min(problems, key=lambda item: item[0])[1], unrecorded
+
+
+def _stored_cells(session: Session, evaluation_id: int) -> Iterator[tuple[Any, str, str]]:
+    """(row for stored_cell_ref, the value as the writers record it, what it is) per cell."""
+    scores = (
+        select(
+            ScoreRow.evaluator_id,
+            EvaluatorRow.uid.label("evaluator_uid"),
+            EvaluatorRow.name.label("evaluator_name"),
+            ScoreRow.candidate_id,
+            CandidateRow.uid.label("candidate_uid"),
+            CandidateRow.name.label("candidate_name"),
+            CriterionRow.key,
+            ScoreRow.value,
+            ScoreRow.abstained,
+        )
+        .join(EvaluatorRow, EvaluatorRow.id == ScoreRow.evaluator_id)
+        .join(CandidateRow, CandidateRow.id == ScoreRow.candidate_id)
+        .join(CriterionRow, CriterionRow.id == ScoreRow.criterion_id)
+        .where(ScoreRow.evaluation_id == evaluation_id)
+    )
+    for row in session.execute(scores):
+        yield row, "abstain" if row.abstained else fmt(row.value), "score"
+    consensus = (
+        select(
+            ConsensusRow.candidate_id,
+            CandidateRow.uid.label("candidate_uid"),
+            CandidateRow.name.label("candidate_name"),
+            CriterionRow.key,
+            CriterionRow.kind,
+            ConsensusRow.value,
+        )
+        .join(CandidateRow, CandidateRow.id == ConsensusRow.candidate_id)
+        .join(CriterionRow, CriterionRow.id == ConsensusRow.criterion_id)
+        .where(ConsensusRow.evaluation_id == evaluation_id)
+    )
+    for row in session.execute(consensus):
+        cell = _ConsensusCell(row)
+        yield cell, _consensus_text(row.kind, row.value), "consensus value"
+
+
+class _ConsensusCell:
+    """A consensus row seen as a cell without a member (evaluator_id None)."""
+
+    evaluator_id = None
+    evaluator_uid = None
+    evaluator_name = ""
+
+    def __init__(self, row: Any) -> None:
+        self.candidate_id = row.candidate_id
+        self.candidate_uid = row.candidate_uid
+        self.candidate_name = row.candidate_name
+        self.key = row.key
+
+
+def _consensus_text(kind: str, value: float) -> str:
+    try:
+        gate = is_pass_fail(CriterionKind(kind))
+    except ValueError:
+        gate = False
+    if gate:
+        return "pass" if passes(value) else "fail"
+    return fmt(value)
+
+
+def _cell_name(row: Any) -> str:
+    member = f"{row.evaluator_name}: " if row.evaluator_name else ""
+    return f"{member}{row.candidate_name} / {row.key}"
+
+
+def require_intact(db: Database, evaluation: EvalRef) -> Verdict:
+    """The verdict when intact; else `AuditBroken` naming the first broken link."""
+    verdict = verify(db, evaluation)
+    if not verdict.intact:
+        raise AuditBroken(verdict.sentence())
+    return verdict
+
+
+def warning(db: Database, evaluation: EvalRef) -> str:
+    """ "" when the record holds, else the sentence a window shows (never raises)."""
+    try:
+        verdict = verify(db, evaluation)
+    except Exception as exc:  # a window must open even when the check itself fails
+        return f"The audit trail could not be checked: {exc}"
+    return "" if verdict.intact else f"The audit trail does not hold: {verdict.sentence()}"
