@@ -46,8 +46,8 @@ def needs_upgrade(engine: Engine, scripts_dir: Path) -> tuple[bool, bool]:
 _IN_PROCESS = threading.Lock()
 
 
-def upgrade(engine: Engine, scripts_dir: Path) -> None:
-    """Run the migrations up to the newest (through evaluator/migrations/env.py)."""
+def upgrade(engine: Engine, scripts_dir: Path, target: str = "head") -> None:
+    """Run the migrations up to the newest, or `target` (through evaluator/migrations/env.py)."""
     from alembic import command
     from alembic.config import Config
 
@@ -55,7 +55,7 @@ def upgrade(engine: Engine, scripts_dir: Path) -> None:
     config.set_main_option("script_location", str(scripts_dir))
     config.attributes["engine"] = engine
     with _IN_PROCESS:
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
 
 
 @contextmanager

@@ -11,11 +11,12 @@ so the loaded file's audit has one entry more. Files without an audit (version 1
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from evaluator.atomic import write_text_atomic
 from evaluator.audit_chain import (
@@ -34,11 +35,13 @@ from evaluator.models import (
     CandidateRow,
     ConsensusRow,
     CriterionRow,
+    DeclarationRow,
     EvaluationRow,
     EvaluatorRow,
     QuestionRow,
     ResponseRow,
     ScoreRow,
+    utcnow,
 )
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
 from evaluator.services.evaluations import validate_tree
@@ -55,9 +58,13 @@ def _schema() -> dict[str, Any]:
 
 
 def to_document(
-    data: EvaluationData, catalog_id: str = "", audit: list[ChainEntry] | None = None
+    data: EvaluationData,
+    catalog_id: str = "",
+    audit: list[ChainEntry] | None = None,
+    declarations: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON document of an evaluation snapshot (with its audit chain, when given)."""
+    """The JSON document of an evaluation snapshot (with its audit chain and declaration
+    history, when given)."""
     cand = {c.id: c for c in data.candidates}
     people = {e.id: e for e in data.evaluators}
     cand_order = {c.id: i for i, c in enumerate(data.candidates)}
@@ -88,7 +95,13 @@ def to_document(
     }
     if catalog_id:
         evaluation["catalog_id"] = catalog_id
-    extra = {} if audit is None else {"audit": [entry_to_dict(entry) for entry in audit]}
+    if data.chair:
+        evaluation["chair"] = data.chair
+    extra: dict[str, Any] = {}
+    if audit is not None:
+        extra["audit"] = [entry_to_dict(entry) for entry in audit]
+    if declarations:
+        extra["declarations"] = declarations
     return {
         **extra,
         "format": FORMAT,
@@ -99,7 +112,13 @@ def to_document(
             {"name": c.name, "kind": c.kind.value, "notes": c.notes} for c in data.candidates
         ],
         "evaluators": [
-            {"name": e.name, "role": e.role, "conflict_of_interest": e.conflict_of_interest}
+            {
+                "name": e.name,
+                "role": e.role,
+                "conflict_of_interest": e.conflict_of_interest,
+                "submitted": e.submitted,
+                "excused": e.excused,
+            }
             for e in data.evaluators
         ],
         "scores": [
@@ -109,6 +128,7 @@ def to_document(
                 "criterion": s.criterion_key,
                 "value": s.value,
                 "justification": s.justification,
+                "abstained": s.abstained,
             }
             for s in scores
         ],
@@ -145,9 +165,36 @@ def dump_evaluation(db: Database, evaluation: int | str, path: str | Path) -> di
         data = read_evaluation(session, evaluation)
         catalog_id = session.get(EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
         trail = list(read_chain(session, data.id))
-    document = to_document(data, catalog_id, trail)
+        declarations = _declaration_history(session, data)
+    document = to_document(data, catalog_id, trail, declarations)
     write_text_atomic(path, dumps(document))
     return document
+
+
+def _declaration_history(session: Any, data: EvaluationData) -> list[dict[str, Any]]:
+    """Every declaration of the evaluation, oldest first, naming candidates and members."""
+    members = {e.id: e.name for e in data.evaluators}
+    uids = dict(
+        session.execute(
+            select(CandidateRow.uid, CandidateRow.name).where(CandidateRow.evaluation_id == data.id)
+        ).all()
+    )
+    rows = session.scalars(
+        select(DeclarationRow)
+        .where(DeclarationRow.evaluation_id == data.id)
+        .order_by(DeclarationRow.id)
+    )
+    return [
+        {
+            "member": members[row.evaluator_id],
+            "conflicted": [uids[u] for u in row.conflicted if u in uids],
+            "covers": [uids[u] for u in row.covers if u in uids],
+            "note": row.note,
+            "at": row.declared_at.isoformat(),
+        }
+        for row in rows
+        if row.evaluator_id in members
+    ]
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -214,6 +261,7 @@ def load_document(
             scale_max=scale.maximum,
             aggregation=meta["aggregation"],
             catalog_id=meta.get("catalog_id", ""),
+            chair=meta.get("chair", ""),
         )
         session.add(ev)
         session.flush()
@@ -229,9 +277,13 @@ def load_document(
             .all()
         )
         cand_ids = _insert_named(session, CandidateRow, ev.id, document["candidates"], "candidate")
-        person_ids = _insert_named(
-            session, EvaluatorRow, ev.id, document["evaluators"], "committee member"
-        )
+        people = [
+            {k: v for k, v in e.items() if k != "submitted"}
+            | ({"submitted_at": utcnow()} if e.get("submitted") else {})
+            for e in document["evaluators"]
+        ]
+        person_ids = _insert_named(session, EvaluatorRow, ev.id, people, "committee member")
+        _insert_declarations(session, ev.id, document, cand_ids, person_ids, where)
 
         def lookup(table: dict[str, int], key: str, what: str, i: int, section: str) -> int:
             if key not in table:
@@ -248,6 +300,7 @@ def load_document(
                 "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "scores"),
                 "value": s["value"],
                 "justification": s["justification"],
+                "abstained": bool(s.get("abstained", False)),
             }
             for i, s in enumerate(document["scores"])
         ]
@@ -337,6 +390,40 @@ def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, sou
             raise ServiceError(f"{where}: consensus[{i}]: {s['criterion']!r} is not a criterion")
         if not scale.contains(s["value"]) and not is_pass_fail(kinds[s["criterion"]]):
             raise ServiceError(f"{where}: consensus[{i}]: {s['value']} is outside the scale")
+
+
+def _insert_declarations(
+    session: Any,
+    evaluation_id: int,
+    document: dict[str, Any],
+    cand_ids: dict[str, int],
+    person_ids: dict[str, int],
+    where: str,
+) -> None:
+    """The declaration history, candidates named by the file turned into this database's uids."""
+    uids = dict(
+        session.execute(
+            select(CandidateRow.name, CandidateRow.uid).where(
+                CandidateRow.evaluation_id == evaluation_id
+            )
+        ).all()
+    )
+    for i, item in enumerate(document.get("declarations", [])):
+        unknown = [n for n in (item["member"], *item["conflicted"], *item["covers"])
+                   if n not in person_ids and n not in cand_ids]  # fmt: skip
+        if unknown:
+            raise ServiceError(f"{where}: declarations[{i}] names unknown {unknown[0]!r}")
+        session.add(
+            DeclarationRow(
+                evaluation_id=evaluation_id,
+                evaluator_id=person_ids[item["member"]],
+                declared_at=datetime.fromisoformat(item["at"]),
+                conflicted=[uids[n] for n in item["conflicted"]],
+                covers=[uids[n] for n in item["covers"]],
+                note=item["note"],
+            )
+        )
+    session.flush()
 
 
 def _insert_named(

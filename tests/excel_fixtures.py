@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, select
 from evaluator import services
 from evaluator.db import Database, open_database
 from evaluator.domain import AnswerType, AutoRule, Band, Criterion, CriterionKind, Question
+from tests.core_fixtures import start_scoring
 
 EVALUATION = "Lakeside Support RFP"
 CANDIDATES = ("Northwind Clinical IT", "Bluefin Support Partners", "Kestrel Health Desk")
@@ -105,6 +106,7 @@ def lakeside_db(tmp_path: Path, name: str = "lakeside.db") -> tuple[Database, in
         services.add_candidate(db, ev, candidate, actor="chair")
     for member, role in MEMBERS:
         services.add_evaluator(db, ev, member, role, actor="chair")
+    start_scoring(db, ev)  # every member declared no conflict; scores are accepted
     return db, ev
 
 

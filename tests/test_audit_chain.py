@@ -22,7 +22,8 @@ from evaluator.changes.write import apply_changes
 from evaluator.db import open_database
 from evaluator.jsonio import dump_evaluation, load_file
 from evaluator.models import AuditRow
-from tests.core_fixtures import populated
+from evaluator.services import process
+from tests.core_fixtures import populated, start_consensus
 from tests.test_cli import cli, fail, ok
 from tests.test_services import table_counts
 
@@ -31,11 +32,11 @@ FIELDS = ("actor", "context", "action", "target", "old", "new", "why", "ref")
 
 def scored(tmp_path):
     """The fixture evaluation in scoring, with two scores, a changed one and a gate decision."""
-    db, ev = populated(tmp_path)
-    services.change_status(db, ev, "scoring")
+    db, ev = populated(tmp_path)  # in scoring, every member declared
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Named engineers")
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 2, "Slow desk")
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 3, "Second look")
+    start_consensus(db, ev)
     services.set_consensus(db, ev, "Orbis Support Co", "gates.baa", "fail", "Declined the BAA")
     return db, ev
 
@@ -91,7 +92,9 @@ def test_every_entry_is_sealed_with_the_one_before(tmp_path):
             assert row["hash"] == seal(previous, at, fields, False) and not row["imported"]
             previous = row["hash"]
     verdict = verify(db, ev)
-    assert verdict.intact and verdict.count == len(chains[ev]) == 11
+    # create, 2 candidates, 2 members, 2 declarations, scoring, 3 scores, 2 submissions,
+    # consensus, the gate decision and the interleaved candidate
+    assert verdict.intact and verdict.count == len(chains[ev]) == 16
     assert verdict.head == chains[ev][-1]["hash"]
     assert verify(db, other).count == 2
 
@@ -264,6 +267,8 @@ def test_a_raw_edit_of_a_stored_value_is_detected(tmp_path):
         tamper(db.path, "UPDATE consensus_scores SET value = 0")
         assert verify(db, ev).intact
     # a score written behind the app's back has no entry at all; a cleared one comes back
+    services.change_status(db, ev, "scoring")
+    process.reopen_sheet(db, ev, "Ann Example", "asked to withdraw a score")
     services.clear_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", why="Withdrawn")
     tamper(db.path, forged_score("Ann Example", "Orbis Support Co", "tiers.l1", 5))
     assert "has no audit entry" in verify(db, ev).broken.problem
@@ -367,13 +372,12 @@ def test_an_older_dump_without_an_audit_still_loads(tmp_path):
 
 
 def test_the_upgrade_seals_entries_written_before_the_chain(tmp_path):
-    from alembic import command
-
-    from evaluator.db import _alembic_config, _make_engine
+    from evaluator.db import MIGRATIONS, _make_engine
+    from evaluator.db_migrate import upgrade
 
     path = tmp_path / "old.db"
     engine = _make_engine(f"sqlite:///{path}")
-    command.upgrade(_alembic_config(engine), "0004")
+    upgrade(engine, MIGRATIONS, "0004")
     with engine.begin() as conn:  # as the app wrote them before the chain: no hashes
         for n, action in enumerate(("create evaluation", "add candidate", "set score")):
             conn.execute(

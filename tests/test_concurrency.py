@@ -20,7 +20,7 @@ from evaluator.changes.write import apply_change
 from evaluator.db import open_database
 from evaluator.errors import ServiceError, StaleChange
 from evaluator.models import AuditRow
-from tests.core_fixtures import populated, small_tree, target
+from tests.core_fixtures import populated, small_tree, start_consensus, target
 
 pytestmark = pytest.mark.usefixtures("backend")
 EDITS = 300
@@ -29,8 +29,7 @@ EDITS = 300
 def test_two_processes_each_make_300_score_edits_and_all_land(tmp_path, backend):
     from tests.concurrency_worker import score_edits
 
-    db, ev = populated(tmp_path)
-    services.change_status(db, ev, "scoring")
+    db, ev = populated(tmp_path)  # in scoring, every member declared
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(2), spawn.Queue()
     where = target(tmp_path / "t.db")
@@ -70,8 +69,7 @@ def _cell_history(db, ev: int, ref: str) -> list[tuple[str, str]]:
 
 
 def test_two_members_changing_one_score_at_once_never_overwrite_silently(tmp_path, backend):
-    db, ev = populated(tmp_path)
-    services.change_status(db, ev, "scoring")
+    db, ev = populated(tmp_path)  # in scoring, every member declared
     data = services.load_evaluation(db, ev)
     ann, zephyr = data.evaluators[0].id, data.candidates[0].id
     ref = score_ref(ann, zephyr, "tiers.l4")
@@ -121,6 +119,9 @@ def test_two_members_changing_one_score_at_once_never_overwrite_silently(tmp_pat
 
 
 def test_no_score_lands_after_final(tmp_path, backend):
+    """A consensus value (the only write the consensus phase takes) set on one laptop while the
+    chair finalises on another never lands after the status became final: the status check and
+    the write are one transaction, with the evaluation row locked on PostgreSQL."""
     db, _ = populated(tmp_path)
     chair, member = (open_database(target(tmp_path / "t.db")) for _ in range(2))
     outcomes: Counter[str] = Counter()
@@ -128,20 +129,19 @@ def test_no_score_lands_after_final(tmp_path, backend):
         ev = services.create_evaluation(db, f"Race {round_}", small_tree(), actor="chair")
         services.add_candidate(db, ev, "Zephyr Care IT", actor="chair")
         services.add_evaluator(db, ev, "Ann Example", "CMO", actor="chair")
-        for status in ("scoring", "consensus"):
-            services.change_status(db, ev, status)
+        start_consensus(db, ev)
         start = threading.Barrier(2)
         result: dict[str, object] = {}
 
         def finalise(ev=ev, start=start, result=result) -> None:
             start.wait(30)
-            result["final"] = services.change_status(chair, ev, "final")
+            result["final"] = services.change_status(chair, ev, "final", why="race")
 
         def score(ev=ev, start=start, result=result) -> None:
             start.wait(30)
             try:
-                result["score"] = services.set_score(
-                    member, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "late"
+                result["score"] = services.set_consensus(
+                    member, ev, "Zephyr Care IT", "tiers.l4", 4, "late"
                 )
             except ServiceError as exc:
                 result["score"] = exc
@@ -160,15 +160,15 @@ def test_no_score_lands_after_final(tmp_path, backend):
                 )
             )
         final_at = len(actions) - 1 - actions[::-1].index("change status")
-        landed = "set score" in actions
+        landed = "set consensus" in actions
         if landed:
-            assert actions.index("set score") < final_at  # written before the status changed
+            assert actions.index("set consensus") < final_at  # written before the status changed
             outcomes["landed before final"] += 1
         else:
             assert "final" in str(result["score"])
             outcomes["refused: final"] += 1
         assert services.load_evaluation(db, ev).status.value == "final"
-        assert bool(services.load_evaluation(db, ev).scores) == landed
+        assert bool(services.load_evaluation(db, ev).consensus) == landed
     for laptop in (chair, member):
         laptop.close()
     db.close()

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from evaluator import services
-from tests.core_fixtures import populated
+from tests.core_fixtures import populated, start_consensus
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -31,13 +31,12 @@ TABLES = (
 
 def finished(tmp_path):
     """A final evaluation with a score, a consensus value and an answer, and a draft one."""
-    db, ev = populated(tmp_path)
-    services.change_status(db, ev, "scoring")
+    db, ev = populated(tmp_path)  # in scoring
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Good roster")
     services.set_response(db, ev, "Zephyr Care IT", "offshore.share", 12.5, raw="12.5%")
-    services.change_status(db, ev, "consensus")
+    start_consensus(db, ev)
     services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 3, "Agreed")
-    services.change_status(db, ev, "final")
+    services.change_status(db, ev, "final", why="Board decision, open items accepted")
     draft = services.create_evaluation(db, "Draft RFP", [], actor="chair")
     return db, ev, draft
 
@@ -121,11 +120,20 @@ def test_rows_of_other_evaluations_stay_writable(tmp_path):
     db.close()
 
 
+def _now(conn) -> str:
+    """The database's clock, in SQL."""
+    if conn.dialect.name == "sqlite":
+        return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    return "(now() at time zone 'utc')"
+
+
 def _reopen_entry(conn, ev: int) -> None:
+    """A reopen entry at the database's own clock (the audit refuses any other live time)."""
+    now = _now(conn)
     conn.execute(
         text(
             "INSERT INTO audit_log (evaluation_id, at, actor, action, target, old, new, why, ref) "
-            "VALUES (:ev, '2026-12-01', 'chair', 'reopen evaluation', '', 'final', 'consensus', "
+            f"VALUES (:ev, {now}, 'chair', 'reopen evaluation', '', 'final', 'consensus', "
             "'board asked', 'evaluation')"
         ),
         {"ev": ev},
@@ -152,7 +160,7 @@ def test_leaving_final_needs_a_reopen_entry_written_just_before(tmp_path, backen
         conn.execute(
             text(
                 "INSERT INTO audit_log (evaluation_id, at, actor, action, target, old, new, why, "
-                "ref) VALUES (:ev, '2026-12-01', 'chair', 'set client', '', '', '', '', '')"
+                f"ref) VALUES (:ev, {_now(conn)}, 'chair', 'set client', '', '', '', '', '')"
             ),
             {"ev": ev},
         )

@@ -10,7 +10,7 @@ import pytest
 from evaluator import services
 from evaluator.jsonio import SCHEMA_PATH, dump_evaluation, dumps, load_file, read_document
 from evaluator.services import ServiceError
-from tests.core_fixtures import populated, target
+from tests.core_fixtures import populated, start_consensus, target
 from tests.test_services import table_counts
 
 # Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py).
@@ -22,12 +22,14 @@ def filled(tmp_path):
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Good roster")
     services.set_score(db, ev, "Ben Sample", "Zephyr Care IT", "tiers.l4", 2, "Thin cover — €")
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 5, "Excellent")
+    services.set_score(db, ev, "Ann Example", "Orbis Support Co", "tiers.l1", 0, "Not shown",
+                       abstain=True)  # fmt: skip
+    start_consensus(db, ev)
     services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 3, "Agreed")
     services.set_consensus(db, ev, "Orbis Support Co", "gates.baa", "fail", "Declined BAA")
     services.set_response(db, ev, "Zephyr Care IT", "offshore.share", 12.5, raw="12.5%")
     services.set_response(db, ev, "Zephyr Care IT", "gates.baa", True, raw="Yes")
     services.set_response(db, ev, "Orbis Support Co", "cost.fee", 990000.0, comment="3 years")
-    services.change_status(db, ev, "scoring")
     return db, ev
 
 
@@ -38,9 +40,13 @@ def test_dump_is_schema_valid_and_complete(tmp_path):
     schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(json.loads(out.read_text()), schema)
-    assert document["evaluation"]["status"] == "scoring"
-    assert len(document["scores"]) == 3 and len(document["consensus"]) == 2
-    assert document["evaluators"][1]["conflict_of_interest"] == "Advised Orbis in 2022"
+    assert document["evaluation"]["status"] == "consensus"
+    assert len(document["scores"]) == 4 and len(document["consensus"]) == 2
+    assert [s["abstained"] for s in document["scores"]].count(True) == 1
+    assert all(e["submitted"] for e in document["evaluators"])
+    assert [d["member"] for d in document["declarations"]] == ["Ann Example", "Ben Sample"]
+    assert document["declarations"][0]["covers"] == ["Zephyr Care IT", "Orbis Support Co"]
+    assert document["evaluators"][1]["conflict_of_interest"] == ""  # declared: no conflict
     tiers = document["criteria"][0]
     assert tiers["children"][1]["rubric"]["5"] == "exemplary"
     assert "Thin cover — €" in out.read_text(encoding="utf-8")

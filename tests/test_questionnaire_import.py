@@ -29,6 +29,7 @@ from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError, audit_trail, load_evaluation
 from evaluator.workbook_guard import WorkbookRejected
 from tests import hostile_files as hostile
+from tests.core_fixtures import start_consensus
 from tests.excel_fixtures import (
     CANDIDATES,
     FIXTURE_BLANKS,
@@ -197,8 +198,8 @@ def test_final_evaluation_is_not_changed(setup: tuple[Database, int, Path]) -> N
     db, ev, template = setup
     path = fill_questionnaire(template, template.with_name("n.xlsx"), GOOD)
     preview = preview_questionnaire(db, ev, path)
-    for status in ("scoring", "consensus", "final"):
-        services.change_status(db, ev, status)
+    start_consensus(db, ev)
+    services.change_status(db, ev, "final", why="decided without this vendor's answers")
     before = dump_tables(db)
     with pytest.raises(ServiceError, match="final and read-only"):
         apply_questionnaire(db, preview)

@@ -24,7 +24,9 @@ from cli.runner import run
 from evaluator import services
 from evaluator.db import open_database
 from evaluator.domain import AnswerType, Criterion, CriterionKind, Question
+from evaluator.services import process
 from evaluator.xlsx_text import stored_text
+from tests.core_fixtures import start_consensus, start_scoring
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -106,12 +108,12 @@ def build(path: Path) -> int:
         for name in CANDIDATES:
             services.add_candidate(db, ev, name, notes="=EVIL notes\x07", actor="chair")
         services.add_evaluator(db, ev, MEMBER, "=EVIL role\x07", "-EVIL conflict\x1f")
-        services.change_status(db, ev, "scoring", actor="chair")
+        start_scoring(db, ev)
         keys = ["cat.link", "@EVIL.key", "cat.number", "cat.note"]
         cells = [(c, k) for c in CANDIDATES[1:] for k in keys]
         for (candidate, key), why in zip(cells, JUSTIFICATIONS * 3, strict=False):
             services.set_score(db, ev, MEMBER, candidate, key, 3, why, actor=MEMBER)
-        services.change_status(db, ev, "consensus", actor="chair")
+        start_consensus(db, ev)
         services.set_consensus(db, ev, CANDIDATE_BELL, "cat.link", 4, LONG, actor="chair")
         services.set_consensus(db, ev, "-EVIL+1", "cat.number", 2, "=EVIL()\x07 agreed")
         for answer, candidate in zip(TEXT_ANSWERS, CANDIDATES[1:], strict=False):
@@ -278,6 +280,10 @@ def test_scoresheet_edits_import_hostile_text_exactly(
             edited[(stored_text(name), key)] = "-EVIL+1 \u2400\u2401\u241f end"
     assert len(edited) == 2
     sheet.parent.save(tmp_path / "edited.xlsx")
+    copy = open_database(db)  # the chair takes the committee back to scoring for this sheet
+    services.change_status(copy, int(ev), "scoring")
+    process.reopen_sheet(copy, int(ev), MEMBER, "late corrections by post")
+    copy.close()
     code, out, err = cli(
         "scoresheet", "import", ev, str(tmp_path / "edited.xlsx"), "--yes", "--db", str(db)
     )
@@ -335,6 +341,7 @@ def test_scoresheet_export_with_a_bell_in_a_justification_succeeds(tmp_path: Pat
     ev = services.create_evaluation(db, "Bell RFP", tree, actor="chair")
     services.add_candidate(db, ev, "Zephyr Care IT", actor="chair")
     services.add_evaluator(db, ev, "Ann Example", "CMO")
+    start_scoring(db, ev)
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "c.l", 4, "pasted\x07 text")
     db.close()
     target = tmp_path / "bell.xlsx"

@@ -31,6 +31,7 @@ class WriteContext:
     _criteria: dict[str, CriterionRow] | None = field(default=None, repr=False)
     _candidates: dict[int, CandidateRow] | None = field(default=None, repr=False)
     _evaluators: dict[int, EvaluatorRow] | None = field(default=None, repr=False)
+    new_status: str | None = None  # set last, with the revision (see write_changes)
     bulk: bool = False  # many changes: preload rows per member/candidate instead of per cell
     _cache: dict[tuple[object, ...], dict] = field(default_factory=dict, repr=False)
 

@@ -113,6 +113,8 @@ def write_changes(
         results.append(writer(ctx, change))
     if any(changed for _, changed in results):
         ev.revision = (ev.revision or 0) + 1
+        if ctx.new_status is not None:
+            ev.status = ctx.new_status
         session.flush()
     return [
         Applied(applied, applied.inverse(), ev.revision, changed) for applied, changed in results

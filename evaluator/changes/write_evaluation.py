@@ -82,7 +82,9 @@ def write_status(ctx: WriteContext, change: SetStatus) -> tuple[SetStatus, bool]
             f"evaluation {ctx.ev.name!r} is {current.value}: it can move one step at a time "
             f"(next: {neighbours})"
         )
-    ctx.ev.status = target.value
+    # applied with the revision at the very end, in one UPDATE: once the row says final, the
+    # database refuses any further write to it (including this transaction's revision bump)
+    ctx.new_status = target.value
     ctx.audit(
         "change status", ctx.ev.name, current.value, target.value, change.why, ref=EVALUATION_REF
     )
