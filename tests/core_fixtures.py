@@ -164,14 +164,14 @@ def populated(tmp_path: Path, phase: str = "scoring") -> tuple[Database, int]:
 
 
 def start_scoring(db: Database, ev: int | str) -> None:
-    """Every member declares no conflict (unless they declared already) and the evaluation moves
-    to scoring: what the committee does before scores are accepted."""
+    """Every member declares no conflict (unless they declared already; a note they gave is
+    kept) and the evaluation moves to scoring: what the committee does before scores count."""
     from evaluator.services import process
 
     data = services.load_evaluation(db, ev)
     for member in data.evaluators:
         if member.declaration is None:
-            process.declare(db, ev, member.name)
+            process.declare(db, ev, member.name, note=member.conflict_of_interest)
     if data.status.value == "draft":
         services.change_status(db, ev, "scoring")
 

@@ -30,12 +30,15 @@ from tests.test_services import table_counts
 FIELDS = ("actor", "context", "action", "target", "old", "new", "why", "ref")
 
 
-def scored(tmp_path):
-    """The fixture evaluation in scoring, with two scores, a changed one and a gate decision."""
+def scored(tmp_path, *more: tuple[str, str, str, int, str]):
+    """The fixture evaluation with two scores, a changed one (and `more` scores: member,
+    candidate, criterion, value, justification), then in consensus with a gate decision."""
     db, ev = populated(tmp_path)  # in scoring, every member declared
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Named engineers")
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 2, "Slow desk")
     services.set_score(db, ev, "Ben Sample", "Orbis Support Co", "tiers.l1", 3, "Second look")
+    for member, candidate, key, value, why in more:
+        services.set_score(db, ev, member, candidate, key, value, why, actor=member)
     start_consensus(db, ev)
     services.set_consensus(db, ev, "Orbis Support Co", "gates.baa", "fail", "Declined the BAA")
     return db, ev

@@ -225,6 +225,7 @@ def test_chart_greys_a_disqualified_candidate(session, consensus, results, qtbot
     assert [tiers.at(1), faded.at(1)] == [pytest.approx(33.0), 0.0]  # Zephyr in colour
     base = results.palette().color(QPalette.ColorRole.Base)
     assert faded.color() == blend(tiers.color(), base, GREYED)
+
     def legend() -> set[str]:
         return {m.label() for m in chart.chart().legend().markers() if m.isVisible()}
 

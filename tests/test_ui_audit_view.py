@@ -26,12 +26,10 @@ HOSTILE = '=HYPERLINK("http://evil.example","Click")'
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    db, ev = scored(tmp_path)
-    services.set_score(
-        db, ev, "Ann Example", "Orbis Support Co", "tiers.l4", 1, HOSTILE, actor="Ann Example"
-    )
-    services.set_score(
-        db, ev, "Ann Example", "Orbis Support Co", "tiers.l4", 2, "@SUM(A1)", actor="Ann Example"
+    db, _ev = scored(
+        tmp_path,
+        ("Ann Example", "Orbis Support Co", "tiers.l4", 1, HOSTILE),
+        ("Ann Example", "Orbis Support Co", "tiers.l4", 2, "@SUM(A1)"),
     )
     db.close()
     return tmp_path / "t.db"
@@ -108,8 +106,7 @@ def test_the_viewer_filters_and_shows_a_history(qtbot, qtmodeltester, database: 
     assert [r.new for r in shown(view)] == ["1", "2"]
     # an edit made while it is open appears
     view.clear_filters()
-    services.set_score(window.session.db, data.id, "Ben Sample", "Zephyr Care IT", "tiers.l1", 4,
-                       "Fast desk")  # fmt: skip
+    services.set_consensus(window.session.db, data.id, "Zephyr Care IT", "tiers.l1", 4, "Fast desk")
     window.session.reload()
     qtbot.waitUntil(lambda: len(shown(view)) == len(trail) + 1)
 

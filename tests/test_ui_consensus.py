@@ -19,14 +19,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from evaluator import services
-from evaluator.domain import ConsensusScore, Status
-from tests.core_fixtures import populated
+from evaluator.domain import ConsensusScore
+from tests.core_fixtures import populated, start_consensus
 from ui.consensus.model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
 from ui.consensus.view import ConsensusView
 from ui.grid.model import STATE_ROLE
 from ui.results.view import ResultsView
 from ui.session import EvaluationSession
-from ui.undo import ChangeStatus
 
 SCORES = (
     ("Ann Example", "Zephyr Care IT", "tiers.l1", 2, "Triage is slow"),
@@ -41,10 +40,12 @@ SCORES = (
 
 
 def scored_session(tmp_path) -> EvaluationSession:
-    """The populated evaluation with SCORES, open in a session; messages kept in `.errors`."""
+    """The populated evaluation with SCORES, every sheet submitted and in consensus, open in a
+    session; messages kept in `.errors`."""
     db, evaluation = populated(tmp_path)
     for person, firm, key, value, why in SCORES:
         services.set_score(db, evaluation, person, firm, key, value, why)
+    start_consensus(db, evaluation)
     db.close()
     session = EvaluationSession()
     errors: list[str] = []
@@ -190,9 +191,9 @@ def test_gate_decision_fail_disqualifies(session, view, qtbot):
 
 
 def test_final_evaluation_is_read_only(session, view):
-    for status in (Status.SCORING, Status.CONSENSUS):
-        assert session.execute(ChangeStatus(session, status))
-    assert session.finalise()
+    assert not session.finalise()  # disagreements and the gates are still open
+    assert "items are still open" in session.errors[-1] and "give a reason" in session.errors[-1]
+    assert session.finalise("The board accepted the open items")
     assert view.banner.isVisible() and "read-only" in view.banner.text()
     assert not view.panel.set_button.isEnabled()
     assert not view.panel.note.isEnabled()

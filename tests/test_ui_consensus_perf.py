@@ -36,7 +36,7 @@ from evaluator.jsonio import load_document
 from ui.consensus.view import ConsensusView
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.session import EvaluationSession
-from ui.undo import EditCriterion, SetConsensus, SetScore
+from ui.undo import EditCriterion, SetConsensus
 
 pytestmark = pytest.mark.slow  # about 10 s: 100,000 scores
 
@@ -205,24 +205,21 @@ def report(label: str, timings: list[tuple[float, float]]) -> None:
 
 
 def edits(session: EvaluationSession) -> list[Callable[[], object]]:
-    """One edit of each kind the agenda must follow, through the undoable commands."""
-    candidate, person = ids(session)
+    """One edit of each kind the agenda must follow in the consensus phase (members' scores are
+    closed then), through the undoable commands."""
+    candidate, _person = ids(session)
     first, second, third = (candidate[f"Candidate {n:02d}"] for n in (0, 1, 2))
-    ev0 = person["Evaluator 0"]
 
-    def score(c: int, key: str, value: int) -> Callable[[], object]:
-        return lambda: session.execute(SetScore(session, ev0, c, key, value, "changed my mind"))
+    def agree(c: int, key: str, value: int) -> Callable[[], object]:
+        return lambda: session.execute(SetConsensus(session, c, key, value, "Agreed"))
 
     return [
-        score(first, "c0.l3", 0),  # 3,3,...,0: spread 3, joins the agenda
-        score(first, "c0.l0", 3),  # the outlier agrees: leaves the agenda
-        score(second, "c0.l1", 0),  # spread 2 -> 3: moves up
-        lambda: session.execute(
-            SetConsensus(session, third, "c0.l2", 3, "Agreed at the meeting")
-        ),  # settled: moves to the end
-        score(candidate["Candidate 30"], "c5.l7", 5),  # a random cell: usually stays put
-        session.undo_stack.undo,  # the last score back
+        agree(first, "c0.l0", 3),  # settled: moves to the end
+        agree(second, "c0.l1", 2),
+        agree(candidate["Candidate 30"], "c5.l7", 5),  # a random cell: usually stays put
+        session.undo_stack.undo,  # the random cell's consensus cleared
         session.undo_stack.undo,  # the consensus cleared: back among the open items
+        agree(third, "c0.l2", 3),
     ]
 
 

@@ -12,6 +12,7 @@ from ui_helpers import make_database
 
 from evaluator import services
 from evaluator.domain import AutoRule, Band, Criterion, CriterionKind, Status
+from tests.core_fixtures import start_scoring
 from ui import errors
 from ui.criteria.model import EFFECTIVE, KIND, NAME, SHARE, SHARE_ROLE, WEIGHT, CriteriaModel
 from ui.criteria.rule_text import RuleSyntaxError, rule_from_text, rule_to_text
@@ -191,6 +192,7 @@ def test_remove_says_what_goes(view: CriteriaView, monkeypatch) -> None:
     session = view.session
     services.add_candidate(session.db, session.ref, "Acme Health Support")
     services.add_evaluator(session.db, session.ref, "Ann Example")
+    start_scoring(session.db, session.ref)
     services.set_score(session.db, session.ref, "Ann Example", "Acme Health Support",
                        "tiers.l4", 4, "Good")  # fmt: skip
     session.reload()

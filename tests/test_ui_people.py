@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
-from ui_helpers import make_database
+from ui_helpers import finalise, make_database, start_scoring
 
 from evaluator import services
-from evaluator.domain import CandidateKind, EvaluationData, Status
+from evaluator.domain import CandidateKind, EvaluationData
 from ui import errors
 from ui.people.model import CandidatesModel, CommitteeModel
 from ui.people.view import CandidatesView, CommitteeView
 from ui.session import EvaluationSession
-from ui.undo import AddCandidate, AddEvaluator, ChangeStatus, RenameCandidate, SetScore
+from ui.undo import AddCandidate, AddEvaluator, RenameCandidate, SetScore
 
 
 @pytest.fixture
@@ -133,6 +133,7 @@ def test_committee_roles_conflicts_and_score_counts(qtbot, session: EvaluationSe
         "Consulted for Acme in 2024",
     )
     session.execute(AddCandidate(session, "Acme Health Support"))
+    start_scoring(session)
     # three rated leaves x one candidate
     assert model.index(0, 3).data() == "0 of 3"
     changed: list[int] = []
@@ -148,6 +149,7 @@ def test_remove_asks_and_says_how_many_scores_go(
     session.execute(AddCandidate(session, "Acme Health Support"))
     session.execute(AddEvaluator(session, "Ann Example"))
     ann, acme = session.data.evaluators[0].id, session.data.candidates[0].id
+    start_scoring(session)
     for key, value in (("tiers.l1", 3), ("tiers.l4", 4)):
         session.execute(SetScore(session, ann, acme, key, value, "Seen in demo"))
     view = CandidatesView(session)
@@ -172,9 +174,7 @@ def test_final_evaluation_tables_are_read_only(qtbot, session: EvaluationSession
     session.execute(AddCandidate(session, "Acme Health Support"))
     view = CandidatesView(session)
     qtbot.addWidget(view)
-    for status in (Status.SCORING, Status.CONSENSUS):
-        session.execute(ChangeStatus(session, status))
-    session.finalise()
+    finalise(session)
     model = view.model
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     assert not view.add_action.isEnabled() and not view.remove_action.isEnabled()

@@ -3,7 +3,8 @@
 Set-up and hand-computed totals as in tests/test_ui_consensus.py: effective weights l1 0.15,
 l4 0.45 (tiers 3/5), the auto and price leaves have no answers (missing: completeness 0.6),
 the gate has no answer (pending: both candidates provisional).
-Zephyr 33.0, Orbis 39.0. When Ben rescores Zephyr / l4 from 1 to 5, Zephyr's l4 mean is 5:
+Zephyr 33.0, Orbis 39.0. When the chair sets Zephyr / l4's consensus to 5 (members scored 5
+and 1), Zephyr's l4 value is 5:
 100 x (0.15 x 0.4 + 0.45 x 1.0) = 51.0 and Zephyr leads.
 """
 
@@ -16,7 +17,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from tests.test_ui_consensus import firm, ranking, scored_session
 from ui.results.model import CHANCE, ResultsModel
 from ui.results.view import ResultsView
-from ui.undo import EditCriterion, SetScore
+from ui.undo import EditCriterion, SetConsensus
 
 
 @pytest.fixture
@@ -61,8 +62,7 @@ def test_a_new_score_reorders_live_and_the_selection_follows(session, view, qtbo
         view.model.index(0, 1),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
-    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
-    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 5, "Saw the engineer"))
+    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 5, "Saw the engineer"))
     session.wait_for_results()
     assert ranking(view) == [("1", "Zephyr Care IT", "51.0"), ("2", "Orbis Support Co", "39.0")]
     current = view.table.currentIndex()
@@ -107,8 +107,7 @@ def test_hidden_view_redraws_its_chart_when_shown(session, qtbot):
     hidden = ResultsView(session)
     qtbot.addWidget(hidden)
     zephyr = firm(session, "Zephyr Care IT")
-    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
-    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 5, "Saw the engineer"))
+    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 5, "Saw the engineer"))
     session.wait_for_results()
     assert hidden.model.index(0, 1).data() == "Zephyr Care IT"  # the table is always live
     assert hidden.chart.labels == []  # the chart waits until it can be seen
@@ -134,8 +133,7 @@ def test_chance_of_winning_runs_in_the_background(session, view, qtbot):
     assert view.robust_button.isEnabled() and not view.robust_progress.isVisible()
     # any change makes the estimate stale: the column goes away until asked again
     zephyr = firm(session, "Zephyr Care IT")
-    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
-    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 2, "Second look"))
+    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 2, "Second look"))
     session.wait_for_results()
     assert view.table.isColumnHidden(CHANCE)
     assert view.model.index(0, CHANCE).data() == ""
@@ -163,8 +161,7 @@ def test_an_estimate_of_results_that_changed_meanwhile_is_never_shown(
     qtbot.mouseClick(view.robust_button, Qt.MouseButton.LeftButton)
     assert inside.wait(10) and view.cancel_button.isVisible()
     zephyr = firm(session, "Zephyr Care IT")
-    ben = next(e.id for e in session.data.evaluators if e.name == "Ben Sample")
-    assert session.execute(SetScore(session, ben, zephyr, "tiers.l4", 2, "Second look"))
+    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 2, "Second look"))
     session.wait_for_results()
     assert not view.cancel_button.isVisible() and view.robust_button.isEnabled()
     release.set()

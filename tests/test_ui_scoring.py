@@ -7,13 +7,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QSpinBox
 
 from evaluator import services
-from evaluator.domain import Score, Status
+from evaluator.domain import Score
 from tests.core_fixtures import populated
+from tests.ui_helpers import finalise
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED, ScoringModel
 from ui.scoring.view import ScoringView
 from ui.session import EvaluationSession
-from ui.undo import ChangeStatus
 
 
 @pytest.fixture
@@ -216,15 +216,13 @@ def test_switching_evaluator_shows_their_scores(session, view, qtbot):
     view.evaluator_combo.setCurrentIndex(view.evaluator_combo.findData(people["Ben Sample"]))
     assert cell.data() == "1"
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == "1: Slow answers"
-    assert "conflict of interest" in view.conflict.text()
+    assert view.conflict.text() == "No conflict. Advised Orbis in 2022"
 
 
 def test_final_evaluation_refuses_editing(session, view, qtbot):
     _people, firms = ids(session)
     cell = view.model.index_of(firms["Zephyr Care IT"], "tiers.l1")
-    for status in (Status.SCORING, Status.CONSENSUS):
-        assert session.execute(ChangeStatus(session, status))
-    assert session.finalise("Board approved")
+    finalise(session, "Board approved")
     assert view.banner.isVisible() and "read-only" in view.banner.text()
     assert not view.model.flags(cell) & Qt.ItemFlag.ItemIsEditable
     click_cell(qtbot, view, cell)

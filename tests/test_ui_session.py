@@ -9,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from ui_helpers import make_database, sample_criteria
+from ui_helpers import make_database, sample_criteria, start_consensus, start_scoring
 
 from evaluator import services
 from evaluator.changes import canonical
 from evaluator.domain import CandidateKind, Criterion, CriterionKind, Status
+from tests.core_fixtures import start_consensus as start_consensus_in
 from ui.session import EvaluationSession
 from ui.undo import (
     AddCandidate,
@@ -60,6 +61,7 @@ def people(session: EvaluationSession) -> tuple[int, int, int]:
     assert session.execute(AddEvaluator(session, "Ann Example", "CNO"))
     assert session.execute(AddCandidate(session, "Acme Health Support"))
     assert session.execute(AddCandidate(session, "Bolt Outsourcing", CandidateKind.OUTSOURCER))
+    start_scoring(session)  # every member declared; scores are accepted
     data = session.data
     return data.evaluators[0].id, data.candidates[0].id, data.candidates[1].id
 
@@ -111,9 +113,9 @@ def test_failed_undo_drops_the_command_and_reloads(qtbot, session: EvaluationSes
     ann, acme, _ = people(session)
     assert session.execute(SetScore(session, ann, acme, "tiers.l1", 3, "Fine"))
     count = session.undo_stack.count()
-    # a colleague finalises the evaluation from another laptop
-    for status in (Status.SCORING, Status.CONSENSUS, Status.FINAL):
-        services.change_status(session.db, session.ref, status)
+    # the committee moves on and a colleague finalises the evaluation from another laptop
+    start_consensus_in(session.db, session.ref)
+    services.change_status(session.db, session.ref, Status.FINAL, why="decided")
     session.undo_stack.undo()
     qtbot.waitUntil(lambda: bool(session.errors) and "is final" in session.errors[-1])
     assert session.undo_stack.count() == count - 1  # the refused command is gone
@@ -132,9 +134,6 @@ def test_every_command_keeps_the_snapshot_equal_to_the_database(
         lambda: SetScore(session, ann, bolt, "tiers.l1", 1, "Slow"),
         lambda: SetScore(session, ann, acme, "tiers.l1", 5, "Much better"),
         lambda: ClearScore(session, ann, bolt, "tiers.l1"),
-        lambda: SetConsensus(session, acme, "tiers.l4", 4, "Agreed in meeting"),
-        lambda: SetConsensus(session, acme, "staff.onshore", "pass", "Site visit"),
-        lambda: ClearConsensus(session, acme, "tiers.l4"),
         lambda: EditCriterion(session, "tiers.l4", weight=5),
         lambda: EditCriterion(
             session, "tiers.l4", name="  Level 4   engineering ", description="Deep"
@@ -151,9 +150,21 @@ def test_every_command_keeps_the_snapshot_equal_to_the_database(
         lambda: AddEvaluator(session, "Ben Sample", "CIO"),
         lambda: RemoveCriterion(session, "tiers.l1"),
         lambda: RemoveCandidate(session, bolt),
+        lambda: ChangeStatus(session, Status.DRAFT),
         lambda: ChangeStatus(session, Status.SCORING),
     ]
     for make in steps:
+        step = make()
+        assert session.execute(step), (step.text(), session.errors)
+        assert_snapshot_matches_database(session)
+    ben_id = session.data.evaluators[1].id
+    assert session.declare(ben_id) and session.submit(ben_id) and session.submit(ann)
+    for make in (
+        lambda: ChangeStatus(session, Status.CONSENSUS),
+        lambda: SetConsensus(session, acme, "tiers.l4", 4, "Agreed in meeting"),
+        lambda: SetConsensus(session, acme, "staff.onshore", "pass", "Site visit"),
+        lambda: ClearConsensus(session, acme, "tiers.l4"),
+    ):
         step = make()
         assert session.execute(step), (step.text(), session.errors)
         assert_snapshot_matches_database(session)
@@ -192,7 +203,7 @@ def test_undo_texts(session: EvaluationSession) -> None:
         (RemoveCriterion(session, "price"), "Remove criterion Annual support fee"),
         (EditCriterion(session, "tiers.l4", weight=3), "Set weight of Level 4 escalation to 3"),
         (MoveCriterion(session, "staff", None, 0), "Move criterion Clinical know-how up"),
-        (ChangeStatus(session, Status.SCORING), "Move evaluation to scoring"),
+        (ChangeStatus(session, Status.DRAFT), "Move evaluation to draft"),
     ]  # fmt: skip
     for command, text in cases:
         assert session.execute(command)
@@ -241,8 +252,7 @@ def test_all_zero_weights_give_a_message_not_a_crash(session: EvaluationSession)
 
 def test_finalise_makes_it_read_only_and_clears_undo(qtbot, session: EvaluationSession) -> None:
     ann, acme, _ = people(session)
-    for status in (Status.SCORING, Status.CONSENSUS):
-        assert session.execute(ChangeStatus(session, status))
+    start_consensus(session)
     with qtbot.waitSignal(session.readOnlyChanged) as signal:
         assert session.finalise("Board approved")
     assert signal.args == [True]

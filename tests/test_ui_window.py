@@ -21,6 +21,7 @@ from ui import errors, main_window
 from ui.app import create_main_window
 from ui.consensus.view import ConsensusView
 from ui.criteria.model import WEIGHT
+from ui.finalise_dialog import FinaliseDialog
 from ui.main_window import MainWindow
 from ui.new_evaluation_dialog import NewEvaluationDialog
 from ui.results.model import CANDIDATE, RANK, TOTAL
@@ -66,6 +67,26 @@ def fill_new_evaluation_dialog(qtbot, name: str, client: str) -> None:
     create = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert create.isEnabled()
     qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
+
+
+def finalise_in_dialog(qtbot, window: MainWindow, reason: str) -> list[str]:
+    """Finalise from the menu; in the checklist dialog, type `reason` (when asked) and press
+    Finalise. Returns the open items the dialog listed."""
+    listed: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FinaliseDialog)
+        listed.extend(dialog.checklist.item(i).text() for i in range(dialog.checklist.count()))
+        if listed:
+            assert not dialog.finalise_button.isEnabled()  # a reason first
+            qtbot.keyClicks(dialog.reason, reason)
+        assert dialog.finalise_button.isEnabled()
+        qtbot.mouseClick(dialog.finalise_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    window.menus.advance.trigger()
+    return listed
 
 
 def type_weight(qtbot, window: MainWindow, key: str, text: str) -> None:
@@ -136,13 +157,22 @@ def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch
     asked: list[str] = []
     monkeypatch.setattr(errors, "confirm", lambda _p, _t, text, _a: asked.append(text) or True)
     assert window.menus.advance.text() == "Start &scoring"
+    for member in session.data.evaluators:  # each member declares before scoring
+        assert session.declare(member.id)
     window.menus.advance.trigger()
+    assert window.menus.advance.text() == "Start &consensus"
+    window.menus.advance.trigger()  # nobody has submitted yet: refused, saying who is missing
+    assert "waiting for Ann Example, Ben Sample" in shown[-1]
+    for member in session.data.evaluators:
+        assert session.submit(member.id)
     window.menus.advance.trigger()
     assert window.menus.advance.text() == "&Finalise…"
     assert not window.banner.isVisibleTo(window)
-    window.menus.advance.trigger()
-    assert "cannot be undone" in asked[-1]
+    listed = finalise_in_dialog(qtbot, window, "Set-up review only")
+    assert "• Acme Health Support is 0% complete" in listed
     assert services.load_evaluation(session.db, session.ref).status is Status.FINAL
+    trail = services.audit_trail(session.db, session.ref)
+    assert "Set-up review only" in trail[-1].why
     assert window.banner.isVisibleTo(window)
     assert "final and read-only" in window.banner.text()
     assert not window.menus.advance.isEnabled() and not window.menus.undo.isEnabled()
@@ -212,6 +242,8 @@ def test_scores_consensus_undo_and_final_through_the_window(
     window = new_evaluation_with_people(qtbot, tmp_path)
     session = window.session
     monkeypatch.setattr(errors, "confirm", lambda *_args: True)
+    for member in session.data.evaluators:  # each member declares before scoring
+        assert session.declare(member.id)
     window.menus.advance.trigger()
     assert window.status_label.text() == "Status: scoring"
     data = session.data
@@ -241,6 +273,8 @@ def test_scores_consensus_undo_and_final_through_the_window(
     window.show_tab("Results")
     qtbot.waitUntil(lambda: ranking(window) == BOLT_FIRST)
 
+    for member in data.evaluators:
+        assert session.submit(member.id)
     window.menus.advance.trigger()
     assert window.status_label.text() == "Status: consensus"
     window.show_tab("Consensus")
@@ -284,7 +318,13 @@ def test_scores_consensus_undo_and_final_through_the_window(
     qtbot.waitUntil(lambda: ranking(window) == ACME_FIRST)
     assert services.load_evaluation(session.db, session.ref).consensus == stored
 
-    window.menus.advance.trigger()  # finalise (confirmed)
+    listed = finalise_in_dialog(qtbot, window, "The BAA gate is decided at contract")
+    assert listed == [
+        f"• {ACME} is 38% complete",
+        f"• {BOLT} is 38% complete",
+        f"• {ACME}: gate “Onshore support staff” has no decision",
+        f"• {BOLT}: gate “Onshore support staff” has no decision",
+    ]
     assert services.load_evaluation(session.db, session.ref).status is Status.FINAL
     window.show_tab("Scoring")
     combo.setCurrentIndex(combo.findData(people["Ann Example"]))

@@ -152,5 +152,40 @@ def bulk_database(path: Path, data: EvaluationData) -> int:
                 for s in unique.values()
             ],
         )
+    from tests.core_fixtures import start_scoring as declare_and_score
+
+    declare_and_score(db, evaluation)  # in scoring, every member declared: edits are accepted
     db.close()
     return evaluation
+
+
+def start_scoring(session) -> None:  # type: ignore[no-untyped-def]
+    """Through the window's session: every member declares no conflict (unless they have; a
+    note they gave is kept), and the evaluation moves to scoring, where scores are accepted."""
+    from evaluator.domain import Status
+    from ui.undo import ChangeStatus
+
+    for member in session.data.evaluators:
+        if member.declaration is None:
+            assert session.declare(member.id, note=member.conflict_of_interest)
+    if session.data.status is Status.DRAFT:
+        assert session.execute(ChangeStatus(session, Status.SCORING))
+
+
+def finalise(session, why: str = "Settled in the committee meeting") -> None:  # type: ignore[no-untyped-def]
+    """Through consensus to final, with a reason for any item still open (recorded)."""
+    start_consensus(session)
+    assert session.finalise(why)
+
+
+def start_consensus(session) -> None:  # type: ignore[no-untyped-def]
+    """Every member submits and the evaluation moves to consensus."""
+    from evaluator.domain import Status
+    from ui.undo import ChangeStatus
+
+    start_scoring(session)
+    for member in session.data.evaluators:
+        if not member.submitted and not member.excused:
+            assert session.submit(member.id)
+    if session.data.status is Status.SCORING:
+        assert session.execute(ChangeStatus(session, Status.CONSENSUS))

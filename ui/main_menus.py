@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar, QToolButton
 
 from evaluator.domain import Status
-from ui import errors
 from ui.undo import ChangeStatus
 
 if TYPE_CHECKING:
@@ -208,13 +207,14 @@ class MainMenus:
         if target is None or session.data is None:
             return
         if target is Status.FINAL:
-            text = (
-                f"Finalise “{session.data.name}”?\n\nA final evaluation is read-only: nobody can "
-                "change its scores, weights, candidates or committee afterwards, and this "
-                "cannot be undone."
-            )
-            if errors.confirm(self.window, "Finalise evaluation", text, "Finalise"):
-                session.finalise()
+            from evaluator.checklist import open_items
+            from evaluator.scoring import score_evaluation
+            from ui.finalise_dialog import ask_finalise
+
+            data = session.data
+            why = ask_finalise(self.window, data.name, open_items(data, score_evaluation(data)))
+            if why is not None:
+                session.finalise(why)
             return
         session.execute(ChangeStatus(session, target))
 

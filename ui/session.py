@@ -78,15 +78,17 @@ from evaluator.changes import Applied, Change, SetStatus
 from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
+from evaluator.identity import Identity
 from ui.cell_index import CellIndex
 from ui.errors import USER_ERRORS, user_message
 from ui.live_results import LiveResults
+from ui.session_process import SessionProcess
 from ui.session_snapshot import SessionSnapshot
 
 log = logging.getLogger("supportscope.ui")
 
 
-class EvaluationSession(QObject, SessionSnapshot):
+class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
     """See the module docstring for the API; lookups and `apply_*` are in ui/session_snapshot.py."""
 
     evaluationChanged = Signal()
@@ -102,6 +104,7 @@ class EvaluationSession(QObject, SessionSnapshot):
     errorRaised = Signal(str)
     externalChange = Signal(str)
     auditBroken = Signal(str)
+    identityChanged = Signal()
 
     WATCH_MS = 2000  # how often the open evaluation is checked for other processes' changes
 
@@ -114,6 +117,8 @@ class EvaluationSession(QObject, SessionSnapshot):
             None
         )
         self._undo_stack = QUndoStack(self)
+        self._identity: Identity | None = None
+        self._live_view = False
         self._leave_guards: list[Callable[[], bool]] = []
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
@@ -230,6 +235,9 @@ class EvaluationSession(QObject, SessionSnapshot):
 
     def _open_evaluation(self, evaluation_id: int | None) -> bool:
         data = None
+        if self._identity is not None:  # an identity belongs to one evaluation: ask again
+            self._identity, self._live_view = None, False
+            self.identityChanged.emit()
         if evaluation_id is not None:
             data = self._load(evaluation_id)
             if data is None:
@@ -346,7 +354,7 @@ class EvaluationSession(QObject, SessionSnapshot):
         if self._db is None:
             return None
         try:
-            return services.load_evaluation(self._db, evaluation_id)
+            return self.visible(services.load_evaluation(self._db, evaluation_id))
         except USER_ERRORS as exc:
             self.errorRaised.emit(user_message(exc))
             return None
@@ -364,7 +372,7 @@ class EvaluationSession(QObject, SessionSnapshot):
         if self._data is None or self._db is None:
             raise services.ServiceError("open an evaluation first")
         try:
-            applied = apply_change(self._db, self._data.id, change)
+            applied = apply_change(self._db, self._data.id, change, actor=self._identity)
         except services.StaleChange:
             self.reload()
             raise

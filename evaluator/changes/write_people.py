@@ -240,6 +240,17 @@ def write_remove(
             )
         )
         dependents = replace(dependents, records=records)
+    full: Person = stored
+    if people is EVALUATORS:  # as a reload would read it, so that its undo puts back the same
+        from evaluator.changes.write_process import stored_declaration
+
+        full = replace(
+            stored,
+            declaration=stored_declaration(ctx, seen.id),
+            submitted=row["submitted_at"] is not None,
+            excused=row["excused"],
+            protected=row["secret"] is not None,
+        )
     ctx.session.execute(delete(people.model).where(people.model.id == seen.id))
     _renumber(ctx, people, [row.id for row in rows if row.id != seen.id])
     ctx.forget_people()
@@ -250,7 +261,8 @@ def write_remove(
         why=change.why,
         ref=people.ref(stored.id),
     )
-    applied = replace(change, index=index, dependents=dependents, row=row)
+    whom = {"candidate": full} if people is CANDIDATES else {"evaluator": full}
+    applied = replace(change, index=index, dependents=dependents, row=row, **whom)
     if isinstance(applied, RemoveCandidate):
         applied = replace(applied, declared=declared)
     return applied, True

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
 from ui.grid.delegates import MOVE_DOWN, Banner, ScoreDelegate
 from ui.grid.view import CriteriaGrid
@@ -143,11 +144,21 @@ class ScoringView(QWidget):
         evaluator_id = self.evaluator_combo.currentData()
         self.model.set_evaluator(evaluator_id)
         person = self.session.evaluator(evaluator_id) if evaluator_id is not None else None
-        coi = person.conflict_of_interest if person else ""
-        self.conflict.setText("⚠ conflict of interest declared" if coi else "")
-        self.conflict.setToolTip(coi)
+        self.conflict.setText(self._declaration_text(person))
+        self.conflict.setToolTip(self.conflict.text())
         self._show_state()
         self._bind(self.grid.currentIndex())
+
+    def _declaration_text(self, person: Evaluator | None) -> str:
+        """What the member declared, as the committee reads it (a conflict stands out)."""
+        data = self.session.data
+        if person is None or data is None:
+            return ""
+        if person.declaration is None:
+            return "Not declared yet: conflicts of interest are declared before scoring"
+        names = {c.id: c.name for c in data.candidates}
+        text = person.declaration.describe(names)
+        return f"⚠ {text}" if person.declaration.conflicted else text
 
     def _show_state(self) -> None:
         data = self.session.data
