@@ -12,10 +12,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
+from ui_helpers import show
 
 from evaluator.domain import GateState
 from evaluator.gates import GATE_LOOKS
-from tests.test_ui_consensus import firm, scored_session
+from tests import test_ui_consensus
+from tests.test_ui_consensus import firm
 from ui.consensus.view import ConsensusView
 from ui.grid.delegates import blend, gate_colour
 from ui.results.chart import GREYED
@@ -28,6 +30,8 @@ BACKGROUND = Qt.ItemDataRole.BackgroundRole
 DECORATION = Qt.ItemDataRole.DecorationRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 GATE = "gates.baa"
+
+session = test_ui_consensus.session  # the scored evaluation, open in a session (fixture)
 
 
 def dark_palette() -> QPalette:
@@ -59,30 +63,13 @@ def contrast(a: QColor, b: QColor) -> float:
 
 
 @pytest.fixture
-def session(tmp_path, qtbot):
-    session = scored_session(tmp_path)
-    yield session
-    session.close_database()
-
-
-@pytest.fixture
 def consensus(session, qtbot):
-    view = ConsensusView(session)
-    qtbot.addWidget(view)
-    view.resize(1300, 750)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show(qtbot, ConsensusView(session), 1300, 750)
 
 
 @pytest.fixture
 def results(session, qtbot):
-    view = ResultsView(session)
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show(qtbot, ResultsView(session), 1200, 700)
 
 
 def decide(view: ConsensusView, candidate_id: int, decision: str, note: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import show
 
 from evaluator import services
 from evaluator.domain import ConsensusScore
@@ -65,11 +66,7 @@ def session(tmp_path, qtbot):
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = ConsensusView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 750)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = show(qtbot, ConsensusView(session), 1300, 750)
     widget.activateWindow()
     return widget
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
-from ui_helpers import make_database
+from ui_helpers import make_database, show
 
 from evaluator import services
 from evaluator.domain import AutoRule, Band, Criterion, CriterionKind, Status
@@ -34,12 +34,7 @@ def session(qtbot, tmp_path: Path) -> EvaluationSession:
 
 @pytest.fixture
 def view(qtbot, session: EvaluationSession) -> CriteriaView:
-    view = CriteriaView(session)
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show(qtbot, CriteriaView(session), 1100, 700)
 
 
 def stored(session: EvaluationSession, key: str) -> Criterion:

@@ -13,28 +13,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtCore import QItemSelectionModel, Qt
+from ui_helpers import show
 
-from tests.test_ui_consensus import firm, ranking, scored_session
+from tests import test_ui_consensus
+from tests.test_ui_consensus import firm, ranking
 from ui.results.model import CHANCE, ResultsModel
 from ui.results.view import ResultsView
 from ui.undo import EditCriterion, SetConsensus
 
-
-@pytest.fixture
-def session(tmp_path, qtbot):
-    session = scored_session(tmp_path)
-    yield session
-    session.close_database()
+session = test_ui_consensus.session  # the scored evaluation, open in a session (fixture)
 
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = ResultsView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return show(qtbot, ResultsView(session), 1200, 800)
 
 
 def row_texts(view: ResultsView) -> list[list[str]]:

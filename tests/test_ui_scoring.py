@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from evaluator import services
 from evaluator.domain import Score
 from tests.core_fixtures import populated
-from tests.ui_helpers import finalise
+from tests.ui_helpers import finalise, show
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED, ScoringModel
 from ui.scoring.view import ScoringView
@@ -32,11 +32,7 @@ def session(tmp_path, qtbot):
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = ScoringView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget = show(qtbot, ScoringView(session), 1200, 700)
     widget.activateWindow()
     return widget
 

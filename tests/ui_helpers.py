@@ -189,3 +189,12 @@ def start_consensus(session) -> None:  # type: ignore[no-untyped-def]
             assert session.submit(member.id)
     if session.data.status is Status.SCORING:
         assert session.execute(ChangeStatus(session, Status.CONSENSUS))
+
+
+def show(qtbot, widget, width: int = 1200, height: int = 700):  # type: ignore[no-untyped-def]
+    """Show `widget` at a laptop-like size, owned by qtbot, and wait until it is on screen."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -12,39 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from evaluator.changes import model as m
 from evaluator.changes.context import WriteContext
-from evaluator.changes.model import (
-    AddCandidate,
-    AddCriterion,
-    AddEvaluator,
-    Declare,
-    EditCandidate,
-    EditCriterion,
-    EditEvaluation,
-    EditEvaluator,
-    Excuse,
-    MoveCriterion,
-    RemoveCandidate,
-    RemoveCriterion,
-    RemoveEvaluator,
-    SetAnswer,
-    SetChair,
-    SetConsensus,
-    SetPassphrase,
-    SetScore,
-    SetStatus,
-    SetSubmitted,
-    ViewLiveResults,
-)
 from evaluator.domain import Status
 from evaluator.errors import ServiceError
 from evaluator.identity import Identity
 from evaluator.models import CandidateRow, EvaluatorRow
 
 CHAIR_ONLY = (
-    AddCandidate, EditCandidate, RemoveCandidate, AddEvaluator, EditEvaluator, RemoveEvaluator,
-    AddCriterion, EditCriterion, RemoveCriterion, MoveCriterion, EditEvaluation, SetStatus,
-    SetConsensus, SetAnswer, Excuse, ViewLiveResults,
+    m.AddCandidate, m.EditCandidate, m.RemoveCandidate,
+    m.AddEvaluator, m.EditEvaluator, m.RemoveEvaluator,
+    m.AddCriterion, m.EditCriterion, m.RemoveCriterion, m.MoveCriterion,
+    m.EditEvaluation, m.SetStatus, m.SetConsensus, m.SetAnswer, m.Excuse, m.ViewLiveResults,
 )  # fmt: skip
 
 
@@ -63,24 +42,24 @@ def check(ctx: WriteContext, change: Any) -> None:
         )
     acts_as_chair = who is None or who.chair
     status = Status(ctx.ev.status)
-    if isinstance(change, SetScore):
+    if isinstance(change, m.SetScore):
         _score(ctx, change, who, status)
-    elif isinstance(change, SetConsensus) and status is not Status.CONSENSUS:
+    elif isinstance(change, m.SetConsensus) and status is not Status.CONSENSUS:
         raise NotAllowed(
             f"consensus values are set in the consensus phase; {ctx.ev.name!r} is "
             f"{status.value}: the chair moves it on when every member has submitted"
         )
-    elif isinstance(change, SetStatus):
+    elif isinstance(change, m.SetStatus):
         _status(ctx, change, status)
-    elif isinstance(change, Declare | SetSubmitted | SetPassphrase) and not acts_as_chair:
+    elif isinstance(change, m.Declare | m.SetSubmitted | m.SetPassphrase) and not acts_as_chair:
         assert who is not None
         own = getattr(change, "evaluator_id", None) == who.evaluator_id
-        reopening = isinstance(change, SetSubmitted) and not change.after
+        reopening = isinstance(change, m.SetSubmitted) and not change.after
         if not own or reopening:
             raise NotAllowed(f"only the chair may do that for another member ({who.name})")
-    elif isinstance(change, SetSubmitted) and change.after and status is not Status.SCORING:
+    elif isinstance(change, m.SetSubmitted) and change.after and status is not Status.SCORING:
         raise NotAllowed(f"scores are submitted in the scoring phase; it is {status.value}")
-    elif isinstance(change, SetChair) and chair_named and not acts_as_chair:
+    elif isinstance(change, m.SetChair) and chair_named and not acts_as_chair:
         raise NotAllowed(f"only the chair ({ctx.ev.chair}) can hand the chair over")
     if isinstance(change, CHAIR_ONLY) and not acts_as_chair:
         assert who is not None
@@ -90,7 +69,7 @@ def check(ctx: WriteContext, change: Any) -> None:
         )
 
 
-def _score(ctx: WriteContext, change: SetScore, who: Identity | None, status: Status) -> None:
+def _score(ctx: WriteContext, change: m.SetScore, who: Identity | None, status: Status) -> None:
     if status is not Status.SCORING:
         hint = {
             Status.DRAFT: "the chair starts scoring when the set-up is done",
@@ -129,7 +108,7 @@ def _score(ctx: WriteContext, change: SetScore, who: Identity | None, status: St
         )
 
 
-def _status(ctx: WriteContext, change: SetStatus, status: Status) -> None:
+def _status(ctx: WriteContext, change: m.SetStatus, status: Status) -> None:
     try:
         target = Status(change.after)
     except ValueError:

@@ -13,32 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from evaluator.changes.model import (
-    AddCandidate,
-    AddCriterion,
-    AddEvaluator,
-    Applied,
-    Change,
-    Declare,
-    Dependents,
-    EditCandidate,
-    EditCriterion,
-    EditEvaluation,
-    EditEvaluator,
-    Excuse,
-    MoveCriterion,
-    RemoveCandidate,
-    RemoveCriterion,
-    RemoveEvaluator,
-    SetAnswer,
-    SetChair,
-    SetConsensus,
-    SetPassphrase,
-    SetScore,
-    SetStatus,
-    SetSubmitted,
-    ViewLiveResults,
-)
+from evaluator.changes import model as m
 from evaluator.domain import (
     ConsensusScore,
     Criterion,
@@ -50,7 +25,7 @@ from evaluator.domain import (
 )
 
 
-def apply_applied(data: EvaluationData, applied: Applied) -> EvaluationData:
+def apply_applied(data: EvaluationData, applied: m.Applied) -> EvaluationData:
     """The snapshot after an applied change, at the revision the database gave it."""
     return replace(applied_to(data, applied.change), revision=applied.revision)
 
@@ -58,7 +33,7 @@ def apply_applied(data: EvaluationData, applied: Applied) -> EvaluationData:
 _APPLIERS: dict[type, Callable[[EvaluationData, Any], EvaluationData]] = {}
 
 
-def applied_to(data: EvaluationData, change: Change) -> EvaluationData:
+def applied_to(data: EvaluationData, change: m.Change) -> EvaluationData:
     """`data` with an applied change made (see the module docstring)."""
     applier = _APPLIERS.get(type(change))
     if applier is None:
@@ -92,8 +67,8 @@ def _set_cell(items: list[Any], match: Any, new: Any | None) -> list[Any]:
     return out
 
 
-@_for(SetScore)
-def _(data: EvaluationData, change: SetScore) -> EvaluationData:
+@_for(m.SetScore)
+def _(data: EvaluationData, change: m.SetScore) -> EvaluationData:
     cell = (change.evaluator_id, change.candidate_id, change.key)
     new = None
     if change.after is not None:
@@ -105,8 +80,8 @@ def _(data: EvaluationData, change: SetScore) -> EvaluationData:
     return replace(data, scores=scores)
 
 
-@_for(SetConsensus)
-def _(data: EvaluationData, change: SetConsensus) -> EvaluationData:
+@_for(m.SetConsensus)
+def _(data: EvaluationData, change: m.SetConsensus) -> EvaluationData:
     cell = (change.candidate_id, change.key)
     new = None
     if change.after is not None:
@@ -115,8 +90,8 @@ def _(data: EvaluationData, change: SetConsensus) -> EvaluationData:
     return replace(data, consensus=consensus)
 
 
-@_for(SetAnswer)
-def _(data: EvaluationData, change: SetAnswer) -> EvaluationData:
+@_for(m.SetAnswer)
+def _(data: EvaluationData, change: m.SetAnswer) -> EvaluationData:
     cell = (change.candidate_id, change.key)
     new = None
     if change.after is not None:
@@ -126,7 +101,7 @@ def _(data: EvaluationData, change: SetAnswer) -> EvaluationData:
     return replace(data, responses=responses)
 
 
-def _with_dependents(data: EvaluationData, dependents: Dependents) -> EvaluationData:
+def _with_dependents(data: EvaluationData, dependents: m.Dependents) -> EvaluationData:
     if not dependents:
         return data
     return replace(
@@ -164,8 +139,8 @@ def _declarations(
     return out
 
 
-@_for(AddCandidate)
-def _(data: EvaluationData, change: AddCandidate) -> EvaluationData:
+@_for(m.AddCandidate)
+def _(data: EvaluationData, change: m.AddCandidate) -> EvaluationData:
     items = list(data.candidates)
     items.insert(len(items) if change.index is None else change.index, change.candidate)
     members = _declarations(data, change.candidate.id, dict(change.declared))
@@ -173,8 +148,8 @@ def _(data: EvaluationData, change: AddCandidate) -> EvaluationData:
     return _with_dependents(data, change.dependents)
 
 
-@_for(EditCandidate)
-def _(data: EvaluationData, change: EditCandidate) -> EvaluationData:
+@_for(m.EditCandidate)
+def _(data: EvaluationData, change: m.EditCandidate) -> EvaluationData:
     a = change.after
     return replace(
         data,
@@ -185,8 +160,8 @@ def _(data: EvaluationData, change: EditCandidate) -> EvaluationData:
     )
 
 
-@_for(RemoveCandidate)
-def _(data: EvaluationData, change: RemoveCandidate) -> EvaluationData:
+@_for(m.RemoveCandidate)
+def _(data: EvaluationData, change: m.RemoveCandidate) -> EvaluationData:
     gone = change.candidate.id
     return replace(
         data,
@@ -198,22 +173,22 @@ def _(data: EvaluationData, change: RemoveCandidate) -> EvaluationData:
     )
 
 
-@_for(AddEvaluator)
-def _(data: EvaluationData, change: AddEvaluator) -> EvaluationData:
+@_for(m.AddEvaluator)
+def _(data: EvaluationData, change: m.AddEvaluator) -> EvaluationData:
     items = list(data.evaluators)
     items.insert(len(items) if change.index is None else change.index, change.evaluator)
     return _with_dependents(replace(data, evaluators=items), change.dependents)
 
 
-@_for(EditEvaluator)
-def _(data: EvaluationData, change: EditEvaluator) -> EvaluationData:
+@_for(m.EditEvaluator)
+def _(data: EvaluationData, change: m.EditEvaluator) -> EvaluationData:
     a = change.after
     fields = {"name": a.name, "role": a.role, "conflict_of_interest": a.conflict_of_interest}
     return _member(data, a.id, **fields)
 
 
-@_for(RemoveEvaluator)
-def _(data: EvaluationData, change: RemoveEvaluator) -> EvaluationData:
+@_for(m.RemoveEvaluator)
+def _(data: EvaluationData, change: m.RemoveEvaluator) -> EvaluationData:
     gone = change.evaluator.id
     return replace(
         data,
@@ -241,8 +216,8 @@ def _siblings(roots: list[Criterion], parent: str | None) -> list[Criterion]:
     return roots if parent is None else _find(roots, parent).children
 
 
-@_for(EditCriterion)
-def _(data: EvaluationData, change: EditCriterion) -> EvaluationData:
+@_for(m.EditCriterion)
+def _(data: EvaluationData, change: m.EditCriterion) -> EvaluationData:
     tree = clone_tree(data.criteria)
     node = _find(tree, change.key)
     for name, value in change.after.items():
@@ -250,8 +225,8 @@ def _(data: EvaluationData, change: EditCriterion) -> EvaluationData:
     return replace(data, criteria=tree)
 
 
-@_for(AddCriterion)
-def _(data: EvaluationData, change: AddCriterion) -> EvaluationData:
+@_for(m.AddCriterion)
+def _(data: EvaluationData, change: m.AddCriterion) -> EvaluationData:
     tree = clone_tree(data.criteria)
     siblings = _siblings(tree, change.parent)
     index = len(siblings) if change.index is None else change.index
@@ -259,8 +234,8 @@ def _(data: EvaluationData, change: AddCriterion) -> EvaluationData:
     return _with_dependents(replace(data, criteria=tree), change.dependents)
 
 
-@_for(RemoveCriterion)
-def _(data: EvaluationData, change: RemoveCriterion) -> EvaluationData:
+@_for(m.RemoveCriterion)
+def _(data: EvaluationData, change: m.RemoveCriterion) -> EvaluationData:
     tree = clone_tree(data.criteria)
     siblings = _siblings(tree, change.parent)
     siblings[:] = [node for node in siblings if node.key != change.key]
@@ -274,8 +249,8 @@ def _(data: EvaluationData, change: RemoveCriterion) -> EvaluationData:
     )
 
 
-@_for(MoveCriterion)
-def _(data: EvaluationData, change: MoveCriterion) -> EvaluationData:
+@_for(m.MoveCriterion)
+def _(data: EvaluationData, change: m.MoveCriterion) -> EvaluationData:
     tree = clone_tree(data.criteria)
     old = _siblings(tree, change.before.parent)
     node = old.pop(next(i for i, n in enumerate(old) if n.key == change.key))
@@ -286,14 +261,14 @@ def _(data: EvaluationData, change: MoveCriterion) -> EvaluationData:
 # ---- the evaluation ---------------------------------------------------------------------------
 
 
-@_for(EditEvaluation)
-def _(data: EvaluationData, change: EditEvaluation) -> EvaluationData:
+@_for(m.EditEvaluation)
+def _(data: EvaluationData, change: m.EditEvaluation) -> EvaluationData:
     after = change.after
     return replace(data, name=after.name, client=after.client, aggregation=after.aggregation)
 
 
-@_for(SetStatus)
-def _(data: EvaluationData, change: SetStatus) -> EvaluationData:
+@_for(m.SetStatus)
+def _(data: EvaluationData, change: m.SetStatus) -> EvaluationData:
     return replace(data, status=change.after)
 
 
@@ -307,38 +282,38 @@ def _member(data: EvaluationData, member_id: int, **fields: Any) -> EvaluationDa
     )
 
 
-@_for(Declare)
-def _(data: EvaluationData, change: Declare) -> EvaluationData:
+@_for(m.Declare)
+def _(data: EvaluationData, change: m.Declare) -> EvaluationData:
     names = {c.id: c.name for c in data.candidates}
     shown = change.after.describe(names) if change.after.conflicted else ""
     return _member(data, change.evaluator_id, declaration=change.after, conflict_of_interest=shown)
 
 
-@_for(SetSubmitted)
-def _(data: EvaluationData, change: SetSubmitted) -> EvaluationData:
+@_for(m.SetSubmitted)
+def _(data: EvaluationData, change: m.SetSubmitted) -> EvaluationData:
     return _member(data, change.evaluator_id, submitted=change.after)
 
 
-@_for(Excuse)
-def _(data: EvaluationData, change: Excuse) -> EvaluationData:
+@_for(m.Excuse)
+def _(data: EvaluationData, change: m.Excuse) -> EvaluationData:
     return _member(data, change.evaluator_id, excused=change.after)
 
 
-@_for(SetChair)
-def _(data: EvaluationData, change: SetChair) -> EvaluationData:
+@_for(m.SetChair)
+def _(data: EvaluationData, change: m.SetChair) -> EvaluationData:
     return replace(data, chair=change.after, chair_protected=False)
 
 
-@_for(SetPassphrase)
-def _(data: EvaluationData, change: SetPassphrase) -> EvaluationData:
+@_for(m.SetPassphrase)
+def _(data: EvaluationData, change: m.SetPassphrase) -> EvaluationData:
     protected = change.secret is not None
     if change.evaluator_id is None:
         return replace(data, chair_protected=protected)
     return _member(data, change.evaluator_id, protected=protected)
 
 
-@_for(ViewLiveResults)
-def _(data: EvaluationData, change: ViewLiveResults) -> EvaluationData:
+@_for(m.ViewLiveResults)
+def _(data: EvaluationData, change: m.ViewLiveResults) -> EvaluationData:
     return data
 
 

@@ -15,32 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from evaluator.changes import model as m
 from evaluator.changes.context import WriteContext
-from evaluator.changes.model import (
-    AddCandidate,
-    AddCriterion,
-    AddEvaluator,
-    Applied,
-    Change,
-    Declare,
-    EditCandidate,
-    EditCriterion,
-    EditEvaluation,
-    EditEvaluator,
-    Excuse,
-    MoveCriterion,
-    RemoveCandidate,
-    RemoveCriterion,
-    RemoveEvaluator,
-    SetAnswer,
-    SetChair,
-    SetConsensus,
-    SetPassphrase,
-    SetScore,
-    SetStatus,
-    SetSubmitted,
-    ViewLiveResults,
-)
 from evaluator.changes.rules import check
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
@@ -67,27 +43,27 @@ from evaluator.records import EvalRef, editable_evaluation
 Writer = Callable[[WriteContext, Any], tuple[Any, bool]]
 
 WRITERS: dict[type, Writer] = {
-    SetScore: write_score,
-    SetConsensus: write_consensus,
-    SetAnswer: write_answer,
-    AddCandidate: write_add,
-    AddEvaluator: write_add,
-    EditCandidate: write_edit,
-    EditEvaluator: write_edit,
-    RemoveCandidate: write_remove,
-    RemoveEvaluator: write_remove,
-    EditCriterion: write_edit_criterion,
-    AddCriterion: write_add_criterion,
-    RemoveCriterion: write_remove_criterion,
-    MoveCriterion: write_move_criterion,
-    EditEvaluation: write_edit_evaluation,
-    SetStatus: write_status,
-    Declare: write_declare,
-    SetSubmitted: write_submitted,
-    Excuse: write_excuse,
-    SetChair: write_chair,
-    SetPassphrase: write_passphrase,
-    ViewLiveResults: write_live_view,
+    m.SetScore: write_score,
+    m.SetConsensus: write_consensus,
+    m.SetAnswer: write_answer,
+    m.AddCandidate: write_add,
+    m.AddEvaluator: write_add,
+    m.EditCandidate: write_edit,
+    m.EditEvaluator: write_edit,
+    m.RemoveCandidate: write_remove,
+    m.RemoveEvaluator: write_remove,
+    m.EditCriterion: write_edit_criterion,
+    m.AddCriterion: write_add_criterion,
+    m.RemoveCriterion: write_remove_criterion,
+    m.MoveCriterion: write_move_criterion,
+    m.EditEvaluation: write_edit_evaluation,
+    m.SetStatus: write_status,
+    m.Declare: write_declare,
+    m.SetSubmitted: write_submitted,
+    m.Excuse: write_excuse,
+    m.SetChair: write_chair,
+    m.SetPassphrase: write_passphrase,
+    m.ViewLiveResults: write_live_view,
 }
 
 Actor = Identity | str | None  # an identity, or a script's name before a chair is named
@@ -96,15 +72,15 @@ Actor = Identity | str | None  # an identity, or a script's name before a chair 
 def write_changes(
     session: Session,
     ev: EvaluationRow,
-    changes: Sequence[Change],
+    changes: Sequence[m.Change],
     actor: Actor,
-) -> list[Applied]:
+) -> list[m.Applied]:
     """Write changes inside the caller's transaction (the evaluation row already locked),
     each checked against the committee's rules (evaluator.changes.rules) first."""
     identity = actor if isinstance(actor, Identity) else None
     name = actor.name if isinstance(actor, Identity) else actor
     ctx = WriteContext(session, ev, name, identity, bulk=len(changes) > 1)
-    results: list[tuple[Change, bool]] = []
+    results: list[tuple[m.Change, bool]] = []
     for change in changes:
         writer = WRITERS.get(type(change))
         if writer is None:
@@ -117,13 +93,13 @@ def write_changes(
             ev.status = ctx.new_status
         session.flush()
     return [
-        Applied(applied, applied.inverse(), ev.revision, changed) for applied, changed in results
+        m.Applied(applied, applied.inverse(), ev.revision, changed) for applied, changed in results
     ]
 
 
 def apply_changes(
-    db: Database, evaluation: EvalRef, changes: Sequence[Change], *, actor: Actor = None
-) -> list[Applied]:
+    db: Database, evaluation: EvalRef, changes: Sequence[m.Change], *, actor: Actor = None
+) -> list[m.Applied]:
     """Write the changes in one transaction, all or nothing."""
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
@@ -131,7 +107,7 @@ def apply_changes(
 
 
 def apply_change(
-    db: Database, evaluation: EvalRef, change: Change, *, actor: Actor = None
-) -> Applied:
+    db: Database, evaluation: EvalRef, change: m.Change, *, actor: Actor = None
+) -> m.Applied:
     """Write one change in its own transaction."""
     return apply_changes(db, evaluation, [change], actor=actor)[0]
