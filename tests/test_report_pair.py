@@ -219,3 +219,26 @@ def test_an_error_on_the_second_move_says_which_file_was_replaced(tmp_path, monk
         write_pair(xlsx, pdf, b"new workbook", b"new pdf")  # the first move fails: no change
     assert (pdf.read_bytes(), xlsx.read_bytes()) == (b"old pdf", b"old workbook")
     assert leftovers(tmp_path) == []
+
+
+def test_the_window_finishes_a_pair_left_in_the_folder_exported_to_last(
+    qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QSettings
+
+    from ui.app import create_main_window
+    from ui.export.choices import FOLDER_KEY
+    from ui.settings import AppSettings
+
+    out = tmp_path / "out"
+    out.mkdir()
+    pdf, xlsx = crash_after_journal(out, monkeypatch)
+    (out / f".r.pdf.{dead_tag()}.abcdefgh.part").write_bytes(b"left by a kill mid-render")
+    populated(tmp_path)[0].close()
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.store.setValue(FOLDER_KEY, str(out))
+    window = create_main_window(str(tmp_path / "t.db"), settings)
+    qtbot.addWidget(window)
+    assert (pdf.read_bytes(), xlsx.read_bytes()) == (b"new pdf", b"new workbook")
+    assert leftovers(out) == []
+    window.session.close_database()
