@@ -6,10 +6,10 @@ workbook beside the old PDF. So the moves are journaled:
 
 1. every file is rendered into an owner-tagged temporary file (`evaluator.atomic.new_temp`),
    then fsynced and given its target's permissions;
-2. a journal `.supportscope-pair.<pid>@<host>.<random>.journal`, written atomically in the
-   first target's folder, lists each temp → target move with the temp's identity (inode, size,
-   mtime) and the target's identity before the move: from here on the pair is committed;
-3. the moves are made, the folders fsynced, and the journal deleted.
+2. a journal `.supportscope-pair.<pid>@<host>.<random>.journal`, written atomically in each
+   target's folder (usually one), lists each temp → target move with the temp's identity
+   (inode, size, mtime) and the target's identity before the move: the pair is committed;
+3. the moves are made, the folders fsynced, and the journals deleted.
 
 A kill before 2 leaves the old files and some stale temps; a kill after 2 leaves a journal that
 `recover_folder` (run by every export into the folder and when the window opens) rolls forward:
@@ -82,20 +82,20 @@ class PairWriter:
         return temp
 
     def commit(self) -> None:
-        """Seal every temp, journal the moves (more than one), move, delete the journal."""
+        """Seal every temp, journal the moves (more than one), move, delete the journals."""
         for temp, target in self._moves:
             seal(temp, target)
-        journal = self._write_journal() if len(self._moves) > 1 else None
-        self._journaled = journal is not None  # the temps now belong to the journal
+        journals = self._write_journals() if len(self._moves) > 1 else []
+        self._journaled = bool(journals)  # the temps now belong to the journals
         done: list[Path] = []
         try:
             for temp, target in self._moves:
                 os.replace(temp, target)
                 done.append(target)
         except OSError as error:
-            self._journaled = False  # the process lives: undo the journal, drop the temps
+            self._journaled = False  # the process lives: undo the journals, drop the temps
             self.discard()
-            if journal is not None:
+            for journal in journals:
                 journal.unlink(missing_ok=True)
             if not done:
                 raise
@@ -105,9 +105,9 @@ class PairWriter:
                 f"{replaced} was replaced but {failed} could not be "
                 f"({error.strerror or error}): export again to bring them together"
             ) from error
-        for folder in {target.parent for _, target in self._moves}:
+        for folder in self._folders():
             fsync_folder(folder)
-        if journal is not None:
+        for journal in journals:
             journal.unlink()
             fsync_folder(journal.parent)
         self._journaled = False
@@ -119,9 +119,13 @@ class PairWriter:
         for temp, _ in self._moves:
             temp.unlink(missing_ok=True)
 
-    def _write_journal(self) -> Path:
-        folder = self._moves[0][1].parent
-        journal = folder / f".supportscope-pair.{owner_tag()}.{secrets.token_hex(8)}.journal"
+    def _folders(self) -> list[Path]:
+        return list(dict.fromkeys(target.parent for _, target in self._moves))
+
+    def _write_journals(self) -> list[Path]:
+        """One copy of the journal in each target's folder, so that recovering any of them
+        finishes the whole pair (and cleaning one never takes a temp another still needs)."""
+        name = f".supportscope-pair.{owner_tag()}.{secrets.token_hex(8)}.journal"
         moves = [
             {
                 "temp": str(temp.absolute()),
@@ -131,11 +135,14 @@ class PairWriter:
             }
             for temp, target in self._moves
         ]
-        for temp_folder in {temp.parent for temp, _ in self._moves}:
-            fsync_folder(temp_folder)  # the temps' names are durable before the journal
-        write_text_atomic(journal, json.dumps({"app": "SupportScope", "moves": moves}))
-        fsync_folder(folder)
-        return journal
+        text = json.dumps({"app": "SupportScope", "moves": moves})
+        journals = []
+        for folder in self._folders():
+            fsync_folder(folder)  # the temps' names are durable before the journal
+            journals.append(folder / name)
+            write_text_atomic(folder / name, text)
+            fsync_folder(folder)
+        return journals
 
 
 @contextlib.contextmanager

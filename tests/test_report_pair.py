@@ -115,7 +115,7 @@ def test_a_kill_before_the_journal_keeps_the_old_pair_and_removes_the_temps(tmp_
         def killed(*args: object) -> None:
             raise Killed
 
-        patch.setattr(report_pair.PairWriter, "_write_journal", killed)
+        patch.setattr(report_pair.PairWriter, "_write_journals", killed)
         with pytest.raises(Killed):
             write_pair(pdf, xlsx, b"new pdf", b"new workbook")
     (tmp_path / f".r.pdf.{dead_tag()}.abcdefgh.part").write_bytes(b"left by a kill mid-render")
@@ -242,3 +242,21 @@ def test_the_window_finishes_a_pair_left_in_the_folder_exported_to_last(
     assert (pdf.read_bytes(), xlsx.read_bytes()) == (b"new pdf", b"new workbook")
     assert leftovers(out) == []
     window.session.close_database()
+
+
+def test_a_pair_across_two_folders_is_finished_from_either(tmp_path, monkeypatch):
+    first, second = tmp_path / "pdf", tmp_path / "xlsx"
+    first.mkdir()
+    second.mkdir()
+    pdf, xlsx = first / "r.pdf", second / "r.xlsx"
+    pdf.write_bytes(b"old pdf")
+    xlsx.write_bytes(b"old workbook")
+    with monkeypatch.context() as patch:
+        as_dead_process(patch)
+        kill_at_move(patch, {pdf, xlsx}, nth=2)
+        with pytest.raises(Killed):
+            write_pair(pdf, xlsx, b"new pdf", b"new workbook")
+    assert recover_folder(second).finished == 1  # the workbook's folder alone finishes the pair
+    assert (pdf.read_bytes(), xlsx.read_bytes()) == (b"new pdf", b"new workbook")
+    assert recover_folder(first).finished == 1  # its copy of the journal has nothing left to do
+    assert leftovers(first) == leftovers(second) == []
