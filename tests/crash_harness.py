@@ -3,8 +3,9 @@
 The command runs under a small wrapper that can slow one kind of step down (`slow_renames`,
 `slow_statements`), standing for a slow disk: the moments that matter (between two renames,
 inside a write transaction) last microseconds to milliseconds, so without it 30 random kills
-would hardly ever land in them. Kill moments are spread over the whole measured run, one per
-equal slice of it at a random point inside the slice, in random order.
+would hardly ever land in them. Kill moments are spread over the measured run and a little
+beyond it (runs vary with the machine's load), one per equal slice at a random point inside the
+slice, in random order.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def run_killed(wrapper: str, argv: list[str], delay: float) -> int | None:
 
 
 def kill_delays(runs: int, span: float, seed: int) -> list[float]:
-    """`runs` moments spread over [0, span]: one at random in each equal slice, shuffled."""
+    """`runs` moments spread over [0, 1.2 × span]: one at random in each equal slice, shuffled."""
     rng = random.Random(seed)
-    delays = [(i + rng.random()) * span / runs for i in range(runs)]
+    delays = [(i + rng.random()) * 1.2 * span / runs for i in range(runs)]
     rng.shuffle(delays)
     return delays
