@@ -3,22 +3,23 @@
 Used by the window (on a worker thread, with progress and a cancel button) and by the
 `export` command. The database is read only through `evaluator.services`; both files are
 rendered from one `ReportData`, written to temporary files beside their targets, and moved into
-place together at the end, so a failure or a cancel leaves every existing file byte-identical.
+place together at the end (`evaluator.report_pair`: journaled, so even a kill between the moves
+never leaves a new workbook beside an old PDF), so a failure or a cancel leaves every existing
+file byte-identical. Each export first finishes a pair a killed export left in its folders.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluator import services
-from evaluator.atomic import atomic_path
 from evaluator.audit_verify import verify
 from evaluator.db import Database
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
+from evaluator.report_pair import PartialCommit, recover_folders, report_pair
 from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError
 from evaluator.version import app_version
@@ -87,6 +88,7 @@ def export_reports(
     for path, kind in ((pdf, "PDF"), (xlsx, "Excel workbook")):
         if path is not None:
             _check_target(path, kind)
+    recover_folders(path for path in (pdf, xlsx) if path is not None)
 
     raise_if_cancelled(cancel)
     data = services.load_evaluation(db, evaluation)
@@ -125,12 +127,12 @@ def _write_files(
     warnings: list[str] = []
     current = ""
     try:
-        with contextlib.ExitStack() as stack:
+        with report_pair() as pair:
             temps: dict[str, Path] = {}
             for kind, path in (("PDF", pdf), ("Excel workbook", xlsx)):
                 if path is not None:
                     current = f"the {kind} {path}"
-                    temps[kind] = stack.enter_context(atomic_path(path))
+                    temps[kind] = pair.temp_for(path)
             if pdf is not None:
                 current = f"the PDF {pdf}"
                 warnings += write_pdf(report, temps["PDF"], _stage(progress, 0.1, pdf_span), cancel)
@@ -145,6 +147,8 @@ def _write_files(
             current = "the finished files into place"
     except Cancelled:
         raise
+    except PartialCommit as error:
+        raise ExportError(f"could not move every report into place: {error}") from error
     except OSError as error:
         reason = error.strerror or str(error)
         raise ExportError(

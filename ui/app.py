@@ -42,9 +42,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def create_main_window(db: str | None = None, settings: AppSettings | None = None) -> MainWindow:
     """The main window on `db`, else the last database, else the default one."""
+    from ui.export.choices import finish_interrupted_export
     from ui.main_window import MainWindow
 
     settings = settings if settings is not None else AppSettings()
+    finish_interrupted_export(settings)
     window = MainWindow(settings=settings)
     target = db or settings.last_database() or default_database()
     window.start_page.open_location(target)

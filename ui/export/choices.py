@@ -37,6 +37,16 @@ def last_folder(settings: AppSettings) -> Path:
     return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
+def finish_interrupted_export(settings: AppSettings) -> None:
+    """At start-up, finish (or discard) a report pair a killed export left in the folder
+    exported to last, and remove its stale temporary files (`evaluator.report_pair`)."""
+    from evaluator.report_pair import recover_folder
+
+    saved = str(settings.store.value(FOLDER_KEY, "") or "")
+    if saved and Path(saved).is_dir():
+        recover_folder(saved)
+
+
 def remember_folder(settings: AppSettings, folder: Path) -> None:
     settings.store.setValue(FOLDER_KEY, str(folder))
 
