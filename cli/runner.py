@@ -8,8 +8,11 @@ listing never puts a raw control character on the terminal.
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from contextlib import redirect_stderr
+from pathlib import Path
 from typing import TextIO
 
 from cli.parser import UsageError, parse
@@ -79,6 +82,15 @@ def _database_refusal(error: BaseException, db: object) -> str:
     return f"the database refused the command ({detail[:200]}); nothing was changed"
 
 
+def _log_internal_error(command: str, details: str) -> Path | None:
+    """Write the traceback to the log file (support reads it there); returns the file."""
+    from evaluator.logs import setup_logging
+
+    where = setup_logging()
+    logging.getLogger("supportscope.cli").error("internal error in %r:\n%s", command, details)
+    return where
+
+
 def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = safe(out or sys.stdout)
     err = safe(err or sys.stderr)
@@ -123,9 +135,14 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
         from evaluator.db_url import is_url, scrub
 
         line = _one_line(exc)
+        details = "".join(traceback.format_exception(exc))
         if target is not None and is_url(target):
-            line = scrub(line, str(target))
-        err.write(f"internal error: {exc.__class__.__name__}: {line} (please report this)\n")
+            line, details = scrub(line, str(target)), scrub(details, str(target))
+        where = _log_internal_error(args.command, details)
+        err.write(
+            f"internal error: {exc.__class__.__name__}: {line} (please report this"
+            + (f"; the details are in {where})\n" if where else ")\n")
+        )
         return 1
     finally:
         if db is not None:

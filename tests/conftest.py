@@ -9,6 +9,7 @@ _SANDBOX = tempfile.mkdtemp(prefix="supportscope-tests-")
 os.environ["SUPPORTSCOPE_DB"] = os.path.join(_SANDBOX, "default.db")
 os.environ["SUPPORTSCOPE_CATALOGS"] = os.path.join(_SANDBOX, "catalogs")
 os.environ["SUPPORTSCOPE_CONFIG"] = os.path.join(_SANDBOX, "config")
+os.environ["SUPPORTSCOPE_LOG_DIR"] = os.path.join(_SANDBOX, "logs")
 
 import pytest  # noqa: E402
 

@@ -55,7 +55,11 @@ def create_main_window(db: str | None = None, settings: AppSettings | None = Non
 
 def run_app(db: str | None = None) -> int:
     """Open the window and run until it closes; returns the exit status."""
+    from evaluator.logs import setup_logging
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    where = setup_logging()
+    logging.getLogger("supportscope.ui").info("window starting; log file %s", where)
     app = make_application()
     install_excepthook()
     window = create_main_window(db)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from criteria import CatalogError
 from evaluator.db import DatabaseError
 from evaluator.domain import ScoringError
+from evaluator.logs import log_file
 from evaluator.services import ServiceError
 
 log = logging.getLogger("supportscope.ui")
@@ -87,7 +88,7 @@ def install_excepthook() -> None:
             if isinstance(value, USER_ERRORS)
             else sentence(f"something went wrong: {value or kind.__name__}") + "\n\n"
             "Your saved work is safe: every change is written to the database as you make it. "
-            "The details are in the log."
+            f"The details are in the log file {log_file()} (Help ▸ Open log folder)."
         )
         show_error(QApplication.activeWindow(), message, "Unexpected error")
 

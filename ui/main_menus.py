@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar, QToolButton
+from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QToolButton, QWidget
 
 from evaluator.domain import Status
+from ui import errors
 from ui.undo import ChangeStatus
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class MainMenus:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self._guide: QWidget | None = None
         session, start = window.session, window.start_page
         style = window.style()
         bar = window.menuBar()
@@ -105,6 +107,10 @@ class MainMenus:
         self.audit.setToolTip("Every change to the evaluation: who, when, from where, why")
 
         help_menu = bar.addMenu("&Help")
+        self.guide = self._add(help_menu, "&User guide", self.show_guide, QKeySequence("F1"))
+        self.logs = self._add(help_menu, "Open &log folder", self.open_logs)
+        self.logs.setToolTip("The log files to attach to a support ticket")
+        help_menu.addSeparator()
         self._add(help_menu, "&About SupportScope", self.about)
 
         toolbar = QToolBar("Main", window)
@@ -238,14 +244,26 @@ class MainMenus:
         edit_branding(self.window, load_branding())
 
     def about(self) -> None:
-        from evaluator.version import app_version
+        """Version, database, log file and library versions, copyable for a support ticket."""
+        from ui.help_dialogs import AboutDialog
 
-        QMessageBox.about(
-            self.window,
-            "About SupportScope",
-            f"<h3>SupportScope {app_version()}</h3>"
-            "<p>Structured, defensible comparison of EHR vendor support "
-            "and third-party support outsourcers for hospital selection committees.</p>"
-            "<p>Every score is kept with its justification in a local database; every change "
-            "is recorded in the audit trail.</p>",
-        )
+        AboutDialog(self.window.session.location, self.window).exec()
+
+    def show_guide(self) -> None:
+        """The built-in guide, beside the window (not modal)."""
+        from ui.help_dialogs import GuideDialog
+
+        if self._guide is None:
+            self._guide = GuideDialog(self.window)
+        self._guide.show()
+        self._guide.raise_()
+
+    def open_logs(self) -> None:
+        from ui.help_dialogs import open_log_folder
+
+        if not open_log_folder():
+            from evaluator.logs import log_folder
+
+            errors.show_error(
+                self.window, f"could not open the log folder; it is {log_folder()}", "Log folder"
+            )
