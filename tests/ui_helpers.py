@@ -189,3 +189,16 @@ def start_consensus(session) -> None:  # type: ignore[no-untyped-def]
             assert session.submit(member.id)
     if session.data.status is Status.SCORING:
         assert session.execute(ChangeStatus(session, Status.CONSENSUS))
+
+
+def answer_identity_prompt(window, name: str, passphrase: str = "") -> None:  # type: ignore[no-untyped-def]
+    """In the "Who are you?" prompt the window shows on opening an evaluation with a chair,
+    choose `name`, type the passphrase (when asked) and press Continue."""
+    dialog = window.identity_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.choose(name)
+    if passphrase:
+        dialog.passphrase.setText(passphrase)
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.refusal.text()
+    assert window.session.identity is not None and window.session.identity.name == name

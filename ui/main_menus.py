@@ -1,5 +1,6 @@
 """The main window's menus and toolbar: File (databases, exchange, export), Edit (undo/redo,
-report branding), Evaluation (status), View (audit trail), Help.
+report branding), Evaluation (status), Committee (identity, the chair's actions:
+ui/committee_menu.py), View (audit trail), Help.
 
 Every action calls the session or the Start page's workflows; nothing here edits data itself.
 """
@@ -15,6 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMessageBox, QStyle, QToolBar, QToolButton
 
 from evaluator.domain import Status
+from ui import errors
+from ui.committee_menu import CommitteeMenu
 from ui.undo import ChangeStatus
 
 if TYPE_CHECKING:
@@ -99,6 +102,7 @@ class MainMenus:
             evaluation_menu, "&Reload from the database", session.reload, QKeySequence("F5")
         )
         self.reload.setToolTip("Show changes colleagues made in the same database")
+        self.committee = CommitteeMenu(window, bar)
 
         view_menu = bar.addMenu("Vie&w")
         self.audit = self._add(view_menu, "&Audit trail…", window.open_audit)
@@ -198,6 +202,12 @@ class MainMenus:
         self.reload.setEnabled(session.data is not None)
         self.audit.setEnabled(session.data is not None)
         self.export.setEnabled(session.data is not None)
+        self.export.setToolTip(
+            errors.sentence(session.blind_reason("The report"))
+            if session.blind
+            else "Export the client PDF and the Excel workbook (Ctrl+E)"
+        )
+        self.committee.update_actions()
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)
         self.new_evaluation.setEnabled(True)
@@ -226,9 +236,14 @@ class MainMenus:
     # ---- reports -----------------------------------------------------------------------------
 
     def export_reports(self) -> None:
-        """The export dialog (imported on first use: it brings the report builders)."""
+        """The export dialog (imported on first use: it brings the report builders); refused
+        while the committee scores blind, since a report shows every member's scores."""
         from ui.export.dialog import open_export
 
+        session = self.window.session
+        if session.blind:
+            self.window.show_error(session.blind_reason("The report"))
+            return
         open_export(self.window, self.window.session, self.window.settings)
 
     def edit_branding(self) -> None:

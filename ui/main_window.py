@@ -5,6 +5,12 @@ when their modules exist (each is constructed as `View(session, parent)`); `add_
 The window remembers its geometry, splitter sizes, last tab and recent databases, and asks
 before scores typed without a justification would be lost (another evaluation or database,
 or closing).
+
+The committee process shows here: opening an evaluation that has a chair asks who you are
+(ui/identity_dialog.py; Cancel leaves it read-only), the banner says the phase, who you are and
+what the phase allows (ui/phase_banner.py), and while the committee scores blind the Consensus
+and Results tabs show why they are shut instead of their content, opening again by themselves
+when the phase or the submissions change.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -33,10 +40,10 @@ from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
 from ui.people.view import CandidatesView, CommitteeView
+from ui.phase_banner import LockableTab, PhaseBanner, identity_text
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.start_page import StartPage
-from ui.tables.delegates import tint_background
 
 log = logging.getLogger("supportscope.ui")
 
@@ -46,6 +53,12 @@ OPTIONAL_VIEWS = (
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
 )
+LOCK = "🔒 "  # marks a tab shut while the committee scores blind
+# tab title -> what it shows, for the notice that replaces it while the committee scores blind
+LOCKED_WHEN_BLIND = {
+    "Consensus": "The consensus view",
+    "Results": "The ranking and its chart",
+}
 STAGE_WORDS = {
     Status.DRAFT: "Draft: set up criteria, candidates and the committee",
     Status.SCORING: "Scoring: committee members enter their scores",
@@ -67,15 +80,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else AppSettings()
         self.setWindowTitle("SupportScope")
 
-        self.banner = QLabel(wordWrap=True, visible=False)
-        self.banner.setObjectName("readOnlyBanner")
-        self.banner.setAutoFillBackground(True)
-        self.banner.setContentsMargins(10, 6, 10, 6)
-        self.banner.setText(
-            "🔒 This evaluation is final and read-only: scores, weights, candidates and the "
-            "committee can no longer change."
-        )
-        tint_background(self.banner, (70, 130, 220))
+        self.banner = PhaseBanner()  # the phase, who you are, what the phase allows
+        self.identity_dialog: QDialog | None = None
         self.audit_bar = Banner()  # the open evaluation's record does not hold: say where
         self.audit_bar.setObjectName("auditWarning")
         self.audit_bar.setTextFormat(Qt.TextFormat.RichText)
@@ -110,9 +116,10 @@ class MainWindow(QMainWindow):
         self.menus = MainMenus(self)
 
         self.db_label = QLabel()
+        self.identity_label = QLabel()
         self.status_label = QLabel()
         self.progress_label = QLabel()
-        for label in (self.db_label, self.status_label, self.progress_label):
+        for label in (self.db_label, self.identity_label, self.status_label, self.progress_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().setSizeGripEnabled(True)
 
@@ -123,6 +130,8 @@ class MainWindow(QMainWindow):
         self.session.auditBroken.connect(self._audit_checked)
         self.session.dataChanged.connect(self._update_status)
         self.session.resultsChanged.connect(self._update_progress)
+        self.session.identityChanged.connect(self._update_status)
+        self.session.evaluationChanged.connect(self._ask_identity_if_needed)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
         self._restore_settings()
@@ -131,19 +140,37 @@ class MainWindow(QMainWindow):
     # ---- tabs --------------------------------------------------------------------------------
 
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a view as a tab (the Scoring, Consensus and Results views use this)."""
+        """Add a view as a tab (the Scoring, Consensus and Results views use this); the ones
+        blind scoring keeps shut are held in a `LockableTab`."""
+        if title in LOCKED_WHEN_BLIND:
+            holder = LockableTab(widget)
+            holder.liveResultsRequested.connect(self.menus_live_results)
+            widget = holder
         return self.tabs.addTab(widget, title)
 
     def tab(self, title: str) -> QWidget | None:
+        """The view shown as the tab `title` (inside its lock, for a lockable one)."""
+        page = self.tab_page(title)
+        return page.view if isinstance(page, LockableTab) else page
+
+    def tab_page(self, title: str) -> QWidget | None:
+        """The tab's own page: the view, or the `LockableTab` holding it."""
         for index in range(self.tabs.count()):
-            if self.tabs.tabText(index).replace("&", "") == title:
+            if self.tab_title(index) == title:
                 return self.tabs.widget(index)
         return None
 
+    def tab_title(self, index: int) -> str:
+        """A tab's title as the code names it (no mnemonic, no lock mark)."""
+        return self.tabs.tabText(index).replace("&", "").removeprefix(LOCK)
+
     def show_tab(self, title: str) -> None:
-        widget = self.tab(title)
+        widget = self.tab_page(title)
         if widget is not None:
             self.tabs.setCurrentWidget(widget)
+
+    def menus_live_results(self) -> None:
+        self.menus.committee.ask_live_results()
 
     def _add_optional(self, module_name: str, class_name: str, title: str) -> None:
         try:
@@ -234,12 +261,60 @@ class MainWindow(QMainWindow):
         scoring.show_unsaved()  # type: ignore[union-attr]
         return False
 
-    def _read_only_changed(self, read_only: bool) -> None:
-        self.banner.setVisible(read_only)
-        self.menus.update_actions()
+    def _read_only_changed(self, _read_only: bool) -> None:
+        self._update_status()
+
+    # ---- who is working, and what they may see -----------------------------------------------
+
+    def _ask_identity_if_needed(self) -> None:
+        """An evaluation with a chair was opened: ask who is working (not blocking)."""
+        if self.identity_dialog is not None:  # asked about the evaluation open before
+            self.identity_dialog.close()
+        if self.session.needs_identity:
+            self.ask_identity()
+
+    def ask_identity(self, suggest: str = "") -> QDialog | None:
+        """The "Who are you?" dialog, window-modal; None when nobody can be chosen."""
+        from ui.identity_dialog import IdentityDialog
+
+        data = self.session.data
+        if data is None or not data.chair:
+            return None
+        if self.identity_dialog is not None:
+            self.identity_dialog.close()
+        dialog = IdentityDialog(self.session, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._identity_dialog_gone(d))
+        if suggest:
+            dialog.choose(suggest)
+        self.identity_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _identity_dialog_gone(self, dialog: QDialog) -> None:
+        if self.identity_dialog is dialog:
+            self.identity_dialog = None
+
+    def _update_locks(self) -> None:
+        """Shut the tabs that would show colleagues' scores while this window is blind; they
+        open again by themselves when the phase, the submissions or the identity change."""
+        session = self.session
+        chair = session.identity is not None and session.identity.chair
+        for title, what in LOCKED_WHEN_BLIND.items():
+            page = self.tab_page(title)
+            if not isinstance(page, LockableTab):
+                continue
+            reason = errors.sentence(session.blind_reason(what)) if session.blind else ""
+            page.lock(f"{title} opens when everyone has submitted", reason, chair)
+            index = self.tabs.indexOf(page)
+            self.tabs.setTabToolTip(index, reason)
+            self.tabs.setTabText(index, f"{LOCK}{title}" if reason else title)
 
     def _update_status(self) -> None:
         data = self.session.data
+        self.banner.follow(self.session)
+        self.identity_label.setText(identity_text(self.session))
+        self._update_locks()
         if data is None:
             self.setWindowTitle("SupportScope")
             self.status_label.setText("")
@@ -303,7 +378,7 @@ class MainWindow(QMainWindow):
         for splitter in self.findChildren(QSplitter):
             if splitter.objectName():
                 self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
-        self.settings.set_last_tab(self.tabs.tabText(self.tabs.currentIndex()).replace("&", ""))
+        self.settings.set_last_tab(self.tab_title(self.tabs.currentIndex()))
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
