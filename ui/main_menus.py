@@ -35,7 +35,7 @@ EXCHANGE_ENTRIES = (
     ("export_questionnaire_template", "Export questionnaire &template…", False),
     ("open_questionnaire_import", "&Import filled questionnaires…", True),
     ("export_scoresheet", "Export &scoresheet for a committee member…", False),
-    ("open_scoresheet_import", "Import scoreshee&ts…", True),
+    ("open_scoresheet_import", "Import scores&heets…", True),
 )
 BACK_WORDS = {Status.DRAFT: "Back to &draft", Status.SCORING: "Back to s&coring"}
 
