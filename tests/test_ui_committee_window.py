@@ -37,6 +37,7 @@ from ui.identity_dialog import IdentityDialog
 from ui.main_window import MainWindow
 from ui.phase_banner import LockableTab
 from ui.settings import AppSettings
+from ui.undo import SetScore
 
 RFP, CHAIR, ANN, BEN = "Riverbend RFP", "Cora Whitfield", "Ann Example", "Ben Sample"
 ANN_PASSPHRASE = "harbour-lights-42"
@@ -121,7 +122,7 @@ def test_opening_asks_who_you_are_and_cancel_leaves_it_read_only(
     rows = [dialog.people.item(i).text() for i in range(dialog.people.count())]
     assert rows == [
         f"{CHAIR} — chair",
-        f"{ANN} — committee member, CMO  🔒 passphrase",
+        f"{ANN} — committee member, CMO (passphrase)",
         f"{BEN} — committee member, CNO",
     ]
     assert dialog.people.item(0).font().weight() == QFont.Weight.Bold  # the chair, marked
@@ -170,13 +171,16 @@ def test_wrong_passphrase_is_refused_in_place_and_a_member_sees_only_their_own_s
         f"(0 of 2 have; waiting for {ANN}, {BEN}). Submit when you are done."
     )
     assert window.identity_label.text() == f"Working as {ANN} (committee member)"
+    assert window.progress_label.text() == "Your scores: 1 of 4 (25 %)"  # 2 rated x 2 firms
+    assert not window.menus.advance.isEnabled() and not window.menus.back.isEnabled()
+    assert window.menus.advance.toolTip().startswith(f"The chair ({CHAIR}) moves the evaluation")
     for title, what in (
-        ("Results", "The ranking and its chart"),
+        ("Results", "The ranking (and its chart)"),
         ("Consensus", "The consensus view"),
     ):
         assert locked(window, title)
         index = window.tabs.indexOf(window.tab_page(title))
-        assert window.tabs.tabText(index) == f"🔒 {title}"
+        assert not window.tabs.tabIcon(index).isNull()  # a padlock on the tab
         assert window.tabs.tabToolTip(index).startswith(f"{what} opens when every committee member")
         page = window.tab_page(title)
         assert "waiting for Ann Example, Ben Sample" in page.reason.text()
@@ -224,7 +228,7 @@ def test_locked_tabs_open_by_themselves_when_everyone_has_submitted(
     assert session.check_for_changes()  # what the window's watch does every few seconds
     assert not locked(window, "Results") and not locked(window, "Consensus")
     index = window.tabs.indexOf(window.tab_page("Results"))
-    assert window.tabs.tabText(index) == "Results" and window.tabs.tabToolTip(index) == ""
+    assert window.tabs.tabIcon(index).isNull() and window.tabs.tabToolTip(index) == ""
     assert scores_seen(window) == {(ANN, ANN_WHY), (BEN, BEN_WHY)}  # re-read, now open
     assert window.banner.text().startswith(f"Scoring: you are {ANN} — every member has submitted")
     assert shown == []
@@ -258,6 +262,7 @@ def test_the_chair_views_live_results_with_a_reason_and_the_audit_records_it(
         f"Scoring: you are {CHAIR} (chair) — members' scores stay hidden, from you and from "
         "each other, until everyone has submitted (0 of 2 have"
     )
+    assert window.menus.advance.isEnabled()  # the chair moves the phases
     page = window.tab_page("Results")
     assert page.locked and page.live_button.isVisibleTo(page)
     assert window.menus.committee.live.isEnabled()
@@ -306,7 +311,12 @@ def test_switching_identity_changes_what_the_window_shows(qtbot, tmp_path: Path,
     window = open_window(qtbot, tmp_path, committee_file(tmp_path))
     answer_identity_prompt(window, ANN, ANN_PASSPHRASE)
     assert scores_seen(window) == {(ANN, ANN_WHY)}
-    entries = len(services.audit_trail(window.session.db, window.session.ref))
+    session = window.session
+    ann = next(e.id for e in session.data.evaluators if e.name == ANN)
+    zephyr = next(c.id for c in session.data.candidates if c.name == "Zephyr Care IT")
+    assert session.execute(SetScore(session, ann, zephyr, "tiers.l4", 3, "Engineers on call"))
+    assert window.menus.undo.isEnabled()
+    entries = len(services.audit_trail(session.db, session.ref))
     window.menus.committee.switch.trigger()
     dialog = window.identity_dialog
     assert dialog.name() == ANN  # starts on who works now
@@ -314,6 +324,7 @@ def test_switching_identity_changes_what_the_window_shows(qtbot, tmp_path: Path,
     assert scores_seen(window) == {(BEN, BEN_WHY)}
     assert window.banner.text().startswith(f"Scoring: you are {BEN} — ")
     assert window.identity_label.text() == f"Working as {BEN} (committee member)"
+    assert not window.menus.undo.isEnabled()  # Ann's steps are not Ben's to undo
     # saying who you are is not a change: nothing is recorded
     assert len(services.audit_trail(window.session.db, window.session.ref)) == entries
     assert shown == []
@@ -391,3 +402,18 @@ def test_mnemonics_are_unique_within_each_menu(qtbot, tmp_path: Path) -> None:
     assert "&Committee" in titles
     marks = [t[t.index("&") + 1].lower() for t in titles]
     assert len(marks) == len(set(marks))
+
+
+def test_the_banner_keeps_its_tint_when_it_is_told_again(qtbot) -> None:
+    """The phase banner follows every change: its colour must not drift towards the hue."""
+    from PySide6.QtGui import QPalette
+
+    from ui.phase_banner import INFO_HUE, PhaseBanner
+
+    banner = PhaseBanner()
+    qtbot.addWidget(banner)
+    colours = set()
+    for _ in range(3):
+        banner.show_message("Scoring: you are Ann Example", INFO_HUE)
+        colours.add(banner.palette().color(QPalette.ColorRole.Window).name())
+    assert len(colours) == 1

@@ -121,7 +121,7 @@ class AuditView(QDialog):
         self.table.setToolTip("Double-click an entry to see the history of what it is about")
         self.table.doubleClicked.connect(self._history_of_row)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((140, 110, 110, 110, 330, 150)):
+        for column, width in enumerate((140, 130, 90, 100, 430, 110)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)

@@ -10,7 +10,7 @@ remembered per database and evaluation (never the passphrase).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.errors import USER_ERRORS, user_message
 from ui.grid.delegates import DANGER_HUE
+from ui.phase_banner import padlock
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 
@@ -82,8 +83,11 @@ class IdentityDialog(QDialog):
         self.people.itemActivated.connect(lambda _item: self.accept())
         self.passphrase.textChanged.connect(lambda _text: self.refusal.hide())
         self._preselect()
+        rows = max(self.people.count(), 3)
+        frame = 2 * self.people.frameWidth() + 4
+        self.people.setMinimumHeight(min(rows, 10) * self.people.sizeHintForRow(0) + frame)
         hint = self.sizeHint()
-        self.resize(max(520, hint.width()), max(400, hint.height()))
+        self.resize(max(560, hint.width()), hint.height())
 
     def _fill(self) -> None:
         data = self.session.data
@@ -95,8 +99,12 @@ class IdentityDialog(QDialog):
             self._add(member.name, role, member.protected)
 
     def _add(self, name: str, role: str, protected: bool) -> None:
-        lock = "  🔒 passphrase" if protected else ""
+        lock = " (passphrase)" if protected else ""
         item = QListWidgetItem(f"{name} — {role}{lock}")
+        colour = self.palette().color(QPalette.ColorRole.Text) if protected else None
+        item.setIcon(QIcon(padlock(16, colour)))  # an empty one keeps the names aligned
+        if protected:
+            item.setToolTip(f"{name} is protected by a passphrase")
         item.setData(NAME_ROLE, name)
         item.setData(PROTECTED_ROLE, protected)
         if role == "chair":

@@ -186,10 +186,14 @@ class MainMenus:
     def update_actions(self) -> None:
         session = self.window.session
         forward, backward = self.window.next_status(), self.window.previous_status()
+        chair = session.is_chair  # the chair moves the phases (or whoever sets up, unchaired)
+        data = session.data
         self.advance.setText(NEXT_WORDS[forward] if forward else "Next stage")
-        self.advance.setEnabled(forward is not None)
+        self.advance.setEnabled(forward is not None and chair)
         self.advance.setToolTip(
-            "Finalising makes the evaluation read-only for good"
+            f"The chair ({data.chair}) moves the evaluation from phase to phase"
+            if forward and not chair and data is not None
+            else "Finalising makes the evaluation read-only for good"
             if forward is Status.FINAL
             else f"Move the evaluation to {forward.value}"
             if forward
@@ -198,7 +202,7 @@ class MainMenus:
             else "Open an evaluation first"
         )
         self.back.setText(BACK_WORDS[backward] if backward else "Previous stage")
-        self.back.setEnabled(backward is not None)
+        self.back.setEnabled(backward is not None and chair)
         self.reload.setEnabled(session.data is not None)
         self.audit.setEnabled(session.data is not None)
         self.export.setEnabled(session.data is not None)

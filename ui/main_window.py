@@ -40,7 +40,7 @@ from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
 from ui.people.view import CandidatesView, CommitteeView
-from ui.phase_banner import LockableTab, PhaseBanner, identity_text
+from ui.phase_banner import LockableTab, PhaseBanner, identity_text, shut_blind_tabs
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.start_page import StartPage
@@ -53,11 +53,10 @@ OPTIONAL_VIEWS = (
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
 )
-LOCK = "🔒 "  # marks a tab shut while the committee scores blind
 # tab title -> what it shows, for the notice that replaces it while the committee scores blind
 LOCKED_WHEN_BLIND = {
     "Consensus": "The consensus view",
-    "Results": "The ranking and its chart",
+    "Results": "The ranking (and its chart)",
 }
 STAGE_WORDS = {
     Status.DRAFT: "Draft: set up criteria, candidates and the committee",
@@ -131,6 +130,7 @@ class MainWindow(QMainWindow):
         self.session.dataChanged.connect(self._update_status)
         self.session.resultsChanged.connect(self._update_progress)
         self.session.identityChanged.connect(self._update_status)
+        self.session.identityChanged.connect(self._update_progress)
         self.session.evaluationChanged.connect(self._ask_identity_if_needed)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         """Add a view as a tab (the Scoring, Consensus and Results views use this); the ones
         blind scoring keeps shut are held in a `LockableTab`."""
         if title in LOCKED_WHEN_BLIND:
-            holder = LockableTab(widget)
+            holder = LockableTab(widget, LOCKED_WHEN_BLIND[title])
             holder.liveResultsRequested.connect(self.menus_live_results)
             widget = holder
         return self.tabs.addTab(widget, title)
@@ -161,8 +161,8 @@ class MainWindow(QMainWindow):
         return None
 
     def tab_title(self, index: int) -> str:
-        """A tab's title as the code names it (no mnemonic, no lock mark)."""
-        return self.tabs.tabText(index).replace("&", "").removeprefix(LOCK)
+        """A tab's title as the code names it (no mnemonic)."""
+        return self.tabs.tabText(index).replace("&", "")
 
     def show_tab(self, title: str) -> None:
         widget = self.tab_page(title)
@@ -295,26 +295,11 @@ class MainWindow(QMainWindow):
         if self.identity_dialog is dialog:
             self.identity_dialog = None
 
-    def _update_locks(self) -> None:
-        """Shut the tabs that would show colleagues' scores while this window is blind; they
-        open again by themselves when the phase, the submissions or the identity change."""
-        session = self.session
-        chair = session.identity is not None and session.identity.chair
-        for title, what in LOCKED_WHEN_BLIND.items():
-            page = self.tab_page(title)
-            if not isinstance(page, LockableTab):
-                continue
-            reason = errors.sentence(session.blind_reason(what)) if session.blind else ""
-            page.lock(f"{title} opens when everyone has submitted", reason, chair)
-            index = self.tabs.indexOf(page)
-            self.tabs.setTabToolTip(index, reason)
-            self.tabs.setTabText(index, f"{LOCK}{title}" if reason else title)
-
     def _update_status(self) -> None:
         data = self.session.data
         self.banner.follow(self.session)
         self.identity_label.setText(identity_text(self.session))
-        self._update_locks()
+        shut_blind_tabs(self.tabs, self.session)
         if data is None:
             self.setWindowTitle("SupportScope")
             self.status_label.setText("")
@@ -329,15 +314,21 @@ class MainWindow(QMainWindow):
         self.menus.update_actions()
 
     def _update_progress(self) -> None:
-        entered, expected = self.session.score_progress()
-        if self.session.data is None or expected == 0:
+        session = self.session
+        blind = session.blind  # then a member counts their own scores, the chair none
+        mine = session.member_id if blind else None
+        entered, expected = session.score_progress(mine)
+        if session.data is None or expected == 0 or (blind and mine is None):
             self.progress_label.setText("")
             return
         results = self.session.results
         self.progress_label.setText(
-            f"Scores entered: {entered} of {expected} ({100 * entered / expected:.0f} %)"
+            f"{'Your scores' if blind else 'Scores entered'}: {entered} of {expected} "
+            f"({100 * entered / expected:.0f} %)"
         )
-        if results is not None and results.candidates:
+        if blind:
+            self.progress_label.setToolTip("Your own scores on rated criteria")
+        elif results is not None and results.candidates:
             mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
             self.progress_label.setToolTip(
                 f"Committee scores entered on rated criteria. On average {100 * mean:.0f} % "

@@ -9,9 +9,17 @@ tabs while the committee scores blind).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from evaluator.domain import Status
 from evaluator.visibility import committee_open, waiting_for
@@ -100,7 +108,7 @@ def phase_message(session: EvaluationSession) -> tuple[str, QColor]:
             else "Only the chair can reopen it, with a reason that is recorded."
         )
         return (
-            "🔒 This evaluation is final and read-only: scores, weights, candidates and the "
+            "This evaluation is final and read-only: scores, weights, candidates and the "
             f"committee can no longer change. {reopen}",
             FINAL_HUE,
         )
@@ -133,6 +141,33 @@ def identity_text(session: EvaluationSession) -> str:
     return "Not signed in: read-only"
 
 
+def padlock(size: int, colour: QColor | None = None) -> QPixmap:
+    """A small closed padlock, drawn (emoji fonts are not everywhere); transparent around it.
+    With `colour` None, an empty pixmap of that size (keeps list rows aligned)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    if colour is None:
+        return pixmap
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(colour, max(1.5, size / 9))
+    painter.setPen(pen)
+    shackle = QRectF(size * 0.3, size * 0.08, size * 0.4, size * 0.5)
+    painter.drawArc(shackle, 0, 180 * 16)
+    painter.drawLine(shackle.left(), shackle.center().y(), shackle.left(), size * 0.45)
+    painter.drawLine(shackle.right(), shackle.center().y(), shackle.right(), size * 0.45)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(QRectF(size * 0.18, size * 0.42, size * 0.64, size * 0.5), 2, 2)
+    painter.end()
+    return pixmap
+
+
+def padlock_icon(widget: QWidget, size: int = 16) -> QIcon:
+    """The padlock in the widget's text colour."""
+    return QIcon(padlock(size, widget.palette().color(QPalette.ColorRole.WindowText)))
+
+
 class PhaseBanner(Banner):
     """The line above the tabs that says the phase, who you are and what you may do."""
 
@@ -150,28 +185,34 @@ class LockableTab(QStackedWidget):
 
     liveResultsRequested = Signal()
 
-    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, view: QWidget, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.view = view
+        self.view, self.what = view, what  # what: "The ranking", for the reason's sentence
         self.notice = QWidget()
         self.notice.setObjectName("lockedNotice")
-        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.icon.setPixmap(padlock(48, self.palette().color(QPalette.ColorRole.PlaceholderText)))
+        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title.setFont(font)
         self.reason = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.reason.setMaximumWidth(640)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.live_button = QPushButton("View &live results…")
         self.live_button.setToolTip("The chair may look now; the audit trail records it")
         self.live_button.clicked.connect(self.liveResultsRequested)
-        layout = QVBoxLayout(self.notice)
+        column = QVBoxLayout()  # a readable column: wrapped labels need no alignment flag
+        column.addStretch(1)
+        for widget in (self.icon, self.title, self.reason):
+            column.addWidget(widget)
+        column.addSpacing(8)
+        column.addWidget(self.live_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(2)
+        layout = QHBoxLayout(self.notice)
         layout.addStretch(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.reason, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.live_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
+        layout.addLayout(column, 3)
+        layout.addStretch(1)
         self.addWidget(view)
         self.addWidget(self.notice)
 
@@ -184,7 +225,23 @@ class LockableTab(QStackedWidget):
         if not reason:
             self.setCurrentWidget(self.view)
             return
-        self.title.setText(f"🔒 {title}")
+        self.title.setText(title)
         self.reason.setText(reason)
         self.live_button.setVisible(chair)
         self.setCurrentWidget(self.notice)
+
+
+def shut_blind_tabs(tabs: QTabWidget, session: EvaluationSession) -> None:
+    """Shut the tabs that would show colleagues' scores while this window is blind (a notice,
+    a padlock and the reason as the tab's tooltip); they open again by themselves when the
+    phase, the submissions or the identity change."""
+    who = session.identity
+    chair = who is not None and who.chair
+    for index in range(tabs.count()):
+        page = tabs.widget(index)
+        if not isinstance(page, LockableTab):
+            continue
+        reason = sentence(session.blind_reason(page.what)) if session.blind else ""
+        page.lock("Shut while the committee scores blind", reason, chair)
+        tabs.setTabToolTip(index, reason)
+        tabs.setTabIcon(index, padlock_icon(tabs) if reason else QIcon())

@@ -33,6 +33,7 @@ from ui.errors import USER_ERRORS, user_message
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QUndoStack
 
     from evaluator.changes import Applied, Change
     from evaluator.db import Database
@@ -50,6 +51,7 @@ class SessionProcess:
     identityChanged: SignalInstance
     readOnlyChanged: SignalInstance
     read_only: bool  # provided by EvaluationSession
+    undo_stack: QUndoStack  # provided by EvaluationSession
 
     def apply(self, change: Change) -> Applied:  # provided by EvaluationSession
         raise NotImplementedError
@@ -83,8 +85,10 @@ class SessionProcess:
         return identify(self._db, self._data.id, name, passphrase)
 
     def set_identity(self, identity: Identity | None) -> None:
-        """Work as `identity` (None: nobody; read-only once a chair is named)."""
+        """Work as `identity` (None: nobody; read-only once a chair is named). The undo stack
+        starts empty: its steps were someone else's."""
         self._identity, self._live_view = identity, False
+        self.undo_stack.clear()
         self.reload()
         self.identityChanged.emit()
         self.readOnlyChanged.emit(self.read_only)  # what may be edited depends on who works
