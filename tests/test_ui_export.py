@@ -18,9 +18,10 @@ import pytest
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from ui_helpers import answer_identity_prompt
 
 import reports.pdf
-from criteria.demo import DEMO_NAME, build_demo
+from criteria.demo import DEMO_CHAIR, DEMO_NAME, build_demo
 from evaluator.db import open_database
 from reports.branding import Branding, load_branding
 from ui import errors
@@ -78,6 +79,7 @@ def window(qtbot, tmp_path, demo_file, config, opened, shown) -> MainWindow:
     qtbot.waitExposed(widget)
     assert widget.start_page.open_location(str(database))
     assert widget.session.data is not None and widget.session.data.name == DEMO_NAME
+    answer_identity_prompt(widget, DEMO_CHAIR)  # the demo has a chair: the window asks who
     widget.session.wait_for_results()
     return widget
 

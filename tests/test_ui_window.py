@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDoubleSpinBox, QSpinBox, QSplitter
 from test_ui_people import add_by_typing
 from test_ui_scoring import click_cell, type_score
-from ui_helpers import make_database, write_catalog
+from ui_helpers import answer_identity_prompt, make_database, write_catalog
 
+from criteria.demo import DEMO_CHAIR
 from evaluator import services
 from evaluator.domain import ConsensusScore, Score, Status
 from ui import errors, main_window
@@ -167,7 +168,7 @@ def test_committee_workflow_end_to_end(qtbot, tmp_path: Path, shown, monkeypatch
         assert session.submit(member.id)
     window.menus.advance.trigger()
     assert window.menus.advance.text() == "&Finalise…"
-    assert not window.banner.isVisibleTo(window)
+    assert window.banner.text().startswith("Consensus: no chair is named yet")
     listed = finalise_in_dialog(qtbot, window, "Set-up review only")
     assert "• Acme Health Support is 0% complete" in listed
     assert services.load_evaluation(session.db, session.ref).status is Status.FINAL
@@ -423,6 +424,10 @@ def test_open_the_demo(qtbot, tmp_path: Path) -> None:
     window.start_page.open_demo()
     data = window.session.data
     assert data is not None and len(data.candidates) >= 2 and len(data.evaluators) >= 2
+    prompt = window.identity_dialog  # the demo has a chair: the window asks who is working
+    assert prompt is not None and prompt.isVisible() and prompt.name() == DEMO_CHAIR
+    answer_identity_prompt(window, DEMO_CHAIR)
+    assert window.banner.text().startswith(f"Consensus: you are {DEMO_CHAIR} (chair)")
     window.start_page.open_demo()  # a second time opens the same evaluation, no copy
     assert len(window.session.evaluations()) == 1
 

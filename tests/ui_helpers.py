@@ -198,3 +198,16 @@ def show(qtbot, widget, width: int = 1200, height: int = 700):  # type: ignore[n
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+def answer_identity_prompt(window, name: str, passphrase: str = "") -> None:  # type: ignore[no-untyped-def]
+    """In the "Who are you?" prompt the window shows on opening an evaluation with a chair,
+    choose `name`, type the passphrase (when asked) and press Continue."""
+    dialog = window.identity_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.choose(name)
+    if passphrase:
+        dialog.passphrase.setText(passphrase)
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.refusal.text()
+    assert window.session.identity is not None and window.session.identity.name == name

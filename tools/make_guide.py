@@ -1,7 +1,8 @@
 """Write the window's built-in user guide (Help ▸ User guide) from the README's workflows.
 
-The guide is the README's "Using the window" section without its images (the window shows
-text); `tests/test_help.py` checks that the shipped guide matches, so the two never drift.
+The guide is the README's "Using the window" and "Committee workflow" sections without images
+(the window shows text); `tests/test_help.py` checks that the shipped guide matches, so the
+two never drift.
 Run after editing those README sections: `python tools/make_guide.py`.
 """
 
@@ -16,10 +17,10 @@ GUIDE = ROOT / "ui" / "help" / "guide.md"
 
 
 def guide_from_readme(readme: str) -> str:
-    """The "Using the window" section up to the next top-level heading, images and links to
-    files of the repository dropped."""
+    """The "Using the window" and "Committee workflow" sections (up to "From the shell"),
+    images and links to files of the repository dropped."""
     start = readme.index("## Using the window")
-    end = readme.index("\n## ", start + 3)
+    end = readme.index("\n## From the shell", start)
     section = readme[start:end]
     section = re.sub(r"^[ \t]*!\[[^\]]*\]\([^)]*\)[ \t]*\n", "", section, flags=re.M)
     section = re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\)", r"\1", section)  # no local links

@@ -3,8 +3,11 @@
     .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 950]
 
 It iterates over the window's tabs, so views added later appear without changes here; then the
-Export reports and New evaluation dialogs follow. Runs offscreen by default (no display needed)
-and never touches the user's settings or database.
+Export reports and New evaluation dialogs and the audit trail follow, and then the committee
+process: the "Who are you?" prompt, the finalise checklist with open items, and the Results tab
+shut while the committee scores blind (the demo moved back to scoring, two sheets reopened, seen
+by a member). Runs offscreen by default (no display needed) and never touches the user's settings
+or database.
 """
 
 from __future__ import annotations
@@ -99,6 +102,66 @@ def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[n
     return saved
 
 
+PROTECTED_MEMBER = "Dr. Maria Okafor"  # given a passphrase, so the prompt shows that field
+BLIND_MEMBER = "Tom Hallberg"  # sees the Results tab shut while the committee scores blind
+
+
+def protect_a_member(location: str, evaluation: int) -> None:
+    """One demo member protects their identity, as a careful member would."""
+    from evaluator.db import open_database
+    from evaluator.identity import identify
+    from evaluator.services import process
+
+    db = open_database(location)
+    try:
+        actor = identify(db, evaluation, PROTECTED_MEMBER)
+        process.set_passphrase(db, evaluation, PROTECTED_MEMBER, "correct-horse-7", actor=actor)
+    finally:
+        db.close()
+
+
+def grab_prompt(window):  # type: ignore[no-untyped-def]
+    """The "Who are you?" prompt on the protected member (a QPixmap, saved in its turn); then
+    the chair (no passphrase) signs in and works in the window for the other shots."""
+    dialog = window.identity_dialog
+    dialog.choose(PROTECTED_MEMBER)
+    dialog.passphrase.setText("••••••••")
+    settle()
+    image = dialog.grab()
+    dialog.choose(window.session.data.chair)
+    dialog.accept()
+    return image
+
+
+def grab_committee(window, out: Path, first: int) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The finalise checklist with the demo's open items; then the demo moved back to scoring
+    with two sheets reopened, and the Results tab as a member sees it: shut, saying why."""
+    from evaluator.checklist import open_items
+    from evaluator.domain import Status
+    from evaluator.scoring import score_evaluation
+    from ui.finalise_dialog import FinaliseDialog
+    from ui.undo import ChangeStatus
+
+    session = window.session
+    data = session.data
+    dialog = FinaliseDialog(data.name, open_items(data, score_evaluation(data)), window)
+    dialog.show()
+    settle()
+    checklist = out / f"{first:02d}-finalise-checklist.png"
+    dialog.grab().save(str(checklist))
+    dialog.close()
+
+    assert session.execute(ChangeStatus(session, Status.SCORING))
+    for member in session.data.evaluators[-2:]:
+        assert session.reopen_sheet(member.id, "Asked to review the reference calls")
+    assert session.sign_in(BLIND_MEMBER)
+    window.show_tab("Results")
+    settle()
+    blind = out / f"{first + 1:02d}-blind-results.png"
+    window.grab().save(str(blind))
+    return [checklist, blind]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -120,23 +183,31 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="supportscope-demo-") as folder:
         window = MainWindow()
         window.resize(args.width, args.height)
-        window.start_page.open_location(str(Path(folder) / "demo.db"), create=True)
+        location = str(Path(folder) / "demo.db")
+        window.start_page.open_location(location, create=True)
         window.start_page.open_demo()
         assert window.session.data is not None and window.session.data.name == DEMO_NAME
+        protect_a_member(location, window.session.data.id)
+        window.session.open_evaluation(window.session.data.id)  # asks who is working again
         window.show()
+        prompt = grab_prompt(window)
         window.session.wait_for_results()
         saved = []
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
-            prepare = getattr(window.tabs.widget(index), "prepare_screenshot", None)
+            title = window.tab_title(index)
+            prepare = getattr(window.tab(title), "prepare_screenshot", None)
             if callable(prepare):
                 prepare()
             settle()
             window.session.wait_for_results()
-            path = args.out / f"{index + 1:02d}-{slug(window.tabs.tabText(index))}.png"
+            path = args.out / f"{index + 1:02d}-{slug(title)}.png"
             window.grab().save(str(path))
             saved.append(path)
         saved += grab_dialogs(window, args.out, first=len(saved) + 1)
+        saved.append(args.out / f"{len(saved) + 1:02d}-identity-prompt.png")
+        prompt.save(str(saved[-1]))
+        saved += grab_committee(window, args.out, first=len(saved) + 1)
         window.close()
         window.session.close_database()
     app.processEvents()

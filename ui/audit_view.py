@@ -7,7 +7,9 @@ rows export to CSV or Excel through the core's writers (atomic, and every text t
 cell writer). The chain's verdict (evaluator.audit_verify) is shown on top, red when broken.
 
 The dialog is modeless and one per window (`audit_view_for(window)`); it re-reads the trail
-when the open evaluation changes while it is shown.
+when the open evaluation changes while it is shown. While the window is blind (the committee
+scores independently), entries that would show a colleague's score, a consensus value or a
+candidate the member declared a conflict with are left out, as the scores themselves are.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class AuditView(QDialog):
 
         self.verdict = Banner(self)
         self.verdict.setObjectName("auditVerdict")
+        self.blind_note = Banner(self)
+        self.blind_note.setObjectName("auditBlindNote")
         self.combos: dict[str, QComboBox] = {}
         filters = QGridLayout()
         for column, (name, label) in enumerate(
@@ -117,7 +121,7 @@ class AuditView(QDialog):
         self.table.setToolTip("Double-click an entry to see the history of what it is about")
         self.table.doubleClicked.connect(self._history_of_row)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((140, 110, 110, 110, 330, 150)):
+        for column, width in enumerate((140, 130, 90, 100, 430, 110)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
@@ -138,6 +142,7 @@ class AuditView(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.verdict)
+        layout.addWidget(self.blind_note)
         layout.addLayout(filters)
         layout.addLayout(history)
         layout.addWidget(self.table, 1)
@@ -148,6 +153,7 @@ class AuditView(QDialog):
         self._stale.timeout.connect(self.refresh)
         session.dataChanged.connect(self._data_changed)
         session.evaluationChanged.connect(self._data_changed)
+        session.identityChanged.connect(self._data_changed)
         self.refresh()
 
     # ---- content -------------------------------------------------------------------------------
@@ -158,7 +164,7 @@ class AuditView(QDialog):
         rows: list[TrailRow] = []
         if db is not None and data is not None:
             try:
-                rows = read_trail(db, data.id)
+                rows = visible_trail(self.session, read_trail(db, data.id))
                 self._criteria = criterion_names(db, data.id)
                 verdict = verify(db, data.id)
             except errors.USER_ERRORS as exc:
@@ -171,6 +177,12 @@ class AuditView(QDialog):
             self.setWindowTitle(f"Audit trail — {data.name}")
         else:
             self.verdict.show_message("Open an evaluation to see its audit trail.")
+        self.blind_note.show_message(
+            "Entries about colleagues' scores are left out while the committee scores blind. "
+            + errors.sentence(self.session.blind_reason("The whole trail"))
+            if self.session.blind
+            else ""
+        )
         self.model.set_rows(rows)
         if rows and not self.dates.isChecked():  # the range offered: the trail's own days
             for edit, row in ((self.first_day, rows[0]), (self.last_day, rows[-1])):
@@ -303,6 +315,28 @@ class AuditView(QDialog):
             return False
         self.count.setText(f"{len(rows)} entries written to {path.name}")
         return True
+
+
+SCORE_ACTIONS = ("set score", "clear score")
+
+
+def visible_trail(session: EvaluationSession, rows: list[TrailRow]) -> list[TrailRow]:
+    """The entries this window may show: all, unless it is blind, when a colleague's score
+    (its value is in the entry), a consensus value and a hidden candidate are left out."""
+    data = session.data
+    if data is None or not session.blind:
+        return rows
+    who = session.identity
+    me = who.name if who is not None and not who.chair else None
+    shown = {c.name for c in data.candidates}
+
+    def allowed(row: TrailRow) -> bool:
+        scores = row.action in SCORE_ACTIONS or "abstain" in row.action
+        if scores and row.member != me:
+            return False
+        return "consensus" not in row.action and (not row.candidate or row.candidate in shown)
+
+    return [row for row in rows if allowed(row)]
 
 
 def audit_view_for(window: QWidget, session: EvaluationSession) -> AuditView:

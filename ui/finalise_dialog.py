@@ -43,6 +43,8 @@ class FinaliseDialog(QDialog):
         self.checklist = QListWidget()
         self.checklist.setAccessibleName("Open items")
         self.checklist.addItems([f"• {item.text}" for item in items])
+        for row, item in enumerate(items):
+            self.checklist.item(row).setToolTip(item.text)
         self.checklist.setVisible(bool(items))
         layout.addWidget(self.checklist)
         self.reason = QPlainTextEdit()
@@ -63,7 +65,12 @@ class FinaliseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._update)
-        self.resize(560, 420 if items else 160)
+        # wide enough for the longest item (up to a readable limit), so nothing is cut off
+        longest = max(
+            (self.checklist.fontMetrics().horizontalAdvance(f"• {i.text}") for i in items),
+            default=0,
+        )
+        self.resize(min(max(560, longest + 60), 980), 420 if items else 160)
         self._update()
 
     def _update(self) -> None:

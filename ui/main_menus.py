@@ -1,5 +1,6 @@
 """The main window's menus and toolbar: File (databases, exchange, export), Edit (undo/redo,
-report branding), Evaluation (status), View (audit trail), Help.
+report branding), Evaluation (status), Committee (identity, the chair's actions:
+ui/committee_menu.py), View (audit trail), Help.
 
 Every action calls the session or the Start page's workflows; nothing here edits data itself.
 """
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QToolButton, QWidget
 
 from evaluator.domain import Status
 from ui import errors
+from ui.committee_menu import CommitteeMenu
 from ui.undo import ChangeStatus
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ EXCHANGE_ENTRIES = (
     ("export_questionnaire_template", "Export questionnaire &template…", False),
     ("open_questionnaire_import", "&Import filled questionnaires…", True),
     ("export_scoresheet", "Export &scoresheet for a committee member…", False),
-    ("open_scoresheet_import", "Import scoreshee&ts…", True),
+    ("open_scoresheet_import", "Import scores&heets…", True),
 )
 BACK_WORDS = {Status.DRAFT: "Back to &draft", Status.SCORING: "Back to s&coring"}
 
@@ -101,6 +103,7 @@ class MainMenus:
             evaluation_menu, "&Reload from the database", session.reload, QKeySequence("F5")
         )
         self.reload.setToolTip("Show changes colleagues made in the same database")
+        self.committee = CommitteeMenu(window, bar)
 
         view_menu = bar.addMenu("Vie&w")
         self.audit = self._add(view_menu, "&Audit trail…", window.open_audit)
@@ -188,10 +191,14 @@ class MainMenus:
     def update_actions(self) -> None:
         session = self.window.session
         forward, backward = self.window.next_status(), self.window.previous_status()
+        chair = session.is_chair  # the chair moves the phases (or whoever sets up, unchaired)
+        data = session.data
         self.advance.setText(NEXT_WORDS[forward] if forward else "Next stage")
-        self.advance.setEnabled(forward is not None)
+        self.advance.setEnabled(forward is not None and chair)
         self.advance.setToolTip(
-            "Finalising makes the evaluation read-only for good"
+            f"The chair ({data.chair}) moves the evaluation from phase to phase"
+            if forward and not chair and data is not None
+            else "Finalising makes the evaluation read-only for good"
             if forward is Status.FINAL
             else f"Move the evaluation to {forward.value}"
             if forward
@@ -200,10 +207,16 @@ class MainMenus:
             else "Open an evaluation first"
         )
         self.back.setText(BACK_WORDS[backward] if backward else "Previous stage")
-        self.back.setEnabled(backward is not None)
+        self.back.setEnabled(backward is not None and chair)
         self.reload.setEnabled(session.data is not None)
         self.audit.setEnabled(session.data is not None)
         self.export.setEnabled(session.data is not None)
+        self.export.setToolTip(
+            errors.sentence(session.blind_reason("The report"))
+            if session.blind
+            else "Export the client PDF and the Excel workbook (Ctrl+E)"
+        )
+        self.committee.update_actions()
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)
         self.new_evaluation.setEnabled(True)
@@ -232,9 +245,14 @@ class MainMenus:
     # ---- reports -----------------------------------------------------------------------------
 
     def export_reports(self) -> None:
-        """The export dialog (imported on first use: it brings the report builders)."""
+        """The export dialog (imported on first use: it brings the report builders); refused
+        while the committee scores blind, since a report shows every member's scores."""
         from ui.export.dialog import open_export
 
+        session = self.window.session
+        if session.blind:
+            self.window.show_error(session.blind_reason("The report"))
+            return
         open_export(self.window, self.window.session, self.window.settings)
 
     def edit_branding(self) -> None:

@@ -5,6 +5,12 @@ when their modules exist (each is constructed as `View(session, parent)`); `add_
 The window remembers its geometry, splitter sizes, last tab and recent databases, and asks
 before scores typed without a justification would be lost (another evaluation or database,
 or closing).
+
+The committee process shows here: opening an evaluation that has a chair asks who you are
+(ui/identity_dialog.py; Cancel leaves it read-only), the banner says the phase, who you are and
+what the phase allows (ui/phase_banner.py), and while the committee scores blind the Consensus
+and Results tabs show why they are shut instead of their content, opening again by themselves
+when the phase or the submissions change.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -33,10 +40,10 @@ from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
 from ui.people.view import CandidatesView, CommitteeView
+from ui.phase_banner import LockableTab, PhaseBanner, identity_text, shut_blind_tabs
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.start_page import StartPage
-from ui.tables.delegates import tint_background
 
 log = logging.getLogger("supportscope.ui")
 
@@ -46,6 +53,11 @@ OPTIONAL_VIEWS = (
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
 )
+# tab title -> what it shows, for the notice that replaces it while the committee scores blind
+LOCKED_WHEN_BLIND = {
+    "Consensus": "The consensus view",
+    "Results": "The ranking (and its chart)",
+}
 STAGE_WORDS = {
     Status.DRAFT: "Draft: set up criteria, candidates and the committee",
     Status.SCORING: "Scoring: committee members enter their scores",
@@ -67,15 +79,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else AppSettings()
         self.setWindowTitle("SupportScope")
 
-        self.banner = QLabel(wordWrap=True, visible=False)
-        self.banner.setObjectName("readOnlyBanner")
-        self.banner.setAutoFillBackground(True)
-        self.banner.setContentsMargins(10, 6, 10, 6)
-        self.banner.setText(
-            "🔒 This evaluation is final and read-only: scores, weights, candidates and the "
-            "committee can no longer change."
-        )
-        tint_background(self.banner, (70, 130, 220))
+        self.banner = PhaseBanner()  # the phase, who you are, what the phase allows
+        self.identity_dialog: QDialog | None = None
         self.audit_bar = Banner()  # the open evaluation's record does not hold: say where
         self.audit_bar.setObjectName("auditWarning")
         self.audit_bar.setTextFormat(Qt.TextFormat.RichText)
@@ -110,9 +115,10 @@ class MainWindow(QMainWindow):
         self.menus = MainMenus(self)
 
         self.db_label = QLabel()
+        self.identity_label = QLabel()
         self.status_label = QLabel()
         self.progress_label = QLabel()
-        for label in (self.db_label, self.status_label, self.progress_label):
+        for label in (self.db_label, self.identity_label, self.status_label, self.progress_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().setSizeGripEnabled(True)
 
@@ -123,6 +129,9 @@ class MainWindow(QMainWindow):
         self.session.auditBroken.connect(self._audit_checked)
         self.session.dataChanged.connect(self._update_status)
         self.session.resultsChanged.connect(self._update_progress)
+        self.session.identityChanged.connect(self._update_status)
+        self.session.identityChanged.connect(self._update_progress)
+        self.session.evaluationChanged.connect(self._ask_identity_if_needed)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
         self._restore_settings()
@@ -131,19 +140,37 @@ class MainWindow(QMainWindow):
     # ---- tabs --------------------------------------------------------------------------------
 
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a view as a tab (the Scoring, Consensus and Results views use this)."""
+        """Add a view as a tab (the Scoring, Consensus and Results views use this); the ones
+        blind scoring keeps shut are held in a `LockableTab`."""
+        if title in LOCKED_WHEN_BLIND:
+            holder = LockableTab(widget, LOCKED_WHEN_BLIND[title])
+            holder.liveResultsRequested.connect(self.menus_live_results)
+            widget = holder
         return self.tabs.addTab(widget, title)
 
     def tab(self, title: str) -> QWidget | None:
+        """The view shown as the tab `title` (inside its lock, for a lockable one)."""
+        page = self.tab_page(title)
+        return page.view if isinstance(page, LockableTab) else page
+
+    def tab_page(self, title: str) -> QWidget | None:
+        """The tab's own page: the view, or the `LockableTab` holding it."""
         for index in range(self.tabs.count()):
-            if self.tabs.tabText(index).replace("&", "") == title:
+            if self.tab_title(index) == title:
                 return self.tabs.widget(index)
         return None
 
+    def tab_title(self, index: int) -> str:
+        """A tab's title as the code names it (no mnemonic)."""
+        return self.tabs.tabText(index).replace("&", "")
+
     def show_tab(self, title: str) -> None:
-        widget = self.tab(title)
+        widget = self.tab_page(title)
         if widget is not None:
             self.tabs.setCurrentWidget(widget)
+
+    def menus_live_results(self) -> None:
+        self.menus.committee.ask_live_results()
 
     def _add_optional(self, module_name: str, class_name: str, title: str) -> None:
         try:
@@ -234,12 +261,45 @@ class MainWindow(QMainWindow):
         scoring.show_unsaved()  # type: ignore[union-attr]
         return False
 
-    def _read_only_changed(self, read_only: bool) -> None:
-        self.banner.setVisible(read_only)
-        self.menus.update_actions()
+    def _read_only_changed(self, _read_only: bool) -> None:
+        self._update_status()
+
+    # ---- who is working, and what they may see -----------------------------------------------
+
+    def _ask_identity_if_needed(self) -> None:
+        """An evaluation with a chair was opened: ask who is working (not blocking)."""
+        if self.identity_dialog is not None:  # asked about the evaluation open before
+            self.identity_dialog.close()
+        if self.session.needs_identity:
+            self.ask_identity()
+
+    def ask_identity(self, suggest: str = "") -> QDialog | None:
+        """The "Who are you?" dialog, window-modal; None when nobody can be chosen."""
+        from ui.identity_dialog import IdentityDialog
+
+        data = self.session.data
+        if data is None or not data.chair:
+            return None
+        if self.identity_dialog is not None:
+            self.identity_dialog.close()
+        dialog = IdentityDialog(self.session, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._identity_dialog_gone(d))
+        if suggest:
+            dialog.choose(suggest)
+        self.identity_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _identity_dialog_gone(self, dialog: QDialog) -> None:
+        if self.identity_dialog is dialog:
+            self.identity_dialog = None
 
     def _update_status(self) -> None:
         data = self.session.data
+        self.banner.follow(self.session)
+        self.identity_label.setText(identity_text(self.session))
+        shut_blind_tabs(self.tabs, self.session)
         if data is None:
             self.setWindowTitle("SupportScope")
             self.status_label.setText("")
@@ -254,15 +314,21 @@ class MainWindow(QMainWindow):
         self.menus.update_actions()
 
     def _update_progress(self) -> None:
-        entered, expected = self.session.score_progress()
-        if self.session.data is None or expected == 0:
+        session = self.session
+        blind = session.blind  # then a member counts their own scores, the chair none
+        mine = session.member_id if blind else None
+        entered, expected = session.score_progress(mine)
+        if session.data is None or expected == 0 or (blind and mine is None):
             self.progress_label.setText("")
             return
         results = self.session.results
         self.progress_label.setText(
-            f"Scores entered: {entered} of {expected} ({100 * entered / expected:.0f} %)"
+            f"{'Your scores' if blind else 'Scores entered'}: {entered} of {expected} "
+            f"({100 * entered / expected:.0f} %)"
         )
-        if results is not None and results.candidates:
+        if blind:
+            self.progress_label.setToolTip("Your own scores on rated criteria")
+        elif results is not None and results.candidates:
             mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
             self.progress_label.setToolTip(
                 f"Committee scores entered on rated criteria. On average {100 * mean:.0f} % "
@@ -303,7 +369,7 @@ class MainWindow(QMainWindow):
         for splitter in self.findChildren(QSplitter):
             if splitter.objectName():
                 self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
-        self.settings.set_last_tab(self.tabs.tabText(self.tabs.currentIndex()).replace("&", ""))
+        self.settings.set_last_tab(self.tab_title(self.tabs.currentIndex()))
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -18,7 +18,8 @@ Opening
 State (read it fresh each time; the objects are replaced, never mutated)
     db: Database | None        data: EvaluationData | None      results: Results | None
     results_error: str         ("" or the ScoringError message, e.g. all-zero sibling weights)
-    results_pending: bool      read_only: bool (status final)    editable: bool
+    results_pending: bool      read_only: bool (status final)
+    editable: bool             not final, and (once a chair is named) someone said who they are
     ref: int                   the open evaluation's id, for service calls
     undo_stack: QUndoStack
     Lookups: candidate(id), evaluator(id), criterion(key), score(evaluator_id, candidate_id, key),
@@ -51,7 +52,10 @@ Signals
     consensusChanged(int, str)     candidate id, criterion key
     dataChanged()                  after any change above (snapshot replaced or updated)
     resultsChanged()               results (or results_error) recomputed
-    readOnlyChanged(bool)          status became final, or an evaluation with another state opened
+    readOnlyChanged(bool)          status became final, or an evaluation with another state opened,
+                                   or another identity works here (`editable` may have changed)
+    identityChanged()              another member or the chair works here, or the chair looks at
+                                   live results (ui/session_process.py)
     errorRaised(str)               a clear sentence for the user (shown by the main window)
     auditBroken(str)               after opening an evaluation: "" when its audit record holds,
                                    else the first broken link (evaluator.audit_verify)
@@ -159,7 +163,13 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
 
     @property
     def editable(self) -> bool:
-        return self._data is not None and self._data.status is not Status.FINAL
+        """Not final, and someone the core takes changes from works here (once a chair is
+        named, a window whose user has not said who they are is read-only)."""
+        return (
+            self._data is not None
+            and self._data.status is not Status.FINAL
+            and not self.needs_identity
+        )
 
     @property
     def undo_stack(self) -> QUndoStack:
@@ -371,12 +381,15 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         core's refusal (a stale change also re-reads the snapshot, so the user sees why)."""
         if self._data is None or self._db is None:
             raise services.ServiceError("open an evaluation first")
+        was_blind = self.blind
         try:
             applied = apply_change(self._db, self._data.id, change, actor=self._identity)
         except services.StaleChange:
             self.reload()
             raise
         self._absorb(applied)
+        if self.blind != was_blind:  # the last submission, a phase move, a reopened sheet:
+            self.reload()  # what this window may see changed, so read it again through visible()
         return applied
 
     def execute(self, command: QUndoCommand) -> bool:

@@ -33,6 +33,7 @@ from ui.errors import USER_ERRORS, user_message
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtGui import QUndoStack
 
     from evaluator.changes import Applied, Change
     from evaluator.db import Database
@@ -48,6 +49,9 @@ class SessionProcess:
     _live_view: bool
     errorRaised: SignalInstance
     identityChanged: SignalInstance
+    readOnlyChanged: SignalInstance
+    read_only: bool  # provided by EvaluationSession
+    undo_stack: QUndoStack  # provided by EvaluationSession
 
     def apply(self, change: Change) -> Applied:  # provided by EvaluationSession
         raise NotImplementedError
@@ -65,20 +69,29 @@ class SessionProcess:
 
     def sign_in(self, name: str, passphrase: str | None = None) -> bool:
         """Work as `name` (a member or the chair), checked against their passphrase."""
-        if self._db is None or self._data is None:
-            return False
         try:
-            identity = identify(self._db, self._data.id, name, passphrase)
+            identity = self.check_identity(name, passphrase)
         except USER_ERRORS as exc:
             self.errorRaised.emit(user_message(exc))
             return False
         self.set_identity(identity)
         return True
 
+    def check_identity(self, name: str, passphrase: str | None = None) -> Identity:
+        """The identity `name` in the open evaluation, checked against its passphrase; raises
+        the core's refusal (a dialog shows it in place instead of a message box)."""
+        if self._db is None or self._data is None:
+            raise services.ServiceError("open an evaluation first")
+        return identify(self._db, self._data.id, name, passphrase)
+
     def set_identity(self, identity: Identity | None) -> None:
+        """Work as `identity` (None: nobody; read-only once a chair is named). The undo stack
+        starts empty: its steps were someone else's."""
         self._identity, self._live_view = identity, False
+        self.undo_stack.clear()
         self.reload()
         self.identityChanged.emit()
+        self.readOnlyChanged.emit(self.read_only)  # what may be edited depends on who works
 
     @property
     def needs_identity(self) -> bool:
@@ -100,15 +113,22 @@ class SessionProcess:
 
     # ---- what they may see -------------------------------------------------------------------
 
+    def _viewer(self, data: EvaluationData) -> Identity | None:
+        """Who looks: once a chair is named, a window whose user has not said who they are
+        looks as nobody in particular (no member's scores while the committee scores blind)."""
+        if self._identity is None and data.chair:
+            return Identity("", context="")
+        return self._identity
+
     def visible(self, data: EvaluationData) -> EvaluationData:
         """What this window may show of a stored snapshot."""
-        return visible_to(data, self._identity, self._live_view)
+        return visible_to(data, self._viewer(data), self._live_view)
 
     @property
     def blind(self) -> bool:
         """Colleagues' scores, the aggregate and the ranking are hidden from this window now."""
         data = self._data
-        return data is not None and is_blind(data, self._identity, self._live_view)
+        return data is not None and is_blind(data, self._viewer(data), self._live_view)
 
     def blind_reason(self, what: str) -> str:
         return blind_refusal(self._data, what) if self._data else ""
@@ -152,7 +172,12 @@ class SessionProcess:
         return self._act(Excuse(evaluator_id, self._member(evaluator_id).excused, why))
 
     def name_chair(self, name: str) -> bool:
-        return self._data is not None and self._act(SetChair(self._data.chair, name))
+        """Name the chair or hand the role over; whoever works here then says again who they
+        are (an identity taken as the chair before a hand-over would no longer be right)."""
+        if self._data is None or not self._act(SetChair(self._data.chair, name)):
+            return False
+        self.set_identity(None)
+        return True
 
     def set_passphrase(self, evaluator_id: int | None, passphrase: str | None) -> bool:
         """Protect the chair's (None) or a member's identity; None removes the protection."""

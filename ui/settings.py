@@ -1,4 +1,5 @@
-"""What the window remembers between runs: geometry, splitters, last tab, recent databases.
+"""What the window remembers between runs: geometry, splitters, last tab, recent databases,
+who last worked on each evaluation (a name only).
 
 A thin typed wrapper over QSettings. With SUPPORTSCOPE_NO_SETTINGS=1 (set by the test suite)
 it writes to a throw-away INI file instead, so tests never read or change the user's settings.
@@ -100,6 +101,14 @@ class AppSettings:
             self._store.remove(f"evaluations/{_key(location)}")
         else:
             self._store.setValue(f"evaluations/{_key(location)}", evaluation_id)
+
+    def last_identity(self, location: str, evaluation_id: int) -> str:
+        """Who last worked on this evaluation in this database here (a name, never a
+        passphrase): the "Who are you?" prompt starts on them."""
+        return str(self._store.value(f"identities/{_key(location)}-{evaluation_id}", "") or "")
+
+    def set_last_identity(self, location: str, evaluation_id: int, name: str) -> None:
+        self._store.setValue(f"identities/{_key(location)}-{evaluation_id}", name)
 
     def catalog_dirs(self) -> list[Path]:
         """Folders of the user's saved catalogs (listed after the built-in ones)."""

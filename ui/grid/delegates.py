@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QApplication,
     QLabel,
     QSizePolicy,
     QSpinBox,
@@ -149,7 +150,8 @@ class Banner(QLabel):
 
     def show_message(self, text: str, hue: QColor = WARNING_HUE) -> None:
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Window)
+        # the application's colour, not this label's (already tinted by the last message)
+        base = QApplication.palette(self).color(QPalette.ColorRole.Window)
         palette.setColor(QPalette.ColorRole.Window, blend(base, hue, 0.35))
         self.setPalette(palette)
         self.setText(text)

@@ -337,6 +337,12 @@ def export_scoresheet(parent: QWidget | None, session: EvaluationSession) -> Pat
     if not names:
         show_error(parent, "Add the committee members first")
         return None
+    who = session.identity
+    if session.blind and (who is None or not who.chair):  # a sheet holds its member's scores
+        if who is None:
+            show_error(parent, session.blind_reason("A member's scoresheet"))
+            return None
+        names = [who.name]  # scoring blind, a member exports their own sheet only
     member = import_base.choose_item(parent, "Scoresheet", "Export the scoresheet of:", names)
     if member is None:
         return None
