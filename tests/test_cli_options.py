@@ -157,13 +157,13 @@ def test_main_with_only_db_opens_the_window_on_it(monkeypatch, tmp_path):
 
 
 def test_about_box_shows_the_version(qtbot, monkeypatch):
-    from ui import main_menus
+    from ui import help_dialogs
     from ui.main_window import MainWindow
     from ui.settings import AppSettings
 
     shown: list[str] = []
     monkeypatch.setattr(
-        main_menus.QMessageBox, "about", lambda _parent, _title, text: shown.append(text)
+        help_dialogs.AboutDialog, "exec", lambda self: shown.append(self.details.toPlainText())
     )
     window = MainWindow(settings=AppSettings())
     qtbot.addWidget(window)
@@ -174,4 +174,4 @@ def test_about_box_shows_the_version(qtbot, monkeypatch):
         if action.text() == "&About SupportScope"
     )
     about.trigger()
-    assert len(shown) == 1 and f"SupportScope {app_version()}</h3>" in shown[0]
+    assert len(shown) == 1 and shown[0].startswith(f"SupportScope {app_version()}\n")
