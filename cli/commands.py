@@ -279,3 +279,7 @@ HANDLERS.update(EXCEL_HANDLERS)
 from cli.export_cmd import EXPORT_HANDLERS  # noqa: E402
 
 HANDLERS.update(EXPORT_HANDLERS)
+
+from cli.backup_cmd import BACKUP_HANDLERS  # noqa: E402
+
+HANDLERS.update(BACKUP_HANDLERS)

@@ -157,10 +157,12 @@ def build_parser() -> OneLineParser:
     a.add_argument("--id", dest="catalog_id", default=None)
     a.add_argument("--name", dest="catalog_name", default=None)
 
+    from cli.backup_cmd import add_backup_commands
     from cli.excel import add_excel_commands
     from cli.export_cmd import add_export_command
 
     add_export_command(sub, common)
+    add_backup_commands(sub, common)
 
     add_excel_commands(sub, common)
     return parser

@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_progress()
 
+    def refresh_evaluation_list(self) -> None:
+        """List the database's evaluations again (after a restore added or replaced some)."""
+        self._evaluation_changed()
+
     def _picked(self, index: int) -> None:
         evaluation_id = self.picker.itemData(index)
         current = self.session.data
