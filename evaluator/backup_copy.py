@@ -144,16 +144,18 @@ def write_verbatim(session: Session, copy: EvaluationCopy) -> None:
     ev.id, ev.created_at, ev.revision = copy.id, copy.created_at, copy.revision
     session.add(ev)
     session.flush()
+    meta = copy.document["evaluation"]
     write_rows(
         session,
         ev,
-        copy.document,
+        {**copy.document, "evaluation": {**meta, "status": "draft"}},
         people_ids={
             "candidates": {name: i for i, name in copy.candidates.items()},
             "evaluators": {name: i for i, name in copy.evaluators.items()},
         },
     )
-    ev.updated_at = copy.updated_at  # set explicitly, so not "now" on this flush
+    # one last update, the status with its time (a final row refuses any update after it)
+    ev.status, ev.updated_at = meta["status"], copy.updated_at
     session.flush()
     insert_audit(session, copy.audit)
 
