@@ -397,3 +397,29 @@ def test_only_whole_database_copies_are_offered_for_a_damaged_file(tmp_path):
         path.write_bytes(b"x")
     assert db_files.backups_of(live) == [whole]
     assert str(whole) in db_files.damaged_message(live, "database disk image is malformed")
+
+
+def test_an_older_backup_is_upgraded_in_a_private_copy(tmp_path):
+    """A backup written by an earlier SupportScope (schema 0001) restores; the file is left as
+    it was (the upgrade runs on a temporary copy)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from evaluator.db import MIGRATIONS
+
+    where, _ev, _harbor = committee(tmp_path)
+    old = tmp_path / "old.db"
+    ok(where, "backup", "--all", "-o", str(old))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine = create_engine(f"sqlite:///{old}")
+    command.downgrade(config, "0001")
+    engine.dispose()
+    digest = hashlib.sha256(old.read_bytes()).hexdigest()
+    ok(tmp_path / "fresh.db", "restore", str(old))
+    assert documents(str(tmp_path / "fresh.db")) == documents(where)
+    assert hashlib.sha256(old.read_bytes()).hexdigest() == digest
+    con = sqlite3.connect(old)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    con.close()
