@@ -313,7 +313,7 @@ def write_rows(
         (ResponseRow, responses),
     ):
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(insert(model.__table__), rows)  # Core: a plain executemany
     ev.status = meta["status"]
     session.flush()
     return Written(cand_ids, person_ids, len(scores), len(consensus), len(responses))
