@@ -90,7 +90,7 @@ class RestoreOutcome:
 def plan_restore(db: Database, file: str | Path, only: Sequence[str] = ()) -> RestorePlan:
     """Check the file and say what restoring it would do; changes nothing."""
     path = Path(file)
-    with open_backup(path) as source, source.reading() as session:
+    with open_backup(path, db.path) as source, source.reading() as session:
         names = _chosen(path, evaluation_ids(session), only)
     with db.reading() as session:
         here = dict(
@@ -113,7 +113,7 @@ def restore_backup(
 ) -> RestoreOutcome:
     """Restore the file's evaluations (or those in `only`) in one transaction; see the module."""
     path = Path(file)
-    with open_backup(path) as source, source.reading() as session:
+    with open_backup(path, db.path) as source, source.reading() as session:
         chosen = _chosen(path, evaluation_ids(session), only)
         copies = [read_copy(session, evaluation_id) for evaluation_id, _name in chosen]
     added: dict[str, int] = {}
@@ -148,9 +148,10 @@ def check_backup_file(file: str | Path) -> None:
 
 
 @contextmanager
-def open_backup(path: Path) -> Iterator[Database]:
-    """The backup, checked, as a private temporary database at the current schema."""
-    source = _open_read_only(path)
+def open_backup(path: Path, live: Path | None = None) -> Iterator[Database]:
+    """The backup, checked, as a private temporary database at the current schema; `live` is
+    the open database file, refused as a backup of itself."""
+    source = _open_read_only(path, live)
     with tempfile.TemporaryDirectory(prefix="supportscope-restore-") as folder:
         copy_path = Path(folder) / "restore.db"
         try:
@@ -168,13 +169,28 @@ def open_backup(path: Path) -> Iterator[Database]:
             copy_db.close()
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a checked backup file; refusals name the file."""
+def _open_read_only(path: Path, live: Path | None = None) -> sqlite3.Connection:
+    """A read-only connection to a checked backup file; refusals name the file.
+
+    Reading a SQLite file read-only still makes SQLite create `-wal` and `-shm` files beside a
+    file in WAL mode (a migration's `.bak` is one), and leave them there. A WAL file with no
+    `-wal` beside it is closed and complete, so it is read as immutable: nothing is created.
+    Its header is read first, which never happens to the open database (the app's process must
+    not open that file other than through SQLite): that one is refused before.
+    """
     if not path.is_file():
         raise ServiceError(
             f"{path} is a folder: give a backup file" if path.is_dir() else f"{path}: no such file"
         )
-    connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    if live is not None and live.exists() and path.samefile(live):
+        raise ServiceError(f"{path} is the open database itself: choose a backup file")
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise ServiceError(f"{path} is not a SupportScope backup: it is not a SQLite database")
+    closed_wal = header[18:19] == b"\x02" and not path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro&immutable=1" if closed_wal else "mode=ro"
+    connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?{mode}", uri=True)
     try:
         _check(connection, path)
     except BaseException:

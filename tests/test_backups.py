@@ -423,3 +423,18 @@ def test_an_older_backup_is_upgraded_in_a_private_copy(tmp_path):
     con = sqlite3.connect(old)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     con.close()
+
+
+def test_a_wal_mode_copy_is_read_without_leaving_files_beside_it(tmp_path):
+    """The `.bak` taken before a schema upgrade is a raw copy in WAL mode: reading it read-only
+    must not leave `-wal`/`-shm` files beside it. The open database itself is refused."""
+    where, _ev, _harbor = committee(tmp_path)
+    db = open_database(where, create=False)
+    bak = db_files.backup(db.engine, tmp_path / "t.db")
+    assert bak.read_bytes()[18:20] == b"\x02\x02"  # WAL mode
+    err = refused(where, "restore", str(tmp_path / "t.db"))
+    assert "is the open database itself" in err
+    db.close()
+    ok(tmp_path / "fresh.db", "restore", str(bak))
+    assert documents(str(tmp_path / "fresh.db")) == documents(where)
+    assert sorted(p.name for p in tmp_path.glob(f"{bak.name}*")) == [bak.name]
