@@ -8,8 +8,9 @@ database it came from, so that it opens anywhere (`restore FILE`, or `--db FILE`
   consistent copy while others keep writing (and never opens the live file other than through
   SQLite: evaluator.db_files says why);
 - a server database (PostgreSQL), or one evaluation, is read in one snapshot (a repeatable-read
-  transaction) and loaded into a fresh SQLite file by the app's own dump/load, ids, times and
-  audit trail included (evaluator.backup_copy).
+  transaction) and loaded into a fresh SQLite file by the app's own dump/load, ids and times
+  included; its audit chains go in as imported entries with their own times and hashes, the
+  only way the database lets an entry keep its time (evaluator.backup_copy).
 
 The file is built in a private temporary folder, switched out of WAL mode (one self-contained
 file, no `-wal` beside it), then moved into place through evaluator.atomic: an existing file is
@@ -41,7 +42,7 @@ from evaluator import db_files
 from evaluator.atomic import atomic_path
 from evaluator.backup_copy import (
     evaluation_ids,
-    insert_audit,
+    insert_chains,
     loose_audit,
     read_copy,
     write_verbatim,
@@ -199,7 +200,7 @@ def _load_into(
             for evaluation_id, _name in chosen:
                 write_verbatim(out, read_copy(source, evaluation_id))
             if only is None:
-                insert_audit(out, loose_audit(source, {i for i, _ in chosen}))
+                insert_chains(out, loose_audit(source, {i for i, _ in chosen}))
         raw = fresh.engine.raw_connection()
         try:
             _single_file(raw.driver_connection)

@@ -344,7 +344,8 @@ def write_rows(
 
     `people_ids` asks for row ids by name ({"candidates": {name: id}, "evaluators": ...}),
     which the caller knows are free: a restore keeps the ids the audit trail refers to. A
-    response's own "source" (a backup keeps it) wins over `source`."""
+    response's own "source" (a backup keeps it) wins over `source`; so do the columns a backup's
+    copy adds to its people (uid, secret, submitted_at), which a file cannot (its schema)."""
     meta = document["evaluation"]
     scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
     if criteria is None:
@@ -365,9 +366,9 @@ def write_rows(
         session, CandidateRow, ev.id, document["candidates"], "candidate",
         wanted.get("candidates", {}),
     )  # fmt: skip
-    people = [
+    people = [  # a backup's copy brings its own time of submission (evaluator.backup_copy)
         {k: v for k, v in e.items() if k != "submitted"}
-        | ({"submitted_at": utcnow()} if e.get("submitted") else {})
+        | ({"submitted_at": utcnow()} if e.get("submitted") and not e.get("submitted_at") else {})
         for e in document["evaluators"]
     ]
     person_ids = _insert_named(

@@ -7,7 +7,9 @@ What a committee chair can rely on:
   file, brought up to the current schema there if it is older, and read from that copy.
 - Every evaluation in the file (or those named in `only`) is restored under its own name. A
   name that already exists here is refused unless `replace` is given; then that evaluation is
-  replaced in place: it keeps its id and its audit trail, and the backup's entries are merged in.
+  replaced in place: it keeps its id and its own audit record, which is only appended to (the
+  backup's entries already in it are not copied twice; how others are handled, and how a new
+  evaluation carries the backup's record: evaluator.backup_copy).
   A final evaluation here is never replaced: its rows are read-only in the database itself, so
   the restore is refused, naming it (restore into another database to look at the backup's).
 - All or nothing: one transaction. While it holds the write lock, the whole database is backed

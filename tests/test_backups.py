@@ -17,10 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from cli.runner import run
-from evaluator import backup_copy, backups, db_files, services
+from evaluator import backup_copy, services
+from evaluator.audit_trail import read_trail
+from evaluator.audit_verify import verify
 from evaluator.db import open_database
+from evaluator.errors import ServiceError
+from evaluator.identity import Identity, identify
 from evaluator.jsonio import to_document
-from evaluator.models import AuditRow, Base, CandidateRow, EvaluationRow, EvaluatorRow
+from evaluator.models import CandidateRow, DeclarationRow, EvaluationRow, EvaluatorRow
 from evaluator.restore import restore_backup
 from evaluator.services import process
 from tests.core_fixtures import populated, small_tree, start_consensus, target
@@ -57,28 +61,109 @@ def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "backups"
 
 
+CHAIR = "Dana Whitfield"
+CHAIR_PASS = "harbor-chair-2026"
+DEE_PASS = "placeholder-pass"
+
+
 def committee(tmp_path: Path) -> tuple[str, int, int]:
-    """Two evaluations with scores, consensus, answers (one from a named file) and a
-    removed member; Harbor Point is final. Returns (--db, riverbend id, harbor id)."""
-    db, ev = populated(tmp_path)  # in scoring
+    """Two evaluations. Riverbend (consensus): scores, an abstention, a conflict declared with a
+    candidate, a declaration history, a submission and an excused member, consensus, answers
+    (one from a named file) and a removed member. Harbor Point (final): a chair and a member
+    behind passphrases, finalised with a reason. Returns (--db, riverbend id, harbor id)."""
+    db, ev = populated(tmp_path)  # in scoring, both members declared no conflict
     services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Named engineers")
-    services.set_score(db, ev, "Ben Sample", "Zephyr Care IT", "tiers.l4", 2, "Thin cover")
     services.set_score(db, ev, "Ann Example", "Orbis Support Co", "tiers.l1", 5, "Nurses answer")
+    services.set_score(db, ev, "Ann Example", "Orbis Support Co", "tiers.l4", 0,
+                       "Could not judge: no reference site", abstain=True)  # fmt: skip
+    process.declare(db, ev, "Ben Sample", ["Orbis Support Co"], "Advised Orbis in 2022")
+    services.set_score(db, ev, "Ben Sample", "Zephyr Care IT", "tiers.l4", 2, "Thin cover")
     services.add_evaluator(db, ev, "Cyd Gone", "IT manager", actor="chair")
     process.declare(db, ev, "Cyd Gone")
     services.set_score(db, ev, "Cyd Gone", "Orbis Support Co", "tiers.l1", 1, "Left soon after")
     services.remove_evaluator(db, ev, "Cyd Gone", why="left the committee")
-    start_consensus(db, ev)
+    process.excuse(db, ev, "Ben Sample", "On leave until the award")
+    start_consensus(db, ev)  # Ann submits
     services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 3, "Agreed at the meeting")
     services.set_response(db, ev, "Zephyr Care IT", "offshore.share", 12.5, raw="12.5%")
     services.set_response(db, ev, "Orbis Support Co", "cost.fee", 990000.0, comment="3 years")
     harbor = services.create_evaluation(db, HARBOR, small_tree(), client="Harbor Point Health")
     services.add_candidate(db, harbor, "Kestrel Health Desk", actor="chair")
     services.add_evaluator(db, harbor, "Dee Placeholder", "CIO", actor="chair")
-    start_consensus(db, harbor)
-    process.finalise(db, harbor, "Set-up only: the board withdrew the tender")
+    process.name_chair(db, harbor, CHAIR)
+    chair = Identity(CHAIR, chair=True)
+    process.set_passphrase(db, harbor, CHAIR, CHAIR_PASS, actor=chair)
+    process.set_passphrase(db, harbor, "Dee Placeholder", DEE_PASS, actor=chair)
+    process.declare(db, harbor, "Dee Placeholder", actor=chair)
+    services.change_status(db, harbor, "scoring", actor=chair)
+    process.submit(db, harbor, "Dee Placeholder", actor=chair)
+    services.change_status(db, harbor, "consensus", actor=chair)
+    process.finalise(db, harbor, "Set-up only: the board withdrew the tender", actor=chair)
     db.close()
     return target(tmp_path / "t.db"), ev, harbor
+
+
+def committee_rows(where: str) -> dict[str, dict]:
+    """What a document leaves out, by evaluation name: the chair's passphrase hash, the people's
+    uids, the members' hashes and times of submission, the declarations as stored."""
+    db = open_database(where, create=False)
+    try:
+        with db.reading() as session:
+            found = {}
+            for ev in session.scalars(select(EvaluationRow)):
+                members = session.execute(
+                    select(EvaluatorRow.id, EvaluatorRow.name, EvaluatorRow.uid,
+                           EvaluatorRow.secret, EvaluatorRow.submitted_at, EvaluatorRow.excused)
+                    .where(EvaluatorRow.evaluation_id == ev.id)
+                    .order_by(EvaluatorRow.position)
+                ).all()  # fmt: skip
+                names = {m.id: m.name for m in members}
+                found[ev.name] = {
+                    "chair": (ev.chair, ev.chair_secret),
+                    "candidates": session.execute(
+                        select(CandidateRow.name, CandidateRow.uid)
+                        .where(CandidateRow.evaluation_id == ev.id)
+                        .order_by(CandidateRow.position)
+                    ).all(),
+                    "members": [tuple(m)[1:] for m in members],
+                    "declarations": [
+                        (names[d.evaluator_id], d.declared_at, d.conflicted, d.covers, d.note)
+                        for d in session.scalars(
+                            select(DeclarationRow)
+                            .where(DeclarationRow.evaluation_id == ev.id)
+                            .order_by(DeclarationRow.id)
+                        )
+                    ],
+                }
+            return found
+    finally:
+        db.close()
+
+
+def chain(where: str, name: str) -> list[tuple[str, str, bool]]:
+    """(hash, ref, imported) of every entry of the evaluation's record, oldest first."""
+    db = open_database(where, create=False)
+    try:
+        return [(r.hash, r.ref, r.imported) for r in read_trail(db, name)]
+    finally:
+        db.close()
+
+
+def resolved(where: str, name: str) -> list[tuple[str, str, str]]:
+    """What each entry is about as the audit viewer names it (member, candidate, criterion)."""
+    db = open_database(where, create=False)
+    try:
+        return [(r.member, r.candidate, r.criterion) for r in read_trail(db, name)]
+    finally:
+        db.close()
+
+
+def intact(where: str, name: str) -> bool:
+    db = open_database(where, create=False)
+    try:
+        return verify(db, name).intact
+    finally:
+        db.close()
 
 
 def documents(where: str) -> dict[str, dict]:
@@ -101,36 +186,6 @@ def trail(where: str, name: str) -> list[tuple]:
         ]
     finally:
         db.close()
-
-
-def refs_by_name(where: str, name: str) -> list[str]:
-    """The audit references of an evaluation with row ids turned into the names of its people
-    ("(gone)" for someone no longer in it): what they mean, whatever the ids."""
-    db = open_database(where, create=False)
-    try:
-        with db.reading() as session:
-            ev = session.scalar(select(EvaluationRow.id).where(EvaluationRow.name == name))
-            people = {
-                kind: dict(
-                    session.execute(
-                        select(model.id, model.name).where(model.evaluation_id == ev)
-                    ).all()
-                )
-                for kind, model in (("c", CandidateRow), ("e", EvaluatorRow))
-            }
-            refs = session.scalars(
-                select(AuditRow.ref).where(AuditRow.evaluation_id == ev).order_by(AuditRow.id)
-            ).all()
-    finally:
-        db.close()
-    named = []
-    for ref in refs:
-        parts = ref.split(":")
-        kinds = {"score": "ec", "consensus": "c", "answer": "c", "candidate": "c"}
-        for i, kind in enumerate(kinds.get(parts[0], "e" if parts[0] == "evaluator" else "")):
-            parts[i + 1] = people[kind].get(int(parts[i + 1]), "(gone)")
-        named.append(":".join(parts))
-    return named
 
 
 def is_single_sqlite_file(path: Path) -> bool:
@@ -167,16 +222,29 @@ def test_backup_all_then_restore_into_a_fresh_database_gives_everything_back(
     out = ok(fresh, "restore", str(backup))
     assert f"'{RIVERBEND}' (new), '{HARBOR}' (new) from {backup}" in out
 
-    assert documents(str(fresh)) == documents(where)
+    assert documents(str(fresh)) == documents(where)  # chair, submissions, excuses, abstentions
+    assert committee_rows(str(fresh)) == committee_rows(where)  # hashes, uids, declarations
     for name in (RIVERBEND, HARBOR):
         restored = trail(str(fresh), name)
         assert restored[:-1] == trail(where, name)  # the whole trail, times and all
         assert restored[-1][2:4] == ("restore evaluation", name)
-        # row ids differ in the new database; the references still name the same people,
-        # and a removed member's entries come along with their machine reference cleared
-        original = ["" if "(gone)" in r else r for r in refs_by_name(where, name)]
-        assert refs_by_name(str(fresh), name)[:-1] == original
-    assert refs_by_name(where, RIVERBEND).count("evaluator:(gone)") == 2  # Cyd: added, removed
+        # every entry as it was sealed (its references name the backup's rows), carried as an
+        # imported entry; the audit viewer still says whom each one is about
+        original = chain(where, name)
+        here = chain(str(fresh), name)
+        assert [(h, ref) for h, ref, _imported in here[:-1]] == [(h, r) for h, r, _ in original]
+        assert [imported for *_, imported in here] == [True] * len(original) + [False]
+        assert resolved(str(fresh), name)[:-1] == resolved(where, name)
+        assert intact(str(fresh), name)
+        assert "audit chain intact" in ok(fresh, "verify", name)
+    assert ("Cyd Gone", "Orbis Support Co", "tiers.l1") in resolved(str(fresh), RIVERBEND)
+    db = open_database(str(fresh), create=False)  # the passphrases still guard Harbor Point
+    assert identify(db, HARBOR, CHAIR, CHAIR_PASS).chair
+    with pytest.raises(ServiceError, match="not right"):
+        identify(db, HARBOR, "Dee Placeholder", "not-the-passphrase")
+    db.close()
+    secrets = [m[2] for m in committee_rows(str(fresh))[HARBOR]["members"]]
+    assert all(s.startswith("scrypt$") for s in secrets) and DEE_PASS not in str(secrets)
 
 
 def test_backup_of_one_evaluation_holds_it_alone_with_its_trail(tmp_path, backend, data_folder):
@@ -192,9 +260,12 @@ def test_backup_of_one_evaluation_holds_it_alone_with_its_trail(tmp_path, backen
     con.close()
     assert evaluations == (_ev,)  # nothing of Harbor Point's trail
 
+    assert intact(str(backup), RIVERBEND)  # the backup file verifies as it is
+
     fresh = tmp_path / "fresh.db"
     ok(fresh, "restore", str(backup))
     assert documents(str(fresh)) == {RIVERBEND: documents(where)[RIVERBEND]}
+    assert intact(str(fresh), RIVERBEND)
 
 
 def test_backup_asks_for_one_evaluation_or_all_and_refuses_the_live_file(tmp_path, backend):
@@ -234,22 +305,33 @@ def test_restore_replace_brings_the_backup_back_and_keeps_the_trail(tmp_path, ba
     where, ev, _harbor = committee(tmp_path)
     backup = tmp_path / "b.db"
     ok(where, "backup", RIVERBEND, "-o", str(backup))
-    saved = documents(where)[RIVERBEND]
+    saved, saved_rows = documents(where)[RIVERBEND], committee_rows(where)[RIVERBEND]
     db = open_database(where, create=False)
     zephyr_id = services.load_evaluation(db, ev).candidates[0].id
-    services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 1, "Changed mind")
+    services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 2, "Second thoughts")
+    services.set_consensus(db, ev, "Orbis Support Co", "tiers.l1", 4, "Agreed later")
     services.add_candidate(db, ev, "Late Entrant Ltd", actor="chair")
+    process.declare(db, ev, "Ann Example", note="No conflict with the late entrant either")
     changed = trail(where, RIVERBEND)
     revision = services.current_revision(db, ev)
 
     out = ok(where, "restore", str(backup), "--replace")
     assert f"'{RIVERBEND}' (replaced)" in out
     assert documents(where)[RIVERBEND] == saved
+    assert committee_rows(where)[RIVERBEND] == saved_rows  # the declarations as they were
     data = services.load_evaluation(db, ev)  # the same id: open windows keep it
     assert data.candidates[0].id == zephyr_id  # people keep their ids: references stay right
     after = trail(where, RIVERBEND)
-    assert after[:-1] == changed  # nothing of the trail lost, nothing copied twice
-    assert after[-1][2:] == ("restore evaluation", RIVERBEND, "", after[-1][5], "from backup b.db")
+    assert after[: len(changed)] == changed  # nothing of the record lost, nothing copied twice
+    # each value the restore changed is recorded, so the record shows every stored value
+    why = "from backup b.db"
+    assert [entry[2:] for entry in after[len(changed) :]] == [
+        ("restore consensus", "Orbis Support Co / Level 1 help desk [tiers.l1]", "4", "", why),
+        ("restore consensus", "Zephyr Care IT / Level 4 engineering escalation [tiers.l4]",
+         "2", "3", why),
+        ("restore evaluation", RIVERBEND, "", "4 scores, 1 consensus, 2 answers", why),
+    ]  # fmt: skip
+    assert intact(where, RIVERBEND)
     assert services.current_revision(db, ev) > revision
     db.close()
     # the automatic backup holds the database as it was just before the restore (a file's go
@@ -259,6 +341,36 @@ def test_restore_replace_brings_the_backup_back_and_keeps_the_trail(tmp_path, ba
     old = documents(str(before_restore))[RIVERBEND]
     assert [c["name"] for c in old["candidates"]][-1] == "Late Entrant Ltd"
     assert set(documents(str(before_restore))) == {RIVERBEND, HARBOR}
+
+
+def test_a_backup_from_another_database_replaces_the_values_and_the_record_says_so(tmp_path):
+    """Taken home, changed on a laptop, brought back: the values are the laptop's, and the
+    laptop's own entries, which cannot join this evaluation's record, are counted and named by
+    the hash the backup's record ends at."""
+    where, _ev, _harbor = committee(tmp_path)
+    home = tmp_path / "home.db"
+    ok(where, "backup", RIVERBEND, "-o", str(home))
+    laptop = tmp_path / "laptop.db"
+    ok(laptop, "restore", str(home))
+    db = open_database(str(laptop), create=False)
+    services.set_consensus(db, RIVERBEND, "Orbis Support Co", "tiers.l1", 4, "Agreed on the train")
+    db.close()
+    back = tmp_path / "back.db"
+    ok(laptop, "backup", RIVERBEND, "-o", str(back))
+    before = trail(where, RIVERBEND)
+
+    ok(where, "restore", str(back), "--replace")
+    assert documents(where)[RIVERBEND] == documents(str(laptop))[RIVERBEND]
+    after = trail(where, RIVERBEND)
+    assert after[: len(before)] == before
+    assert [entry[2] for entry in after[len(before) :]] == [
+        "restore consensus",
+        "restore evaluation",
+    ]
+    laptop_head = chain(str(laptop), RIVERBEND)[-1][0]
+    assert f"2 of the backup's {len(before) + 2} audit entries are not in" in after[-1][6]
+    assert laptop_head in after[-1][6]
+    assert intact(where, RIVERBEND)
 
 
 def test_restore_never_replaces_a_final_evaluation(tmp_path, backend, data_folder):
@@ -289,7 +401,7 @@ def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(
     ok(where, "backup", "--all", "-o", str(backup))
     with db.transaction() as session:  # so that Kestrel Review comes back as a new one
         session.get(EvaluationRow, kestrel).name = "Kestrel Review (renamed)"
-    services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 1, "Changed mind")
+    services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 1, "Changed mind")
     before = dump_tables(db)
     real = backup_copy.write_restored
     calls: list[str] = []
@@ -309,134 +421,3 @@ def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(
     outcome = restore_backup(db, backup, replace=True, only=[RIVERBEND, "Kestrel Review"])
     assert list(outcome.replaced) == [RIVERBEND] and list(outcome.added) == ["Kestrel Review"]
     db.close()
-
-
-# ---- bad files ------------------------------------------------------------------------------
-
-
-def _tampered(backup: Path, tmp_path: Path, name: str, sql: str) -> Path:
-    bad = tmp_path / name
-    bad.write_bytes(backup.read_bytes())
-    con = sqlite3.connect(bad)
-    con.executescript(sql)
-    con.close()
-    return bad
-
-
-def test_restore_refuses_bad_files_by_name_and_creates_nothing(tmp_path):
-    where, _ev, _harbor = committee(tmp_path)
-    backup = tmp_path / "b.db"
-    ok(where, "backup", "--all", "-o", str(backup))
-    text = tmp_path / "notes.db"
-    text.write_text("minutes of the committee meeting\n" * 200)
-    other = tmp_path / "other.db"
-    sqlite3.connect(other).executescript("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
-    newer = _tampered(backup, tmp_path, "newer.db", "UPDATE alembic_version SET version_num='9z'")
-    damaged = tmp_path / "damaged.db"
-    data = bytearray(backup.read_bytes())
-    data[4096 * 2 : 4096 * 3] = b"\xff" * 4096
-    damaged.write_bytes(bytes(data))
-    fresh = tmp_path / "nowhere" / "fresh.db"
-    for bad, words in (
-        (tmp_path / "missing.db", "no such file"),
-        (text, "is not a SupportScope backup: it is not a SQLite database"),
-        (other, "is not a SupportScope backup: it is a SQLite database without"),
-        (newer, "was written by a newer SupportScope (schema 9z)"),
-        (damaged, "is damaged"),
-    ):
-        err = refused(fresh, "restore", str(bad))
-        assert str(bad) in err and words in err, err
-        assert not fresh.parent.exists()  # checked before any database was created
-
-
-def test_the_backup_file_is_only_read(tmp_path):
-    where, _ev, _harbor = committee(tmp_path)
-    backup = tmp_path / "b.db"
-    ok(where, "backup", "--all", "-o", str(backup))
-    backup.chmod(0o444)
-    digest = hashlib.sha256(backup.read_bytes()).hexdigest()
-    ok(tmp_path / "fresh.db", "restore", str(backup))
-    assert hashlib.sha256(backup.read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in tmp_path.glob("b.db*")) == ["b.db"]
-
-
-# ---- what is carried ------------------------------------------------------------------------
-
-
-def test_backups_carry_every_table_of_the_schema():
-    """A table added to the schema must be added to the backups (evaluator/backup_copy.py)."""
-    assert set(Base.metadata.tables) == set(backup_copy.COPIED_TABLES)
-
-
-@pytest.mark.parametrize(
-    ("ref", "expected"),
-    [
-        ("score:3:7:tiers.l4", "score:30:70:tiers.l4"),
-        ("consensus:7:gates.baa", "consensus:70:gates.baa"),
-        ("answer:7:cost.fee", "answer:70:cost.fee"),
-        ("candidate:7", "candidate:70"),
-        ("evaluator:3", "evaluator:30"),
-        ("evaluator:4", ""),  # removed before the backup: no counterpart
-        ("score:4:7:tiers.l4", ""),
-        ("criterion:tiers.l4", "criterion:tiers.l4"),
-        ("evaluation", "evaluation"),
-        ("", ""),
-    ],
-)
-def test_audit_references_follow_the_people_to_their_new_ids(ref, expected):
-    assert backup_copy.remap_ref(ref, {7: 70}, {3: 30}) == expected
-
-
-def test_only_whole_database_copies_are_offered_for_a_damaged_file(tmp_path):
-    live = tmp_path / "committee.db"
-    live.write_bytes(b"")
-    folder = tmp_path / "backups"
-    folder.mkdir()
-    whole = folder / db_files.automatic_name("committee", db_files.WHOLE_DATABASE)
-    one = folder / db_files.automatic_name("committee", backups.BEFORE_IMPORT, "harbor-rfp")
-    other = folder / db_files.automatic_name("committee-old", db_files.WHOLE_DATABASE)
-    for path in (whole, one, other):
-        path.write_bytes(b"x")
-    assert db_files.backups_of(live) == [whole]
-    assert str(whole) in db_files.damaged_message(live, "database disk image is malformed")
-
-
-def test_an_older_backup_is_upgraded_in_a_private_copy(tmp_path):
-    """A backup written by an earlier SupportScope (schema 0001) restores; the file is left as
-    it was (the upgrade runs on a temporary copy)."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from evaluator.db import MIGRATIONS
-
-    where, _ev, _harbor = committee(tmp_path)
-    old = tmp_path / "old.db"
-    ok(where, "backup", "--all", "-o", str(old))
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = engine = create_engine(f"sqlite:///{old}")
-    command.downgrade(config, "0001")
-    engine.dispose()
-    digest = hashlib.sha256(old.read_bytes()).hexdigest()
-    ok(tmp_path / "fresh.db", "restore", str(old))
-    assert documents(str(tmp_path / "fresh.db")) == documents(where)
-    assert hashlib.sha256(old.read_bytes()).hexdigest() == digest
-    con = sqlite3.connect(old)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-    con.close()
-
-
-def test_a_wal_mode_copy_is_read_without_leaving_files_beside_it(tmp_path):
-    """The `.bak` taken before a schema upgrade is a raw copy in WAL mode: reading it read-only
-    must not leave `-wal`/`-shm` files beside it. The open database itself is refused."""
-    where, _ev, _harbor = committee(tmp_path)
-    db = open_database(where, create=False)
-    bak = db_files.backup(db.engine, tmp_path / "t.db")
-    assert bak.read_bytes()[18:20] == b"\x02\x02"  # WAL mode
-    err = refused(where, "restore", str(tmp_path / "t.db"))
-    assert "is the open database itself" in err
-    db.close()
-    ok(tmp_path / "fresh.db", "restore", str(bak))
-    assert documents(str(tmp_path / "fresh.db")) == documents(where)
-    assert sorted(p.name for p in tmp_path.glob(f"{bak.name}*")) == [bak.name]

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from evaluator import backups, services
 from evaluator.db import open_database
-from tests.core_fixtures import populated, target
+from tests.core_fixtures import populated, start_scoring, target
 from tests.excel_fixtures import CANDIDATES, EVALUATION, GOOD, fill_questionnaire, lakeside_tree
 from tests.test_backups import documents, ok
 
@@ -76,6 +76,9 @@ def test_every_import_backs_the_evaluation_up_first_and_keeps_the_newest(
 
 
 def test_a_scoresheet_import_backs_the_evaluation_up_too(tmp_path, lakeside):
+    db = open_database(lakeside, create=False)
+    start_scoring(db, EVALUATION)  # Rosa declares; scores are taken in the scoring phase
+    db.close()
     sheet = tmp_path / "rosa.xlsx"
     ok(lakeside, "scoresheet", "export", EVALUATION, "--evaluator", "Rosa Ferreira", "-o",
        str(sheet))  # fmt: skip
