@@ -345,3 +345,7 @@ HANDLERS.update(EXPORT_HANDLERS)
 from cli.process_cmd import PROCESS_HANDLERS  # noqa: E402
 
 HANDLERS.update(PROCESS_HANDLERS)
+
+from cli.backup_cmd import BACKUP_HANDLERS  # noqa: E402
+
+HANDLERS.update(BACKUP_HANDLERS)

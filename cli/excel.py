@@ -4,7 +4,8 @@ Each import prints its preview first. It applies by itself only when nothing on 
 replaced; otherwise it needs `--yes` (and, for scoresheet conflicts, `--take-sheet` or
 `--keep-database`). Files are independent: each is all or nothing, in its own transaction. A
 file that is refused or not applied makes the command exit 2 after the others were handled,
-with one line per problem on stderr.
+with one line per problem on stderr. The evaluation is backed up before the first file is
+written (the line says where; `restore FILE --replace` undoes the import).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def _import_questionnaires(
     if not many and previews[0].refused:
         not_imported(previews[0].refused)
     failed: list[str] = []
+    backup = None  # one backup of the evaluation before the first file written covers them all
     for item in previews:
         if item.preview is None:
             err.write(f"error: {item.refused}\n")
@@ -137,7 +139,10 @@ def _import_questionnaires(
             err.write(f"error: {reason}\n")
             failed.append(preview.file_name)
             continue
-        outcome = apply_questionnaire(db, preview, valid_only=args.valid_only)
+        outcome = apply_questionnaire(db, preview, valid_only=args.valid_only, backup=backup)
+        if backup is None and outcome.backup is not None:
+            backup = outcome.backup
+            out.write(f"backed up the evaluation before the import: {backup}\n")
         out.write(
             f"imported {outcome.written} answers for {outcome.candidate} from "
             f"{outcome.file_name} ({outcome.new} new, {outcome.replaced} replaced"
@@ -250,6 +255,8 @@ def _import_scoresheet(args: argparse.Namespace, db: Database, out: TextIO, err:
     if reason:
         not_imported(reason + "; nothing was imported")
     outcome = apply_scoresheet(db, preview, resolution=resolution, valid_only=args.valid_only)
+    if outcome.backup is not None:
+        out.write(f"backed up the evaluation before the import: {outcome.backup}\n")
     out.write(
         f"imported {outcome.written} scores of {outcome.evaluator} from {outcome.file_name}"
         + (

@@ -175,6 +175,7 @@ def build_parser() -> OneLineParser:
     a.add_argument("--id", dest="catalog_id", default=None)
     a.add_argument("--name", dest="catalog_name", default=None)
 
+    from cli.backup_cmd import add_backup_commands
     from cli.excel import add_excel_commands
     from cli.export_cmd import add_export_command
     from cli.process_cmd import add_process_commands
@@ -182,6 +183,7 @@ def build_parser() -> OneLineParser:
     add_process_commands(command)
 
     add_export_command(sub, common)
+    add_backup_commands(sub, common)
 
     add_excel_commands(sub, common)
     return parser

@@ -55,8 +55,9 @@ def _one_line(error: BaseException) -> str:
 
 
 # Only these commands may create a database file (and its folders); the others refuse a path
-# that does not exist. `catalogs` needs no database at all.
-CREATING = frozenset({"new", "demo", "load"})
+# that does not exist. `catalogs` needs no database at all. `restore` checks its file first
+# (cli.backup_cmd.PRECHECKS), so a wrong file creates nothing.
+CREATING = frozenset({"new", "demo", "load", "restore"})
 NO_DATABASE = frozenset({"catalogs"})
 
 
@@ -110,6 +111,7 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
         return 0
     from sqlalchemy.exc import SQLAlchemyError
 
+    from cli.backup_cmd import PRECHECKS
     from cli.commands import HANDLERS
     from evaluator.db import open_database
 
@@ -117,6 +119,8 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
     db = None
     target = getattr(args, "db", None)
     try:
+        if args.command in PRECHECKS:
+            PRECHECKS[args.command](args)
         if args.command not in NO_DATABASE:
             db = open_database(target, create=args.command in CREATING)
         with redirect_stderr(err):  # handlers that warn on sys.stderr are cleaned too

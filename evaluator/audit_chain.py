@@ -183,7 +183,9 @@ class ChainEntry:
         return {name: getattr(self, name) for name in CONTENT_FIELDS}
 
 
-def insert_imported(session: Session, evaluation_id: int, entries: Sequence[ChainEntry]) -> None:
+def insert_imported(
+    session: Session, evaluation_id: int | None, entries: Sequence[ChainEntry]
+) -> None:
     """Insert a verified chain carried over from a file as the start of an evaluation's chain:
     original times and hashes, marked imported (the database lets only those keep their time)."""
     if not entries:

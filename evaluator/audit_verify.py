@@ -190,6 +190,7 @@ def _stored_cells(session: Session, evaluation_id: int) -> Iterator[tuple[Any, s
             CandidateRow.uid.label("candidate_uid"),
             CandidateRow.name.label("candidate_name"),
             CriterionRow.key,
+            CriterionRow.name.label("criterion_name"),
             ScoreRow.value,
             ScoreRow.abstained,
         )
@@ -206,6 +207,7 @@ def _stored_cells(session: Session, evaluation_id: int) -> Iterator[tuple[Any, s
             CandidateRow.uid.label("candidate_uid"),
             CandidateRow.name.label("candidate_name"),
             CriterionRow.key,
+            CriterionRow.name.label("criterion_name"),
             CriterionRow.kind,
             ConsensusRow.value,
         )
@@ -230,6 +232,7 @@ class _ConsensusCell:
         self.candidate_uid = row.candidate_uid
         self.candidate_name = row.candidate_name
         self.key = row.key
+        self.criterion_name = row.criterion_name
 
 
 def _consensus_text(kind: str, value: float) -> str:
@@ -240,6 +243,17 @@ def _consensus_text(kind: str, value: float) -> str:
     if gate:
         return "pass" if passes(value) else "fail"
     return fmt(value)
+
+
+def stored_values(session: Session, evaluation_id: int) -> dict[str, tuple[str, str, str]]:
+    """What the record must show for each stored score and consensus value: ref -> (kind,
+    "score" or "consensus"; the cell as the writers name it; the value as they record it)."""
+    found = {}
+    for row, shown, what in _stored_cells(session, evaluation_id):
+        member = f"{row.evaluator_name}: " if row.evaluator_name else ""
+        cell = f"{member}{row.candidate_name} / {row.criterion_name} [{row.key}]"
+        found[stored_cell_ref(row)] = (what.split()[0], cell, shown)
+    return found
 
 
 def _cell_name(row: Any) -> str:

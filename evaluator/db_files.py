@@ -10,6 +10,7 @@ with changes in it. Backups therefore go through a SQLite connection of the engi
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from evaluator.netfs import network_filesystem
 
 KEEP_BACKUPS = 5
 BACKUPS_FOLDER = "backups"
+STAMP = "%Y%m%dT%H%M%S.%fZ"  # UTC; sorts as it reads
+WHOLE_DATABASE = "before-restore"  # the automatic backups that are complete copies of the file
 
 
 def refuse_network_share(path: Path, mount_table: str | None = None) -> None:
@@ -37,13 +40,38 @@ def refuse_network_share(path: Path, mount_table: str | None = None) -> None:
 
 
 def backups_of(path: Path) -> list[Path]:
-    """The backups of the database file `path`, oldest first: `<name>.<stamp>.bak` beside it,
-    and the files named after it in a `backups` folder beside it."""
+    """The complete copies of the database file `path`, oldest first: `<name>.<stamp>.bak`
+    beside it (before schema upgrades) and the automatic whole-database backups in the
+    `backups` folder beside it (before restores). Backups of one evaluation are not listed:
+    copied over the file, they would lose the other evaluations."""
     found = list(path.parent.glob(f"{path.name}.*.bak"))
-    folder = path.parent / BACKUPS_FOLDER
-    if folder.is_dir():
-        found += [p for p in folder.glob(f"{path.stem}*") if p.is_file()]
+    found += automatic_backups(path.parent / BACKUPS_FOLDER, path.stem, WHOLE_DATABASE)
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def automatic_name(stem: str, reason: str, label: str = "") -> str:
+    """`<stem>.<UTC stamp>.<reason>[.<label>].db`: what, when and why, readable in a folder."""
+    stamp = datetime.now(UTC).strftime(STAMP)
+    return f"{stem}.{stamp}.{reason}{'.' + label if label else ''}.db"
+
+
+def automatic_backups(folder: Path, stem: str, reason: str, label: str = "") -> list[Path]:
+    """The automatic backups of `stem` for `reason` (and `label`) in `folder`, oldest first;
+    matched exactly, so another database's backups (`<stem>.old...`) are never among them."""
+    pattern = re.compile(
+        rf"{re.escape(stem)}\.\d{{8}}T\d{{6}}\.\d{{6}}Z\.{re.escape(reason)}"
+        rf"{re.escape('.' + label) if label else ''}\.db"
+    )
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name) and p.is_file())
+
+
+def prune(backups: list[Path], keep: int) -> None:
+    """Delete all but the newest `keep` of `backups` (oldest first, as listed)."""
+    for old in backups[: max(0, len(backups) - keep)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def damaged_message(path: Path, detail: str) -> str:
@@ -87,7 +115,7 @@ def is_damage(text: str) -> bool:
 def backup(engine: Engine, path: Path, keep: int = KEEP_BACKUPS) -> Path:
     """Copy the live database to `<name>.<UTC stamp>.bak` beside it with SQLite's online backup
     API (consistent while others write), keeping the newest `keep` such backups."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime(STAMP)
     target = path.with_name(f"{path.name}.{stamp}.bak")
     raw = engine.raw_connection()
     try:

@@ -10,9 +10,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect
 
@@ -92,3 +93,60 @@ def _foreign_keys(connection: Connection, *, on: bool) -> None:
     raw = connection.connection.driver_connection
     assert raw is not None
     raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+# ---- for the migration scripts -------------------------------------------------------------
+
+
+@contextmanager
+def triggers_lifted(op: Any, tables: Sequence[str]) -> Iterator[None]:
+    """The user triggers of `tables` out of the way for a data fix inside a migration (e.g. a
+    new column filled on the rows of a final evaluation, which the triggers of 0003 refuse), then
+    back exactly as they were: on SQLite their own stored SQL is run again, on PostgreSQL they
+    are disabled and enabled."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        marks = ", ".join(f"'{t}'" for t in tables)
+        saved = bind.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            f"AND tbl_name IN ({marks}) ORDER BY name"
+        ).fetchall()
+        for name, _sql in saved:
+            op.execute(f'DROP TRIGGER "{name}"')
+        yield
+        for _name, sql in saved:
+            op.execute(sql)
+    elif bind.dialect.name == "postgresql":
+        for table in tables:
+            op.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        yield
+        for table in tables:
+            op.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    else:
+        yield
+
+
+SQLITE_DROP_COLUMN = (3, 35, 0)
+
+
+def drop_columns(op: Any, table: str, columns: Sequence[str]) -> None:
+    """Drop columns without rebuilding the table.
+
+    On SQLite, Alembic's batch mode copies the table, drops the old one and renames the copy:
+    the triggers on the table go with the old one, and the rename fails while another table's
+    trigger names this one ("no such table: main.audit_log"). SQLite's own DROP COLUMN (3.35+)
+    changes the table in place, so every trigger and index stays as it was."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        for column in columns:
+            op.drop_column(table, column)
+        return
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < SQLITE_DROP_COLUMN:
+        raise DatabaseError(
+            f"going back to this schema needs SQLite 3.35 or newer (this is "
+            f"{sqlite3.sqlite_version}): nothing was changed"
+        )
+    for column in columns:
+        op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')

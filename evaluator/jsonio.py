@@ -11,6 +11,7 @@ so the loaded file's audit has one entry more. Files without an audit (version 1
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -242,98 +243,19 @@ def load_document(
     carried = _checked_audit(document, where)
     meta = document["evaluation"]
     name = clean_name(name or meta["name"], "evaluation name")
-    scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
-    criteria = [criterion_from_dict(node) for node in document["criteria"]]
-    validate_tree(criteria, scale)
+    criteria, _scale = _criteria_of(document)
     with db.transaction() as session:
         if session.query(EvaluationRow.id).filter(EvaluationRow.name == name).first():
             raise ServiceError(
                 f"an evaluation named {name!r} already exists: load it under "
                 "another name (--name NAME)"
             )
-        ev = EvaluationRow(
-            name=name,
-            client=meta.get("client", ""),
-            # written as a draft, made final (if it is) after its rows: the database refuses
-            # rows for a final evaluation
-            status="draft",
-            scale_min=scale.minimum,
-            scale_max=scale.maximum,
-            aggregation=meta["aggregation"],
-            catalog_id=meta.get("catalog_id", ""),
-            chair=meta.get("chair", ""),
-        )
+        ev = new_evaluation_row(document, name)
         session.add(ev)
         session.flush()
-        insert_criteria(session, ev.id, criteria)
-        crit_ids = dict(
-            session.query(CriterionRow.key, CriterionRow.id)
-            .filter(CriterionRow.evaluation_id == ev.id)
-            .all()
+        written = write_rows(
+            session, ev, document, source=source, criteria=criteria, with_status=False
         )
-        question_ids = dict(
-            session.query(QuestionRow.key, QuestionRow.id)
-            .filter(QuestionRow.evaluation_id == ev.id)
-            .all()
-        )
-        cand_ids = _insert_named(session, CandidateRow, ev.id, document["candidates"], "candidate")
-        people = [
-            {k: v for k, v in e.items() if k != "submitted"}
-            | ({"submitted_at": utcnow()} if e.get("submitted") else {})
-            for e in document["evaluators"]
-        ]
-        person_ids = _insert_named(session, EvaluatorRow, ev.id, people, "committee member")
-        _insert_declarations(session, ev.id, document, cand_ids, person_ids, where)
-
-        def lookup(table: dict[str, int], key: str, what: str, i: int, section: str) -> int:
-            if key not in table:
-                raise ServiceError(
-                    f"{source or 'file'}: {section}[{i}] names unknown {what} {key!r}"
-                )
-            return table[key]
-
-        scores = [
-            {
-                "evaluation_id": ev.id,
-                "evaluator_id": lookup(person_ids, s["evaluator"], "committee member", i, "scores"),
-                "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "scores"),
-                "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "scores"),
-                "value": s["value"],
-                "justification": s["justification"],
-                "abstained": bool(s.get("abstained", False)),
-            }
-            for i, s in enumerate(document["scores"])
-        ]
-        consensus = [
-            {
-                "evaluation_id": ev.id,
-                "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "consensus"),
-                "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "consensus"),
-                "value": s["value"],
-                "note": s["note"],
-            }
-            for i, s in enumerate(document["consensus"])
-        ]
-        responses = [
-            {
-                "evaluation_id": ev.id,
-                "candidate_id": lookup(cand_ids, r["candidate"], "candidate", i, "responses"),
-                "question_id": lookup(question_ids, r["question"], "question", i, "responses"),
-                "value": r["value"],
-                "raw": r.get("raw", ""),
-                "comment": r.get("comment", ""),
-                "source": source,
-            }
-            for i, r in enumerate(document["responses"])
-        ]
-        _check_values(document, criteria, scale, source)
-        for model, rows in (
-            (ScoreRow, scores),
-            (ConsensusRow, consensus),
-            (ResponseRow, responses),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
         insert_imported(session, ev.id, carried)
         kept = f"; {len(carried)} audit entries kept, head {carried[-1].hash}" if carried else ""
         audit(
@@ -342,7 +264,7 @@ def load_document(
             actor,
             "load evaluation",
             name,
-            new=f"{len(scores)} scores, {len(consensus)} consensus, {len(responses)} answers",
+            new=written.summary(),
             why=(f"from {source}" if source else "from a file") + kept,
         )
         verdict = verify_in(session, ev.id)
@@ -367,6 +289,144 @@ def _checked_audit(document: dict[str, Any], where: str) -> list[ChainEntry]:
             f"{where}: its audit trail is broken at {broken.sentence()}; nothing was loaded"
         )
     return entries
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_rows` inserted: the people's row ids by name, and the cell counts."""
+
+    candidates: dict[str, int]
+    evaluators: dict[str, int]
+    scores: int
+    consensus: int
+    responses: int
+
+    def summary(self) -> str:
+        return f"{self.scores} scores, {self.consensus} consensus, {self.responses} answers"
+
+
+def _criteria_of(document: dict[str, Any]) -> tuple[list[Any], Scale]:
+    meta = document["evaluation"]
+    scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
+    criteria = [criterion_from_dict(node) for node in document["criteria"]]
+    validate_tree(criteria, scale)
+    return criteria, scale
+
+
+def new_evaluation_row(document: dict[str, Any], name: str) -> EvaluationRow:
+    """The evaluations row of a document, as a draft: the database refuses rows for a final
+    evaluation, so `write_rows` gives it its status after its rows."""
+    meta = document["evaluation"]
+    return EvaluationRow(
+        name=name,
+        client=meta.get("client", ""),
+        status="draft",
+        scale_min=meta["scale"]["min"],
+        scale_max=meta["scale"]["max"],
+        aggregation=meta["aggregation"],
+        catalog_id=meta.get("catalog_id", ""),
+        chair=meta.get("chair", ""),
+    )
+
+
+def write_rows(
+    session: Any,
+    ev: EvaluationRow,
+    document: dict[str, Any],
+    *,
+    source: str = "",
+    criteria: list[Any] | None = None,
+    people_ids: dict[str, dict[str, int]] | None = None,
+    with_status: bool = True,
+) -> Written:
+    """Insert a document's criteria, people and cells under the flushed draft row `ev` (which
+    has none), then give `ev` the document's status. Used by `load` and by backups/restores.
+
+    `people_ids` asks for row ids by name ({"candidates": {name: id}, "evaluators": ...}),
+    which the caller knows are free: a restore keeps the ids the audit trail refers to. A
+    response's own "source" (a backup keeps it) wins over `source`; so do the columns a backup's
+    copy adds to its people (uid, secret, submitted_at), which a file cannot (its schema)."""
+    meta = document["evaluation"]
+    scale = Scale(meta["scale"]["min"], meta["scale"]["max"])
+    if criteria is None:
+        criteria, scale = _criteria_of(document)
+    wanted = people_ids or {}
+    insert_criteria(session, ev.id, criteria)
+    crit_ids = dict(
+        session.query(CriterionRow.key, CriterionRow.id)
+        .filter(CriterionRow.evaluation_id == ev.id)
+        .all()
+    )
+    question_ids = dict(
+        session.query(QuestionRow.key, QuestionRow.id)
+        .filter(QuestionRow.evaluation_id == ev.id)
+        .all()
+    )
+    cand_ids = _insert_named(
+        session, CandidateRow, ev.id, document["candidates"], "candidate",
+        wanted.get("candidates", {}),
+    )  # fmt: skip
+    people = [  # a backup's copy brings its own time of submission (evaluator.backup_copy)
+        {k: v for k, v in e.items() if k != "submitted"}
+        | ({"submitted_at": utcnow()} if e.get("submitted") and not e.get("submitted_at") else {})
+        for e in document["evaluators"]
+    ]
+    person_ids = _insert_named(
+        session, EvaluatorRow, ev.id, people, "committee member", wanted.get("evaluators", {})
+    )
+    _insert_declarations(session, ev.id, document, cand_ids, person_ids, source or "file")
+
+    def lookup(table: dict[str, int], key: str, what: str, i: int, section: str) -> int:
+        if key not in table:
+            raise ServiceError(f"{source or 'file'}: {section}[{i}] names unknown {what} {key!r}")
+        return table[key]
+
+    scores = [
+        {
+            "evaluation_id": ev.id,
+            "evaluator_id": lookup(person_ids, s["evaluator"], "committee member", i, "scores"),
+            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "scores"),
+            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "scores"),
+            "value": s["value"],
+            "justification": s["justification"],
+            "abstained": bool(s.get("abstained", False)),
+        }
+        for i, s in enumerate(document["scores"])
+    ]
+    consensus = [
+        {
+            "evaluation_id": ev.id,
+            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "consensus"),
+            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "consensus"),
+            "value": s["value"],
+            "note": s["note"],
+        }
+        for i, s in enumerate(document["consensus"])
+    ]
+    responses = [
+        {
+            "evaluation_id": ev.id,
+            "candidate_id": lookup(cand_ids, r["candidate"], "candidate", i, "responses"),
+            "question_id": lookup(question_ids, r["question"], "question", i, "responses"),
+            "value": r["value"],
+            "raw": r.get("raw", ""),
+            "comment": r.get("comment", ""),
+            "source": r.get("source", source),
+        }
+        for i, r in enumerate(document["responses"])
+    ]
+    _check_values(document, criteria, scale, source)
+    for model, rows in (
+        (ScoreRow, scores),
+        (ConsensusRow, consensus),
+        (ResponseRow, responses),
+    ):
+        if rows:
+            session.execute(insert(model.__table__), rows)  # Core: a plain executemany
+    if with_status:  # rows went in as a draft: a final one is locked last
+        ev.status = meta["status"]
+    session.flush()
+    return Written(cand_ids, person_ids, len(scores), len(consensus), len(responses))
 
 
 def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, source: str) -> None:
@@ -427,18 +487,31 @@ def _insert_declarations(
 
 
 def _insert_named(
-    session: Any, model: type, evaluation_id: int, items: list[dict[str, Any]], what: str
+    session: Any,
+    model: type,
+    evaluation_id: int,
+    items: list[dict[str, Any]],
+    what: str,
+    wanted: dict[str, int],
 ) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for position, item in enumerate(items):
-        name = clean_name(item["name"], f"{what} name")
-        if name in ids:
+    """Insert named rows in the document's order; the ones with a `wanted` id go in first, so
+    that an id the database picks (SQLite: the largest plus one) never takes a wanted one."""
+    names = [clean_name(item["name"], f"{what} name") for item in items]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
             raise ServiceError(f"the {what} {name!r} is listed twice")
+        seen.add(name)
+    ids: dict[str, int] = {}
+    order = sorted(range(len(items)), key=lambda i: names[i] not in wanted)
+    for position in order:
+        name = names[position]
         row = model(
+            id=wanted.get(name),
             evaluation_id=evaluation_id,
             position=position,
             name=name,
-            **{k: v for k, v in item.items() if k != "name"},
+            **{k: v for k, v in items[position].items() if k != "name"},
         )
         session.add(row)
         session.flush()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 import evaluator.db as dbmod
 from cli import run
@@ -180,3 +181,144 @@ def test_two_laptops_opening_an_empty_postgresql_database_at_once():
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         db.close()
         assert version == _head()
+
+
+# ---- older databases with a final evaluation; downgrades that keep the schema ------------------
+
+
+def schema(path: Path) -> dict[str, object]:
+    """A SQLite file's schema, table by table: columns (order, types, defaults, keys), foreign
+    keys, and every index and trigger as its SQL (whitespace aside)."""
+    con = sqlite3.connect(path)
+    try:
+        found: dict[str, object] = {}
+        listed = con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master "
+            "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        ).fetchall()
+        for kind, name, table, sql in listed:
+            if kind == "table":
+                found[name] = (
+                    [row[1:] for row in con.execute(f"PRAGMA table_xinfo('{name}')")],
+                    sorted(row[2:] for row in con.execute(f"PRAGMA foreign_key_list('{name}')")),
+                )
+            else:
+                found[f"{kind} {name}"] = (table, " ".join((sql or "").split()))
+        return found
+    finally:
+        con.close()
+
+
+def _upgrade_to(url: str, revision: str) -> None:
+    from evaluator.db_migrate import upgrade
+
+    engine = dbmod._make_engine(url)
+    upgrade(engine, dbmod.MIGRATIONS, revision)
+    engine.dispose()
+
+
+def _downgrade_to(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(dbmod.MIGRATIONS))
+    config.attributes["engine"] = engine = dbmod._make_engine(url)
+    command.downgrade(config, revision)
+    engine.dispose()
+
+
+def a_final_evaluation(tmp_path: Path) -> Path:
+    """A database file with an evaluation scored, agreed and made final (with its reason)."""
+    from evaluator import services
+    from evaluator.services import process
+    from tests.core_fixtures import populated, start_consensus
+
+    db, ev = populated(tmp_path)  # a SQLite file: these tests take no `backend`
+    services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Named staff")
+    start_consensus(db, ev)
+    services.set_consensus(db, ev, "Zephyr Care IT", "tiers.l4", 4, "Agreed")
+    process.finalise(db, ev, "The board signed the award")
+    db.close()
+    return tmp_path / "t.db"
+
+
+@pytest.mark.parametrize("revision", ["0004", "0003", "0002", "0001"])
+def test_a_downgrade_leaves_the_schema_of_its_revision_and_loses_no_trigger(tmp_path, revision):
+    """Down to an earlier schema from a database with a final evaluation, the file has exactly
+    the schema a fresh database at that revision has (every trigger of 0001 and 0003 still
+    there: no table rebuild), and upgrades back to exactly the newest schema."""
+    fresh, newest = tmp_path / "fresh.db", tmp_path / "newest.db"
+    _upgrade_to(f"sqlite:///{fresh}", revision)
+    _upgrade_to(f"sqlite:///{newest}", "head")
+    used = a_final_evaluation(tmp_path)
+    _downgrade_to(f"sqlite:///{used}", revision)
+    assert schema(used) == schema(fresh)
+    open_database(used).close()
+    assert schema(used) == schema(newest)
+
+
+def test_a_database_from_before_the_committee_process_upgrades_with_its_final_evaluation(
+    tmp_path, backend, request
+):
+    """Written by SupportScope at schema 0003 (before uids and the audit chain): the upgrade
+    gives the final evaluation's people their uids (its rows refuse updates, so the guard is
+    lifted for that one step and comes back), seals its record, and the record verifies."""
+    from datetime import datetime
+
+    from evaluator.audit_verify import verify
+
+    if backend.is_postgresql:
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    _upgrade_to(url, "0003")
+    engine = dbmod._make_engine(url)
+    with engine.begin() as conn:  # as SupportScope wrote it then
+        conn.execute(
+            text(
+                "INSERT INTO evaluations (id, name, client, status, scale_min, scale_max, "
+                "aggregation, catalog_id, created_at, updated_at, revision) VALUES (1, "
+                "'Old RFP', 'Old Mill Clinic', 'draft', 0, 5, 'mean', '', :at, :at, 3)"
+            ),
+            {"at": datetime(2025, 3, 1, 9, 0)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO candidates (id, evaluation_id, position, name, kind, notes) VALUES "
+                "(1, 1, 0, 'Acme Helpdesk', 'vendor', ''), (2, 1, 1, 'Birch IT', 'outsourcer', '')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO evaluators (id, evaluation_id, position, name, role, "
+                "conflict_of_interest) VALUES (1, 1, 0, 'Eve Example', 'CIO', '')"
+            )
+        )
+        for n, (action, new) in enumerate(
+            (("create evaluation", "Old RFP"), ("add candidate", "Acme Helpdesk"),
+             ("add candidate", "Birch IT"), ("change status", "final"))
+        ):  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (evaluation_id, at, actor, action, target, old, new, "
+                    "why, ref) VALUES (1, :at, 'chair', :action, 'Old RFP', '', :new, '', '')"
+                ),
+                {"at": datetime(2025, 3, 1, 9, n), "action": action, "new": new},
+            )
+        conn.execute(text("UPDATE evaluations SET status = 'final' WHERE id = 1"))
+    engine.dispose()
+
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        uids = conn.execute(text("SELECT uid FROM candidates UNION ALL SELECT uid FROM evaluators"))
+        uids = [row[0] for row in uids]
+        imported = conn.execute(text("SELECT imported FROM audit_log")).scalars().all()
+    assert len(uids) == 3 == len(set(uids)) and all(len(u) == 32 for u in uids)
+    assert imported == [True] * 4
+    verdict = verify(db, "Old RFP")
+    assert verdict.intact and verdict.count == 4
+    final = "the evaluation is final: its rows are read-only"
+    with pytest.raises(DBAPIError, match=final), db.engine.begin() as conn:  # the guard is back
+        conn.execute(text("UPDATE candidates SET notes = 'x' WHERE id = 1"))
+    db.close()

@@ -82,7 +82,12 @@ def test_questionnaire_preview_progress_and_import(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert asked == []  # nothing on record was replaced: no question asked
-    assert dialog.summary.text() == "Imported 30 answers from 2 file(s)."
+    # one backup of the evaluation before the batch, named in the message
+    (backup,) = (tmp_path / "backups").glob("second.*.before-import.lakeside-support-rfp.db")
+    assert dialog.summary.text() == (
+        f"Imported 30 answers from 2 file(s). The evaluation as it was before is saved in "
+        f"{backup} (File \u25b8 Restore from backup\u2026 brings it back)."
+    )
     assert imported == [True] and not dialog.import_button.isEnabled()
     data = services.load_evaluation(db, ev)
     by_candidate = {c.id: c.name for c in data.candidates}
@@ -130,7 +135,7 @@ def test_errors_block_until_valid_only_is_ticked(qtbot, tmp_path: Path) -> None:
     assert dialog.valid_only.isChecked() and dialog.import_button.isEnabled()
     dialog.import_files()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
-    assert dialog.summary.text() == "Imported 11 answers from 1 file(s)."
+    assert dialog.summary.text().startswith("Imported 11 answers from 1 file(s). The evaluation")
     qtbot.mouseClick(dialog.valid_only, Qt.MouseButton.LeftButton)
     assert not dialog.import_button.isEnabled()
 
@@ -203,7 +208,8 @@ def test_scoresheet_conflicts_are_decided_before_import(
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
-    assert dialog.summary.text() == "Imported 2 scores of Rosa Ferreira from rosa.xlsx."
+    assert dialog.summary.text().startswith("Imported 2 scores of Rosa Ferreira from rosa.xlsx. ")
+    assert "before-import" in dialog.summary.text()
     assert imported == [True]
     values = {s.criterion_key: s.value for s in services.load_evaluation(db, ev).scores}
     assert values == {"support.analysts": 1.0, "support.engineers": 3.0}

@@ -1,5 +1,5 @@
-"""The main window's menus and toolbar: File (databases, exchange, export), Edit (undo/redo,
-report branding), Evaluation (status), Committee (identity, the chair's actions:
+"""The main window's menus and toolbar: File (databases, exchange, export, backups), Edit
+(undo/redo, report branding), Evaluation (status), Committee (identity, the chair's actions:
 ui/committee_menu.py), View (audit trail), Help.
 
 Every action calls the session or the Start page's workflows; nothing here edits data itself.
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QToolButton, QWidget
 
 from evaluator.domain import Status
 from ui import errors
+from ui.backup_actions import BackupActions
 from ui.committee_menu import CommitteeMenu
 from ui.undo import ChangeStatus
 
@@ -75,6 +76,12 @@ class MainMenus:
         )
         self.export.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         self.export.setToolTip("Export the client PDF and the Excel workbook (Ctrl+E)")
+        file_menu.addSeparator()
+        self.backups = BackupActions(window)
+        self.back_up = self._add(file_menu, "&Back up\u2026", self.backups.back_up)
+        self.back_up.setToolTip("Write a backup file of the database or of this evaluation")
+        self.restore = self._add(file_menu, "Restore from bac&kup\u2026", self.backups.restore)
+        self.restore.setToolTip("Bring back evaluations from a backup file")
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
@@ -220,6 +227,8 @@ class MainMenus:
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)
         self.new_evaluation.setEnabled(True)
+        for action in (self.back_up, self.restore):
+            action.setEnabled(session.db is not None)
 
     def move_forward(self) -> None:
         target, session = self.window.next_status(), self.window.session

@@ -240,6 +240,10 @@ class MainWindow(QMainWindow):
         view.refresh()
         view.open_history(ref)
 
+    def refresh_evaluation_list(self) -> None:
+        """List the database's evaluations again (after a restore added or replaced some)."""
+        self._evaluation_changed()
+
     def _picked(self, index: int) -> None:
         evaluation_id = self.picker.itemData(index)
         current = self.session.data

@@ -227,12 +227,15 @@ def apply_questionnaire(
     *,
     valid_only: bool = False,
     actor: str | None = None,
+    backup: Path | None = None,
 ) -> ApplyOutcome:
     """Write a preview's answers in one transaction (all or nothing), with audit entries.
 
     Each answer is the same `SetAnswer` change as a single edit, with the answer on record at
     preview time as what was seen; the list goes through the one change path in one transaction,
-    which refuses the whole file when any answer changed since the preview.
+    which refuses the whole file when any answer changed since the preview. Before writing, the
+    evaluation is backed up in that transaction (evaluator.backups.before_import); `backup`
+    names one already taken for an earlier file of the same batch, which covers this one too.
     """
     errors = preview.errors
     if errors and not valid_only:
@@ -261,6 +264,10 @@ def apply_questionnaire(
                 f"the candidate {preview.candidate!r} was removed after the preview of "
                 f"{preview.file_name}: nothing was imported"
             )
+        if backup is None:
+            from evaluator.backups import before_import
+
+            backup = before_import(db, session, ev.id)
         try:
             write_changes(session, ev, changes, actor)
         except StaleChange as exc:
@@ -287,7 +294,9 @@ def apply_questionnaire(
             f"file {preview.file_name}, SHA-256 {preview.sha256}: {new} new, {replaced} "
             f"replaced, {len(preview.changes) - len(to_write)} unchanged{skipped_note}",
         )
-    return ApplyOutcome(preview.file_name, candidate.name, len(to_write), new, replaced, skipped)
+    return ApplyOutcome(
+        preview.file_name, candidate.name, len(to_write), new, replaced, skipped, backup
+    )
 
 
 # ---- many files -----------------------------------------------------------------------------

@@ -99,6 +99,7 @@ class ApplyOutcome:
     new: int
     replaced: int
     skipped: int  # answers left out because they had errors (valid answers only)
+    backup: Path | None = None  # the evaluation as it was before the import
 
 
 def answer_text(value: object, answer_type: AnswerType, unit: str = "") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from evaluator.changes.model import ScoreCell, SetScore
 from evaluator.changes.write import write_changes
@@ -30,6 +31,7 @@ class ScoresheetOutcome:
     written: int
     kept_database: int  # conflicts decided for the database
     skipped: int  # rows with errors left out (valid scores only)
+    backup: Path | None = None  # the evaluation as it was before the import
 
 
 def chosen_changes(
@@ -69,8 +71,12 @@ def apply_scoresheet(
     decisions: Decisions | None = None,
     valid_only: bool = False,
     actor: str | None = None,
+    backup: Path | None = None,
 ) -> ScoresheetOutcome:
-    """Write the chosen scores in one transaction; `decisions` per cell override `resolution`."""
+    """Write the chosen scores in one transaction; `decisions` per cell override `resolution`.
+
+    The evaluation is backed up first, in that transaction (evaluator.backups.before_import),
+    unless `backup` names one already taken for the same import."""
     errors = preview.errors
     if errors and not valid_only:
         raise ServiceError(
@@ -99,6 +105,10 @@ def apply_scoresheet(
                 f"the committee member {preview.evaluator!r} was removed after the preview of "
                 f"{preview.file_name}: nothing was imported"
             )
+        if backup is None:
+            from evaluator.backups import before_import
+
+            backup = before_import(db, session, ev.id)
         try:
             write_changes(session, ev, changes, actor)
         except StaleChange as exc:
@@ -122,4 +132,4 @@ def apply_scoresheet(
             f"file {preview.file_name}, SHA-256 {preview.sha256}: {len(chosen)} written, "
             f"{kept} conflicts kept as in the database, {skipped} rows with errors left out",
         )
-    return ScoresheetOutcome(preview.file_name, member.name, len(chosen), kept, skipped)
+    return ScoresheetOutcome(preview.file_name, member.name, len(chosen), kept, skipped, backup)

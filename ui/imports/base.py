@@ -8,6 +8,7 @@ replace them instead of clicking through modal boxes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -54,6 +55,16 @@ def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def backup_note(backup: Path | None) -> str:
+    """Where the evaluation as it was before the import is kept (evaluator.backups)."""
+    if backup is None:
+        return ""
+    return (
+        f" The evaluation as it was before is saved in {backup} "
+        "(File \u25b8 Restore from backup\u2026 brings it back)."
+    )
 
 
 class ImportDialogBase(QDialog):

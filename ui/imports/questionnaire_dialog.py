@@ -215,11 +215,14 @@ class QuestionnaireImportDialog(ImportDialogBase):
 
         def job(progress: Progress, cancel: CancelCheck) -> tuple[list[Any], list[str], bool]:
             outcomes, failures = [], []
+            backup = None  # the evaluation before the first file written covers the batch
             for done, preview in enumerate(previews):
                 if cancel():
                     return outcomes, failures, True
                 try:
-                    outcomes.append(apply_questionnaire(db, preview, valid_only=valid_only))
+                    outcome = apply_questionnaire(db, preview, valid_only=valid_only, backup=backup)
+                    outcomes.append(outcome)
+                    backup = backup or outcome.backup
                 except services.ServiceError as exc:
                     failures.append(str(exc))
                 progress(done + 1, len(previews))
@@ -231,6 +234,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         outcomes, failures, stopped = result
         written = sum(o.written for o in outcomes)
         text = f"Imported {written} answers from {len(outcomes)} file(s)."
+        text += import_base.backup_note(next((o.backup for o in outcomes if o.backup), None))
         if stopped:
             text += " Cancelled before the remaining files; those were not imported."
         if failures:

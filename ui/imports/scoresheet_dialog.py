@@ -145,5 +145,6 @@ class ScoresheetImportDialog(ImportDialogBase):
             f"Imported {outcome.written} scores of {outcome.evaluator} from {outcome.file_name}"
             + (f"; kept {outcome.kept_database} database score(s)" if outcome.kept_database else "")
             + "."
+            + import_base.backup_note(outcome.backup)
         )
         self._imported()

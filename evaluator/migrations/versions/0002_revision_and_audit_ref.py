@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from evaluator.db_migrate import drop_columns
+
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -36,8 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # in place: a batch rebuild of audit_log on SQLite would lose its append-only triggers
     op.drop_index("ix_audit_ref", table_name="audit_log")
-    with op.batch_alter_table("audit_log") as batch_op:
-        batch_op.drop_column("ref")
-    with op.batch_alter_table("evaluations") as batch_op:
-        batch_op.drop_column("revision")
+    drop_columns(op, "audit_log", ["ref"])
+    drop_columns(op, "evaluations", ["revision"])

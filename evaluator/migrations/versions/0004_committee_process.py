@@ -8,6 +8,10 @@
 - declarations: every conflict-of-interest declaration, never deleted (the latest counts).
 - audit_log.context (OS user and machine), imported, prev_hash, hash: the tamper-evident chain.
 
+The uids of existing rows are filled with the triggers of 0003 lifted (a final evaluation's rows
+refuse every UPDATE) and put back as they were. The downgrade drops columns in place (no table
+rebuild on SQLite, which would lose the triggers of 0001 and 0003: evaluator.db_migrate).
+
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-01
@@ -18,6 +22,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from evaluator.db_migrate import drop_columns, triggers_lifted
 
 revision: str = "0004"
 down_revision: str | Sequence[str] | None = "0003"
@@ -39,7 +45,8 @@ def upgrade() -> None:
     op.add_column("evaluations", sa.Column("chair_secret", sa.Text(), nullable=True))
     for table in ("candidates", "evaluators"):
         op.add_column(table, sa.Column("uid", sa.String(32), nullable=False, server_default=""))
-        _uid_fill(table)
+        with triggers_lifted(op, [table]):  # a final evaluation's rows get their uids too
+            _uid_fill(table)
     op.add_column("evaluators", sa.Column("secret", sa.Text(), nullable=True))
     op.add_column("evaluators", sa.Column("submitted_at", sa.DateTime(), nullable=True))
     op.add_column("evaluators", sa.Column("excused", sa.Text(), nullable=False,
@@ -74,18 +81,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for column in ("hash", "prev_hash", "imported", "context"):
-        with op.batch_alter_table("audit_log") as batch:
-            batch.drop_column(column)
+    drop_columns(op, "audit_log", ["hash", "prev_hash", "imported", "context"])
     op.drop_index("ix_declarations_evaluator", table_name="declarations")
     op.drop_table("declarations")
-    with op.batch_alter_table("scores") as batch:
-        batch.drop_column("abstained")
-    with op.batch_alter_table("evaluators") as batch:
-        for column in ("excused", "submitted_at", "secret", "uid"):
-            batch.drop_column(column)
-    with op.batch_alter_table("candidates") as batch:
-        batch.drop_column("uid")
-    with op.batch_alter_table("evaluations") as batch:
-        batch.drop_column("chair_secret")
-        batch.drop_column("chair")
+    drop_columns(op, "scores", ["abstained"])
+    drop_columns(op, "evaluators", ["excused", "submitted_at", "secret", "uid"])
+    drop_columns(op, "candidates", ["uid"])
+    drop_columns(op, "evaluations", ["chair_secret", "chair"])
