@@ -238,6 +238,15 @@ def test_the_workbook_lists_members_declarations_and_the_process(rendered):
     abstained = next(r for r in rows["Scores"] if r[4] == KIM)
     assert (abstained[6], abstained[7], abstained[8]) == ("abstain", "Missed their demo",
                                                           "No: abstained")  # fmt: skip
+    committee = book["Committee"]
+    sam_row = next(
+        r for r in range(5, committee.max_row + 1) if committee.cell(r, 1).value == "Sam Ortiz"
+    )
+    # the 70-character declaration wraps in its 48-wide column: the row is two lines tall and
+    # its other cells line up at the top (nothing cut off or drawn over the next row)
+    assert committee.row_dimensions[sam_row].height >= 30
+    assert committee.cell(sam_row, 1).alignment.vertical == "top"
+    assert committee.row_dimensions[sam_row - 1].height is None  # one line: left alone
     for name in ("Committee", "Declarations", "Process"):
         ws = book[name]
         widths = [ws.column_dimensions[c].width for c in "ABCD"]

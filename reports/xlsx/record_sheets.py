@@ -13,9 +13,11 @@ from evaluator.gates import gate_look
 from reports.model import ABSTAIN, ConsensusDecision, ReportData
 from reports.xlsx.cells import (
     DATE_TIME,
+    TOP,
     WRAP_TOP,
     Truncations,
     add_table,
+    fit_height,
     gate_font,
     header,
     print_setup,
@@ -49,6 +51,7 @@ def _records(
     header(ws, top, [name for name, _ in columns], fill)
     for i, values in enumerate(rows):
         row = top + 1 + i
+        tall = fit_height(ws, row, [(values[c - 1], columns[c - 1][1]) for c in wrap])
         for column, value in enumerate(values, start=1):
             if isinstance(value, str):
                 cell = put_text(ws, row, column, value, cuts)
@@ -60,6 +63,8 @@ def _records(
                 cell = put_number(ws, row, column, value)  # type: ignore[arg-type]
             if column in wrap:
                 cell.alignment = WRAP_TOP
+            elif tall:  # the row's other cells line up with the top of its wrapped text
+                cell.alignment = TOP
     if not rows:
         put_text(ws, top + 1, 1, "Nothing recorded yet.")
     add_table(ws, table, top, len(columns), top + len(rows))
