@@ -17,7 +17,7 @@ from evaluator.gates import candidate_status
 from evaluator.identity import Identity
 from evaluator.kinds import candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import score_evaluation
-from evaluator.visibility import blind_refusal, is_blind, visible_to
+from evaluator.visibility import NotVisible, require_committee_view, visible_to
 
 Handler = Callable[[argparse.Namespace, Database, TextIO], None]
 
@@ -240,11 +240,15 @@ def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
 
 
 def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from cli.export_cmd import with_live_hint
+
     me = acting(args, db, args.evaluation)
     data = services.load_evaluation(db, args.evaluation)
-    if is_blind(data, me, live_view=args.live):
-        raise services.ServiceError(blind_refusal(data, "the committee's ranking"))
-    if args.live and me is not None and is_blind(data, me):
+    try:  # as the reports: nobody unnamed once a chair is named, the chair with --live only
+        live = require_committee_view(data, me, "the committee's ranking", args.live)
+    except NotVisible as refused:
+        raise NotVisible(with_live_hint(refused)) from None
+    if live:
         from evaluator.services import process
 
         process.view_live_results(db, args.evaluation, "rank --live", actor=me)

@@ -63,6 +63,12 @@ def add_excel_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("evaluation")
     a.add_argument("--evaluator", required=True, help="the committee member")
     a.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    a.add_argument(
+        "--live",
+        action="store_true",
+        help="the chair exports a sheet that holds a member's scores during blind scoring: a "
+        "look at live results, recorded in the audit",
+    )
     a = actions.add_parser("import", help="import a filled scoresheet", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("file", metavar="FILE.xlsx")
@@ -203,9 +209,19 @@ def _print_problems(preview: Any, out: TextIO) -> None:
 
 def cmd_scoresheet(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     if args.action == "export":
+        from cli.export_cmd import with_live_hint
+        from cli.identity import acting
         from evaluator.scoresheet.export import write_scoresheet
+        from evaluator.visibility import NotVisible
 
-        summary = write_scoresheet(db, args.evaluation, args.evaluator, args.output)
+        viewer = acting(args, db, args.evaluation)
+        try:
+            summary = write_scoresheet(
+                db, args.evaluation, args.evaluator, args.output,
+                viewer=viewer, live_view=args.live, why="scoresheet export --live",
+            )  # fmt: skip
+        except NotVisible as refused:
+            raise NotVisible(with_live_hint(refused)) from None
         out.write(
             f"wrote {args.output}: {summary.rows} rows for {summary.evaluator}, "
             f"{summary.filled} already scored\n"
@@ -215,10 +231,19 @@ def cmd_scoresheet(args: argparse.Namespace, db: Database, out: TextIO) -> None:
 
 
 def _import_scoresheet(args: argparse.Namespace, db: Database, out: TextIO, err: TextIO) -> None:
-    from evaluator.scoresheet.apply import apply_scoresheet
-    from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, preview_scoresheet
+    from pathlib import Path
 
-    preview = preview_scoresheet(db, args.evaluation, args.file)
+    from cli.identity import acting
+    from evaluator.scoresheet.apply import apply_scoresheet
+    from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, preview_scoresheet_file
+    from evaluator.services import load_evaluation
+    from evaluator.visibility import require_sheet_import
+
+    viewer = acting(args, db, args.evaluation)
+    data = load_evaluation(db, args.evaluation)
+    preview = preview_scoresheet_file(data, Path(args.file))
+    member = next(e for e in data.evaluators if e.id == preview.evaluator_id)
+    require_sheet_import(data, viewer, member)  # before the preview shows scores on record
     out.write(f"{preview.summary()}\n  SHA-256 {preview.sha256}\n")
     for change in preview.changes:
         if change.kind is ScoreChangeKind.UNCHANGED:
@@ -254,7 +279,9 @@ def _import_scoresheet(args: argparse.Namespace, db: Database, out: TextIO, err:
     reason = _hold_back(preview, args.valid_only, args.yes, "score")
     if reason:
         not_imported(reason + "; nothing was imported")
-    outcome = apply_scoresheet(db, preview, resolution=resolution, valid_only=args.valid_only)
+    outcome = apply_scoresheet(
+        db, preview, resolution=resolution, valid_only=args.valid_only, actor=viewer
+    )
     if outcome.backup is not None:
         out.write(f"backed up the evaluation before the import: {outcome.backup}\n")
     out.write(

@@ -1,4 +1,8 @@
-"""`export EVAL [--pdf FILE] [--xlsx FILE]`: the client reports, from the shell."""
+"""`export EVAL [--pdf FILE] [--xlsx FILE] [--live]`: the client reports, from the shell.
+
+The report shows every member's scores, so during blind scoring it is refused to a member, to
+anyone who does not say who they are once a chair is named, and to the chair unless they look
+at live results with `--live` (recorded in the audit, as `rank --live` is)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,12 @@ def add_export_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--accent", metavar="#RRGGBB", help="accent colour")
     p.add_argument("--prepared-by", help="the prepared-by line")
     p.add_argument(
+        "--live",
+        action="store_true",
+        help="the chair exports during blind scoring: a look at live results, recorded in the "
+        "audit and shown in the report",
+    )
+    p.add_argument(
         "--save-branding",
         action="store_true",
         help="remember the branding options given for later exports and the window",
@@ -28,6 +38,8 @@ def add_export_command(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    from cli.identity import acting
+    from evaluator.visibility import NotVisible
     from reports.branding import load_branding, save_branding
     from reports.export import ExportError, export_reports
 
@@ -47,12 +59,26 @@ def cmd_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     branding = replace(branding, **changes)
     if args.save_branding:
         save_branding(branding)
-    result = export_reports(db, args.evaluation, args.pdf, args.xlsx, branding)
+    viewer = acting(args, db, args.evaluation)
+    try:
+        result = export_reports(
+            db, args.evaluation, args.pdf, args.xlsx, branding,
+            viewer=viewer, live_view=args.live, why="export --live",
+        )  # fmt: skip
+    except NotVisible as refused:
+        raise NotVisible(with_live_hint(refused)) from None
     for warning in result.warnings:
         sys.stderr.write(f"warning: {warning}\n")
     for path in (result.pdf_path, result.xlsx_path):
         if path is not None:
             out.write(f"wrote {path}\n")
+
+
+def with_live_hint(refused: Exception) -> str:
+    """The core's refusal, plus the shell's way for the chair to look anyway."""
+    if getattr(refused, "chair_may_look", False):
+        return f"{refused} (add --live to look now)"
+    return str(refused)
 
 
 EXPORT_HANDLERS = {"export": cmd_export}

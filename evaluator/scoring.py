@@ -18,6 +18,8 @@ Choices the design leaves open, made here:
 * `CandidateResult.leaf_values` holds every non-gate leaf; gates appear only through
   `failed_gates` / `pending_gates` (a gate in neither list has passed).
 * Evaluator scores on non-rated leaves are ignored for values but still feed disagreements.
+* A rated leaf that members reviewed but every one of them abstained on has no value (it adds
+  no points) yet counts as reviewed in the candidate's completeness: the committee looked at it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from evaluator.weights import WeightTree, describe, effective_weights
 __all__ = [
     "RANK_TOLERANCE",
     "CandidateLeaves",
+    "abstained_cells",
     "aggregate",
     "disagreement_threshold",
     "effective_weights",
@@ -149,6 +152,17 @@ def conflicts(data: EvaluationData) -> frozenset[tuple[int, int]]:
         for member in data.evaluators
         if member.declaration is not None
         for candidate_id in member.declaration.conflicted
+    )
+
+
+def abstained_cells(
+    scores: Sequence[Score], conflicted: frozenset[tuple[int, int]] = frozenset()
+) -> frozenset[tuple[int, str]]:
+    """(candidate id, leaf key) of every cell a member (without a conflict there) abstained on."""
+    return frozenset(
+        (s.candidate_id, s.criterion_key)
+        for s in scores
+        if s.abstained and (s.evaluator_id, s.candidate_id) not in conflicted
     )
 
 
@@ -305,7 +319,9 @@ def score_evaluation(data: EvaluationData) -> Results:
     top_of_leaf = {tree.nodes[i].key: tree.nodes[tree.nodes[i].top].key for i in tree.leaf_indices}
     top_keys = [node.key for node in data.criteria if is_weighted(node.kind)]
 
-    grouped = group_scores(data.scores, conflicts(data))
+    conflicted = conflicts(data)
+    grouped = group_scores(data.scores, conflicted)
+    reviewed = abstained_cells(data.scores, conflicted)  # no value, but looked at
     evaluated = evaluate_leaves(data, grouped)
 
     totals: dict[int, float] = {}
@@ -317,6 +333,8 @@ def score_evaluation(data: EvaluationData) -> Results:
         for leaf_key, weight in weights.items():
             leaf_value = entry.values[leaf_key]
             if leaf_value.normalised is None:
+                if (entry.candidate.id, leaf_key) in reviewed:
+                    covered += weight
                 continue
             covered += weight
             contribution = 100.0 * weight * leaf_value.normalised

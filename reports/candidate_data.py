@@ -25,6 +25,7 @@ from evaluator.domain import (
 )
 from evaluator.gates import decision_state
 from evaluator.kinds import is_pass_fail
+from evaluator.scoring import abstained_cells, conflicts
 from reports.model import (
     CandidateSection,
     CategoryColumn,
@@ -48,6 +49,7 @@ HIGHLIGHT_COUNT = 3  # strengths and weaknesses listed per candidate
 JUSTIFIED_CRITERIA_LIMIT = 30
 JUSTIFIED_BY_WEIGHT = 15
 _TIE = 1e-9
+ABSTAINED_REASON = "every member abstained"  # reviewed (completeness counts it), no value
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def candidate_section(
                 ),
                 value=score.value,
                 text=score.justification,
+                abstained=score.abstained,
             )
             for leaf in justified
             for score in ctx.scores_by_pair.get((cid, leaf.key), ())
@@ -280,13 +283,18 @@ def _missing(ctx: CandidateContext, candidate_id: int) -> tuple[MissingValue, ..
         and (key not in result.leaf_values or result.leaf_values[key].value is None)
     ]
     keys.sort(key=lambda key: (-weights[key], order[key]))
+    reviewed = abstained_cells(ctx.data.scores, conflicts(ctx.data))
     return tuple(
         MissingValue(
             key=key,
             name=ctx.name_of(key),
             category_name=ctx.category_name_of(key),
             effective_weight=weights[key],
-            reason=missing_reason(ctx.nodes[key].kind),
+            reason=(
+                ABSTAINED_REASON
+                if (candidate_id, key) in reviewed
+                else missing_reason(ctx.nodes[key].kind)
+            ),
         )
         for key in keys
     )

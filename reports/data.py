@@ -19,14 +19,14 @@ from evaluator.domain import (
     Results,
 )
 from evaluator.kinds import CRITERION_KINDS, candidate_kind_label, is_weighted, kind_label
-from evaluator.scoring import disagreement_threshold
+from evaluator.scoring import conflicts, disagreement_threshold
 from evaluator.weights import WeightTree
 from reports.branding import Branding
 from reports.candidate_data import CandidateContext, candidate_section, decision_for
+from reports.committee_data import committee_members, open_when_final, process_record
 from reports.model import (
     AuditSummary,
     CategoryColumn,
-    CommitteeMember,
     DisagreementItem,
     Formula,
     MatrixRow,
@@ -48,6 +48,7 @@ from reports.text import (
 
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
+    from evaluator.services.committee import CommitteeHistory
 
 __all__ = ["ReportData", "build_report"]
 
@@ -63,10 +64,13 @@ def build_report(
     generated_at: datetime,
     *,
     chain: tuple[bool, str] | None = None,
+    history: CommitteeHistory | None = None,
 ) -> ReportData:
     """Everything both reports show, decided once from the evaluation and its results.
 
-    `chain` is the audit chain's check made with the data: (intact, its sentence)."""
+    `chain` is the audit chain's check made with the data: (intact, its sentence); `history`
+    every member's declarations and submission time (evaluator.services.committee; without
+    it, only the latest declarations are known)."""
     tree = WeightTree.build(data.criteria)
     node_weights = tree.node_effective(tree.raw_weights())
     categories = tuple(
@@ -98,7 +102,7 @@ def build_report(
         ranking=ranking,
         leaders=leader_paragraphs(ranking, categories),
         candidates=tuple(candidate_section(ctx, row, ranking) for row in ranking),
-        committee=_committee(data),
+        committee=committee_members(data, history),
         disagreements=_disagreements(ctx, results),
         decisions=tuple(
             decision_for(ctx, row.candidate_id, leaf.key)
@@ -115,6 +119,9 @@ def build_report(
         matrix=_matrix(ctx, tree, ranking, categories),
         scores=_score_lines(ctx, ranking),
         responses=_response_lines(ctx, ranking),
+        chair=data.chair,
+        process=process_record(audit),
+        open_when_final=open_when_final(data, results),
     )
 
 
@@ -153,15 +160,10 @@ def _ranking_row(ctx: CandidateContext, candidate_id: int, under: list[list[str]
     )
 
 
-def _committee(data: EvaluationData) -> tuple[CommitteeMember, ...]:
-    given = Counter(score.evaluator_id for score in data.scores)
-    return tuple(
-        CommitteeMember(e.name, e.role, e.conflict_of_interest.strip(), given[e.id])
-        for e in data.evaluators
-    )
-
-
 def _disagreements(ctx: CandidateContext, results: Results) -> tuple[DisagreementItem, ...]:
+    """Flagged cells with every member's score (an abstention as None; a member with a
+    declared conflict is left out, as from the spread)."""
+    conflicted = conflicts(ctx.data)
     return tuple(
         DisagreementItem(
             candidate_name=ctx.candidates[d.candidate_id].name,
@@ -169,8 +171,9 @@ def _disagreements(ctx: CandidateContext, results: Results) -> tuple[Disagreemen
             criterion_name=ctx.name_of(d.criterion_key),
             spread=d.spread,
             scores=tuple(
-                (ctx.evaluator_name(score.evaluator_id), score.value)
+                (ctx.evaluator_name(score.evaluator_id), None if score.abstained else score.value)
                 for score in ctx.scores_by_pair.get((d.candidate_id, d.criterion_key), ())
+                if (score.evaluator_id, score.candidate_id) not in conflicted
             ),
             decision=(
                 decision_for(ctx, d.candidate_id, d.criterion_key)
@@ -264,6 +267,7 @@ def _matrix(
 
 
 def _score_lines(ctx: CandidateContext, ranking: Sequence[RankingRow]) -> tuple[ScoreLine, ...]:
+    conflicted = conflicts(ctx.data)
     lines = []
     for row in ranking:
         for leaf in ctx.leaves:
@@ -279,6 +283,8 @@ def _score_lines(ctx: CandidateContext, ranking: Sequence[RankingRow]) -> tuple[
                         evaluator_role=evaluator.role if evaluator else "",
                         value=score.value,
                         justification=score.justification,
+                        abstained=score.abstained,
+                        conflicted=(score.evaluator_id, score.candidate_id) in conflicted,
                     )
                 )
     return tuple(lines)
@@ -330,8 +336,10 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
         Formula(
             "Criterion value",
             "A consensus score, when the committee recorded one, is used as it stands. Otherwise "
-            f"a rated criterion takes {aggregation}; an auto-scored criterion takes the score "
-            "its rule gives the candidate's answer; a price criterion takes "
+            f"a rated criterion takes {aggregation}, leaving out abstentions and the scores of "
+            "members who declared a conflict of interest with the candidate; an auto-scored "
+            "criterion takes the score its rule gives the candidate's answer; a price criterion "
+            "takes "
             f"{low} + ({high} − {low}) × lowest price ÷ price, where the lowest price is taken "
             "over the candidates that are not disqualified.",
         ),
@@ -343,7 +351,8 @@ def _formulas(data: EvaluationData) -> tuple[Formula, ...]:
             "Total and completeness",
             "total = 100 × the sum over all scored criteria of effective weight × normalised "
             "value. A criterion without a value counts as zero; completeness is the share of "
-            "effective weight that has a value and is shown beside every total.",
+            "effective weight that has a value, or that the committee reviewed and every member "
+            "abstained on, and is shown beside every total.",
         ),
         Formula(
             "Gates, disqualification and rank",

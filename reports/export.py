@@ -1,7 +1,11 @@
 """Export an evaluation as the client PDF and/or the live Excel workbook, in one call.
 
 Used by the window (on a worker thread, with progress and a cancel button) and by the
-`export` command. The database is read only through `evaluator.services`; both files are
+`export` command. Both honour blind scoring the same way: `viewer` is who asks (a member or
+the chair; see `evaluator.visibility.require_committee_view`), and the chair's export during
+blind scoring is a look at live results, recorded in the audit before the report is made (so
+the report's process record shows it). The database is read only through
+`evaluator.services`; both files are
 rendered from one `ReportData`, written to temporary files beside their targets, and moved into
 place together at the end (`evaluator.report_pair`: journaled, so even a kill between the moves
 never leaves a new workbook beside an old PDF), so a failure or a cancel leaves every existing
@@ -18,11 +22,15 @@ from pathlib import Path
 from evaluator import services
 from evaluator.audit_verify import verify
 from evaluator.db import Database
+from evaluator.identity import Identity
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
 from evaluator.report_pair import PartialCommit, recover_folders, report_pair
 from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError
+from evaluator.services.committee import committee_history
+from evaluator.services.process import view_live_results
 from evaluator.version import app_version
+from evaluator.visibility import require_committee_view
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
@@ -76,9 +84,15 @@ def export_reports(
     cancel: CancelCheck | None = None,
     *,
     generated_at: datetime | None = None,
+    viewer: Identity | None = None,
+    live_view: bool = False,
+    why: str = "report export",
 ) -> ExportResult:
     """Score the evaluation and write the requested reports; raises `ExportError` on failure
-    (existing files untouched) and `Cancelled` when `cancel` asked to stop."""
+    (existing files untouched), `Cancelled` when `cancel` asked to stop, and
+    `evaluator.visibility.NotVisible` (nothing written) when `viewer` may not see the
+    committee's scores now. `live_view`: the chair looks at live results during blind scoring,
+    recorded with `why`."""
     pdf = Path(pdf_path) if pdf_path is not None else None
     xlsx = Path(xlsx_path) if xlsx_path is not None else None
     if pdf is None and xlsx is None:
@@ -92,8 +106,11 @@ def export_reports(
 
     raise_if_cancelled(cancel)
     data = services.load_evaluation(db, evaluation)
-    audit = services.audit_trail(db, evaluation)
-    verdict = verify(db, evaluation)
+    if require_committee_view(data, viewer, "the committee's report", live_view):
+        view_live_results(db, data.id, why, actor=viewer)
+    audit = services.audit_trail(db, data.id)
+    history = committee_history(db, data.id)
+    verdict = verify(db, data.id)
     results = score_evaluation(data)
     report = build_report(
         data,
@@ -103,6 +120,7 @@ def export_reports(
         app_version(),
         generated_at or datetime.now(UTC),
         chain=(verdict.intact, verdict.sentence()),
+        history=history,
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)

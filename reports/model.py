@@ -168,7 +168,7 @@ class MissingValue:
     name: str
     category_name: str
     effective_weight: float
-    reason: str  # "not answered" (questionnaire) or "not scored yet" (committee)
+    reason: str  # "not answered", "not scored yet" or "every member abstained"
 
     @property
     def max_points(self) -> float:
@@ -192,6 +192,9 @@ class KeyAnswer:
     comment: str
 
 
+ABSTAIN = "abstain"  # how a member's abstention reads wherever a score would stand
+
+
 @dataclass(frozen=True)
 class Justification:
     criterion_key: str
@@ -199,7 +202,8 @@ class Justification:
     evaluator_name: str
     evaluator_role: str
     value: float
-    text: str
+    text: str  # the justification, or for an abstention its reason
+    abstained: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,11 +246,38 @@ class CandidateSection:
 
 
 @dataclass(frozen=True)
+class DeclarationLine:
+    """One conflict-of-interest declaration a member made; the last one is current."""
+
+    at: datetime | None  # UTC
+    text: str  # "No conflict" or "Conflict with A, B: note"
+    current: bool
+
+
+@dataclass(frozen=True)
 class CommitteeMember:
     name: str
     role: str
     conflict_of_interest: str  # "" means none declared
-    scores_given: int
+    scores_given: int  # scores that count (abstentions apart)
+    declarations: tuple[DeclarationLine, ...] = ()  # oldest first; empty: not declared
+    abstentions: int = 0
+    submitted: bool = False
+    submitted_at: datetime | None = None  # UTC; None when not submitted or not known
+    excused: str = ""  # the chair's reason for not waiting for this member's scores
+
+
+@dataclass(frozen=True)
+class ProcessEvent:
+    """A step of the committee process from the audit: a phase change, the chair's look at
+    live results, a finalisation or reopening, an excuse, a reopened scoresheet."""
+
+    at: datetime  # UTC
+    actor: str
+    context: str  # OS user@machine
+    kind: str  # "live view", "finalise", "reopen", "phase", "chair", "excuse", "sheet"
+    what: str  # worded: "Looked at live results during blind scoring"
+    why: str
 
 
 @dataclass(frozen=True)
@@ -255,7 +286,7 @@ class DisagreementItem:
     criterion_key: str
     criterion_name: str
     spread: float
-    scores: tuple[tuple[str, float], ...]  # (committee member, value)
+    scores: tuple[tuple[str, float | None], ...]  # (committee member, value; None: abstained)
     decision: ConsensusDecision | None
 
 
@@ -318,7 +349,20 @@ class ScoreLine:
     evaluator_name: str
     evaluator_role: str
     value: float
-    justification: str
+    justification: str  # for an abstention, its reason
+    abstained: bool = False
+    conflicted: bool = False  # the member declared a conflict with the candidate afterwards
+
+    @property
+    def counted(self) -> bool:
+        """Whether the score enters the committee's aggregate."""
+        return not (self.abstained or self.conflicted)
+
+    @property
+    def counted_label(self) -> str:
+        if self.abstained:
+            return "No: abstained"
+        return "No: declared a conflict" if self.conflicted else "Yes"
 
 
 @dataclass(frozen=True)
@@ -364,3 +408,8 @@ class ReportData:
     matrix: tuple[MatrixRow, ...]
     scores: tuple[ScoreLine, ...]
     responses: tuple[ResponseLine, ...]
+    chair: str = ""  # "" when none was named
+    process: tuple[ProcessEvent, ...] = ()  # oldest first
+    # what the finalise checklist still listed when a final evaluation was finalised (a final
+    # evaluation cannot change, so it is what is open now); empty when not final or none
+    open_when_final: tuple[str, ...] = ()

@@ -30,7 +30,18 @@ from tests.report_fixtures import (
 
 WHEN = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-SHEETS = ["Summary", "Weights", "Matrix", "Scores", "Consensus", "Responses", "Audit"]
+SHEETS = [
+    "Summary",
+    "Weights",
+    "Matrix",
+    "Scores",
+    "Consensus",
+    "Responses",
+    "Committee",
+    "Declarations",
+    "Process",
+    "Audit",
+]
 
 
 def write(data, path: Path) -> list[str]:
@@ -146,7 +157,7 @@ def test_matrix_holds_normalised_values_blank_when_missing(book):
 
 
 def test_record_sheets_are_filterable_tables_with_unique_headers(book):
-    for name in ("Scores", "Consensus", "Responses", "Audit"):
+    for name in ("Scores", "Consensus", "Responses", "Committee", "Audit"):
         ws = book[name]
         (table,) = ws.tables.values()
         top = int(re.match(r"A(\d+)", table.ref).group(1))
@@ -155,7 +166,7 @@ def test_record_sheets_are_filterable_tables_with_unique_headers(book):
         assert ws.freeze_panes == f"A{top + 1}"
         assert ws.print_title_rows == f"${top}:${top}"
     scores = book["Scores"]
-    assert scores.tables["ScoresTable"].ref == "A4:H11"  # 7 scores under the header
+    assert scores.tables["ScoresTable"].ref == "A4:I11"  # 7 scores under the header
     row = find_row(scores, 8, "Only <i>Level 4</i> & nothing else.")
     assert [scores.cell(row, c).value for c in (1, 5, 7)] == [ACME, "Dr. Élodie Brandt", 1]
     audit = book["Audit"]

@@ -301,3 +301,30 @@ def test_wrong_files_are_refused(exported: tuple[Database, int, Path], tmp_path:
         preview_scoresheet(db, "Harbor RFP", foreign)
     with pytest.raises(ServiceError, match="no committee member named 'Nobody'"):
         write_scoresheet(db, ev, "Nobody", tmp_path / "x.xlsx")
+
+
+def test_an_abstention_travels_as_a_blank_score_beside_its_reason(tmp_path: Path) -> None:
+    """Exported blank with its reason (never as a 0); left alone it stays an abstention; a
+    score typed over it replaces it (the abstention is what the import saw, so not stale)."""
+    db, ev = lakeside_db(tmp_path)
+    services.set_score(db, ev, ROSA, NORTHWIND, "support.analysts", 0, "Missed the demo",
+                       abstain=True)  # fmt: skip
+    path = tmp_path / "rosa.xlsx"
+    assert write_scoresheet(db, ev, ROSA, path).filled == 1
+    sheet = load_workbook(path)["Scores"]
+    row = row_of(sheet, NORTHWIND, "support.analysts")
+    assert (sheet.cell(row, 6).value, sheet.cell(row, 7).value) == (None, "Missed the demo")
+
+    untouched = preview_scoresheet(db, ev, path)
+    assert untouched.changes == []
+    assert [p.text for p in untouched.warnings] == [
+        f"Scores!F{row}: left blank; the abstention on record is kept"
+    ]
+    scored = fill(
+        path, tmp_path / "scored.xlsx", {(NORTHWIND, "support.analysts"): (3, "Saw the recording")}
+    )
+    preview = preview_scoresheet(db, ev, scored)
+    assert [c.kind for c in preview.changes] == [ScoreChangeKind.CHANGED]
+    apply_scoresheet(db, preview, actor="chair")
+    assert scores_of(db, ev, ROSA)[(NORTHWIND, "support.analysts")] == (3, "Saw the recording")
+    assert not any(s.abstained for s in load_evaluation(db, ev).scores)

@@ -17,7 +17,9 @@ from evaluator.domain import (
     ConsensusScore,
     Criterion,
     CriterionKind,
+    Declaration,
     EvaluationData,
+    Evaluator,
     Response,
     Scale,
     Score,
@@ -235,6 +237,40 @@ def test_totals_completeness_and_ranks_by_hand() -> None:
     assert second.leaf_values["b"].source is ValueSource.MISSING
     assert ranks(results) == {1: 1, 2: 2}
     assert results.effective_weights == {"a": 0.25, "b": 0.75}
+
+
+def test_abstentions_and_conflicts_leave_the_mean_and_abstentions_count_as_reviewed() -> None:
+    abstain = Score(2, 1, "a", 0, "never saw the demo", abstained=True)
+    data = evaluation(
+        [rated("a", 1), rated("b", 1), rated("c", 2)],  # effective 0.25, 0.25 and 0.5
+        evaluators=[
+            Evaluator(1, "M1"),
+            Evaluator(2, "M2"),
+            Evaluator(3, "M3", declaration=Declaration(conflicted=(2,), covers=(1, 2))),
+        ],
+        scores=[
+            score(1, 1, "a", 4), abstain, score(3, 1, "a", 2),  # a: mean(4, 2), not of 4, 0, 2
+            Score(1, 1, "b", 0, "no basis", abstained=True),  # b: everyone abstained
+            Score(2, 1, "b", 0, "no basis", abstained=True),
+            score(1, 2, "a", 5), score(3, 2, "a", 0),  # M3's 0 for candidate 2: conflicted
+            Score(3, 2, "b", 0, "conflicted", abstained=True),  # not a review that counts
+            score(1, 2, "c", 3),
+        ],
+    )  # fmt: skip
+    results = score_evaluation(data)
+    first, second = results.for_candidate(1), results.for_candidate(2)
+    # candidate 1: a = 3 -> 0.6; b no value but reviewed; c missing
+    assert first.leaf_values["a"].value == pytest.approx(3.0)
+    assert first.leaf_values["b"].value is None
+    assert first.total == pytest.approx(100 * 0.25 * 0.6)  # 15
+    assert first.completeness == pytest.approx(0.25 + 0.25)  # a scored, b reviewed
+    # candidate 2: a = 5 (M3 excluded) -> 1.0; b missing (M3's abstention does not count);
+    # c = 3 -> 0.6: 100 * (0.25 * 1 + 0.5 * 0.6) = 55, completeness 0.75
+    assert second.leaf_values["a"].value == pytest.approx(5.0)
+    assert second.total == pytest.approx(55.0)
+    assert second.completeness == pytest.approx(0.75)
+    cells = {(d.candidate_id, d.criterion_key): d.values for d in results.disagreements}
+    assert cells == {(1, "a"): (4, 2)}  # abstentions and conflicted scores never spread
 
 
 def test_median_aggregation_is_selectable() -> None:

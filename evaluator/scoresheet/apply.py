@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluator.changes.model import ScoreCell, SetScore
-from evaluator.changes.write import write_changes
+from evaluator.changes.write import Actor, write_changes
 from evaluator.db import Database
 from evaluator.errors import NotFound, StaleChange
+from evaluator.identity import Identity
 from evaluator.models import EvaluatorRow
 from evaluator.questionnaire.problems import plural
 from evaluator.records import ServiceError, audit, editable_evaluation
@@ -70,7 +71,7 @@ def apply_scoresheet(
     resolution: Resolution | None = None,
     decisions: Decisions | None = None,
     valid_only: bool = False,
-    actor: str | None = None,
+    actor: Actor = None,
     backup: Path | None = None,
 ) -> ScoresheetOutcome:
     """Write the chosen scores in one transaction; `decisions` per cell override `resolution`.
@@ -92,7 +93,9 @@ def apply_scoresheet(
             change.criterion_key,
             None
             if change.current is None
-            else ScoreCell(change.current.value, change.current.justification),
+            else ScoreCell(
+                change.current.value, change.current.justification, change.current.abstained
+            ),
             ScoreCell(change.value, change.justification),
         )
         for change in chosen
@@ -121,15 +124,17 @@ def apply_scoresheet(
                 f"{exc}; nothing was imported from {preview.file_name}: preview it again"
             ) from exc
         skipped = len({p.cell or p.text for p in errors})
+        who = actor if isinstance(actor, Identity) else None
         audit(
             session,
             ev.id,
-            actor,
+            who.name if who else actor,  # type: ignore[arg-type]  # str or None here
             "import scoresheet",
             f"{member.name} / {preview.file_name}",
             "",
             plural(len(chosen), "score"),
             f"file {preview.file_name}, SHA-256 {preview.sha256}: {len(chosen)} written, "
             f"{kept} conflicts kept as in the database, {skipped} rows with errors left out",
+            context=who.context if who else "",
         )
     return ScoresheetOutcome(preview.file_name, member.name, len(chosen), kept, skipped, backup)

@@ -1,7 +1,10 @@
 """Export one committee member's scoresheet for offline scoring.
 
 One row per candidate and rated criterion, with the rubric beside it, a drop-down on the scale
-and a justification column; the member's existing scores are filled in. The very hidden
+and a justification column; the member's existing scores are filled in (an abstention as a blank
+score beside its reason). Candidates the member declared a conflict with are left out: their
+scores would not be taken. During blind scoring a sheet holding scores goes only to its member
+(or to the chair looking at live results, audited): see `evaluator.visibility`. The very hidden
 metadata sheet records, for every row, the score and a digest of the justification as they
 were at export time: on import that is the common ancestor of the sheet and the database, so
 a score changed in the database meanwhile is recognised as a conflict rather than overwritten.
@@ -9,7 +12,7 @@ a score changed in the database meanwhile is recognised as a conflict rather tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Scale, Score
+from evaluator.identity import Identity
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import write_metadata
 from evaluator.questionnaire.template import APP_VERSION
@@ -58,12 +62,17 @@ def _value(value: float) -> int | float:
 
 def build_scoresheet(data: EvaluationData, member: Evaluator) -> tuple[Workbook, int, int]:
     """(workbook, rows, rows already scored) for one committee member."""
+    allowed = [c for c in data.candidates if not member.conflicted_with(c.id)]
+    data = replace(data, candidates=allowed)
     leaves = L.rated_leaves(data.criteria)
     if not leaves or not data.candidates:
         what = "rated criteria" if not leaves else "candidates"
         raise ServiceError(f"evaluation {data.name!r} has no {what} to score yet")
+    shown = {c.id for c in data.candidates}
     mine = {
-        (s.candidate_id, s.criterion_key): s for s in data.scores if s.evaluator_id == member.id
+        (s.candidate_id, s.criterion_key): s
+        for s in data.scores
+        if s.evaluator_id == member.id and s.candidate_id in shown
     }
     workbook = Workbook()
     instructions = workbook.active
@@ -113,7 +122,8 @@ def _instructions(sheet: Any, data: EvaluationData, member: Evaluator, leaves: i
         "Write a justification for every score: what you saw or read that supports it. A score "
         "without a justification is not imported.",
         "Your scores already in SupportScope are filled in; change them if your view changed. "
-        "Leaving a score blank never deletes a score on record.",
+        "Leaving a score blank never deletes a score on record. Where you abstained, the score "
+        "is blank and your reason stands beside it: pick a score to replace the abstention.",
         "You may filter by candidate or category; do not change the Candidate and Criterion id "
         "columns, which identify each row.",
         "Save as an Excel Workbook (.xlsx), without a password, and give it to the chair. If a "
@@ -166,13 +176,14 @@ def _scores_sheet(
     for candidate in data.candidates:
         for index, leaf in enumerate(leaves):
             score = mine.get((candidate.id, leaf.key))
+            value = None if score is None or score.abstained else _value(score.value)
             S.locked_cell(sheet.cell(row, 1), candidate.name, bold=index == 0)
             S.locked_cell(sheet.cell(row, 2), leaf.key)
             S.locked_cell(sheet.cell(row, 3), leaf.category)
             S.locked_cell(sheet.cell(row, 4), leaf.name)
             S.locked_cell(sheet.cell(row, 5), rubrics[leaf.key])
             score_cell = sheet.cell(row, L.SCORE_COLUMN)
-            S.input_cell(score_cell, _value(score.value) if score else None)
+            S.input_cell(score_cell, value)
             score_cell.alignment = S.CENTER_TOP
             S.input_cell(
                 sheet.cell(row, L.JUSTIFICATION_COLUMN), score.justification if score else None
@@ -195,7 +206,7 @@ def _scores_sheet(
                     candidate.id,
                     candidate.name,
                     leaf.key,
-                    "" if score is None else f"{score.value:.12g}",
+                    "" if value is None else f"{value:.12g}",
                     "" if score is None else L.justification_digest(score.justification),
                 )
             )
@@ -233,13 +244,26 @@ def _score_validation(scale: Scale) -> DataValidation:
 
 
 def write_scoresheet(
-    db: Database, evaluation: EvalRef, evaluator: str, target: str | Path
+    db: Database,
+    evaluation: EvalRef,
+    evaluator: str,
+    target: str | Path,
+    *,
+    viewer: Identity | None = None,
+    live_view: bool = False,
+    why: str = "scoresheet export",
 ) -> ScoresheetSummary:
-    """Write one committee member's scoresheet to `target`, atomically."""
+    """Write one committee member's scoresheet to `target`, atomically, if `viewer` may have
+    it now (`evaluator.visibility.require_scoresheet_view`; a refusal writes nothing). The
+    chair's look at live results (`live_view`) is recorded with `why` before the file is made."""
     from evaluator.services import load_evaluation
+    from evaluator.services.process import view_live_results
+    from evaluator.visibility import require_scoresheet_view
 
     data = load_evaluation(db, evaluation)
     member = find_evaluator(data, evaluator)
+    if require_scoresheet_view(data, viewer, member, live_view):
+        view_live_results(db, data.id, f"{why}: {member.name}", actor=viewer)
     workbook, rows, filled = build_scoresheet(data, member)
     target = Path(target)
     with atomic_path(target) as temp:

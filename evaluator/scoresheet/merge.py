@@ -139,9 +139,10 @@ def preview_scoresheet_file(data: EvaluationData, path: Path) -> ScoresheetPrevi
         base, now = bases.get(key), current.get(key)
         if row.value is None:
             if now is not None:
-                problems.append(
-                    warning(f"{row.cell}: left blank; the score on record ({now.value:g}) is kept")
+                kept = (
+                    "abstention on record" if now.abstained else f"score on record ({now.value:g})"
                 )
+                problems.append(warning(f"{row.cell}: left blank; the {kept} is kept"))
             continue
         kind = _classify(base, now, row.value, row.justification)
         if kind is None:
@@ -177,6 +178,8 @@ def preview_scoresheet_file(data: EvaluationData, path: Path) -> ScoresheetPrevi
 def _same(score: Score | None, value: float | None, digest: str) -> bool:
     if score is None:
         return value is None
+    if score.abstained:  # exported as a blank score beside the reason
+        return value is None and L.justification_digest(score.justification) == digest
     return (
         value is not None
         and score.value == value
@@ -191,7 +194,12 @@ def _classify(
     digest = L.justification_digest(justification)
     if base is not None and base.value == value and base.digest == digest:
         return None
-    if now is not None and now.value == value and now.justification == justification:
+    if (
+        now is not None
+        and not now.abstained
+        and now.value == value
+        and now.justification == justification
+    ):
         return ScoreChangeKind.UNCHANGED
     database_unchanged = base is None and now is None
     if base is not None:

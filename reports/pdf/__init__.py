@@ -58,8 +58,9 @@ def write_pdf(
 ) -> list[str]:
     """Lay the report out into `path` directly (callers make the write atomic)."""
     from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
-    from reports.pdf.sections_back import committee, methodology
+    from reports.pdf.sections_back import methodology
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
+    from reports.pdf.sections_committee import committee
     from reports.pdf.sections_front import category_comparison, cover, executive_summary
     from reports.pdf.styles import make_theme
 

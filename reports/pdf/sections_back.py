@@ -1,112 +1,16 @@
-"""The back of the report: the committee and its consensus, and the methodology appendix."""
+"""The back of the report: the methodology appendix (the committee is in sections_committee)."""
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from evaluator.kinds import is_category
 from reports.model import AuditSummary, ReportData
-from reports.pdf.blocks import (
-    data_table,
-    decision_cell,
-    empty_note,
-    heading,
-    note,
-    section_heading,
-)
+from reports.pdf.blocks import data_table, empty_note, heading, note, section_heading
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, percent
 
 AUDIT_TIME = "%Y-%m-%d %H:%M"
-
-
-def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
-    members = [
-        [
-            theme.p(m.name, theme.cell_bold),
-            theme.p(m.role or NO_VALUE, theme.cell),
-            theme.p(m.conflict_of_interest or "None declared", theme.cell),
-            Paragraph(str(m.scores_given), theme.cell_right),
-        ]
-        for m in report.committee
-    ]
-    story: list[Flowable] = [
-        section_heading(theme, "committee"),
-        theme.p(
-            "Who scored, in what role, and what each member declared about conflicts of "
-            "interest. Every score is kept with its justification (see the candidate profiles)."
-        ),
-        data_table(
-            theme,
-            ["Member", "Role", "Conflict-of-interest declaration", "Scores"],
-            members,
-            [0.24 * width, 0.22 * width, 0.44 * width, 0.10 * width],
-            right=(3,),
-        )
-        if members
-        else empty_note(theme, "No committee members recorded."),
-        CondPageBreak(1.5 * 72),
-        heading(theme, "Where the committee disagreed", 1),
-        theme.p(
-            f"A criterion is flagged when the members' scores for a candidate differ by "
-            f"{number(report.disagreement_threshold)} points or more. The consensus column shows "
-            "what the committee then agreed; without a decision the aggregate of the scores stands."
-        ),
-    ]
-    if report.disagreements:
-        rows = []
-        for item in report.disagreements:
-            scores = "\n".join(f"{name}: {number(value)}" for name, value in item.scores)
-            if item.decision is not None:
-                label = item.decision.value_label
-                if item.decision.gate_state is not None:
-                    label = theme.gate_label(item.decision.gate_state)
-                decided = f"{label}. {item.decision.note}".strip()
-            else:
-                decided = "No consensus recorded; the aggregate stands."
-            rows.append(
-                [
-                    theme.p(item.candidate_name, theme.cell),
-                    theme.p(item.criterion_name, theme.cell),
-                    theme.p(scores, theme.cell),
-                    Paragraph(number(item.spread), theme.cell_right),
-                    theme.p(decided, theme.cell),
-                ]
-            )
-        story.append(
-            data_table(
-                theme,
-                ["Candidate", "Criterion", "Scores", "Spread", "Consensus"],
-                rows,
-                [w * width for w in (0.17, 0.2, 0.25, 0.08, 0.3)],
-                right=(3,),
-            )
-        )
-    else:
-        story.append(empty_note(theme, "No criterion reached the disagreement threshold."))
-    story += [CondPageBreak(1.5 * 72), heading(theme, "Consensus decisions", 1)]
-    if report.decisions:
-        rows = [
-            [
-                theme.p(d.candidate_name, theme.cell),
-                theme.p(d.criterion_name, theme.cell),
-                decision_cell(d, theme),
-                theme.p(d.note, theme.cell),
-            ]
-            for d in report.decisions
-        ]
-        story.append(
-            data_table(
-                theme,
-                ["Candidate", "Criterion", "Decision", "Note"],
-                rows,
-                [w * width for w in (0.2, 0.25, 0.12, 0.43)],
-            )
-        )
-    else:
-        story.append(empty_note(theme, "The committee has not recorded any consensus decision."))
-    story.append(PageBreak())
-    return story
 
 
 def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:

@@ -16,7 +16,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from reports.model import CandidateSection, Contribution, Justification, ReportData
+from reports.model import ABSTAIN, CandidateSection, Contribution, Justification, ReportData
 from reports.pdf.blocks import (
     data_table,
     decision_cell,
@@ -245,14 +245,14 @@ def _justifications(
         rows = [
             [
                 [theme.p(item.evaluator_name, theme.cell), theme.p(item.evaluator_role, role)],
-                f"{number(item.value)} / {number(scale_max)}",
+                ABSTAIN if item.abstained else f"{number(item.value)} / {number(scale_max)}",
                 theme.p(item.text.strip() or "(no justification given)", theme.cell),
             ]
             for item in items
         ]
         table = Table(
             rows,
-            colWidths=[0.24 * width, 0.09 * width, 0.67 * width],
+            colWidths=[0.23 * width, 0.11 * width, 0.66 * width],  # room for "abstain"
             splitInRow=1,
             hAlign="LEFT",
             style=[

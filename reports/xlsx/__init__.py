@@ -1,7 +1,8 @@
 """The live Excel workbook, written with openpyxl from a `ReportData`.
 
 Sheets: Summary (ranking; live formulas), Weights (editable raw weights), Matrix (normalised
-values with a colour scale), Scores, Consensus, Responses and Audit (Excel tables with filters).
+values with a colour scale), Scores, Consensus, Responses, Committee, Declarations, Process and
+Audit (Excel tables with filters).
 Written through `atomic_path`; progress is reported and cancellation checked after each sheet.
 """
 

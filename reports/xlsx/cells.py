@@ -7,6 +7,7 @@ a number; control characters show as visible symbols; over-long text is cut with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from openpyxl.cell.cell import Cell
@@ -99,6 +100,29 @@ def user_header(
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     cell.border = HEADER_BORDER
     return cell
+
+
+LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
+MAX_ROW_HEIGHT = 409  # Excel's limit: a taller row makes it "repair" the file
+
+
+def wrapped_lines(text: object, width: float) -> int:
+    """About how many lines `text` takes wrapped in a column `width` characters wide: a quick
+    estimate (the record sheets hold up to 100,000 rows), a little generous for word breaks."""
+    if not isinstance(text, str) or not text:
+        return 1
+    per_line = max(int(width * 1.1) - 1, 6)
+    return sum(max(1, math.ceil(len(part) * 1.1 / per_line)) for part in text.split("\n"))
+
+
+def fit_height(ws: Worksheet, row: int, texts: Sequence[tuple[object, float]]) -> bool:
+    """Make a row tall enough for its wrapped texts (True when it needs more than one line):
+    LibreOffice does not grow a row written by openpyxl, so wrapped text would be cut off or
+    drawn over the next row."""
+    lines = max((wrapped_lines(text, width) for text, width in texts), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(math.ceil(lines * LINE_HEIGHT + 3), MAX_ROW_HEIGHT)
+    return lines > 1
 
 
 def widths(ws: Worksheet, sizes: Sequence[float]) -> None:

@@ -10,12 +10,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluator.gates import gate_look
-from reports.model import ConsensusDecision, ReportData
+from reports.model import ABSTAIN, ConsensusDecision, ReportData
 from reports.xlsx.cells import (
     DATE_TIME,
+    TOP,
     WRAP_TOP,
     Truncations,
     add_table,
+    fit_height,
     gate_font,
     header,
     print_setup,
@@ -49,6 +51,7 @@ def _records(
     header(ws, top, [name for name, _ in columns], fill)
     for i, values in enumerate(rows):
         row = top + 1 + i
+        tall = fit_height(ws, row, [(values[c - 1], columns[c - 1][1]) for c in wrap])
         for column, value in enumerate(values, start=1):
             if isinstance(value, str):
                 cell = put_text(ws, row, column, value, cuts)
@@ -60,6 +63,8 @@ def _records(
                 cell = put_number(ws, row, column, value)  # type: ignore[arg-type]
             if column in wrap:
                 cell.alignment = WRAP_TOP
+            elif tall:  # the row's other cells line up with the top of its wrapped text
+                cell.alignment = TOP
     if not rows:
         put_text(ws, top + 1, 1, "Nothing recorded yet.")
     add_table(ws, table, top, len(columns), top + len(rows))
@@ -68,9 +73,9 @@ def _records(
     print_setup(ws, top)
 
 
-def _naive_utc(moment: datetime) -> datetime:
+def _naive_utc(moment: datetime | None) -> datetime | None:
     """Excel has no time zones: store UTC wall-clock time (the column says UTC)."""
-    if moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
 
@@ -79,7 +84,8 @@ def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tru
     _records(
         ws,
         "Scores",
-        "Every committee member's score with the justification given; filter by any column.",
+        "Every committee member's score with the justification given (for an abstention, its "
+        "reason); filter by any column. Only scores marked Counted enter the aggregate.",
         "ScoresTable",
         [
             ("Candidate", 28),
@@ -88,8 +94,9 @@ def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tru
             ("Criterion", 34),
             ("Member", 22),
             ("Role", 22),
-            ("Score", 8),
+            ("Score", 9),
             ("Justification", 80),
+            ("Counted", 22),
         ],
         [
             (
@@ -99,8 +106,9 @@ def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tru
                 s.criterion_name,
                 s.evaluator_name,
                 s.evaluator_role,
-                s.value,
+                ABSTAIN if s.abstained else s.value,
                 s.justification,
+                s.counted_label,
             )
             for s in report.scores
         ],
@@ -220,10 +228,110 @@ def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Trun
     )
 
 
+def write_committee(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
+) -> None:
+    chair = f" The chair is {report.chair}." if report.chair else ""
+    _records(
+        ws,
+        "Committee",
+        "Each member: the current conflict-of-interest declaration and when it was made (every "
+        "declaration is on the Declarations sheet), scores and abstentions, when they "
+        "submitted (UTC), or why the chair excused them." + chair,
+        "CommitteeTable",
+        [
+            ("Member", 24),
+            ("Role", 24),
+            ("Current declaration", 48),
+            ("Declared (UTC)", 17),
+            ("Declarations made", 13),
+            ("Scores", 9),
+            ("Abstentions", 12),
+            ("Submitted (UTC)", 17),
+            ("Excused (reason)", 40),
+        ],
+        [
+            (
+                m.name,
+                m.role,
+                m.declarations[-1].text
+                if m.declarations
+                else m.conflict_of_interest or "Not declared",
+                _naive_utc(m.declarations[-1].at) if m.declarations else None,
+                len(m.declarations),
+                m.scores_given,
+                m.abstentions,
+                _naive_utc(m.submitted_at),
+                m.excused,
+            )
+            for m in report.committee
+        ],
+        fill,
+        cuts,
+        wrap=(3, 9),
+    )
+
+
+def write_declarations(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
+) -> None:
+    _records(
+        ws,
+        "Declarations",
+        "Every conflict-of-interest declaration each member made, oldest first: a new "
+        "declaration never replaces an earlier one in the record; the current one counts.",
+        "DeclarationsTable",
+        [("Member", 24), ("Declared (UTC)", 17), ("Declaration", 70), ("Current", 10)],
+        [
+            (m.name, _naive_utc(d.at), d.text, "Yes" if d.current else "No")
+            for m in report.committee
+            for d in m.declarations
+        ],
+        fill,
+        cuts,
+        wrap=(3,),
+    )
+
+
+def write_process(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+    rows: list[Row] = [
+        (_naive_utc(e.at), e.actor, e.what, e.why, e.context) for e in report.process
+    ]
+    finalised = [e for e in report.process if e.kind == "finalise"]
+    if finalised and report.open_when_final:
+        last = finalised[-1]
+        rows += [
+            (_naive_utc(last.at), last.actor, f"Open when finalised: {item}", "", last.context)
+            for item in report.open_when_final
+        ]
+    _records(
+        ws,
+        "Process",
+        "The committee process as the audit trail records it: phases, the chair's looks at "
+        "live results during blind scoring, excuses, reopened scoresheets, finalisation (and "
+        "what was still open then) and reopening, with who, when (UTC), why and from where.",
+        "ProcessTable",
+        [
+            ("When (UTC)", 17),
+            ("Who", 22),
+            ("Step", 48),
+            ("Why", 60),
+            ("From (OS user@machine)", 24),
+        ],
+        rows,
+        fill,
+        cuts,
+        wrap=(3, 4),
+    )
+
+
 SheetWriter = Callable[[Worksheet, ReportData, PatternFill, Truncations], None]
 RECORD_SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Scores", write_scores),
     ("Consensus", write_consensus),
     ("Responses", write_responses),
+    ("Committee", write_committee),
+    ("Declarations", write_declarations),
+    ("Process", write_process),
     ("Audit", write_audit),
 )

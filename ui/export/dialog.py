@@ -269,7 +269,16 @@ class ExportDialog(QDialog):
         self.open_workbook.hide()
         self.task = self.jobs.start(
             # export_reports(db, evaluation, pdf, xlsx, branding, progress, cancel)
-            partial(export_reports, db, self.evaluation_id, pdf, xlsx, self.branding),
+            partial(
+                export_reports,
+                db,
+                self.evaluation_id,
+                pdf,
+                xlsx,
+                self.branding,
+                viewer=self.session.identity,
+                live_view=self.session.live_view,
+            ),
             unexpected=UNEXPECTED,
             on_finished=self._finished,
             on_failed=self._failed,

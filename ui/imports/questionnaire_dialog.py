@@ -283,7 +283,11 @@ def open_scoresheet_import(
         return None
     assert session.db is not None
     dialog = ScoresheetImportDialog(
-        session.db, session.ref, parent, on_imported=lambda: _refresh(session)
+        session.db,
+        session.ref,
+        parent,
+        on_imported=lambda: _refresh(session),
+        viewer=session.identity,
     )
     if file:
         dialog.set_file(file)
@@ -356,7 +360,14 @@ def export_scoresheet(parent: QWidget | None, session: EvaluationSession) -> Pat
     if not path:
         return None
     try:
-        summary = write_scoresheet(session.db, session.ref, member, _with_suffix(path))
+        summary = write_scoresheet(
+            session.db,
+            session.ref,
+            member,
+            _with_suffix(path),
+            viewer=session.identity,
+            live_view=session.live_view,
+        )
     except USER_ERRORS as exc:
         show_error(parent, user_message(exc))
         return None

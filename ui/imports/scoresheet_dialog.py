@@ -9,9 +9,12 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from evaluator.db import Database
+from evaluator.identity import Identity
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.scoresheet.apply import apply_scoresheet
-from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet
+from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet_file
+from evaluator.services import load_evaluation
+from evaluator.visibility import require_sheet_import
 from ui.imports import base as import_base
 from ui.imports.base import ImportDialogBase
 from ui.imports.preview import ScorePreviewModel, scoresheet_rows
@@ -26,7 +29,9 @@ class ScoresheetImportDialog(ImportDialogBase):
         evaluation_id: int,
         parent: QWidget | None = None,
         on_imported: Callable[[], None] | None = None,
+        viewer: Identity | None = None,
     ) -> None:
+        self.viewer = viewer  # who reads the sheet in: the blind rules and the audit use it
         self.score_model = ScorePreviewModel()
         super().__init__(db, evaluation_id, self.score_model, parent, on_imported)
         self.setWindowTitle("Import a scoresheet")
@@ -81,11 +86,14 @@ class ScoresheetImportDialog(ImportDialogBase):
         if not text:
             self.summary.setText("Choose the scoresheet first.")
             return
-        db, evaluation, path = self.db, self.evaluation_id, Path(text)
+        db, evaluation, path, viewer = self.db, self.evaluation_id, Path(text), self.viewer
 
         def job(progress: Progress, cancel: CancelCheck) -> ScoresheetPreview:
             raise_if_cancelled(cancel)
-            result = preview_scoresheet(db, evaluation, path)
+            data = load_evaluation(db, evaluation)
+            result = preview_scoresheet_file(data, path)
+            member = next(e for e in data.evaluators if e.id == result.evaluator_id)
+            require_sheet_import(data, viewer, member)  # before the preview shows any score
             progress(1, 1)
             return result
 
@@ -132,7 +140,9 @@ class ScoresheetImportDialog(ImportDialogBase):
 
         def job(progress: Progress, cancel: CancelCheck) -> Any:
             raise_if_cancelled(cancel)
-            outcome = apply_scoresheet(db, preview, decisions=decisions, valid_only=valid_only)
+            outcome = apply_scoresheet(
+                db, preview, decisions=decisions, valid_only=valid_only, actor=self.viewer
+            )
             progress(1, 1)
             return outcome
 
