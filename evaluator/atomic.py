@@ -1,6 +1,7 @@
 """Every file the app writes goes to a temporary file beside the target, then `os.replace`.
 
-A failed or cancelled export therefore leaves an existing file byte-identical.
+A failed or cancelled export therefore leaves an existing file byte-identical. A database in use,
+or one of its working files, is never the target (evaluator/live_files.py).
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from evaluator.live_files import refuse_live_database
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; moved onto `target` only on success."""
     target = Path(target)
+    refuse_live_database(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"the folder {folder} does not exist: create it or choose another")
