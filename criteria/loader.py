@@ -20,6 +20,7 @@ import tomli_w
 from criteria.convert import catalog_from_dict, catalog_to_dict, validate_catalog
 from criteria.model import Catalog, CatalogError, CatalogInfo, CatalogListing, CatalogProblem
 from evaluator.kinds import CRITERION_KINDS
+from evaluator.live_files import live_database_problem, refuse_live_database
 
 BUILT_IN_DIR = Path(__file__).resolve().parent / "catalogs"
 CATALOG_SUFFIX = ".toml"
@@ -94,6 +95,8 @@ def load_catalog(ref: str | Path, extra_dirs: Sequence[Path] = ()) -> Catalog:
 
 def read_catalog_file(path: Path) -> Catalog:
     """Read and validate one catalog file; every error names the file."""
+    if live_database_problem(path):  # reading it would drop SQLite's locks on it
+        raise CatalogError("belongs to a database in use, not a catalog", path)
     try:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
@@ -119,6 +122,7 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
         raise CatalogError(problems, path)
     body = tomli_w.dumps(catalog_to_dict(catalog), multiline_strings=False)
     text = f"{_SAVED_HEADER}{kinds_comment()}\n{body}"
+    refuse_live_database(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:

@@ -3,7 +3,8 @@
 A failed or cancelled export therefore leaves an existing file byte-identical. Temporary files
 are named `.<target>.<pid>@<host>.<random>.part`: hidden, and carrying their owner, so that a
 later run can tell the leftovers of a killed process from a write still under way
-(`evaluator.report_pair.remove_stale_temps`).
+(`evaluator.report_pair.remove_stale_temps`). A database in use, or one of its working files, is
+never the target (evaluator/live_files.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from evaluator.live_files import refuse_live_database
+
 
 def owner_tag() -> str:
     """`<pid>@<host>`: who made a temporary file (the host only in letters, digits and '-')."""
@@ -27,6 +30,7 @@ def owner_tag() -> str:
 def new_temp(target: str | Path) -> Path:
     """Create an empty, owner-tagged temporary file in the target's folder."""
     target = Path(target)
+    refuse_live_database(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"the folder {folder} does not exist: create it or choose another")

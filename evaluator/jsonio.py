@@ -32,6 +32,7 @@ from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Scale, leaves
 from evaluator.kinds import is_pass_fail, members_score
+from evaluator.live_files import live_database_problem
 from evaluator.models import (
     CandidateRow,
     ConsensusRow,
@@ -207,6 +208,9 @@ def read_document(path: str | Path) -> dict[str, Any]:
     import jsonschema
 
     path = Path(path)
+    problem = live_database_problem(path)  # reading it would drop SQLite's locks on it
+    if problem:
+        raise ServiceError(f"{problem}: give a JSON file written by 'dump'")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # bounded cell reads, the refusals and the sniffing of wrong files live in their own modules
+from evaluator.live_files import live_database_of
 from evaluator.workbook_cells import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -117,6 +118,13 @@ def inspect_workbook(path: Path, limits: Limits = Limits()) -> WorkbookInfo:
 
 def _read_file(path: Path, limits: Limits) -> bytes:
     name = path.name or str(path)
+    if live_database_of(path) is not None:  # reading it would drop SQLite's locks on it
+        raise WorkbookRejected(
+            name,
+            "belongs to a database in use, not an Excel workbook",
+            "choose the filled workbook instead",
+            _R.OTHER_FORMAT,
+        )
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):

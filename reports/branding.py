@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluator.live_files import live_database_problem
+
 DEFAULT_ACCENT = "#1F4E79"  # a deep navy that prints well in colour and in grey
 _HEX_COLOUR = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
@@ -56,6 +58,8 @@ class Branding:
         logo = self.logo
         if check_logo and logo is not None and not logo.is_file():
             found.append(f"The logo file {logo} cannot be found; the report is made without it.")
+        elif check_logo and logo is not None and live_database_problem(logo):
+            found.append(f"The logo file {logo} belongs to a database in use, not an image.")
         return found
 
     def to_mapping(self) -> dict[str, str]:

@@ -12,6 +12,11 @@ os.environ["SUPPORTSCOPE_CONFIG"] = os.path.join(_SANDBOX, "config")
 os.environ["SUPPORTSCOPE_LOG_DIR"] = os.path.join(_SANDBOX, "logs")
 
 import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+# Qt's own file dialog keeps its history in the "QtProject" settings: in the sandbox too
+QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, _SANDBOX)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, _SANDBOX)
 
 from tests import core_fixtures, pg  # noqa: E402
 

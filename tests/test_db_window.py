@@ -51,10 +51,10 @@ def test_the_window_opens_no_missing_file_but_new_database_creates_one(
     assert shown and "no database at" in shown[-1].lower()
     assert not (tmp_path / "no").exists()
 
-    from PySide6.QtWidgets import QFileDialog
+    from ui import file_dialogs
 
     made = tmp_path / "made" / "committee.db"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(made), ""))
+    monkeypatch.setattr(file_dialogs, "choose_save_file", lambda *a, **k: str(made))
     window.start_page.new_database_dialog()
     assert made.exists() and window.session.location == str(made)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from evaluator.audit_trail import TrailRow, criterion_names, read_trail, write_c
 from evaluator.audit_verify import verify
 from ui import errors
 from ui.audit_model import ROW_ROLE, AuditFilter, AuditModel, local_time
+from ui.file_dialogs import choose_save_file
 from ui.grid.delegates import AGREED_HUE, DANGER_HUE, Banner
 from ui.session import EvaluationSession
 
@@ -47,7 +47,7 @@ ALL = "(all)"
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, kinds: str) -> str:
     """The file chooser (a module function that tests replace)."""
-    return QFileDialog.getSaveFileName(parent, title, suggested, kinds)[0]
+    return choose_save_file(parent, title, suggested, kinds)
 
 
 class AuditView(QDialog):

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from ui import errors
+from ui.file_dialogs import choose_open_file, choose_save_file
 from ui.jobs import JobRunner
 
 if TYPE_CHECKING:
@@ -43,11 +44,11 @@ def choose_scope(parent: QWidget | None, evaluation: str) -> str | None:
 
 
 def choose_backup_target(parent: QWidget | None, suggested: str) -> str:
-    return QFileDialog.getSaveFileName(parent, "Back up to", suggested, BACKUP_FILTER)[0]
+    return choose_save_file(parent, "Back up to", suggested, BACKUP_FILTER)
 
 
 def choose_backup_file(parent: QWidget | None, folder: str) -> str:
-    return QFileDialog.getOpenFileName(parent, "Restore from backup", folder, BACKUP_FILTER)[0]
+    return choose_open_file(parent, "Restore from backup", folder, BACKUP_FILTER)
 
 
 def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from criteria import CatalogInfo, list_catalogs, read_catalog_file
-from ui import errors
+from ui import errors, file_dialogs
 
 
 class NewEvaluationDialog(QDialog):
@@ -102,7 +101,7 @@ class NewEvaluationDialog(QDialog):
         self._validate()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.choose_open_file(
             self, "Catalog file", "", "Catalogs (*.toml);;All files (*)"
         )
         if not path:

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from criteria import load_catalog
 from evaluator.db import default_database
-from ui import errors
+from ui import errors, file_dialogs
 from ui.new_evaluation_dialog import NewEvaluationDialog
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
@@ -185,17 +184,20 @@ class StartPage(QWidget):
         return str(Path(location).parent) if location and "://" not in location else ""
 
     def open_database_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open database", self._folder(), DB_FILTER)
+        path = file_dialogs.choose_open_file(
+            self, "Open database", self._folder(), DB_FILTER, database=True
+        )
         if path:
             self.open_location(path)
 
     def new_database_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.choose_save_file(
             self,
             "New database",
             str(Path(self._folder() or Path.home()) / "evaluations.db"),
             DB_FILTER,
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            confirm_overwrite=False,  # an existing database is opened, never replaced
+            database=True,
         )
         if not path:
             return

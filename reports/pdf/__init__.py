@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaluator.atomic import atomic_path
+from evaluator.live_files import live_database_problem
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from reports.model import CandidateSection, ReportData
 
@@ -27,6 +28,10 @@ def _logo(report: ReportData, warnings: list[str]):  # type: ignore[no-untyped-d
 
     path = report.meta.branding.logo
     if path is None:
+        return None
+    problem = live_database_problem(path)  # reading it would drop SQLite's locks on it
+    if problem:
+        warnings.append(f"The logo {problem}; the report has no logo.")
         return None
     try:
         reader = ImageReader(str(path))

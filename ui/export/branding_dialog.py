@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -29,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from evaluator.live_files import live_database_problem
 from reports.branding import DEFAULT_ACCENT, Branding, is_hex_colour, normalise_hex, save_branding
-from ui import errors
+from ui import errors, file_dialogs
 from ui.grid.delegates import Banner
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
@@ -38,7 +38,15 @@ PREVIEW = QSize(260, 90)
 
 
 def choose_logo_file(parent: QWidget | None, start: str) -> str:
-    return QFileDialog.getOpenFileName(parent, "Choose the logo", start, IMAGE_FILTER)[0]
+    return file_dialogs.choose_open_file(parent, "Choose the logo", start, IMAGE_FILTER)
+
+
+def _image_file(logo: Path | None) -> Path | None:
+    """The logo file, when there is one that may be read: never a database in use (reading it
+    would drop SQLite's locks on it, evaluator/live_files.py)."""
+    if logo is None or not logo.is_file() or live_database_problem(logo):
+        return None
+    return logo
 
 
 def choose_colour(parent: QWidget | None, initial: QColor) -> QColor | None:
@@ -170,8 +178,8 @@ class BrandingDialog(QDialog):
 
     def issues(self) -> list[str]:
         found = self.edited().problems()
-        logo = self.edited().logo
-        if logo is not None and logo.is_file() and QPixmap(str(logo)).isNull():
+        logo = _image_file(self.edited().logo)
+        if logo is not None and QPixmap(str(logo)).isNull():
             found.append(f"The logo file {logo} is not a PNG or JPEG image Qt can read.")
         return found
 
@@ -186,7 +194,8 @@ class BrandingDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not issues)
 
     def _show_preview(self, logo: Path | None) -> None:
-        pixmap = QPixmap(str(logo)) if logo is not None and logo.is_file() else QPixmap()
+        image = _image_file(logo)
+        pixmap = QPixmap(str(image)) if image is not None else QPixmap()
         if pixmap.isNull():
             self.preview.setPixmap(QPixmap())
             self.preview.setText("No logo" if logo is None else "No preview")

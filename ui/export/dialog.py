@@ -24,7 +24,6 @@ from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from reports.branding import load_branding
 from reports.export import ExportResult, export_reports
+from ui import file_dialogs
 from ui.export.branding_dialog import edit_branding, grow_to_fit
 from ui.export.choices import (
     KINDS,
@@ -78,7 +78,7 @@ def open_in_desktop(url: QUrl) -> bool:
 
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, filter: str) -> str:
-    return QFileDialog.getSaveFileName(parent, title, suggested, filter)[0]
+    return file_dialogs.choose_save_file(parent, title, suggested, filter)
 
 
 class ExportDialog(QDialog):

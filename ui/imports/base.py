@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.db import Database
+from ui import file_dialogs
 from ui.imports.preview import PreviewModel
 from ui.jobs import Job, JobRunner, Work
 
@@ -40,11 +40,11 @@ UNEXPECTED = (
 
 
 def choose_open_files(parent: QWidget | None, title: str) -> list[str]:
-    return QFileDialog.getOpenFileNames(parent, title, "", EXCEL_FILTER)[0]
+    return file_dialogs.choose_open_files(parent, title, "", EXCEL_FILTER)
 
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: str) -> str:
-    return QFileDialog.getSaveFileName(parent, title, suggested, "Excel workbook (*.xlsx)")[0]
+    return file_dialogs.choose_save_file(parent, title, suggested, "Excel workbook (*.xlsx)")
 
 
 def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
