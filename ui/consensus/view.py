@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
     QListView,
     QSplitter,
@@ -55,6 +56,11 @@ class ConsensusView(QWidget):
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._fresh = True  # another evaluation is coming: start at the top (see _reset)
+        self._place: tuple[int, str] | None = None  # the current cell across a grid reset
+        self._line: tuple[tuple[int, str], int] | None = None  # agenda line and its screen row
+        # connected before the model is made, so this runs before the model's own rebuild
+        session.evaluationChanged.connect(self._evaluation_changed)
         self.model = ConsensusModel(session, self)
         self.agenda_model = AgendaModel(self.model, self)
         self._bound = QPersistentModelIndex()
@@ -71,6 +77,7 @@ class ConsensusView(QWidget):
         # change costs a third of a second, so every line is as tall as the first; long
         # names are elided (the tooltip has them whole)
         self.agenda.setUniformItemSizes(True)
+        self.agenda.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # in rows
         self.agenda.setWordWrap(False)
         self.agenda.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.agenda.setAlternatingRowColors(True)
@@ -116,9 +123,11 @@ class ConsensusView(QWidget):
         self.panel.set_button.clicked.connect(self.set_current)
         self.panel.clear_button.clicked.connect(self.clear_current)
         self.model.dataChanged.connect(self._cell_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_place)
         self.model.modelReset.connect(self._reset)
         self.model.cellChanged.connect(self._show_summary)  # after the agenda followed it
         self.agenda_model.modelReset.connect(self._show_summary)
+        self.agenda_model.modelAboutToBeReset.connect(self._remember_line)
         self.agenda_model.modelReset.connect(self._agenda_reset)
         self.agenda_model.set_live(False)  # until shown: see showEvent
         session.readOnlyChanged.connect(lambda _ro: self._refresh())
@@ -138,12 +147,28 @@ class ConsensusView(QWidget):
 
     # ---- state -------------------------------------------------------------------------------
 
-    def _reset(self) -> None:
-        """Start where the meeting starts: the top of the agenda (else the first cell).
+    def _evaluation_changed(self) -> None:
+        self._fresh, self._place, self._line = True, None, None
 
-        The agenda has already rebuilt itself on the same reset (it connected first)."""
-        self._auto_start = True
-        self.go_to_start()
+    def _remember_place(self) -> None:
+        if not self._fresh:
+            self._place = self.model.cell(self.grid.currentIndex()) or self._place
+
+    def _reset(self) -> None:
+        """The grid's rows or columns changed. In another evaluation, start where the meeting
+        starts: the top of the agenda (else the first cell); after an edit (a weight, a new
+        criterion or candidate) stay on the cell the chair was on, when it is still there.
+
+        The agenda has already followed the same reset (it connected first)."""
+        fresh, self._fresh = self._fresh, False
+        place = self.model.index_of(*self._place) if self._place else QModelIndex()
+        untouched = self._auto_start and self._place == self._started_at
+        if fresh or untouched or not place.isValid():
+            self._auto_start = True
+            self.go_to_start()
+        else:
+            self.grid.setCurrentIndex(place)
+            self.grid.scrollTo(place)
         self._refresh()
 
     def go_to_start(self) -> None:
@@ -163,6 +188,26 @@ class ConsensusView(QWidget):
         else:
             self._auto_start = False
         self._mark_agenda(self.grid.currentIndex())
+        self._restore_line()
+
+    def _remember_line(self) -> None:
+        """Before the agenda is rebuilt: its current line and where it stands on screen."""
+        current = self.agenda.currentIndex()
+        if current.isValid():
+            cell = (current.data(CANDIDATE_ROLE), current.data(KEY_ROLE))
+            self._line = (cell, current.row() - self.agenda.verticalScrollBar().value())
+
+    def _restore_line(self) -> None:
+        """After a rebuild: the same line at the same height on screen (a reordering by new
+        weights moves the list under it, not the chair's place in it)."""
+        if self._line is None or not self.agenda_model.rowCount():
+            return  # emptied while hidden: restored when rebuilt on showing
+        (cell, offset), self._line = self._line, None
+        row = self.agenda_model.row_of(*cell)
+        if row is None or self.agenda.currentIndex().row() != row:
+            return
+        self.agenda.doItemsLayout()  # the scroll range of the rebuilt list
+        self.agenda.verticalScrollBar().setValue(row - offset)
 
     def prepare_screenshot(self) -> None:
         """For tools/screenshots.py: show the top of the agenda."""
