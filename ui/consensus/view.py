@@ -13,8 +13,6 @@ while this tab is hidden it postpones wholesale rebuilds until shown (ui/consens
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -41,13 +39,13 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import GateState
 from evaluator.kinds import passes
+from ui.consensus.details import details_html
 from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
 from ui.grid.delegates import Banner
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.grid.view import CriteriaGrid
 from ui.session import EvaluationSession
-from ui.undo_base import fmt
 
 
 class ConsensusView(QWidget):
@@ -316,45 +314,8 @@ class ConsensusView(QWidget):
             panel.state.setText("No consensus yet.")
 
     def _details_html(self, candidate_id: int, key: str) -> str:
-        model, row = self.model, self.model.row(self._bound.row())
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        candidate = self.session.candidate(candidate_id).name
-        weight = model.effective_weight(key)
-        facts = [html.escape(candidate), html.escape(row.info.label)]
-        if weight is not None and row.weighted:
-            facts.append(f"{100 * weight:.1f}% of the total")
-        parts = [
-            f"<h3 style='margin:0'>{html.escape(row.criterion.name)}</h3>",
-            f"<p style='margin-top:2px; color:{muted}'>{' · '.join(facts)}</p>",
-        ]
-        stats = model.stats(candidate_id, key)
-        if stats is not None and stats.scores:
-            flag = " — <b>disagreement flagged</b>" if stats.flagged else ""
-            aggregate = fmt(round(stats.aggregate or 0.0, 2))
-            parts.append(f"<p>Aggregate {aggregate}, spread {fmt(stats.spread)}{flag}</p>")
-            parts.append("<table cellspacing='0' cellpadding='3'>")
-            for score in stats.scores:
-                name = html.escape(model.evaluator_name(score.evaluator_id))
-                parts.append(
-                    f"<tr><td valign='top'><b>{fmt(score.value)}</b></td>"
-                    f"<td valign='top'><b>{name}</b><br>{html.escape(score.justification)}</td>"
-                    "</tr>"
-                )
-            parts.append("</table>")
-        elif row.members_score:
-            parts.append("<p>No evaluator has scored this cell yet.</p>")
-        else:
-            answer = html.escape(model.answer_text(candidate_id, key))
-            parts.append(f"<p>Questionnaire answer: <b>{answer}</b></p>")
-            decided = self.session.consensus(candidate_id, key) is not None
-            gate = model.gate_state(candidate_id, key) if row.pass_fail else None
-            if gate is not None:
-                by = "the committee's decision" if decided else "the answer"
-                parts.append(f"<p>Gate {model.gate_html(gate)} by {by}</p>")
-            elif not decided:
-                computed = html.escape(model.summary(row, candidate_id))
-                parts.append(f"<p>Computed by SupportScope: <b>{computed}</b></p>")
-        return "".join(parts)
+        return details_html(self.model, self.model.row(self._bound.row()), candidate_id, muted)
 
     # ---- actions -----------------------------------------------------------------------------
 
