@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 
 from evaluator import services
 from evaluator.domain import ConsensusScore
+from evaluator.services import process
 from tests.core_fixtures import populated, start_consensus
 from ui.consensus.model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
 from ui.consensus.view import ConsensusView
@@ -223,6 +224,9 @@ def test_abstentions_read_abstain_and_count_neither_as_zero_nor_in_the_spread(tm
         ("Ben Sample", "Orbis Support Co", "tiers.l4", 0, "Missed the session", True),
     ):
         services.set_score(db, evaluation, person, name, key, value, why, abstain=abstain)
+    services.set_score(db, evaluation, "Ann Example", "Orbis Support Co", "tiers.l1", 4, "Good")
+    services.set_score(db, evaluation, "Ben Sample", "Orbis Support Co", "tiers.l1", 1, "Weak")
+    process.declare(db, evaluation, "Ben Sample", ["Orbis Support Co"], "Advised Orbis in 2022")
     start_consensus(db, evaluation)
     db.close()
     session = EvaluationSession()
@@ -242,9 +246,17 @@ def test_abstentions_read_abstain_and_count_neither_as_zero_nor_in_the_spread(tm
     assert "mean 5, spread 0" in tip and "<b>Ben Sample: abstain</b> — Not at their demo" in tip
     view.grid.setCurrentIndex(half)
     details = view.panel.details.text()
-    assert "Aggregate 5, spread 0" in details and "1 not counted" in details
+    assert "Aggregate 5, spread 0" in details
+    assert "Not counted: 1 abstention (not zeros)." in details
     assert "<b>abstain</b>" in details and "Not at their demo" in details
     assert session.results.for_candidate(zephyr).leaf_values["tiers.l1"].value == 5.0
+
+    excluded = model.index_of(orbis, "tiers.l1")  # Ben declared a conflict after scoring
+    assert excluded.data() == "4" and excluded.data(STATE_ROLE) == PLAIN
+    tip = excluded.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Ben Sample: 1 (not counted: declared conflict of interest)" in tip
+    view.grid.setCurrentIndex(excluded)
+    assert "Not counted: 1 score of members with a declared conflict" in view.panel.details.text()
 
     nobody = model.index_of(orbis, "tiers.l4")
     assert nobody.data() == "abstain"  # no score counts: shown as such, not as 0 or empty

@@ -137,7 +137,7 @@ def test_committee_roles_declarations_and_score_counts(qtbot, session: Evaluatio
     assert not model.setData(model.index(1, 2), "Consulted for Acme in 2024")
     session.execute(AddCandidate(session, "Acme Health Support"))
     start_scoring(session)  # each member declares no conflict
-    assert model.index(0, 2).data() == f"No conflict ({today()})"
+    assert model.index(0, 2).data() == f"{today()} · No conflict"
     assert (model.index(0, 3).data(), model.index(0, 4).data()) == ("Not yet", "—")
     # three rated leaves x one candidate
     assert model.index(0, 5).data() == "0 of 3"
@@ -256,9 +256,9 @@ def test_the_committee_shows_declarations_submissions_and_excuses(qtbot, chaired
         db, ev, "Ben Sample", "On leave until the award", actor=Identity(CHAIR, chair=True)
     )
     assert session.check_for_changes()
-    assert row_texts(view, 0)[2:5] == [f"No conflict ({today()})", today(), "—"]
+    assert row_texts(view, 0)[2:5] == [f"{today()} · No conflict", today(), "—"]
     assert row_texts(view, 1)[2:5] == [
-        f"Conflict with Orbis Support Co: Advised Orbis in 2022 ({today()})",
+        f"{today()} · Conflict with Orbis Support Co: Advised Orbis in 2022",
         "Not yet",
         "On leave until the award",
     ]

@@ -18,14 +18,17 @@ from evaluator.changes.rules import NotAllowed
 from evaluator.domain import Score
 from evaluator.identity import Identity
 from evaluator.services import process
-from tests.core_fixtures import CHAIR, chaired
+from tests.core_fixtures import CHAIR, chaired, populated
 from tests.test_ui_scoring import click_cell, type_score
 from ui import errors
+from ui.audit_view import AuditView
 from ui.grid.model import STATE_ROLE
+from ui.main_window import MainWindow
 from ui.reason_dialog import ReasonDialog
 from ui.scoring.model import ABSTAINED, EMPTY
 from ui.scoring.view import ScoringView
 from ui.session import EvaluationSession
+from ui.settings import AppSettings
 from ui.undo import SetScore
 
 ZEPHYR, ORBIS = "Zephyr Care IT", "Orbis Support Co"
@@ -338,3 +341,34 @@ def test_unsaved_edits_are_saved_or_discarded_before_submitting(session, view, q
         "edit, before submitting."
     ]
     assert not member(session, ANN).submitted
+
+
+def test_history_button_opens_the_windows_audit_viewer_on_the_score(tmp_path: Path, qtbot):
+    """In the real window: the view finds its window's `open_history` (no shell import)."""
+    db, ev = populated(tmp_path)  # no chair: one person sets up and scores for everyone
+    services.set_score(db, ev, BEN, ORBIS, "tiers.l1", 2, "Slow desk")
+    services.set_score(db, ev, BEN, ORBIS, "tiers.l1", 3, "Second look")
+    services.set_score(db, ev, ANN, ORBIS, "tiers.l1", 4, "Fast desk")
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.start_page.open_location(str(tmp_path / "t.db"))
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    view = window.tab("Scoring")
+    assert isinstance(view, ScoringView)
+    people, firms = ids(window.session)
+    view.evaluator_combo.setCurrentIndex(view.evaluator_combo.findData(people[BEN]))
+    click_cell(qtbot, view, view.model.index_of(firms[ORBIS], "tiers.l1"))
+    qtbot.mouseClick(view.justification.history_button, Qt.MouseButton.LeftButton)
+
+    audit = window.findChild(AuditView, "auditView")
+    assert audit is not None and audit.isVisible()
+    rows = audit.proxy.visible_rows()
+    assert [(r.actor, r.old, r.new, r.why) for r in rows] == [
+        (rows[0].actor, "", "2", "Slow desk"),
+        (rows[0].actor, "2", "3", "Second look"),
+    ]
+    assert "Ben Sample: Orbis Support Co" in audit.history.text()
+    window.session.close_database()

@@ -32,12 +32,19 @@ def details_html(model: ConsensusModel, row: GridRow, candidate_id: int, muted: 
         else:
             aggregate = fmt(round(stats.aggregate, 2))
             parts.append(f"<p>Aggregate {aggregate}, spread {fmt(stats.spread)}{flag}</p>")
-        left_out = len(stats.scores) - stats.counted
-        if left_out:
-            parts.append(
-                f"<p style='color:{muted}'>{left_out} not counted (abstentions are not "
-                "zeros; a declared conflict excludes the member)</p>"
+        abstained = sum(1 for s in stats.scores if s.abstained)
+        conflicted = len(stats.scores) - stats.counted - abstained
+        left_out = []
+        if abstained:
+            left_out.append(f"{abstained} abstention{'s' if abstained != 1 else ''} (not zeros)")
+        if conflicted:
+            left_out.append(
+                f"{conflicted} score{'s' if conflicted != 1 else ''} of members with a declared "
+                "conflict of interest"
             )
+        if left_out:
+            text = " and ".join(left_out)
+            parts.append(f"<p style='color:{muted}'>Not counted: {text}.</p>")
         parts.append("<table cellspacing='0' cellpadding='3'>")
         for score in stats.scores:
             name = html.escape(model.evaluator_name(score.evaluator_id))

@@ -152,7 +152,7 @@ class CommitteeModel(PeopleModel):
             return ""
         text = declaration.describe(self.facts.candidate_names(declaration.conflicted))
         day = local_day(declaration.at)
-        return f"{text} ({day})" if day else text
+        return f"{day} · {text}" if day else text  # the date first: a long note is elided
 
     def _submitted(self, member: Evaluator) -> str:
         if not member.submitted:

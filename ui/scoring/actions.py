@@ -104,6 +104,13 @@ class SheetActions(QObject):
         if ref:
             self.view.historyRequested.emit(ref)
 
+    def show_in_window(self, ref: str) -> None:
+        """The window's audit viewer shows the history (found through the window, so that
+        the view imports nothing of the shell)."""
+        show = getattr(self.view.window(), "open_history", None)
+        if callable(show):
+            show(ref)
+
     def abstain(self) -> bool:
         """Ask the reason, then abstain on the current cell (one undoable change)."""
         view, model = self.view, self.view.model

@@ -112,6 +112,16 @@ def banner(session: EvaluationSession, member: Evaluator | None, submitted_on: s
     return ""
 
 
+def declaration_text(member: Evaluator | None, names: dict[int, str]) -> str:
+    """What the member declared, as the committee reads it (a conflict stands out)."""
+    if member is None:
+        return ""
+    if member.declaration is None:
+        return "Not declared yet: conflicts of interest are declared before scoring"
+    text = member.declaration.describe(names)
+    return f"⚠ {text}" if member.declaration.conflicted else text
+
+
 def hidden_text(session: EvaluationSession, member: Evaluator | None, names: dict[int, str]) -> str:
     """The line saying which candidates the sheet leaves out (a declared conflict)."""
     if member is None or member.declaration is None or not member.declaration.conflicted:

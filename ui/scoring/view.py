@@ -63,13 +63,16 @@ class ScoringView(QWidget):
         self.evaluator_combo = QComboBox()
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
         self.evaluator_combo.setMinimumContentsLength(24)
+        self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         who = QLabel("&Evaluator:")
         who.setBuddy(self.evaluator_combo)
         self.conflict = QLabel()
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m scored (%p%)")
-        self.progress.setToolTip("This member's scored cells out of all rated cells")
-        self.progress.setMinimumWidth(220)
+        self.progress.setToolTip(
+            "This member's scored cells out of all rated cells (an abstention counts as done)"
+        )
+        self.progress.setMinimumWidth(260)
         self.unsaved = QPushButton()
         self.unsaved.setFlat(True)
         self.unsaved.setToolTip("Go to the next score still waiting for its justification (F8)")
@@ -105,8 +108,9 @@ class ScoringView(QWidget):
 
         hint = QLabel(
             "Type a digit to score, Enter to write the justification, Enter again to save. "
-            "Tab moves right, Delete clears, Ctrl+Z undoes. Grey italic values are computed "
-            "from the questionnaires and are not scored here."
+            "Tab moves right, Delete clears, Ctrl+Z undoes; right-click (or Ctrl+Shift+A) "
+            "abstains or shows a score's history. Grey italic values are computed from the "
+            "questionnaires and are not scored here."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -141,7 +145,7 @@ class ScoringView(QWidget):
         self.model.sheetChanged.connect(self._show_state)
         self.declaration.declared.connect(self._declare)
         self.justification.history_button.clicked.connect(self.actions.history)
-        self.historyRequested.connect(self._history_in_window)
+        self.historyRequested.connect(self.actions.show_in_window)
         session.resultsChanged.connect(self._refresh_side)  # weights, computed values
         box = self.justification
         for first, second in (
@@ -181,15 +185,6 @@ class ScoringView(QWidget):
         self._show_state()
         self._bind(self.grid.currentIndex())
 
-    def _declaration_text(self, person: Evaluator | None) -> str:
-        """What the member declared, as the committee reads it (a conflict stands out)."""
-        if person is None or self.session.data is None:
-            return ""
-        if person.declaration is None:
-            return "Not declared yet: conflicts of interest are declared before scoring"
-        text = person.declaration.describe(self.candidate_names())
-        return f"⚠ {text}" if person.declaration.conflicted else text
-
     def candidate_names(self) -> dict[int, str]:
         """Candidates by id, with those the shown member declared a conflict with."""
         member = self.model.member()
@@ -207,7 +202,7 @@ class ScoringView(QWidget):
         hidden = sheet.hidden_text(self.session, member, self.candidate_names())
         self.hidden_line.setText(hidden)
         self.hidden_line.setVisible(bool(hidden))
-        self.conflict.setText(self._declaration_text(member))
+        self.conflict.setText(sheet.declaration_text(member, self.candidate_names()))
         self.conflict.setToolTip(self.conflict.text())
         self.actions.update()
         self.delegate.scale = self.model.scale
@@ -235,18 +230,13 @@ class ScoringView(QWidget):
         if member is not None and self.session.declare(member.id, conflicted, note):
             self.session.reload()  # what a member's blind view hides follows the declaration
 
-    def _history_in_window(self, ref: str) -> None:
-        """The window's audit viewer shows the history (found through the window, so that
-        this view imports nothing of the shell)."""
-        show = getattr(self.window(), "open_history", None)
-        if callable(show):
-            show(ref)
-
     def _show_progress(self) -> None:
         done, total = self.model.progress()
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {total} scored (%p%)")
+        abstained = self.model.abstentions()
+        also = f", {abstained} abstained" if abstained else ""
+        self.progress.setFormat(f"{done} of {total} scored{also} (%p%)")
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"
@@ -305,7 +295,8 @@ class ScoringView(QWidget):
         box.set_text(model.justification(index))
         can_edit = bool(model.flags(index) & Qt.ItemFlag.ItemIsEditable)
         pending = model.pending(index) is not None
-        box.set_state(self._state_text(index) if can_edit else "Read-only.", pending=pending,
+        why_not = "Read-only." if self.declaration.isHidden() else "Declare first."
+        box.set_state(self._state_text(index) if can_edit else why_not, pending=pending,
                       can_edit=can_edit)  # fmt: skip
 
     def _state_text(self, index: QPersistentModelIndex) -> str:
