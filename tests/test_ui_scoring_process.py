@@ -371,4 +371,14 @@ def test_history_button_opens_the_windows_audit_viewer_on_the_score(tmp_path: Pa
         (rows[0].actor, "2", "3", "Second look"),
     ]
     assert "Ben Sample: Orbis Support Co" in audit.history.text()
+    audit.close()
+
+    # the abstain shortcut reaches the grid in the window (no other tab claims it)
+    back_to(qtbot, view)
+    zephyr = view.model.index_of(firms[ZEPHYR], "tiers.l4")
+    click_cell(qtbot, view, zephyr)
+    answer_reason(qtbot, "Was not in the Level 4 session")
+    qtbot.keyClick(view.grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    assert zephyr.data() == "abstain"
     window.session.close_database()
