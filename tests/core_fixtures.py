@@ -186,3 +186,18 @@ def start_consensus(db: Database, ev: int | str) -> None:
             process.submit(db, ev, member.name)
     if services.load_evaluation(db, ev).status.value == "scoring":
         services.change_status(db, ev, "consensus")
+
+
+CHAIR = "Cora Chair"
+
+
+def chaired(tmp_path: Path) -> tuple[Database, int]:
+    """`populated`'s evaluation with a chair (Cora Chair) who moved it to scoring before any
+    member declared: members must say who they are, declare, then score."""
+    from evaluator.identity import Identity
+    from evaluator.services import process
+
+    db, ev = populated(tmp_path, "draft")
+    process.name_chair(db, ev, CHAIR)
+    services.change_status(db, ev, "scoring", actor=Identity(CHAIR, chair=True))
+    return db, ev

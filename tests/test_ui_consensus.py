@@ -21,6 +21,7 @@ from ui_helpers import show
 
 from evaluator import services
 from evaluator.domain import ConsensusScore
+from evaluator.services import process
 from tests.core_fixtures import populated, start_consensus
 from ui.consensus.model import AGREED, FLAGGED, PLAIN, AgendaModel, ConsensusModel
 from ui.consensus.view import ConsensusView
@@ -209,3 +210,54 @@ def test_models_pass_the_model_tester(session, qtmodeltester):
     agenda = AgendaModel(grid)
     qtmodeltester.check(agenda)
     assert [item.settled for item in agenda.items] == [False, True]
+
+
+def test_abstentions_read_abstain_and_count_neither_as_zero_nor_in_the_spread(tmp_path, qtbot):
+    db, evaluation = populated(tmp_path)
+    for person, name, key, value, why, abstain in (
+        ("Ann Example", "Zephyr Care IT", "tiers.l1", 5, "Nurse triage on every call", False),
+        ("Ben Sample", "Zephyr Care IT", "tiers.l1", 0, "Not at their demo", True),
+        ("Ann Example", "Orbis Support Co", "tiers.l4", 0, "Outside my field", True),
+        ("Ben Sample", "Orbis Support Co", "tiers.l4", 0, "Missed the session", True),
+    ):
+        services.set_score(db, evaluation, person, name, key, value, why, abstain=abstain)
+    services.set_score(db, evaluation, "Ann Example", "Orbis Support Co", "tiers.l1", 4, "Good")
+    services.set_score(db, evaluation, "Ben Sample", "Orbis Support Co", "tiers.l1", 1, "Weak")
+    process.declare(db, evaluation, "Ben Sample", ["Orbis Support Co"], "Advised Orbis in 2022")
+    start_consensus(db, evaluation)
+    db.close()
+    session = EvaluationSession()
+    assert session.open_database(str(tmp_path / "t.db"))
+    session.wait_for_results()
+    view = ConsensusView(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 750)
+    view.show()
+    model = view.model
+    zephyr, orbis = firm(session, "Zephyr Care IT"), firm(session, "Orbis Support Co")
+
+    half = model.index_of(zephyr, "tiers.l1")
+    assert half.data() == "5"  # Ann's 5 alone: not a mean of 2.5, no spread of 5
+    assert half.data(STATE_ROLE) == PLAIN and view.agenda_model.items == []
+    tip = half.data(Qt.ItemDataRole.ToolTipRole)
+    assert "mean 5, spread 0" in tip and "<b>Ben Sample: abstain</b> — Not at their demo" in tip
+    view.grid.setCurrentIndex(half)
+    details = view.panel.details.text()
+    assert "Aggregate 5, spread 0" in details
+    assert "Not counted: 1 abstention (not zeros)." in details
+    assert "<b>abstain</b>" in details and "Not at their demo" in details
+    assert session.results.for_candidate(zephyr).leaf_values["tiers.l1"].value == 5.0
+
+    excluded = model.index_of(orbis, "tiers.l1")  # Ben declared a conflict after scoring
+    assert excluded.data() == "4" and excluded.data(STATE_ROLE) == PLAIN
+    tip = excluded.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Ben Sample: 1 (not counted: declared conflict of interest)" in tip
+    view.grid.setCurrentIndex(excluded)
+    assert "Not counted: 1 score of members with a declared conflict" in view.panel.details.text()
+
+    nobody = model.index_of(orbis, "tiers.l4")
+    assert nobody.data() == "abstain"  # no score counts: shown as such, not as 0 or empty
+    view.grid.setCurrentIndex(nobody)
+    assert "No score counts: every member abstained" in view.panel.details.text()
+    assert session.results.for_candidate(orbis).leaf_values["tiers.l4"].value is None
+    session.close_database()

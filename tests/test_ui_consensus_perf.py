@@ -204,23 +204,44 @@ def report(label: str, timings: list[tuple[float, float]]) -> None:
     )
 
 
-def edits(session: EvaluationSession) -> list[Callable[[], object]]:
-    """One edit of each kind the agenda must follow in the consensus phase (members' scores are
-    closed then), through the undoable commands."""
-    candidate, _person = ids(session)
-    first, second, third = (candidate[f"Candidate {n:02d}"] for n in (0, 1, 2))
+def agree(session: EvaluationSession, name: str, key: str, value: int) -> Callable[[], object]:
+    candidate = ids(session)[0][name]
+    return lambda: session.execute(SetConsensus(session, candidate, key, value, "Agreed"))
 
-    def agree(c: int, key: str, value: int) -> Callable[[], object]:
-        return lambda: session.execute(SetConsensus(session, c, key, value, "Agreed"))
 
+def cell_edits(session: EvaluationSession) -> list[Callable[[], object]]:
+    """One cell edit of each kind the agenda must follow in the consensus phase (members'
+    scores are closed then), through the undoable commands."""
     return [
-        agree(first, "c0.l0", 3),  # settled: moves to the end
-        agree(second, "c0.l1", 2),
-        agree(candidate["Candidate 30"], "c5.l7", 5),  # a random cell: usually stays put
+        agree(session, "Candidate 00", "c0.l0", 3),  # settled: moves to the end
+        agree(session, "Candidate 01", "c0.l1", 2),
+        agree(session, "Candidate 30", "c5.l7", 5),  # a random cell: usually stays put
         session.undo_stack.undo,  # the random cell's consensus cleared
         session.undo_stack.undo,  # the consensus cleared: back among the open items
-        agree(third, "c0.l2", 3),
+        agree(session, "Candidate 02", "c0.l2", 3),
     ]
+
+
+def reweigh(session: EvaluationSession) -> list[Callable[[], object]]:
+    """Weight edits: every line's priority changes, the grid's rows are re-read."""
+    return [
+        lambda: session.execute(EditCriterion(session, "c0.l1", weight=9)),  # a leaf
+        lambda: session.execute(EditCriterion(session, "c5", weight=0.5)),  # a category
+    ]
+
+
+def weigh_back(session: EvaluationSession) -> list[Callable[[], object]]:
+    """A cell edit under the new weights, then the weights undone (back to the first order)."""
+    return [
+        agree(session, "Candidate 00", "c0.l1", 4),
+        session.undo_stack.undo,  # that consensus cleared
+        session.undo_stack.undo,  # the category's weight back
+        session.undo_stack.undo,  # the leaf's weight back
+    ]
+
+
+def edits(session: EvaluationSession) -> list[Callable[[], object]]:
+    return cell_edits(session) + reweigh(session) + weigh_back(session)
 
 
 def look_deep_into_the_agenda(view: ConsensusView, row: int = 2000) -> tuple[int, str]:
@@ -248,10 +269,27 @@ def test_agenda_follows_edits_in_place_keeping_selection_and_scroll(tabs, qtbot)
     scroll = view.agenda.verticalScrollBar().value()
     assert scroll > 0
 
-    timings = [timed_edit(session, edit) for edit in edits(session)]
+    timings = [timed_edit(session, edit) for edit in cell_edits(session)]
     report("edit with the Consensus tab shown", timings)
+    assert_kept(view, picked, scroll)
 
+    height = view.agenda.currentIndex().row() - scroll  # the line's place on screen
+    timings = [timed_edit(session, edit) for edit in reweigh(session)]
+    report("weight edit with the Consensus tab shown", timings)
     assert shown_agenda(view) == expected_agenda(session) and weights_match(view)
+    assert agenda_line(view) == picked  # the same line, at the same height on screen
+    assert view.model.cell(view.grid.currentIndex()) == picked
+    assert view.agenda.currentIndex().row() != scroll + height  # the list moved under it ...
+    assert view.agenda.currentIndex().row() - view.agenda.verticalScrollBar().value() == height
+
+    for edit in weigh_back(session):
+        timed_edit(session, edit)
+    assert_kept(view, picked, scroll)  # ... and back
+
+
+def assert_kept(view: ConsensusView, picked: tuple[int, str], scroll: int) -> None:
+    """The agenda is right, the chair's line and cell are kept, the list has not scrolled."""
+    assert shown_agenda(view) == expected_agenda(view.session) and weights_match(view)
     assert agenda_line(view) == picked
     assert view.model.cell(view.grid.currentIndex()) == picked
     assert view.agenda.verticalScrollBar().value() == scroll
@@ -267,19 +305,17 @@ def test_agenda_is_right_after_edits_while_hidden_and_after_showing(tabs, qtbot)
     tabs.setCurrentIndex(1)
     assert not view.isVisible()
 
-    timings = [timed_edit(session, edit) for edit in edits(session)]
+    timings = [timed_edit(session, edit) for edit in cell_edits(session)]
     report("edit with the Consensus tab hidden", timings)
     assert shown_agenda(view) == expected_agenda(session)  # cell edits are followed at once
     tabs.setCurrentIndex(0)
     QCoreApplication.processEvents()
-    assert shown_agenda(view) == expected_agenda(session)
-    assert agenda_line(view) == picked  # where the chair left it
-    assert view.agenda.verticalScrollBar().value() == scroll
+    assert_kept(view, picked, scroll)  # where the chair left it
 
     # a weight change reorders everything: that rebuild waits until the tab is shown
     tabs.setCurrentIndex(1)
-    session.execute(EditCriterion(session, "c3", weight=9))
-    settle(session)
+    timings = [timed_edit(session, edit) for edit in reweigh(session)]
+    report("weight edit with the Consensus tab hidden", timings)
     assert view.agenda_model.stale
 
     start = time.perf_counter()
@@ -289,9 +325,17 @@ def test_agenda_is_right_after_edits_while_hidden_and_after_showing(tabs, qtbot)
     print(f"{'showing the tab after a weight change':<46} {took:6.0f} ms")
     assert not view.agenda_model.stale
     assert shown_agenda(view) == expected_agenda(session) and weights_match(view)
-    assert agenda_line(view) == view.model.cell(view.grid.currentIndex())  # still marked
+    assert agenda_line(view) == picked  # still marked
+    assert view.model.cell(view.grid.currentIndex()) == picked
     open_items = sum(1 for item in view.agenda_model.items if not item.settled)
     assert f"<b>{open_items}</b> open disagreements" in view.summary.text()
+
+    tabs.setCurrentIndex(1)
+    for edit in weigh_back(session):
+        timed_edit(session, edit)
+    tabs.setCurrentIndex(0)
+    QCoreApplication.processEvents()
+    assert_kept(view, picked, scroll)
 
 
 def test_agenda_model_signals_stay_consistent(tabs, qtmodeltester):

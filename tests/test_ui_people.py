@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from ui_helpers import finalise, make_database, start_scoring
 
 from evaluator import services
 from evaluator.domain import CandidateKind, EvaluationData
+from evaluator.identity import Identity
+from evaluator.services import process
+from tests.core_fixtures import CHAIR, chaired
 from ui import errors
 from ui.people.model import CandidatesModel, CommitteeModel
 from ui.people.view import CandidatesView, CommitteeView
+from ui.reason_dialog import ReasonDialog
 from ui.session import EvaluationSession
 from ui.undo import AddCandidate, AddEvaluator, RenameCandidate, SetScore
 
@@ -117,7 +122,7 @@ def test_duplicate_name_is_refused_with_a_message(qtbot, session: EvaluationSess
     assert model.index(1, 0).data() == "Bolt Support Partners"
 
 
-def test_committee_roles_conflicts_and_score_counts(qtbot, session: EvaluationSession) -> None:
+def test_committee_roles_declarations_and_score_counts(qtbot, session: EvaluationSession) -> None:
     view = CommitteeView(session)
     qtbot.addWidget(view)
     view.show()
@@ -125,22 +130,28 @@ def test_committee_roles_conflicts_and_score_counts(qtbot, session: EvaluationSe
     add_by_typing(qtbot, view, "Ben Sample")
     model = view.model
     assert model.setData(model.index(0, 1), "Chief Nursing Officer")
-    assert model.index(1, 2).data() == "None declared"  # placeholder for an empty declaration
-    assert model.setData(model.index(1, 2), "Consulted for Acme in 2024")
-    members = stored(session).evaluators
-    assert (members[0].role, members[1].conflict_of_interest) == (
-        "Chief Nursing Officer",
-        "Consulted for Acme in 2024",
-    )
+    assert stored(session).evaluators[0].role == "Chief Nursing Officer"
+    # members declare for themselves (Scoring tab): the column is not typed into here
+    assert model.index(1, 2).data() == "Not declared yet"
+    assert not model.flags(model.index(1, 2)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(model.index(1, 2), "Consulted for Acme in 2024")
     session.execute(AddCandidate(session, "Acme Health Support"))
-    start_scoring(session)
+    start_scoring(session)  # each member declares no conflict
+    assert model.index(0, 2).data() == f"{today()} · No conflict"
+    assert (model.index(0, 3).data(), model.index(0, 4).data()) == ("Not yet", "—")
     # three rated leaves x one candidate
-    assert model.index(0, 3).data() == "0 of 3"
+    assert model.index(0, 5).data() == "0 of 3"
     changed: list[int] = []
     model.dataChanged.connect(lambda a, _b, _r: changed.append(a.row()))
+    members = stored(session).evaluators
     ann, acme = members[0].id, session.data.candidates[0].id
     session.execute(SetScore(session, ann, acme, "tiers.l4", 4, "Good"))
-    assert changed == [0] and model.index(0, 3).data() == "1 of 3"
+    assert changed == [0] and model.index(0, 5).data() == "1 of 3"
+
+
+def today() -> str:
+    """The local date now (what a declaration or submission made in the test shows)."""
+    return datetime.now().astimezone().strftime("%Y-%m-%d")
 
 
 def test_remove_asks_and_says_how_many_scores_go(
@@ -180,3 +191,139 @@ def test_final_evaluation_tables_are_read_only(qtbot, session: EvaluationSession
     assert not view.add_action.isEnabled() and not view.remove_action.isEnabled()
     assert not model.setData(model.index(0, 0), "Renamed")
     assert "is final and read-only" in session.messages[-1]
+
+
+# ---- the committee process: declarations, submissions, excuses, the chair's actions ----------
+
+
+@pytest.fixture
+def chaired_session(qtbot, tmp_path: Path) -> EvaluationSession:
+    """`tests.core_fixtures.chaired`: Ann Example and Ben Sample score Zephyr Care IT and
+    Orbis Support Co; the chair Cora Chair started scoring; nobody declared yet."""
+    chaired(tmp_path)[0].close()
+    session = EvaluationSession()
+    session.messages = []  # type: ignore[attr-defined]
+    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
+    assert session.open_database(str(tmp_path / "t.db"))
+    yield session
+    session.close_database()
+
+
+def as_member(session: EvaluationSession, name: str) -> Identity:
+    return Identity(name, next(e.id for e in session.data.evaluators if e.name == name))
+
+
+def committee_view(qtbot, session: EvaluationSession) -> CommitteeView:
+    view = CommitteeView(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def row_texts(view: CommitteeView, row: int) -> list[str]:
+    return [view.model.index(row, c).data() for c in range(view.model.columnCount())]
+
+
+def answer_reason(qtbot, reason: str) -> None:
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ReasonDialog) and not dialog.ok_button.isEnabled()
+        qtbot.keyClicks(dialog.editor, reason)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_the_committee_shows_declarations_submissions_and_excuses(qtbot, chaired_session):
+    session = chaired_session
+    db, ev = session.db, session.ref
+    assert session.sign_in(CHAIR)
+    view = committee_view(qtbot, session)
+    assert [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == [
+        "Name", "Role", "Declaration", "Submitted", "Excused", "Scores given"
+    ]  # fmt: skip
+    assert row_texts(view, 0)[2:5] == ["Not declared yet", "Not yet", "—"]
+    # while the members score blind, the chair does not learn how far each one got
+    assert row_texts(view, 0)[5] == row_texts(view, 1)[5] == "hidden until all submit"
+    # the members declare and submit on their laptops, the chair excuses Ben on hers
+    ann, ben = as_member(session, "Ann Example"), as_member(session, "Ben Sample")
+    process.declare(db, ev, "Ann Example", actor=ann)
+    process.declare(db, ev, "Ben Sample", ["Orbis Support Co"], "Advised Orbis in 2022", actor=ben)
+    process.submit(db, ev, "Ann Example", actor=ann)
+    process.excuse(
+        db, ev, "Ben Sample", "On leave until the award", actor=Identity(CHAIR, chair=True)
+    )
+    assert session.check_for_changes()
+    assert row_texts(view, 0)[2:5] == [f"{today()} · No conflict", today(), "—"]
+    assert row_texts(view, 1)[2:5] == [
+        f"{today()} · Conflict with Orbis Support Co: Advised Orbis in 2022",
+        "Not yet",
+        "On leave until the award",
+    ]
+    # everyone submitted or been excused: open to all; Orbis is not Ben's to score
+    assert (row_texts(view, 0)[5], row_texts(view, 1)[5]) == ("0 of 4", "0 of 2")
+
+
+def test_the_chair_reopens_a_sheet_and_excuses_a_member_with_reasons(
+    qtbot, chaired_session, monkeypatch
+):
+    session = chaired_session
+    db, ev = session.db, session.ref
+    ann = as_member(session, "Ann Example")
+    process.declare(db, ev, "Ann Example", actor=ann)
+    process.submit(db, ev, "Ann Example", actor=ann)
+    assert session.sign_in(CHAIR)
+    view = committee_view(qtbot, session)
+
+    view.table.selectRow(0)  # Ann: submitted
+    assert view.reopen_action.isEnabled() and not view.excuse_action.isEnabled()
+    answer_reason(qtbot, "Scored Orbis in Zephyr's column")
+    view.reopen_action.trigger()
+    assert not member(session, "Ann Example").submitted
+    entry = services.audit_trail(db, ev)[-1]
+    assert (entry.action, entry.why, entry.actor) == (
+        "reopen scoresheet",
+        "Scored Orbis in Zephyr's column",
+        CHAIR,
+    )
+    assert row_texts(view, 0)[3] == "Not yet" and not view.reopen_action.isEnabled()
+
+    view.table.selectRow(1)  # Ben
+    assert view.excuse_action.isEnabled() and view.excuse_action.text() == "Excuse…"
+    answer_reason(qtbot, "On leave until the award")
+    view.excuse_action.trigger()
+    assert member(session, "Ben Sample").excused == "On leave until the award"
+    assert row_texts(view, 1)[4] == "On leave until the award"
+    assert view.excuse_action.text() == "Withdraw excuse…"
+    monkeypatch.setattr(errors, "confirm", lambda *_args: True)
+    view.excuse_action.trigger()
+    assert member(session, "Ben Sample").excused == ""
+    assert session.messages == []
+
+
+def test_refused_actions_show_the_cores_message(qtbot, chaired_session):
+    session = chaired_session
+    db, ev = session.db, session.ref
+    assert session.sign_in(CHAIR)
+    view = committee_view(qtbot, session)
+    # another laptop of the chair's excused Ben meanwhile: this window has not looked yet
+    process.excuse(db, ev, "Ben Sample", "Travelling", actor=Identity(CHAIR, chair=True))
+    view.table.selectRow(1)
+    answer_reason(qtbot, "On leave")
+    assert not view.excuse()
+    assert session.messages[-1].startswith(f"The excuse of Ben Sample was changed by {CHAIR} at ")
+    assert member(session, "Ben Sample").excused == "Travelling"  # not overwritten
+    assert row_texts(view, 1)[4] == "Travelling"  # re-read: the user sees why
+
+    # a member sees the chair's actions, greyed, saying who may
+    assert session.sign_in("Ann Example")
+    view.table.selectRow(1)
+    for action in (view.excuse_action, view.reopen_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == f"Only the chair ({CHAIR}) can do this"
+
+
+def member(session: EvaluationSession, name: str):  # type: ignore[no-untyped-def]
+    return next(e for e in stored(session).evaluators if e.name == name)

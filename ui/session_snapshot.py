@@ -102,7 +102,9 @@ class SessionSnapshot:
     def score_cell(self, evaluator_id: int, candidate_id: int, key: str) -> ScoreCell | None:
         """A member's score as a change's `before`: what the user sees now."""
         score = self.score(evaluator_id, candidate_id, key)
-        return None if score is None else ScoreCell(score.value, score.justification)
+        return (
+            None if score is None else ScoreCell(score.value, score.justification, score.abstained)
+        )
 
     def consensus_cell(self, candidate_id: int, key: str) -> ConsensusCell | None:
         agreed = self.consensus(candidate_id, key)
@@ -159,7 +161,10 @@ class SessionSnapshot:
         if isinstance(change, SetScore):
             cell = (change.evaluator_id, change.candidate_id, change.key)
             after = change.after
-            score = None if after is None else Score(*cell, after.value, after.justification)
+            score = (
+                None if after is None
+                else Score(*cell, after.value, after.justification, after.abstained)
+            )  # fmt: skip
             self._cells.score_cell(cell, score)
             self.scoreChanged.emit(*cell)
         elif isinstance(change, SetConsensus):

@@ -59,6 +59,18 @@ def SetScore(session: EvaluationSession, evaluator_id: int, candidate_id: int, k
     return ChangeCommand(session, change, text)
 
 
+def Abstain(session: EvaluationSession, evaluator_id: int, candidate_id: int, key: str,
+            reason: str, before: c.ScoreCell | None = _NOW) -> ChangeCommand:  # fmt: skip
+    """A member abstains on a cell instead of scoring it (counted in no aggregate); the reason
+    is kept as the justification. `before` as for SetScore."""
+    if before is _NOW:
+        before = session.score_cell(evaluator_id, candidate_id, key)
+    minimum = session.data.scale.minimum if session.data else 0
+    after = c.ScoreCell(minimum, reason, abstained=True)
+    change = c.SetScore(evaluator_id, candidate_id, key, before, after)
+    return ChangeCommand(session, change, f"Abstain on {_cell_label(session, candidate_id, key)}")
+
+
 def ClearScore(
     session: EvaluationSession, evaluator_id: int, candidate_id: int, key: str
 ) -> ChangeCommand:

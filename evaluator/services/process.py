@@ -1,9 +1,14 @@
 """The committee process by name, for the shell and scripts: name the chair, protect an identity
 with a passphrase, declare conflicts, submit, excuse, reopen, look at live results, and reopen a
 final evaluation. Each writes one change object through the one path (rules, audit, revision).
+Two reads for the window's committee views: when members submitted, and candidates' names.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
 
 from evaluator.changes.model import (
     Applied,
@@ -21,6 +26,7 @@ from evaluator.changes.write_process import stored_declaration
 from evaluator.db import Database
 from evaluator.domain import Declaration, Status
 from evaluator.identity import Identity, hash_passphrase
+from evaluator.models import CandidateRow, EvaluatorRow
 from evaluator.records import (
     EvalRef,
     ServiceError,
@@ -153,3 +159,27 @@ def finalise(db: Database, evaluation: EvalRef, why: str = "", *, actor: Actor =
         ev = editable_evaluation(session, evaluation)
         change = SetStatus(Status(ev.status), Status.FINAL, why)
         return write_changes(session, ev, [change], actor)[0].change.after  # type: ignore[union-attr]
+
+
+def submission_times(db: Database, evaluation: EvalRef) -> dict[int, datetime]:
+    """When (UTC) each member who has submitted did so, by member id: the snapshot says only
+    whether they have, and the window shows the date."""
+    with db.reading() as session:
+        ev = get_evaluation(session, evaluation)
+        rows = session.execute(
+            select(EvaluatorRow.id, EvaluatorRow.submitted_at).where(
+                EvaluatorRow.evaluation_id == ev.id, EvaluatorRow.submitted_at.is_not(None)
+            )
+        )
+        return {row.id: row.submitted_at for row in rows}
+
+
+def candidate_names(db: Database, evaluation: EvalRef) -> dict[int, str]:
+    """Every candidate's name by id, including those a member's blind view hides (a member
+    re-declaring names the candidates they declared a conflict with before)."""
+    with db.reading() as session:
+        ev = get_evaluation(session, evaluation)
+        rows = session.execute(
+            select(CandidateRow.id, CandidateRow.name).where(CandidateRow.evaluation_id == ev.id)
+        )
+        return {row.id: row.name for row in rows}

@@ -5,8 +5,10 @@ flagged. Rebuilding and resetting the list after every score edit cost a quarter
 second (the scan, the sort, and a list view that re-measures every row after a reset), so a
 changed cell is moved, inserted or removed in place: a binary search over the stored sort keys,
 one row signal, and the view keeps its selection and scroll position. Only wholesale changes
-(effective weights, a reload, the committee) rebuild the list, and while the agenda is not on
-screen (`set_live(False)`) those wait until it is shown again.
+(effective weights, a reload, the committee, the criteria tree) rebuild the list, and while the
+agenda is not on screen (`set_live(False)`) those wait until it is shown again: a change of the
+grid's rows or columns then empties the list at once (its lines could name cells that are gone,
+and their order would use weights that are about to change) and marks it `stale`.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class AgendaModel(QAbstractListModel):
         self._timer.timeout.connect(self._rebuild_due)
         grid.flagsChanged.connect(self.request_rebuild)
         grid.cellChanged.connect(self.update_cell)
-        grid.modelReset.connect(self.rebuild)  # rows and columns moved: positions are stale
+        grid.modelReset.connect(self._grid_reset)  # rows and columns moved: positions are stale
         self.rebuild()
 
     # ---- keeping up --------------------------------------------------------------------------
@@ -78,6 +80,20 @@ class AgendaModel(QAbstractListModel):
         self._stale = True
         if self._live:
             self._timer.start()
+
+    def _grid_reset(self) -> None:
+        """The grid's rows or columns changed (a criterion edited, added, moved; a candidate):
+        rebuilt now when shown; while hidden the lines are dropped until the agenda is shown,
+        rather than ordered by effective weights that the pending results are about to change."""
+        if self._live:
+            self.rebuild()
+            return
+        self._timer.stop()
+        self._stale = True
+        if self.items:
+            self.beginResetModel()
+            self.items, self._keys, self._cells = [], [], {}
+            self.endResetModel()
 
     def _rebuild_due(self) -> None:
         if self._live:

@@ -58,10 +58,11 @@ USED_ROLES = frozenset(
 class CellStats:
     """The evaluators' scores of one cell, summarised."""
 
-    scores: tuple[Score, ...]
-    aggregate: float | None
-    spread: float
+    scores: tuple[Score, ...]  # every member's, abstentions and declared conflicts included
+    aggregate: float | None  # of the scores that count (evaluator.scoring.counts)
+    spread: float  # likewise: an abstention is never a 0
     flagged: bool
+    counted: int = 0  # how many scores count
 
 
 def _icon(pixmap: QStyle.StandardPixmap) -> QIcon:
@@ -109,7 +110,16 @@ class ConsensusModel(CriteriaGridModel):
         width, flagged = spread(values, data.scale)
         order = {e: i for i, e in enumerate(self._names)}
         ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))
-        return CellStats(ordered, aggregate(values, data.aggregation), width, flagged)
+        return CellStats(ordered, aggregate(values, data.aggregation), width, flagged, len(values))
+
+    def score_note(self, score: Score) -> str:
+        """How a member's score reads beside the others: "4", "abstain", or "4 (not counted:
+        conflict of interest)"."""
+        if score.abstained:
+            return "abstain"
+        if (score.evaluator_id, score.candidate_id) in self._conflicted:
+            return f"{fmt(score.value)} (not counted: declared conflict of interest)"
+        return fmt(score.value)
 
     def _score_changed(self, _evaluator_id: int, candidate_id: int, key: str) -> None:
         scores = [
@@ -182,10 +192,12 @@ class ConsensusModel(CriteriaGridModel):
         """What the evaluators (or the engine) say, without the consensus."""
         stats = self._stats.get((candidate_id, row.key))
         if row.members_score:
-            if stats is None or stats.aggregate is None:
+            if stats is None:
                 return ""
+            if stats.aggregate is None:  # abstentions (or excluded scores) only
+                return "abstain" if any(s.abstained for s in stats.scores) else ""
             value = fmt(round(stats.aggregate, 1))
-            return f"{value} ±{fmt(stats.spread)}" if len(stats.scores) > 1 else value
+            return f"{value} ±{fmt(stats.spread)}" if stats.counted > 1 else value
         return computed_text(row, self._results.get(candidate_id), self.scale)
 
     def computed_value(self, candidate_id: int, key: str) -> float | None:
@@ -312,16 +324,17 @@ class ConsensusModel(CriteriaGridModel):
         """Rich text: each evaluator's score and justification, and the consensus note."""
         stats = self._stats.get((candidate_id, row.key))
         parts = [f"<b>{html.escape(row.criterion.name)}</b>"]
-        if stats is not None and stats.aggregate is not None:
-            method = self.session.data.aggregation.value if self.session.data else "mean"
-            flag = " — <b>disagreement flagged</b>" if stats.flagged else ""
-            parts.append(
-                f"{method} {fmt(round(stats.aggregate, 2))}, spread {fmt(stats.spread)}{flag}"
-            )
+        if stats is not None:
+            if stats.aggregate is not None:
+                method = self.session.data.aggregation.value if self.session.data else "mean"
+                flag = " — <b>disagreement flagged</b>" if stats.flagged else ""
+                parts.append(
+                    f"{method} {fmt(round(stats.aggregate, 2))}, spread {fmt(stats.spread)}{flag}"
+                )
             for score in stats.scores:
                 name = html.escape(self.evaluator_name(score.evaluator_id))
                 why = html.escape(score.justification)
-                parts.append(f"<b>{name}: {fmt(score.value)}</b> — {why}")
+                parts.append(f"<b>{name}: {html.escape(self.score_note(score))}</b> — {why}")
         elif row.members_score:
             parts.append("No evaluator has scored this cell yet.")
         else:

@@ -13,8 +13,6 @@ while this tab is hidden it postpones wholesale rebuilds until shown (ui/consens
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -31,6 +29,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
     QListView,
     QSplitter,
@@ -40,13 +39,13 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import GateState
 from evaluator.kinds import passes
+from ui.consensus.details import details_html
 from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
 from ui.grid.delegates import Banner
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.grid.view import CriteriaGrid
 from ui.session import EvaluationSession
-from ui.undo_base import fmt
 
 
 class ConsensusView(QWidget):
@@ -55,6 +54,11 @@ class ConsensusView(QWidget):
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._fresh = True  # another evaluation is coming: start at the top (see _reset)
+        self._place: tuple[int, str] | None = None  # the current cell across a grid reset
+        self._line: tuple[tuple[int, str], int] | None = None  # agenda line and its screen row
+        # connected before the model is made, so this runs before the model's own rebuild
+        session.evaluationChanged.connect(self._evaluation_changed)
         self.model = ConsensusModel(session, self)
         self.agenda_model = AgendaModel(self.model, self)
         self._bound = QPersistentModelIndex()
@@ -71,6 +75,7 @@ class ConsensusView(QWidget):
         # change costs a third of a second, so every line is as tall as the first; long
         # names are elided (the tooltip has them whole)
         self.agenda.setUniformItemSizes(True)
+        self.agenda.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # in rows
         self.agenda.setWordWrap(False)
         self.agenda.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.agenda.setAlternatingRowColors(True)
@@ -116,9 +121,11 @@ class ConsensusView(QWidget):
         self.panel.set_button.clicked.connect(self.set_current)
         self.panel.clear_button.clicked.connect(self.clear_current)
         self.model.dataChanged.connect(self._cell_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_place)
         self.model.modelReset.connect(self._reset)
         self.model.cellChanged.connect(self._show_summary)  # after the agenda followed it
         self.agenda_model.modelReset.connect(self._show_summary)
+        self.agenda_model.modelAboutToBeReset.connect(self._remember_line)
         self.agenda_model.modelReset.connect(self._agenda_reset)
         self.agenda_model.set_live(False)  # until shown: see showEvent
         session.readOnlyChanged.connect(lambda _ro: self._refresh())
@@ -138,12 +145,28 @@ class ConsensusView(QWidget):
 
     # ---- state -------------------------------------------------------------------------------
 
-    def _reset(self) -> None:
-        """Start where the meeting starts: the top of the agenda (else the first cell).
+    def _evaluation_changed(self) -> None:
+        self._fresh, self._place, self._line = True, None, None
 
-        The agenda has already rebuilt itself on the same reset (it connected first)."""
-        self._auto_start = True
-        self.go_to_start()
+    def _remember_place(self) -> None:
+        if not self._fresh:
+            self._place = self.model.cell(self.grid.currentIndex()) or self._place
+
+    def _reset(self) -> None:
+        """The grid's rows or columns changed. In another evaluation, start where the meeting
+        starts: the top of the agenda (else the first cell); after an edit (a weight, a new
+        criterion or candidate) stay on the cell the chair was on, when it is still there.
+
+        The agenda has already followed the same reset (it connected first)."""
+        fresh, self._fresh = self._fresh, False
+        place = self.model.index_of(*self._place) if self._place else QModelIndex()
+        untouched = self._auto_start and self._place == self._started_at
+        if fresh or untouched or not place.isValid():
+            self._auto_start = True
+            self.go_to_start()
+        else:
+            self.grid.setCurrentIndex(place)
+            self.grid.scrollTo(place)
         self._refresh()
 
     def go_to_start(self) -> None:
@@ -163,6 +186,26 @@ class ConsensusView(QWidget):
         else:
             self._auto_start = False
         self._mark_agenda(self.grid.currentIndex())
+        self._restore_line()
+
+    def _remember_line(self) -> None:
+        """Before the agenda is rebuilt: its current line and where it stands on screen."""
+        current = self.agenda.currentIndex()
+        if current.isValid():
+            cell = (current.data(CANDIDATE_ROLE), current.data(KEY_ROLE))
+            self._line = (cell, current.row() - self.agenda.verticalScrollBar().value())
+
+    def _restore_line(self) -> None:
+        """After a rebuild: the same line at the same height on screen (a reordering by new
+        weights moves the list under it, not the chair's place in it)."""
+        if self._line is None or not self.agenda_model.rowCount():
+            return  # emptied while hidden: restored when rebuilt on showing
+        (cell, offset), self._line = self._line, None
+        row = self.agenda_model.row_of(*cell)
+        if row is None or self.agenda.currentIndex().row() != row:
+            return
+        self.agenda.doItemsLayout()  # the scroll range of the rebuilt list
+        self.agenda.verticalScrollBar().setValue(row - offset)
 
     def prepare_screenshot(self) -> None:
         """For tools/screenshots.py: show the top of the agenda."""
@@ -271,45 +314,8 @@ class ConsensusView(QWidget):
             panel.state.setText("No consensus yet.")
 
     def _details_html(self, candidate_id: int, key: str) -> str:
-        model, row = self.model, self.model.row(self._bound.row())
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        candidate = self.session.candidate(candidate_id).name
-        weight = model.effective_weight(key)
-        facts = [html.escape(candidate), html.escape(row.info.label)]
-        if weight is not None and row.weighted:
-            facts.append(f"{100 * weight:.1f}% of the total")
-        parts = [
-            f"<h3 style='margin:0'>{html.escape(row.criterion.name)}</h3>",
-            f"<p style='margin-top:2px; color:{muted}'>{' · '.join(facts)}</p>",
-        ]
-        stats = model.stats(candidate_id, key)
-        if stats is not None and stats.scores:
-            flag = " — <b>disagreement flagged</b>" if stats.flagged else ""
-            aggregate = fmt(round(stats.aggregate or 0.0, 2))
-            parts.append(f"<p>Aggregate {aggregate}, spread {fmt(stats.spread)}{flag}</p>")
-            parts.append("<table cellspacing='0' cellpadding='3'>")
-            for score in stats.scores:
-                name = html.escape(model.evaluator_name(score.evaluator_id))
-                parts.append(
-                    f"<tr><td valign='top'><b>{fmt(score.value)}</b></td>"
-                    f"<td valign='top'><b>{name}</b><br>{html.escape(score.justification)}</td>"
-                    "</tr>"
-                )
-            parts.append("</table>")
-        elif row.members_score:
-            parts.append("<p>No evaluator has scored this cell yet.</p>")
-        else:
-            answer = html.escape(model.answer_text(candidate_id, key))
-            parts.append(f"<p>Questionnaire answer: <b>{answer}</b></p>")
-            decided = self.session.consensus(candidate_id, key) is not None
-            gate = model.gate_state(candidate_id, key) if row.pass_fail else None
-            if gate is not None:
-                by = "the committee's decision" if decided else "the answer"
-                parts.append(f"<p>Gate {model.gate_html(gate)} by {by}</p>")
-            elif not decided:
-                computed = html.escape(model.summary(row, candidate_id))
-                parts.append(f"<p>Computed by SupportScope: <b>{computed}</b></p>")
-        return "".join(parts)
+        return details_html(self.model, self.model.row(self._bound.row()), candidate_id, muted)
 
     # ---- actions -----------------------------------------------------------------------------
 

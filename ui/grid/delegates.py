@@ -72,6 +72,8 @@ class GridBrushes:
         self.agreed = QBrush(blend(base, AGREED_HUE, strength))
         self.danger = QBrush(blend(base, DANGER_HUE, strength))
         self.pending = self.warning  # unsaved: asks for attention like a disagreement does
+        # an abstention: hatched, so it never reads as an empty cell or as a number
+        self.abstained = QBrush(blend(base, text, 0.30), Qt.BrushStyle.BDiagPattern)
         self.muted = QBrush(palette.color(QPalette.ColorRole.PlaceholderText))
         self.text = QBrush(text)
         # a gate state's text (symbol and word) and, where a cell is tinted, its tint: light

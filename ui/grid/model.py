@@ -162,7 +162,7 @@ class CriteriaGridModel(QAbstractTableModel):
             for ancestor in row.ancestors:
                 if not row.is_category:
                     self._leaves_under.setdefault(ancestor, []).append(row)
-        self._candidates = list(data.candidates) if data else []
+        self._candidates = self.shown_candidates()
         self._column_of = {c.id: i for i, c in enumerate(self._candidates)}
         self._read_results()
         self.category_cache.clear()
@@ -171,6 +171,11 @@ class CriteriaGridModel(QAbstractTableModel):
 
     def reindex(self) -> None:
         """Subclasses rebuild their cell lookups here (inside the reset)."""
+
+    def shown_candidates(self) -> list[Candidate]:
+        """The columns: every candidate of the snapshot (a member's sheet leaves some out)."""
+        data = self.session.data
+        return list(data.candidates) if data else []
 
     def leaves_under(self, key: str) -> list[GridRow]:
         return self._leaves_under.get(key, [])

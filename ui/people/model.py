@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 
 from evaluator.domain import Candidate, Evaluator
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label, members_score
+from ui.committee_facts import CommitteeFacts, local_day
 from ui.session import EvaluationSession
 from ui.tables.rows_model import Column, RowsModel
 from ui.undo import ChangeCommand, EditCandidate, EditEvaluator
@@ -95,26 +96,37 @@ class CandidatesModel(PeopleModel):
 
     def _progress(self, candidate: Candidate) -> str:
         data = self.session.data
-        expected = self.rated_count() * (len(data.evaluators) if data else 0)
+        members = data.evaluators if data else []
+        scoring = [e for e in members if not e.conflicted_with(candidate.id)]
+        expected = self.rated_count() * len(scoring)  # less those with a declared conflict
         return f"{self.session.score_count(candidate_id=candidate.id)} of {expected}"
 
 
 class CommitteeModel(PeopleModel):
+    """The committee with where each member stands in the process: their conflict-of-interest
+    declaration (as people read it, dated), when they submitted, and the chair's excuse."""
+
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
+        self.facts = CommitteeFacts(session)
         columns = (
             Column("Name", "The committee member's name", lambda e: e.name, "new_name"),
             Column("Role", "e.g. CMO, CNO, CIO, informaticist", lambda e: e.role, "role", "—"),
             Column(
-                "Conflict of interest",
-                "The member's declaration; empty means none declared",
-                lambda e: e.conflict_of_interest,
-                "conflict_of_interest",
-                "None declared",
+                "Declaration",
+                "The member's latest conflict-of-interest declaration and its date (members "
+                "declare in the Scoring tab; earlier ones are kept in the audit trail)",
+                self._declaration,
+                placeholder="Not declared yet",
             ),
+            Column("Submitted", "When the member submitted their scores", self._submitted, None,
+                   "Not yet"),
+            Column("Excused", "Why the chair does not wait for this member's scores",
+                   lambda e: e.excused, None, "—"),
             Column("Scores given", "Scores this member has entered", self._progress),
         )  # fmt: skip
         super().__init__(session, columns, parent)
         session.evaluatorsChanged.connect(self._sync)
+        session.dataChanged.connect(self._sync)  # declarations, submissions, excuses
         session.candidatesChanged.connect(self.refresh_all)
 
     def _current(self) -> list[Evaluator]:
@@ -128,5 +140,21 @@ class CommitteeModel(PeopleModel):
 
     def _progress(self, evaluator: Evaluator) -> str:
         data = self.session.data
-        expected = self.rated_count() * (len(data.candidates) if data else 0)
+        if self.session.blind and evaluator.id != self.session.member_id:
+            return "hidden until all submit"
+        scored = [c for c in data.candidates if not evaluator.conflicted_with(c.id)] if data else []
+        expected = self.rated_count() * len(scored)  # a declared conflict is not theirs to score
         return f"{self.session.score_count(evaluator_id=evaluator.id)} of {expected}"
+
+    def _declaration(self, member: Evaluator) -> str:
+        declaration = member.declaration
+        if declaration is None:
+            return ""
+        text = declaration.describe(self.facts.candidate_names(declaration.conflicted))
+        day = local_day(declaration.at)
+        return f"{day} · {text}" if day else text  # the date first: a long note is elided
+
+    def _submitted(self, member: Evaluator) -> str:
+        if not member.submitted:
+            return ""
+        return self.facts.submitted_on(member.id) or "Submitted"

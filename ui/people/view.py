@@ -2,6 +2,9 @@
 
 Adding creates a row with a provisional name and opens its name for typing, so adding someone
 is: Add, type the name, Enter. Removing asks first and says how many scores go with the row.
+The Committee tab shows each member's declaration, submission and excuse; the chair excuses a
+member or reopens a submitted sheet from it, with a reason (a refusal shows the core's message
+through `session.errorRaised`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.kinds import CANDIDATE_KINDS
-from ui import errors
+from ui import errors, reason_dialog
 from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate
@@ -59,7 +62,7 @@ class PeopleView(QWidget):
         # every score (the count column changes with each one)
         header.setSectionResizeMode(self.stretch_column, QHeaderView.ResizeMode.Stretch)
 
-        bar = QHBoxLayout()
+        bar = self.bar = QHBoxLayout()
         self.add_action = self._action(
             bar, f"Add {self.noun}", "Insert", QStyle.StandardPixmap.SP_FileIcon,
             f"Add a {self.noun}, then type the name", self.add,
@@ -68,6 +71,7 @@ class PeopleView(QWidget):
             bar, "Remove", "Delete", QStyle.StandardPixmap.SP_TrashIcon,
             f"Remove the selected {self.noun} and their scores (asks first)", self.remove,
         )  # fmt: skip
+        self._extra_actions(bar)
         bar.addStretch(1)
         self.empty_label = QLabel(wordWrap=True)
         layout = QVBoxLayout(self)
@@ -105,6 +109,9 @@ class PeopleView(QWidget):
         return action
 
     # ---- subclass hooks ----------------------------------------------------------------------
+
+    def _extra_actions(self, bar: QHBoxLayout) -> None:
+        """Subclasses add their own buttons after Add and Remove."""
 
     def _names(self) -> set[str]:
         raise NotImplementedError
@@ -211,13 +218,83 @@ class CandidatesView(PeopleView):
 class CommitteeView(PeopleView):
     noun = "committee member"
     hint = (
-        "Double-click a cell (or press F2) to edit it. Record each member's role and any "
-        "conflict of interest they declare; it appears in the reports."
+        "Double-click a name or role (or press F2) to edit it. Members declare conflicts of "
+        "interest and submit their scores in the Scoring tab; the chair excuses a member or "
+        "reopens a submitted sheet here. Each is recorded with its reason and reported."
     )
+    count_column = 5
 
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
         super().__init__(session, CommitteeModel(session), parent)
         self.model.setParent(self)
+        session.dataChanged.connect(self._update)  # a submission or excuse changes the actions
+        session.identityChanged.connect(self._update)
+
+    def _extra_actions(self, bar: QHBoxLayout) -> None:
+        self.excuse_action = self._action(
+            bar, "Excuse…", "Ctrl+Shift+E", QStyle.StandardPixmap.SP_DialogNoButton,
+            "The chair: do not wait for the selected member's scores, with the reason",
+            self.excuse,
+        )  # fmt: skip
+        self.reopen_action = self._action(
+            bar, "Reopen sheet…", "Ctrl+Shift+R", QStyle.StandardPixmap.SP_BrowserReload,
+            "The chair: reopen the selected member's submitted scores, with the reason",
+            self.reopen,
+        )  # fmt: skip
+        self._tips = {a: a.toolTip() for a in (self.excuse_action, self.reopen_action)}
+
+    def _update(self) -> None:
+        super()._update()
+        member_id = self.current_id()
+        member = self.session.evaluator(member_id) if member_id is not None else None
+        chair = self.session.is_chair and self.session.editable
+        self.excuse_action.setEnabled(chair and member is not None and not member.submitted)
+        self.excuse_action.setText("Withdraw excuse…" if member and member.excused else "Excuse…")
+        self.reopen_action.setEnabled(chair and member is not None and member.submitted)
+        data = self.session.data
+        for action, tip in self._tips.items():
+            member_only = data is not None and not self.session.is_chair
+            action.setToolTip(f"Only the chair ({data.chair}) can do this" if member_only else tip)
+
+    def excuse(self) -> bool:
+        """Excuse the selected member with a reason (or withdraw their excuse)."""
+        member_id = self.current_id()
+        if member_id is None:
+            return False
+        member = self.session.evaluator(member_id)
+        if member.excused:
+            text = (
+                f"Withdraw the excuse of {member.name} (“{member.excused}”)? The consensus "
+                "phase then waits for their scores again."
+            )
+            if not errors.confirm(self, "Withdraw excuse", text, "Withdraw"):
+                return False
+            return self.session.excuse(member_id, "")
+        reason = reason_dialog.ask_reason(
+            self,
+            "Excuse committee member",
+            f"Excuse {member.name}? The consensus phase can then open without their scores. "
+            "The reason is recorded in the audit trail and shown in the report.",
+            "&Excuse",
+            "Why the committee does not wait (e.g. on leave until after the decision)",
+        )
+        return reason is not None and self.session.excuse(member_id, reason)
+
+    def reopen(self) -> bool:
+        """Reopen the selected member's submitted scoresheet, with a reason."""
+        member_id = self.current_id()
+        if member_id is None:
+            return False
+        member = self.session.evaluator(member_id)
+        reason = reason_dialog.ask_reason(
+            self,
+            "Reopen scoresheet",
+            f"Reopen {member.name}'s submitted scores? They can change them again until they "
+            "submit anew. The reason is recorded in the audit trail.",
+            "&Reopen",
+            "Why (e.g. a score was entered on the wrong candidate)",
+        )
+        return reason is not None and self.session.reopen_sheet(member_id, reason)
 
     def _names(self) -> set[str]:
         return {e.name for e in self.session.data.evaluators} if self.session.data else set()

@@ -6,20 +6,20 @@ is written and `save()` runs one `SetScore` command. Pending edits (ui/scoring/p
 survive moving to another cell or another evaluator, so nothing typed is lost. Only `rated`
 leaves are editable; `auto`, `price` and `gate` rows show the engine's computed value in a muted
 colour, read-only, because the committee does not score them (the chair can override them in
-the Consensus tab).
+the Consensus tab). A member's sheet leaves out the candidates they declared a conflict of
+interest with, and is editable only when ui/scoring/sheet.py says a score would be accepted (the
+scoring phase, the member or the chair working, declared, not submitted); a candidate added
+after the declaration stays read-only until the member declares again. An abstention reads
+"abstain" (hatched, with its reason in the tooltip) and counts as reviewed, not as a number.
+Editing (typing, saving, clearing, abstaining) is in ui/scoring/editing.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from evaluator.changes import ScoreCell, normalise
-from evaluator.domain import Score
-from evaluator.errors import ServiceError
+from evaluator.domain import Candidate, Evaluator, Score
 from evaluator.gates import gate_look
-from ui.errors import user_message
 from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
@@ -37,34 +37,43 @@ from ui.grid.model import (
     GridRow,
     computed_text,
 )
+from ui.scoring.editing import ScoreEditing
 from ui.scoring.pending import Pending, PendingEdits
+from ui.scoring.sheet import sheet_editable
 from ui.session import EvaluationSession
-from ui.undo import ClearScore, SetScore
 from ui.undo_base import fmt
 
 Index = QModelIndex | QPersistentModelIndex
 EMPTY, SAVED, PENDING, COMPUTED = "empty", "saved", "pending", "computed"
+ABSTAINED = "abstained"
+ABSTAIN_TEXT = "abstain"
 USED_ROLES = frozenset(
     {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
     | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
 )
 
 
-class ScoringModel(CriteriaGridModel):
+class ScoringModel(ScoreEditing, CriteriaGridModel):
     """Criteria rows x candidate columns of one evaluator's scores."""
 
     progressChanged = Signal()  # scored count or pending edits changed
+    sheetChanged = Signal()  # the sheet became editable or read-only, or its columns changed
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._evaluator_id: int | None = None
         self._pending = PendingEdits(session.score)  # of every member, see unsaved_cells
         self._scored: set[tuple[int, str]] = set()  # this evaluator's scored cells
+        self._abstained: set[tuple[int, str]] = set()  # ... and those that are abstentions
         self._rated_keys: list[str] = []
+        self._open = False  # the shown sheet takes scores now (ui/scoring/sheet.py)
+        self._covers: frozenset[int] = frozenset()  # candidates its declaration covers
         super().__init__(session, parent)
         session.evaluatorsChanged.connect(self._evaluators_changed)
         session.scoreChanged.connect(self._score_changed)
         session.scoresReset.connect(self._scores_reset)
-        session.readOnlyChanged.connect(lambda _ro: self.touch_all())
+        session.readOnlyChanged.connect(lambda _ro: self.refresh_sheet())
+        session.dataChanged.connect(self.refresh_sheet)  # the phase, a declaration, a submission
+        session.identityChanged.connect(self.refresh_sheet)
         self.rebuild()
 
     # ---- the evaluator ---------------------------------------------------------------------
@@ -73,14 +82,26 @@ class ScoringModel(CriteriaGridModel):
     def evaluator_id(self) -> int | None:
         return self._evaluator_id
 
+    def member(self) -> Evaluator | None:
+        """The committee member whose sheet is shown."""
+        data = self.session.data
+        if data is None or self._evaluator_id is None:
+            return None
+        return next((e for e in data.evaluators if e.id == self._evaluator_id), None)
+
     def set_evaluator(self, evaluator_id: int | None) -> None:
         if evaluator_id == self._evaluator_id:
             return
         self._evaluator_id = evaluator_id
-        self._index_scored()
-        self.category_cache.clear()
-        self.touch_all()
+        if [c.id for c in self.shown_candidates()] != [c.id for c in self._candidates]:
+            self.rebuild()  # another member's conflicts: other columns
+        else:
+            self._index_scored()
+            self.category_cache.clear()
+            self._read_sheet()
+            self.touch_all()
         self.progressChanged.emit()
+        self.sheetChanged.emit()
 
     def _evaluators_changed(self) -> None:
         data = self.session.data
@@ -88,7 +109,34 @@ class ScoringModel(CriteriaGridModel):
         self._pending.keep_only(evaluators=ids)
         if self._evaluator_id not in ids:
             self.set_evaluator(ids[0] if ids else None)
+        self.refresh_sheet()
         self.progressChanged.emit()
+
+    def shown_candidates(self) -> list[Candidate]:
+        """Every candidate but those the shown member declared a conflict of interest with."""
+        member = self.member()
+        hidden = member.declaration.conflicted if member and member.declaration else ()
+        return [c for c in super().shown_candidates() if c.id not in hidden]
+
+    def _read_sheet(self) -> bool:
+        """Re-read whether the sheet takes scores and which candidates; True when it changed."""
+        member = self.member()
+        state = (
+            sheet_editable(self.session, member),
+            frozenset(member.declaration.covers) if member and member.declaration else frozenset(),
+        )
+        changed = state != (self._open, self._covers)
+        self._open, self._covers = state
+        return changed
+
+    def refresh_sheet(self) -> None:
+        """The phase, the identity, a declaration or a submission may have changed."""
+        if [c.id for c in self.shown_candidates()] != [c.id for c in self._candidates]:
+            self.rebuild()
+            self.sheetChanged.emit()
+        elif self._read_sheet():
+            self.touch_all()
+            self.sheetChanged.emit()
 
     def forget(self) -> None:
         self._pending.clear()
@@ -102,22 +150,26 @@ class ScoringModel(CriteriaGridModel):
         if self._evaluator_id not in ids:
             self._evaluator_id = ids[0] if ids else None
         self._rated_keys = [r.key for r in self._rows if r.members_score]
-        rated, columns = set(self._rated_keys), set(self._column_of)
-        self._pending.keep_only(candidates=columns, keys=rated)
+        rated = set(self._rated_keys)
+        candidates = {c.id for c in data.candidates} if data else set()
+        self._pending.keep_only(candidates=candidates, keys=rated)
         self._index_scored()
+        self._read_sheet()
 
     def _index_scored(self) -> None:
         e, score = self._evaluator_id, self.session.score
-        self._scored = (
-            set()
+        found = (
+            []
             if e is None
-            else {
-                (c.id, key)
+            else [
+                ((c.id, key), s)
                 for c in self._candidates
                 for key in self._rated_keys
-                if score(e, c.id, key) is not None
-            }
+                if (s := score(e, c.id, key)) is not None
+            ]
         )
+        self._scored = {cell for cell, _s in found}
+        self._abstained = {cell for cell, s in found if s.abstained}
         self._pending.settle()
 
     # ---- session signals ---------------------------------------------------------------------
@@ -126,10 +178,15 @@ class ScoringModel(CriteriaGridModel):
         if evaluator_id != self._evaluator_id:
             return
         cell = (evaluator_id, candidate_id, key)
-        if self.session.score(*cell) is None:
+        score = self.session.score(*cell)
+        if score is None:
             self._scored.discard((candidate_id, key))
         else:
             self._scored.add((candidate_id, key))
+        if score is not None and score.abstained:
+            self._abstained.add((candidate_id, key))
+        else:
+            self._abstained.discard((candidate_id, key))
         self._pending.settle(cell)
         self._touch_cell(self.index_of(candidate_id, key))
 
@@ -168,7 +225,8 @@ class ScoringModel(CriteriaGridModel):
         return self._pending.get(cell) if cell else None
 
     def value(self, index: Index) -> int | None:
-        """The value the cell shows: the typed one if any, else the saved one."""
+        """The value the cell shows: the typed one if any, else the saved one (None for an
+        abstention)."""
         cell = self._cell(index)
         if cell is None:
             return None
@@ -176,7 +234,20 @@ class ScoringModel(CriteriaGridModel):
         if pending is not None and pending.value is not None:
             return pending.value
         saved = self.session.score(*cell)
-        return None if saved is None else int(saved.value)
+        return None if saved is None or saved.abstained else int(saved.value)
+
+    def is_editable(self, index: Index) -> bool:
+        """The cell takes a score now (the sheet is open and its declaration covers it)."""
+        return (
+            self._cell(index) is not None
+            and self._open
+            and self.session.editable
+            and self._candidates[index.column()].id in self._covers
+        )
+
+    @property
+    def sheet_open(self) -> bool:
+        return self._open
 
     def justification(self, index: Index) -> str:
         """The draft if one is being written, else the saved justification."""
@@ -187,8 +258,11 @@ class ScoringModel(CriteriaGridModel):
         return saved.justification if saved else ""
 
     def progress(self) -> tuple[int, int]:
-        """(cells this evaluator has scored, rated cells), counted without a scan."""
+        """(cells this evaluator has scored or abstained on, rated cells), without a scan."""
         return len(self._scored), len(self._rated_keys) * len(self._candidates)
+
+    def abstentions(self) -> int:
+        return len(self._abstained)
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))
@@ -210,7 +284,7 @@ class ScoringModel(CriteriaGridModel):
         if row.is_category:
             return Qt.ItemFlag.NoItemFlags  # a group header: the cursor skips it
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if row.members_score and self.session.editable and self._evaluator_id is not None:
+        if row.members_score and self.is_editable(index):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -236,20 +310,29 @@ class ScoringModel(CriteriaGridModel):
             return None
         cell = (self._evaluator_id, self._candidates[index.column()].id, row.key)
         pending = self._pending.get(cell)
+        typed = pending.value if pending is not None else None
+        abstained = typed is None and (cell[1], row.key) in self._abstained
         if role in (DISPLAY, EDIT):
-            value = pending.value if pending is not None else None
-            if value is None:
+            value = typed
+            if value is None and not abstained:
                 saved = self.session.score(*cell)
                 value = None if saved is None else int(saved.value)
             if role == EDIT:
                 return value
+            if abstained:
+                return ABSTAIN_TEXT + (" *" if pending else "")
             return "" if value is None else fmt(value) + (" *" if pending else "")
         if role == BACKGROUND:
-            return self.brushes.pending if pending else None
+            brushes = self.brushes
+            return brushes.pending if pending else brushes.abstained if abstained else None
         if role == FONT:
-            return self._bold if pending else None
+            return self._bold if pending else self._italic if abstained else None
+        if role == FOREGROUND:
+            return self.brushes.muted if abstained and not pending else None
         if role == STATE_ROLE:
-            return PENDING if pending else (SAVED if self.session.score(*cell) else EMPTY)
+            if pending:
+                return PENDING
+            return ABSTAINED if abstained else SAVED if self.session.score(*cell) else EMPTY
         if role == TOOLTIP:
             return self._score_tooltip(index, pending)
         return None
@@ -262,10 +345,20 @@ class ScoringModel(CriteriaGridModel):
                 f"Not saved yet: {typed}. Write the justification beside the grid and press "
                 "Enter to save it (Delete discards the edit)."
             )
+        if saved is not None and saved.abstained:
+            return (
+                f"Abstained: {saved.justification}. Not counted in the committee's aggregate; "
+                "type a score to replace it."
+            )
         if saved is not None:
             return f"{fmt(saved.value)}: {saved.justification}"
         scale = self.scale
-        return f"Not scored yet: type a score {scale.minimum}-{scale.maximum}."
+        if self._evaluator_id is not None and not self.is_editable(index):
+            return "Not scored."
+        return (
+            f"Not scored yet: type a score {scale.minimum}-{scale.maximum}, or abstain "
+            "(right-click)."
+        )
 
     def _computed_data(self, row: GridRow, column: int, role: int) -> object:
         if role == DISPLAY:
@@ -300,93 +393,3 @@ class ScoringModel(CriteriaGridModel):
         done = sum(1 for c in self._candidates for k in keys if (c.id, k) in self._scored)
         scored = f"{done} of {len(keys) * len(self._candidates)} scored"
         return scored + (f"  ·  {share}" if share else "")
-
-    # ---- editing -----------------------------------------------------------------------------
-
-    def setData(self, index: Index, value: object, role: int = EDIT) -> bool:
-        """A typed value becomes a pending edit; `save()` writes it with its justification."""
-        cell = self._cell(index)
-        if cell is None or int(role) != EDIT or not self.session.editable:
-            return False
-        try:  # the core's rule for a member's score: a whole number on the scale
-            number = int(normalise.on_scale(str(value).strip(), self.scale, "score", whole=True))
-        except ServiceError as exc:
-            self.session.errorRaised.emit(user_message(exc))
-            return False
-        pending = self._pending.get(cell) or Pending(
-            None, self.justification(index), self.session.score(*cell)
-        )
-        pending.value = number
-        self._set_pending(cell, pending, index)
-        return True
-
-    def set_draft(self, index: Index, text: str) -> None:
-        """Keep the justification being written, so moving away never loses it."""
-        cell = self._cell(index)
-        if cell is None or not self.session.editable:
-            return
-        pending = self._pending.get(cell) or Pending(None, "", self.session.score(*cell))
-        if pending.text == text and cell in self._pending:
-            return
-        pending.text = text
-        self._set_pending(cell, pending, index)
-
-    def _set_pending(self, cell: tuple[int, int, str], pending: Pending, index: Index) -> None:
-        if self._pending.put(cell, pending):
-            self._touch_cell(self.index(index.row(), index.column()))
-
-    def discard(self, index: Index) -> None:
-        cell = self._cell(index)
-        if cell is not None and self._pending.pop(cell) is not None:
-            self._touch_cell(self.index(index.row(), index.column()))
-
-    def problem(self, index: Index) -> str:
-        """Why the cell's edit cannot be saved yet ("" when it can)."""
-        if self._cell(index) is None:
-            return "Select a cell of a rated criterion."
-        if self.value(index) is None:
-            return "Type a score first."
-        if not self.justification(index).strip():
-            return "Write a justification: a score is not saved without one."
-        return ""
-
-    def save(self, index: Index) -> bool:
-        """Save the cell's value and justification as one undoable SetScore."""
-        cell = self._cell(index)
-        if cell is None or self.problem(index):
-            return False
-        value, text = self.value(index), self.justification(index).strip()
-        pending = self._pending.pop(cell)
-        if pending is None:
-            return True  # nothing changed
-        seen = pending.seen
-        before = None if seen is None else ScoreCell(seen.value, seen.justification)
-        ok = self.session.execute(SetScore(self.session, *cell, value, text, before=before))
-        if not ok:
-            # kept, now based on what is saved: the user has been told why, saving again
-            # replaces the colleague's score knowingly
-            self._pending.restore(cell, replace(pending, seen=self.session.score(*cell)))
-        self._touch_cell(self.index(index.row(), index.column()))
-        return ok
-
-    def clear(self, indexes: list[QModelIndex]) -> int:
-        """Delete: discard pending edits, clear saved scores (one undo step). Returns cleared."""
-        cells = [i for i in indexes if self._cell(i) is not None]
-        for index in cells:
-            self.discard(index)
-        saved = [i for i in cells if self.saved(i) is not None]
-        if not saved or not self.session.editable:
-            return 0
-        stack, e = self.session.undo_stack, self._evaluator_id
-        assert e is not None
-        if len(saved) > 1:
-            stack.beginMacro(f"Clear {len(saved)} scores")
-        done = 0
-        try:
-            for index in saved:
-                c, k = self._candidates[index.column()].id, self._rows[index.row()].key
-                done += self.session.execute(ClearScore(self.session, e, c, k))
-        finally:
-            if len(saved) > 1:
-                stack.endMacro()
-        return done

@@ -94,5 +94,6 @@ class PendingEdits:
         saved = self._saved(*cell)
         if saved is None:
             return pending.value is not None or bool(pending.text.strip())
-        value_changed = pending.value is not None and pending.value != saved.value
+        typed = pending.value is not None
+        value_changed = typed and (saved.abstained or pending.value != saved.value)
         return value_changed or pending.text.strip() != saved.justification

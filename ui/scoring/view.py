@@ -6,11 +6,19 @@ as one undoable SetScore and the cursor moves down (or right, when the value was
 Unsaved edits stay tinted in the grid and are listed above it, so moving away loses nothing;
 the window asks before another evaluation, another database or quitting would drop them
 (`unsaved_count`, `show_unsaved`).
+
+A committee member working in the window sees only their own sheet. Before scoring they declare
+conflicts of interest in the panel above the grid (again when a candidate is added later); the
+candidates they declared are left out of their grid, a line says so. Right-click (or Ctrl+Shift+A)
+abstains on a cell with a reason; "Submit my scores…" hands the sheet in, after which it is
+read-only until the chair reopens it. A score's history opens in the window's audit viewer
+(`historyRequested`; the view asks its window's `open_history`, so it imports nothing of the
+shell). ui/scoring/sheet.py says what the sheet allows and why.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,8 +33,12 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
-from ui.grid.delegates import MOVE_DOWN, Banner, ScoreDelegate
+from ui.committee_facts import CommitteeFacts, local_day
+from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
 from ui.grid.view import CriteriaGrid
+from ui.scoring import sheet
+from ui.scoring.actions import SheetActions
+from ui.scoring.declaration import DeclarationPanel
 from ui.scoring.model import ScoringModel
 from ui.scoring.rubric_panel import JustificationBox, RubricPanel
 from ui.session import EvaluationSession
@@ -37,23 +49,30 @@ __all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: stil
 class ScoringView(QWidget):
     """Evaluator picker, progress, the grid, and the rubric/justification panel."""
 
+    historyRequested = Signal(str)  # the audit ref of a score whose history is asked for
+
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.model = ScoringModel(session, self)
         self._bound = QPersistentModelIndex()  # the cell the justification box belongs to
         self._after_save = MOVE_DOWN
+        self.facts = CommitteeFacts(session)  # submission days, names a blind view hides
+        self._asked: object = None  # what the declaration panel was filled with
 
         self.evaluator_combo = QComboBox()
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
         self.evaluator_combo.setMinimumContentsLength(24)
+        self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         who = QLabel("&Evaluator:")
         who.setBuddy(self.evaluator_combo)
         self.conflict = QLabel()
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m scored (%p%)")
-        self.progress.setToolTip("This member's scored cells out of all rated cells")
-        self.progress.setMinimumWidth(220)
+        self.progress.setToolTip(
+            "This member's scored cells out of all rated cells (an abstention counts as done)"
+        )
+        self.progress.setMinimumWidth(260)
         self.unsaved = QPushButton()
         self.unsaved.setFlat(True)
         self.unsaved.setToolTip("Go to the next score still waiting for its justification (F8)")
@@ -64,6 +83,10 @@ class ScoringView(QWidget):
         top.addWidget(self.unsaved)
         top.addWidget(self.progress)
         self.banner = Banner()
+        self.declaration = DeclarationPanel()
+        self.hidden_line = QLabel()
+        self.hidden_line.setObjectName("hiddenCandidates")
+        self.hidden_line.setWordWrap(True)
 
         self.grid = CriteriaGrid()
         self.grid.setModel(self.model)
@@ -85,14 +108,19 @@ class ScoringView(QWidget):
 
         hint = QLabel(
             "Type a digit to score, Enter to write the justification, Enter again to save. "
-            "Tab moves right, Delete clears, Ctrl+Z undoes. Grey italic values are computed "
-            "from the questionnaires and are not scored here."
+            "Tab moves right, Delete clears, Ctrl+Z undoes; right-click (or Ctrl+Shift+A) "
+            "abstains or shows a score's history. Grey italic values are computed from the "
+            "questionnaires and are not scored here."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.actions = SheetActions(self)
+        top.insertWidget(top.count() - 1, self.actions.submit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.declaration)
+        layout.addWidget(self.hidden_line)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(hint)
 
@@ -111,7 +139,13 @@ class ScoringView(QWidget):
         self.model.progressChanged.connect(self._show_progress)
         session.evaluationChanged.connect(self._fill_evaluators)
         session.evaluatorsChanged.connect(self._fill_evaluators)
+        session.identityChanged.connect(self._fill_evaluators)
         session.readOnlyChanged.connect(lambda _ro: self._show_state())
+        session.dataChanged.connect(self._show_state)  # the phase, a declaration, a submission
+        self.model.sheetChanged.connect(self._show_state)
+        self.declaration.declared.connect(self._declare)
+        self.justification.history_button.clicked.connect(self.actions.history)
+        self.historyRequested.connect(self.actions.show_in_window)
         session.resultsChanged.connect(self._refresh_side)  # weights, computed values
         box = self.justification
         for first, second in (
@@ -129,57 +163,80 @@ class ScoringView(QWidget):
     # ---- evaluator and status ----------------------------------------------------------------
 
     def _fill_evaluators(self) -> None:
+        """Every member for the chair (or the one person setting up); a member sees only
+        their own sheet."""
         data = self.session.data
+        only = sheet.locked_to(self.session)
         blocked = self.evaluator_combo.blockSignals(True)
         self.evaluator_combo.clear()
         for person in data.evaluators if data else []:
+            if only is not None and person.id != only:
+                continue
             label = f"{person.name} ({person.role})" if person.role else person.name
             self.evaluator_combo.addItem(label, person.id)
+        self.evaluator_combo.setEnabled(only is None and self.evaluator_combo.count() > 1)
         found = self.evaluator_combo.findData(self.model.evaluator_id)
         self.evaluator_combo.setCurrentIndex(max(found, 0))
         self.evaluator_combo.blockSignals(blocked)
         self._evaluator_picked()
 
     def _evaluator_picked(self) -> None:
-        evaluator_id = self.evaluator_combo.currentData()
-        self.model.set_evaluator(evaluator_id)
-        person = self.session.evaluator(evaluator_id) if evaluator_id is not None else None
-        self.conflict.setText(self._declaration_text(person))
-        self.conflict.setToolTip(self.conflict.text())
+        self.model.set_evaluator(self.evaluator_combo.currentData())
         self._show_state()
         self._bind(self.grid.currentIndex())
 
-    def _declaration_text(self, person: Evaluator | None) -> str:
-        """What the member declared, as the committee reads it (a conflict stands out)."""
-        data = self.session.data
-        if person is None or data is None:
-            return ""
-        if person.declaration is None:
-            return "Not declared yet: conflicts of interest are declared before scoring"
-        names = {c.id: c.name for c in data.candidates}
-        text = person.declaration.describe(names)
-        return f"⚠ {text}" if person.declaration.conflicted else text
+    def candidate_names(self) -> dict[int, str]:
+        """Candidates by id, with those the shown member declared a conflict with."""
+        member = self.model.member()
+        wanted = member.declaration.conflicted if member and member.declaration else ()
+        return self.facts.candidate_names(wanted)
 
     def _show_state(self) -> None:
-        data = self.session.data
-        if data is None:
-            self.banner.show_message("Open an evaluation to score it.")
-        elif self.session.read_only:
-            self.banner.show_message(
-                "This evaluation is final: the scores are read-only (the audit trail keeps them)."
-            )
-        elif not data.evaluators:
-            self.banner.show_message("Add committee members in the Committee tab to score.")
-        else:
-            self.banner.show_message("")
+        """The banner, the declaration prompt, the hidden-candidates line and the buttons."""
+        member = self.model.member()
+        day = self.facts.submitted_on(member.id) if member else ""
+        text = sheet.banner(self.session, member, day)
+        submitted = member is not None and member.submitted
+        self.banner.show_message(text, AGREED_HUE if submitted else WARNING_HUE)
+        self._show_declaration(member)
+        hidden = sheet.hidden_text(self.session, member, self.candidate_names())
+        self.hidden_line.setText(hidden)
+        self.hidden_line.setVisible(bool(hidden))
+        self.conflict.setText(sheet.declaration_text(member, self.candidate_names()))
+        self.conflict.setToolTip(self.conflict.text())
+        self.actions.update()
         self.delegate.scale = self.model.scale
         self._show_progress()
+
+    def _show_declaration(self, member: Evaluator | None) -> None:
+        data = self.session.data
+        if data is None or member is None or not sheet.asks_declaration(self.session, member):
+            self.declaration.hide()
+            self._asked = None
+            return
+        names = self.candidate_names()
+        previous = member.declaration
+        added = sheet.uncovered(data, member) if previous else []
+        asked = (member.id, previous, tuple(names.items()), tuple(added))
+        if asked != self._asked:  # refilled only when it changed: ticks survive other edits
+            self._asked = asked
+            mine = sheet.is_mine(self.session, member.id)
+            day = local_day(previous.at) if previous else ""
+            self.declaration.ask(member.name, names, previous, added, mine, day)
+        self.declaration.show()
+
+    def _declare(self, conflicted: tuple[int, ...], note: str) -> None:
+        member = self.model.member()
+        if member is not None and self.session.declare(member.id, conflicted, note):
+            self.session.reload()  # what a member's blind view hides follows the declaration
 
     def _show_progress(self) -> None:
         done, total = self.model.progress()
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {total} scored (%p%)")
+        abstained = self.model.abstentions()
+        also = f", {abstained} abstained" if abstained else ""
+        self.progress.setFormat(f"{done} of {total} scored{also} (%p%)")
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"
@@ -196,7 +253,7 @@ class ScoringView(QWidget):
             if model.is_score_cell(model.index(r, 0))
             for c in range(model.columnCount())
         ]
-        empty = next((i for i in cells if model.value(i) is None), None)
+        empty = next((i for i in cells if model.saved(i) is None and model.value(i) is None), None)
         target = empty or (cells[0] if cells else QModelIndex())
         if target.isValid():
             self.grid.setCurrentIndex(target)
@@ -209,6 +266,8 @@ class ScoringView(QWidget):
     def _bind(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         self._bound = QPersistentModelIndex(index)
         self._refresh_side()
+        self.actions.update()
+        self.justification.history_button.setEnabled(self.actions.history_action.isEnabled())
 
     def _refresh_side(self) -> None:
         index, model, box = self._bound, self.model, self.justification
@@ -236,12 +295,16 @@ class ScoringView(QWidget):
         box.set_text(model.justification(index))
         can_edit = bool(model.flags(index) & Qt.ItemFlag.ItemIsEditable)
         pending = model.pending(index) is not None
-        box.set_state(self._state_text(index) if can_edit else "Read-only.", pending=pending,
+        why_not = "Read-only." if self.declaration.isHidden() else "Declare first."
+        box.set_state(self._state_text(index) if can_edit else why_not, pending=pending,
                       can_edit=can_edit)  # fmt: skip
 
     def _state_text(self, index: QPersistentModelIndex) -> str:
+        saved = self.model.saved(index)
         if self.model.pending(index) is None:
-            return "Saved." if self.model.saved(index) else "Not scored yet."
+            if saved is not None and saved.abstained:
+                return "Abstained: not counted. Type a score to replace it."
+            return "Saved." if saved else "Not scored yet."
         problem = self.model.problem(index)
         return f"Not saved yet. {problem}" if problem else "Not saved yet: Enter saves it."
 
