@@ -36,6 +36,7 @@ from evaluator.changes.model import (
     SetSubmitted,
     ViewLiveResults,
 )
+from evaluator.changes.model_sets import WEIGHT_SET_CHANGES
 from evaluator.domain import Status
 from evaluator.errors import ServiceError
 from evaluator.identity import Identity
@@ -44,7 +45,7 @@ from evaluator.models import CandidateRow, EvaluatorRow
 CHAIR_ONLY = (
     AddCandidate, EditCandidate, RemoveCandidate, AddEvaluator, EditEvaluator, RemoveEvaluator,
     AddCriterion, EditCriterion, RemoveCriterion, MoveCriterion, EditEvaluation, SetStatus,
-    SetConsensus, SetAnswer, Excuse, ViewLiveResults,
+    SetConsensus, SetAnswer, Excuse, ViewLiveResults, *WEIGHT_SET_CHANGES,
 )  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from evaluator.changes.model import (
     SetSubmitted,
     ViewLiveResults,
 )
+from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.rules import check
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
@@ -59,6 +60,7 @@ from evaluator.changes.write_process import (
     write_passphrase,
     write_submitted,
 )
+from evaluator.changes.write_sets import write_add_set, write_edit_set, write_remove_set
 from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.models import EvaluationRow
@@ -88,6 +90,9 @@ WRITERS: dict[type, Writer] = {
     SetChair: write_chair,
     SetPassphrase: write_passphrase,
     ViewLiveResults: write_live_view,
+    AddWeightSet: write_add_set,
+    EditWeightSet: write_edit_set,
+    RemoveWeightSet: write_remove_set,
 }
 
 Actor = Identity | str | None  # an identity, or a script's name before a chair is named
