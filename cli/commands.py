@@ -239,15 +239,23 @@ def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
     }
 
 
-def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+def committee_data(args: argparse.Namespace, db: Database, what: str) -> EvaluationData:
+    """The whole evaluation for what shows the committee's results (`what`: the ranking, the
+    sensitivity analysis...): refused while `--as` scores blind; the chair's `--live` look is
+    recorded in the audit."""
     me = acting(args, db, args.evaluation)
     data = services.load_evaluation(db, args.evaluation)
     if is_blind(data, me, live_view=args.live):
-        raise services.ServiceError(blind_refusal(data, "the committee's ranking"))
+        raise services.ServiceError(blind_refusal(data, what))
     if args.live and me is not None and is_blind(data, me):
         from evaluator.services import process
 
-        process.view_live_results(db, args.evaluation, "rank --live", actor=me)
+        process.view_live_results(db, args.evaluation, f"{args.command} --live", actor=me)
+    return data
+
+
+def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    data = committee_data(args, db, "the committee's ranking")
     results = score_evaluation(data)
     document = ranking_document(data, results)
     if args.json:
@@ -345,3 +353,7 @@ HANDLERS.update(EXPORT_HANDLERS)
 from cli.process_cmd import PROCESS_HANDLERS  # noqa: E402
 
 HANDLERS.update(PROCESS_HANDLERS)
+
+from cli.sensitivity_cmd import SENSITIVITY_HANDLERS  # noqa: E402
+
+HANDLERS.update(SENSITIVITY_HANDLERS)

@@ -24,43 +24,32 @@ from evaluator.kinds import Scoring, kind_info
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.scoring import RANK_TOLERANCE, conflicts, group_scores
 from evaluator.sensitivity import LeafMatrix, VectorWeights, leaf_matrix
+from evaluator.simulation_settings import (
+    CLOSE_CALL,
+    DEFAULT_CONCENTRATION,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    HIGH_PERCENTILE,
+    LOW_PERCENTILE,
+    MAX_DRAWS,
+    Settings,
+)
 
-CLOSE_CALL = 0.75  # a leader winning fewer draws than this is a close call
-DEFAULT_DRAWS = 2000
-DEFAULT_SEED = 1
-DEFAULT_CONCENTRATION = 50.0  # κ: a share of 30% varies by about ±6.4 points (one SD)
-MAX_DRAWS = 1_000_000
-LOW_PERCENTILE, HIGH_PERCENTILE = 5, 95
+__all__ = [
+    "CLOSE_CALL",
+    "DEFAULT_CONCENTRATION",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
+    "HIGH_PERCENTILE",
+    "LOW_PERCENTILE",
+    "MAX_DRAWS",
+    "Odds",
+    "Settings",
+    "Simulation",
+    "simulate",
+]
+
 _BATCH = 100  # draws per vectorised step; progress and cancel are checked between steps
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What varies and how much; `concentration` None keeps the weights as they are."""
-
-    draws: int = DEFAULT_DRAWS
-    seed: int = DEFAULT_SEED
-    concentration: float | None = DEFAULT_CONCENTRATION
-    resample: bool = True
-
-    def check(self) -> None:
-        """Refuse settings that cannot run, with a sentence (ValueError)."""
-        if not 1 <= self.draws <= MAX_DRAWS:
-            raise ValueError(f"the number of draws must be 1 to {MAX_DRAWS:,}, got {self.draws}")
-        if self.seed < 0:
-            raise ValueError(f"the seed must be 0 or more, got {self.seed}")
-        if self.concentration is not None and not 0 < self.concentration < float("inf"):
-            raise ValueError(f"the concentration must be above 0, got {self.concentration}")
-
-    def describe(self) -> str:
-        """One line for people: what was varied, how often, from which seed."""
-        varied = []
-        if self.concentration is not None:
-            varied.append(f"weights varied (Dirichlet, concentration {self.concentration:g})")
-        if self.resample:
-            varied.append("members' scores resampled in every cell")
-        what = " and ".join(varied) or "nothing varied"
-        return f"{self.draws:,} draws from seed {self.seed}: {what}"
 
 
 @dataclass(frozen=True)
