@@ -45,7 +45,8 @@ class FlipRow:
         return float("inf") if change is None else abs(change)
 
     def sentence(self, names: Mapping[int, str]) -> str:
-        """'Raise its weight by 7.5 points (25.0% → 32.5%): Example Y takes the lead'."""
+        """'Raise its weight by 7.5 points (from 25.0% to 32.5%): Example Y takes the lead'
+        (no arrows: the reports' fallback font has none)."""
         flip = self.flip
         if self.alone:
             where = self.parent_name or "the top level"
@@ -54,10 +55,10 @@ class FlipRow:
             return "No change of its weight changes the leader"
         verb = "Raise" if flip.change_points > 0 else "Lower"
         who = names.get(flip.new_winner_id or 0, "?")
+        now, then = 100 * flip.effective_weight, 100 * flip.flip_effective_weight
         return (
             f"{verb} its weight by {abs(flip.change_points):.1f} points "
-            f"({100 * flip.effective_weight:.1f}% → {100 * flip.flip_effective_weight:.1f}%): "
-            f"{who} takes the lead"
+            f"(from {now:.1f}% to {then:.1f}%): {who} takes the lead"
         )
 
 

@@ -48,6 +48,7 @@ from reports.text import (
 
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
+    from reports.sensitivity_model import SensitivitySection
 
 __all__ = ["ReportData", "build_report"]
 
@@ -63,10 +64,12 @@ def build_report(
     generated_at: datetime,
     *,
     chain: tuple[bool, str] | None = None,
+    sensitivity: SensitivitySection | None = None,
 ) -> ReportData:
     """Everything both reports show, decided once from the evaluation and its results.
 
-    `chain` is the audit chain's check made with the data: (intact, its sentence)."""
+    `chain` is the audit chain's check made with the data: (intact, its sentence);
+    `sensitivity` the section `reports.sensitivity_data` built from the same data."""
     tree = WeightTree.build(data.criteria)
     node_weights = tree.node_effective(tree.raw_weights())
     categories = tuple(
@@ -115,6 +118,7 @@ def build_report(
         matrix=_matrix(ctx, tree, ranking, categories),
         scores=_score_lines(ctx, ranking),
         responses=_response_lines(ctx, ranking),
+        sensitivity=sensitivity,
     )
 
 

@@ -21,10 +21,12 @@ from evaluator.db import Database
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
 from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError
+from evaluator.simulation_settings import Settings
 from evaluator.version import app_version
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
+from reports.sensitivity_data import build_sensitivity
 
 __all__ = ["ExportError", "ExportResult", "app_version", "export_reports"]
 
@@ -75,9 +77,11 @@ def export_reports(
     cancel: CancelCheck | None = None,
     *,
     generated_at: datetime | None = None,
+    simulation: Settings | None = None,
 ) -> ExportResult:
     """Score the evaluation and write the requested reports; raises `ExportError` on failure
-    (existing files untouched) and `Cancelled` when `cancel` asked to stop."""
+    (existing files untouched) and `Cancelled` when `cancel` asked to stop. `simulation` sets
+    the sensitivity section's draws and seed (default: evaluator.simulation_settings)."""
     pdf = Path(pdf_path) if pdf_path is not None else None
     xlsx = Path(xlsx_path) if xlsx_path is not None else None
     if pdf is None and xlsx is None:
@@ -93,6 +97,7 @@ def export_reports(
     audit = services.audit_trail(db, evaluation)
     verdict = verify(db, evaluation)
     results = score_evaluation(data)
+    sensitivity = build_sensitivity(data, simulation, _stage(progress, 0.0, 0.1), cancel)
     report = build_report(
         data,
         results,
@@ -101,6 +106,7 @@ def export_reports(
         app_version(),
         generated_at or datetime.now(UTC),
         chain=(verdict.intact, verdict.sentence()),
+        sensitivity=sensitivity,
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)

@@ -23,6 +23,7 @@ from reports.branding import Branding
 
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
+    from reports.sensitivity_model import SensitivitySection
 
 
 # ---- narrative text --------------------------------------------------------------------------
@@ -364,3 +365,4 @@ class ReportData:
     matrix: tuple[MatrixRow, ...]
     scores: tuple[ScoreLine, ...]
     responses: tuple[ResponseLine, ...]
+    sensitivity: SensitivitySection | None = None  # reports.sensitivity_data; None: left out

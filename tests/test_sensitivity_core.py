@@ -145,10 +145,12 @@ def test_flip_sentences_say_what_to_do_and_who_leads() -> None:
     rows = {r.key: r for r in flip_table(three_levels())}
     names = {1: "Example Vendor X", 2: "Example Partner Y"}
     assert rows["tiers"].sentence(names) == (
-        "Lower its weight by 8.3 points (25.0% → 16.7%): Example Partner Y takes the lead"
+        "Lower its weight by 8.3 points (from 25.0% to 16.7%): Example Partner Y takes the lead"
     )
     assert (
-        rows["cost"].sentence(names).startswith("Raise its weight by 16.7 points (50.0% → 66.7%)")
+        rows["cost"]
+        .sentence(names)
+        .startswith("Raise its weight by 16.7 points (from 50.0% to 66.7%)")
     )
     assert rows["t"].sentence(names) == (
         "Its share cannot change: it is the only weighted item under Tiers"
