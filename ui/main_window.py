@@ -45,6 +45,7 @@ OPTIONAL_VIEWS = (
     ("ui.scoring.view", "ScoringView", "Scoring"),
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
+    ("ui.sensitivity.view", "SensitivityView", "Sensitivity"),
 )
 STAGE_WORDS = {
     Status.DRAFT: "Draft: set up criteria, candidates and the committee",
