@@ -136,7 +136,15 @@ def main(argv: list[str] | None = None) -> int:
             path = args.out / f"{index + 1:02d}-{slug(window.tabs.tabText(index))}.png"
             window.grab().save(str(path))
             saved.append(path)
-        saved += grab_dialogs(window, args.out, first=len(saved) + 1)
+            # a view may show more of itself: (name suffix, how to get there) pairs
+            extras = getattr(window.tabs.widget(index), "extra_screenshots", None)
+            for suffix, show in extras() if callable(extras) else []:
+                show()
+                settle()
+                extra = path.with_name(f"{path.stem}-{suffix}.png")
+                window.grab().save(str(extra))
+                saved.append(extra)
+        saved += grab_dialogs(window, args.out, first=window.tabs.count() + 1)
         window.close()
         window.session.close_database()
     app.processEvents()

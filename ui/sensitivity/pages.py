@@ -130,21 +130,20 @@ class OddsPage(QWidget):
         self.progress.setFormat("%p% of the draws")
         self.progress.hide()
         self.cancel_button.hide()
-        controls = QHBoxLayout()
-        for label, widget in (
-            ("Draws", self.draws),
-            ("Seed", self.seed),
-            (None, self.new_seed),
-            ("Concentration κ", self.concentration),
-            (None, self.vary_weights),
-            (None, self.resample),
-            (None, self.run_button),
-            (None, self.cancel_button),
-        ):
-            if label:
-                controls.addWidget(QLabel(label))
-            controls.addWidget(widget)
-        controls.addWidget(self.progress, 1)
+        settings, actions = QHBoxLayout(), QHBoxLayout()
+        for row, items in (
+            (settings, (("Draws", self.draws), ("Seed", self.seed), (None, self.new_seed),
+                        ("Concentration κ", self.concentration))),
+            (actions, ((None, self.vary_weights), (None, self.resample),
+                       (None, self.run_button), (None, self.cancel_button))),
+        ):  # fmt: skip
+            for label, widget in items:
+                if label:
+                    row.addWidget(QLabel(label))
+                row.addWidget(widget)
+        settings.addStretch(1)
+        actions.addWidget(self.progress, 2)
+        actions.addStretch(1)  # the buttons keep their size while the progress bar is hidden
         self.close_call = Banner()
         self.state = muted("")
         self.model = OddsModel(self)
@@ -156,7 +155,8 @@ class OddsPage(QWidget):
         split.addWidget(scrolled(self.chart))
         split.setSizes([640, 660])
         layout = QVBoxLayout(self)
-        layout.addLayout(controls)
+        layout.addLayout(settings)
+        layout.addLayout(actions)
         layout.addWidget(self.close_call)
         layout.addWidget(self.state)
         layout.addWidget(split, 1)
@@ -191,6 +191,7 @@ class SetsPage(QWidget):
         self.verdict = QLabel(wordWrap=True)
         self.model = SetsModel(self)
         self.table = table_view(self.model, stretch=None)
+        self.table.horizontalHeader().setMinimumSectionSize(96)
         self.add_button = QPushButton("&Add weighting set…")
         self.chooser = QComboBox(minimumContentsLength=16)
         self.chooser.setToolTip("The weighting set to edit or remove")

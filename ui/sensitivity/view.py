@@ -227,6 +227,10 @@ class SensitivityView(QWidget):
             on_finished=self._simulated,
         )
 
+    def extra_screenshots(self) -> list[tuple[str, Any]]:
+        """For tools/screenshots.py: the weighting-sets page as well."""
+        return [("weighting-sets", lambda: self.pages.setCurrentWidget(self.sets))]
+
     # ---- weighting sets (the chair's) --------------------------------------------------------
 
     def _fill_chooser(self) -> None:
