@@ -174,14 +174,16 @@ class _Run:
         self.owners = self.positions[self.starts] if cells else self.positions
 
     def totals(self, rng: np.random.Generator, count: int) -> np.ndarray:
-        if self.concentration is None:
-            leaf_weights = np.broadcast_to(self.base, (count, self.base.size))
+        if self.concentration is None:  # the same weights in every draw
+            totals = np.repeat(100.0 * (self.values @ self.base)[None, :], count, axis=0)
+            cell_weights = self.base[self.columns]
         else:
             leaf_weights = self.weights.leaf_weights(self._dirichlet(rng, count))
-        totals = 100.0 * leaf_weights @ self.values.T
+            totals = 100.0 * leaf_weights @ self.values.T
+            cell_weights = leaf_weights[:, self.columns]
         if len(self.sampler):
             delta = self.sampler.draw(rng, count) - self.current
-            extra = 100.0 * leaf_weights[:, self.columns] * delta
+            extra = 100.0 * cell_weights * delta
             totals[:, self.owners] += np.add.reduceat(extra, self.starts, axis=1)
         return totals
 
