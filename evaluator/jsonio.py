@@ -29,7 +29,7 @@ from evaluator.audit_chain import (
 from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
-from evaluator.domain import EvaluationData, Scale, ScoringError, leaves
+from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_tree
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.models import (
     CandidateRow,
@@ -103,9 +103,11 @@ def to_document(
         extra["audit"] = [entry_to_dict(entry) for entry in audit]
     if declarations:
         extra["declarations"] = declarations
-    if data.weight_sets:
+    if data.weight_sets:  # a criterion removed since a set was made is left out
+        known = {node.key for node in walk_tree(data.criteria)}
         extra["weight_sets"] = [
-            {"name": s.name, "note": s.note, "weights": s.weight_map()} for s in data.weight_sets
+            {"name": s.name, "note": s.note, "weights": {k: w for k, w in s.weights if k in known}}
+            for s in data.weight_sets
         ]
     return {
         **extra,
@@ -401,7 +403,9 @@ def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, sou
 def _insert_weight_sets(
     session: Any, evaluation_id: int, document: dict[str, Any], criteria: list[Any], where: str
 ) -> None:
-    """The weighting sets, each completed and checked against the loaded criteria."""
+    """The weighting sets, each checked against the loaded criteria as a full set would be, and
+    stored as given (a criterion the file's set does not name keeps taking the current weight),
+    so that a dump of the loaded evaluation gives the file's sets back."""
     from evaluator.weight_sets import complete_weights
 
     seen: set[str] = set()
@@ -420,7 +424,7 @@ def _insert_weight_sets(
                 position=i,
                 name=name,
                 note=item.get("note", "").strip(),
-                weights=[[key, weight] for key, weight in weights],
+                weights=[[key, weight] for key, weight in weights if key in item["weights"]],
             )
         )
     session.flush()

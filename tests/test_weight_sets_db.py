@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from evaluator import changes as c
 from evaluator import services
 from evaluator.changes.write import apply_change
-from evaluator.domain import WeightSet
+from evaluator.domain import Criterion, CriterionKind, WeightSet
 from evaluator.errors import ServiceError, StaleChange
 from evaluator.identity import Identity
 from evaluator.jsonio import dump_evaluation, load_file
@@ -230,4 +230,27 @@ def test_migration_0006_goes_down_and_up(tmp_path):
     assert {"weight_sets", "weight_sets_final_no_insert", "weight_sets_final_no_update",
             "weight_sets_final_no_delete"} <= names  # fmt: skip
     add_weight_set(db, ev, "Clinical", actor="chair")
+    db.close()
+
+
+def test_sets_outlive_a_removed_criterion_and_miss_an_added_one(tmp_path):
+    db, ev = populated(tmp_path, "draft")
+    add_weight_set(db, ev, "Clinical", {"offshore": 4}, actor="chair")
+    services.remove_criterion(db, ev, "offshore", actor="chair")
+    services.add_criterion(
+        db, ev, Criterion("support", "Support desk", children=[
+            Criterion("support.hours", "Opening hours", CriterionKind.RATED, 2)]),
+        actor="chair",
+    )  # fmt: skip
+    stored = services.load_evaluation(db, ev).weight_sets[0]
+    assert "offshore" in stored.weight_map() and "support" not in stored.weight_map()
+    edit_weight_set(db, ev, "Clinical", weights={"cost": 2}, actor="chair")  # still editable
+    edited = services.load_evaluation(db, ev).weight_sets[0].weight_map()
+    assert "offshore" not in edited and edited["support"] == 1.0 and edited["cost"] == 2.0
+    add_weight_set(db, ev, "IT", actor="chair")
+    services.remove_criterion(db, ev, "support", actor="chair")
+    first = dump_evaluation(db, ev, tmp_path / "a.json")
+    assert "support" not in first["weight_sets"][0]["weights"]  # gone: not written
+    copy = load_file(db, tmp_path / "a.json", name="Copy RFP")
+    assert dump_evaluation(db, copy, tmp_path / "b.json")["weight_sets"] == first["weight_sets"]
     db.close()

@@ -13,9 +13,9 @@ from evaluator.changes.model import Applied
 from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.write import Actor, apply_change, write_changes
 from evaluator.db import Database
-from evaluator.domain import WeightSet
+from evaluator.domain import WeightSet, walk_tree
 from evaluator.errors import NotFound
-from evaluator.records import EvalRef, editable_evaluation
+from evaluator.records import EvalRef, editable_evaluation, read_criteria
 from evaluator.services.reading import load_evaluation, read_weight_sets
 
 
@@ -58,7 +58,9 @@ def edit_weight_set(
     with db.transaction() as session:
         ev = editable_evaluation(session, evaluation)
         before = find_set(read_weight_sets(session, ev.id), name)
-        merged = before.weight_map() | dict(weights or {})
+        criteria, _keys = read_criteria(session, ev.id)
+        known = {node.key for node in walk_tree(criteria)}  # a removed criterion drops out
+        merged = {k: w for k, w in before.weights if k in known} | dict(weights or {})
         after = replace(
             before,
             name=before.name if new_name is None else new_name,
