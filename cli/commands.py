@@ -239,19 +239,27 @@ def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
     }
 
 
-def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+def committee_data(args: argparse.Namespace, db: Database, what: str) -> EvaluationData:
+    """The whole evaluation for what shows the committee's results (`what`: the ranking, the
+    sensitivity analysis...), as the reports have it: nobody unnamed once a chair is named,
+    no member while scoring blind, the chair with `--live` only (recorded in the audit)."""
     from cli.export_cmd import with_live_hint
 
     me = acting(args, db, args.evaluation)
     data = services.load_evaluation(db, args.evaluation)
-    try:  # as the reports: nobody unnamed once a chair is named, the chair with --live only
-        live = require_committee_view(data, me, "the committee's ranking", args.live)
+    try:
+        live = require_committee_view(data, me, what, args.live)
     except NotVisible as refused:
         raise NotVisible(with_live_hint(refused)) from None
     if live:
         from evaluator.services import process
 
-        process.view_live_results(db, args.evaluation, "rank --live", actor=me)
+        process.view_live_results(db, args.evaluation, f"{args.command} --live", actor=me)
+    return data
+
+
+def cmd_rank(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    data = committee_data(args, db, "the committee's ranking")
     results = score_evaluation(data)
     document = ranking_document(data, results)
     if args.json:
@@ -353,3 +361,7 @@ HANDLERS.update(PROCESS_HANDLERS)
 from cli.backup_cmd import BACKUP_HANDLERS  # noqa: E402
 
 HANDLERS.update(BACKUP_HANDLERS)
+
+from cli.sensitivity_cmd import SENSITIVITY_HANDLERS  # noqa: E402
+
+HANDLERS.update(SENSITIVITY_HANDLERS)

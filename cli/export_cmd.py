@@ -24,6 +24,10 @@ def add_export_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--logo", metavar="IMAGE", help="logo image (PNG or JPEG)")
     p.add_argument("--accent", metavar="#RRGGBB", help="accent colour")
     p.add_argument("--prepared-by", help="the prepared-by line")
+    p.add_argument("--draws", type=int, metavar="N",
+                   help="draws of the sensitivity section's simulation (default 2000)")  # fmt: skip
+    p.add_argument("--seed", type=int, metavar="S",
+                   help="the simulation's seed, printed in the report (default 1)")  # fmt: skip
     p.add_argument(
         "--live",
         action="store_true",
@@ -64,6 +68,7 @@ def cmd_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
         result = export_reports(
             db, args.evaluation, args.pdf, args.xlsx, branding,
             viewer=viewer, live_view=args.live, why="export --live",
+            simulation=_simulation(args),
         )  # fmt: skip
     except NotVisible as refused:
         raise NotVisible(with_live_hint(refused)) from None
@@ -79,6 +84,24 @@ def with_live_hint(refused: Exception) -> str:
     if getattr(refused, "chair_may_look", False):
         return f"{refused} (add --live to look now)"
     return str(refused)
+
+
+def _simulation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The sensitivity section's simulation settings from --draws / --seed (None: defaults)."""
+    if args.draws is None and args.seed is None:
+        return None
+    from evaluator.errors import ServiceError
+    from evaluator.simulation_settings import DEFAULT_DRAWS, DEFAULT_SEED, Settings
+
+    settings = Settings(
+        draws=DEFAULT_DRAWS if args.draws is None else args.draws,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+    )
+    try:
+        settings.check()
+    except ValueError as error:
+        raise ServiceError(f"export: {error}") from None
+    return settings
 
 
 EXPORT_HANDLERS = {"export": cmd_export}

@@ -179,8 +179,10 @@ def build_parser() -> OneLineParser:
     from cli.excel import add_excel_commands
     from cli.export_cmd import add_export_command
     from cli.process_cmd import add_process_commands
+    from cli.sensitivity_cmd import add_sensitivity_commands
 
     add_process_commands(command)
+    add_sensitivity_commands(sub, common)
 
     add_export_command(sub, common)
     add_backup_commands(sub, common)

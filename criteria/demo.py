@@ -26,11 +26,20 @@ from evaluator.domain import (
 from evaluator.identity import Identity, identify
 from evaluator.kinds import Scoring, kind_info, members_score
 from evaluator.services import process
+from evaluator.services.weight_sets import add_weight_set
 
 DEMO_NAME = "Cedar Hollow EHR Support Review"
 DEMO_CLIENT = "Cedar Hollow Health System (fictitious)"
 DEMO_CATALOG = "ehr-direct"
 DEMO_CHAIR = "Joan Avery"  # the committee's chair (VP Clinical Operations); scores nothing
+
+
+# each stakeholder group's weights where they differ from the committee's (issue 11)
+WEIGHT_SETS = (
+    ("Clinical", {"clinical": 35, "tiers": 15, "cost": 5}, "CMO, CNO and nurse informaticist"),
+    ("IT", {"tiers": 25, "response": 25, "clinical": 10}, "CIO and IT support manager"),
+    ("Finance", {"cost": 40, "track-record": 15}, "Procurement and the finance office"),
+)
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,8 @@ def build_demo(db: Database, name: str = DEMO_NAME) -> int:
         process.submit(db, evaluation, member, actor=identify(db, evaluation, member))
     services.change_status(db, evaluation, "consensus", actor=chair)
     _agree(db, evaluation, catalog.criteria, catalog.scale, chair)
+    for name, weights, note in WEIGHT_SETS:
+        add_weight_set(db, evaluation, name, weights, note, actor=chair)
     return evaluation
 
 

@@ -51,6 +51,7 @@ from evaluator.models import (
     QuestionRow,
     ResponseRow,
     ScoreRow,
+    WeightSetRow,
 )
 from evaluator.records import audit
 from evaluator.services.reading import read_evaluation
@@ -67,11 +68,20 @@ COPIED_TABLES = frozenset(
         "scores",
         "consensus_scores",
         "responses",
+        "weight_sets",
         "audit_log",
     }
 )
 # an evaluation's own rows, children before parents
-CHILD_MODELS = (ScoreRow, ConsensusRow, ResponseRow, QuestionRow, CriterionRow, DeclarationRow)
+CHILD_MODELS = (
+    ScoreRow,
+    ConsensusRow,
+    ResponseRow,
+    QuestionRow,
+    CriterionRow,
+    DeclarationRow,
+    WeightSetRow,
+)
 PEOPLE_MODELS = (CandidateRow, EvaluatorRow)
 
 

@@ -259,6 +259,22 @@ class Response:
     comment: str = ""
 
 
+@dataclass(frozen=True)
+class WeightSet:
+    """A stakeholder group's own raw weights (clinical, IT, finance, ...), kept beside the
+    evaluation's to see whether the winner holds under each: (criterion key, raw weight) for
+    every weighted criterion and category, in tree order. A criterion added after the set was
+    made is not in it and takes its current weight."""
+
+    id: int
+    name: str
+    weights: tuple[tuple[str, float], ...] = ()
+    note: str = ""
+
+    def weight_map(self) -> dict[str, float]:
+        return dict(self.weights)
+
+
 @dataclass
 class EvaluationData:
     """Everything about one evaluation, as plain data: the input of scoring and reports."""
@@ -278,6 +294,7 @@ class EvaluationData:
     revision: int = 0  # the database's change counter when this snapshot was read or updated
     chair: str = ""  # the chair named for this evaluation ("" : none yet)
     chair_protected: bool = False  # the chair's identity has a passphrase
+    weight_sets: list[WeightSet] = field(default_factory=list)  # stakeholder groups' weights
 
 
 # ---- results of scoring (produced by evaluator.scoring) -------------------------------------

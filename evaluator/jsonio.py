@@ -30,7 +30,7 @@ from evaluator.audit_chain import (
 from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
-from evaluator.domain import EvaluationData, Scale, leaves
+from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_tree
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.live_files import live_database_problem
 from evaluator.models import (
@@ -43,6 +43,7 @@ from evaluator.models import (
     QuestionRow,
     ResponseRow,
     ScoreRow,
+    WeightSetRow,
     utcnow,
 )
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
@@ -104,6 +105,12 @@ def to_document(
         extra["audit"] = [entry_to_dict(entry) for entry in audit]
     if declarations:
         extra["declarations"] = declarations
+    if data.weight_sets:  # a criterion removed since a set was made is left out
+        known = {node.key for node in walk_tree(data.criteria)}
+        extra["weight_sets"] = [
+            {"name": s.name, "note": s.note, "weights": {k: w for k, w in s.weights if k in known}}
+            for s in data.weight_sets
+        ]
     return {
         **extra,
         "format": FORMAT,
@@ -420,6 +427,7 @@ def write_rows(
         for i, r in enumerate(document["responses"])
     ]
     _check_values(document, criteria, scale, source)
+    _insert_weight_sets(session, ev.id, document, criteria, source or "file")
     for model, rows in (
         (ScoreRow, scores),
         (ConsensusRow, consensus),
@@ -454,6 +462,36 @@ def _check_values(document: dict[str, Any], criteria: list[Any], scale: Any, sou
             raise ServiceError(f"{where}: consensus[{i}]: {s['criterion']!r} is not a criterion")
         if not scale.contains(s["value"]) and not is_pass_fail(kinds[s["criterion"]]):
             raise ServiceError(f"{where}: consensus[{i}]: {s['value']} is outside the scale")
+
+
+def _insert_weight_sets(
+    session: Any, evaluation_id: int, document: dict[str, Any], criteria: list[Any], where: str
+) -> None:
+    """The weighting sets, each checked against the loaded criteria as a full set would be, and
+    stored as given (a criterion the file's set does not name keeps taking the current weight),
+    so that a dump of the loaded evaluation gives the file's sets back."""
+    from evaluator.weight_sets import complete_weights
+
+    seen: set[str] = set()
+    for i, item in enumerate(document.get("weight_sets", [])):
+        name = clean_name(item["name"], "weighting set name")
+        if name.casefold() in seen:
+            raise ServiceError(f"{where}: weight_sets[{i}]: the set {name!r} is listed twice")
+        seen.add(name.casefold())
+        try:
+            weights = complete_weights(criteria, item["weights"])
+        except ScoringError as error:
+            raise ServiceError(f"{where}: weight_sets[{i}] ({name}): {error}") from None
+        session.add(
+            WeightSetRow(
+                evaluation_id=evaluation_id,
+                position=i,
+                name=name,
+                note=item.get("note", "").strip(),
+                weights=[[key, weight] for key, weight in weights if key in item["weights"]],
+            )
+        )
+    session.flush()
 
 
 def _insert_declarations(

@@ -223,3 +223,18 @@ class DeclarationRow(Base):
     conflicted: Mapped[list[str]] = mapped_column(JSON, default=list)  # candidate uids
     covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # candidate uids known then
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class WeightSetRow(Base):
+    """A stakeholder group's full set of raw weights (migration 0006): `weights` is a list of
+    [criterion key, raw weight] pairs in tree order (a list, so every back end keeps the order)."""
+
+    __tablename__ = "weight_sets"
+    __table_args__ = (UniqueConstraint("evaluation_id", "name", name="uq_weight_sets_eval_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    weights: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -134,9 +134,14 @@ def totals_for(weights: np.ndarray, matrix: LeafMatrix) -> np.ndarray:
 
 
 def winner_flip(
-    data: EvaluationData, *, include_leaves: bool = False, max_raw_factor: float = 100.0
+    data: EvaluationData,
+    *,
+    include_leaves: bool = False,
+    every_node: bool = False,
+    max_raw_factor: float = 100.0,
 ) -> list[WeightFlip]:
-    """One entry per top-level criterion (and per leaf when asked), in tree order.
+    """One entry per top-level criterion (and per leaf when asked, or per node of the tree:
+    categories at every depth and leaves, with `every_node`), in tree order.
 
     Empty when no candidate can win. Totals are linear in a node's share s of its sibling
     group, so each rival's flip point is the root of a straight line: no search needed.
@@ -152,7 +157,7 @@ def winner_flip(
     rivals = [i for i in np.flatnonzero(matrix.eligible) if i != winner]
     flips = []
     for index, node in enumerate(tree.nodes):
-        if node.parent >= 0 and not (include_leaves and node.is_leaf):
+        if node.parent >= 0 and not (every_node or (include_leaves and node.is_leaf)):
             continue
         parent_share = node_effective[node.parent] if node.parent >= 0 else 1.0
         flip = WeightFlip(

@@ -49,6 +49,7 @@ from reports.text import (
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
     from evaluator.services.committee import CommitteeHistory
+    from reports.sensitivity_model import SensitivitySection
 
 __all__ = ["ReportData", "build_report"]
 
@@ -65,12 +66,14 @@ def build_report(
     *,
     chain: tuple[bool, str] | None = None,
     history: CommitteeHistory | None = None,
+    sensitivity: SensitivitySection | None = None,
 ) -> ReportData:
     """Everything both reports show, decided once from the evaluation and its results.
 
     `chain` is the audit chain's check made with the data: (intact, its sentence); `history`
     every member's declarations and submission time (evaluator.services.committee; without
-    it, only the latest declarations are known)."""
+    it, only the latest declarations are known); `sensitivity` the section
+    `reports.sensitivity_data` built from the same data."""
     tree = WeightTree.build(data.criteria)
     node_weights = tree.node_effective(tree.raw_weights())
     categories = tuple(
@@ -122,6 +125,7 @@ def build_report(
         chair=data.chair,
         process=process_record(audit),
         open_when_final=open_when_final(data, results),
+        sensitivity=sensitivity,
     )
 
 

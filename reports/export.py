@@ -29,11 +29,13 @@ from evaluator.scoring import score_evaluation
 from evaluator.services import ServiceError
 from evaluator.services.committee import committee_history
 from evaluator.services.process import view_live_results
+from evaluator.simulation_settings import Settings
 from evaluator.version import app_version
 from evaluator.visibility import require_committee_view
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
+from reports.sensitivity_data import build_sensitivity
 
 __all__ = ["ExportError", "ExportResult", "app_version", "export_reports"]
 
@@ -87,12 +89,14 @@ def export_reports(
     viewer: Identity | None = None,
     live_view: bool = False,
     why: str = "report export",
+    simulation: Settings | None = None,
 ) -> ExportResult:
     """Score the evaluation and write the requested reports; raises `ExportError` on failure
     (existing files untouched), `Cancelled` when `cancel` asked to stop, and
     `evaluator.visibility.NotVisible` (nothing written) when `viewer` may not see the
     committee's scores now. `live_view`: the chair looks at live results during blind scoring,
-    recorded with `why`."""
+    recorded with `why`. `simulation` sets the sensitivity section's draws and seed (default:
+    evaluator.simulation_settings)."""
     pdf = Path(pdf_path) if pdf_path is not None else None
     xlsx = Path(xlsx_path) if xlsx_path is not None else None
     if pdf is None and xlsx is None:
@@ -112,6 +116,7 @@ def export_reports(
     history = committee_history(db, data.id)
     verdict = verify(db, data.id)
     results = score_evaluation(data)
+    sensitivity = build_sensitivity(data, simulation, _stage(progress, 0.0, 0.1), cancel)
     report = build_report(
         data,
         results,
@@ -121,6 +126,7 @@ def export_reports(
         generated_at or datetime.now(UTC),
         chain=(verdict.intact, verdict.sentence()),
         history=history,
+        sensitivity=sensitivity,
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)

@@ -23,6 +23,7 @@ from reports.branding import Branding
 
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
+    from reports.sensitivity_model import SensitivitySection
 
 
 # ---- narrative text --------------------------------------------------------------------------
@@ -413,3 +414,4 @@ class ReportData:
     # what the finalise checklist still listed when a final evaluation was finalised (a final
     # evaluation cannot change, so it is what is open now); empty when not final or none
     open_when_final: tuple[str, ...] = ()
+    sensitivity: SensitivitySection | None = None  # reports.sensitivity_data; None: left out

@@ -4,8 +4,9 @@
 
 Builds the demo evaluation in a temporary database, exports the branded PDF and the Excel
 workbook (with a made-up consultancy's logo), and converts the cover, executive summary,
-category comparison, a candidate profile, the committee section and the methodology appendix
-to PNG with poppler's `pdftoppm -r 60`. Needs poppler-utils; every name in the demo is fictitious.
+category comparison, a candidate profile, the committee and sensitivity sections and the
+methodology appendix to PNG with poppler's `pdftoppm -r 60`. Needs poppler-utils; every name
+in the demo is fictitious.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ PAGES = (  # (file name, a heading that starts the page, which occurrence)
     ("4-candidate-profile", "3.1 "),
     ("5-candidate-detail", "Key questionnaire answers"),
     ("6-committee", "4 Committee and consensus"),
+    ("8-sensitivity", "5 Sensitivity of the result"),
     ("7-methodology", "Appendix A Methodology"),
 )
 MAX_PNG_BYTES = 300_000

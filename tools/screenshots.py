@@ -204,10 +204,21 @@ def main(argv: list[str] | None = None) -> int:
             path = args.out / f"{index + 1:02d}-{slug(title)}.png"
             window.grab().save(str(path))
             saved.append(path)
-        saved += grab_dialogs(window, args.out, first=len(saved) + 1)
-        saved.append(args.out / f"{len(saved) + 1:02d}-identity-prompt.png")
+            # a view may show more of itself: (name suffix, how to get there) pairs
+            extras = getattr(window.tabs.widget(index), "extra_screenshots", None)
+            for suffix, show in extras() if callable(extras) else []:
+                show()
+                settle()
+                extra = path.with_name(f"{path.stem}-{suffix}.png")
+                window.grab().save(str(extra))
+                saved.append(extra)
+        first = window.tabs.count() + 1
+        dialogs = grab_dialogs(window, args.out, first=first)
+        saved += dialogs
+        number = first + len(dialogs)
+        saved.append(args.out / f"{number:02d}-identity-prompt.png")
         prompt.save(str(saved[-1]))
-        saved += grab_committee(window, args.out, first=len(saved) + 1)
+        saved += grab_committee(window, args.out, first=number + 1)
         window.close()
         window.session.close_database()
     app.processEvents()

@@ -52,6 +52,7 @@ OPTIONAL_VIEWS = (
     ("ui.scoring.view", "ScoringView", "Scoring"),
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
+    ("ui.sensitivity.view", "SensitivityView", "Sensitivity"),
 )
 # tab title -> what it shows, for the notice that replaces it while the committee scores blind
 LOCKED_WHEN_BLIND = {

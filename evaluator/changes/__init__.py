@@ -36,6 +36,7 @@ from evaluator.changes.model import (
     SetSubmitted,
     ViewLiveResults,
 )
+from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.snapshot import applied_to, apply_applied, canonical
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "AddCandidate",
     "AddCriterion",
     "AddEvaluator",
+    "AddWeightSet",
     "Answer",
     "Applied",
     "Change",
@@ -53,6 +55,7 @@ __all__ = [
     "EditCriterion",
     "EditEvaluation",
     "EditEvaluator",
+    "EditWeightSet",
     "EvaluationFields",
     "Excuse",
     "MoveCriterion",
@@ -60,6 +63,7 @@ __all__ = [
     "RemoveCandidate",
     "RemoveCriterion",
     "RemoveEvaluator",
+    "RemoveWeightSet",
     "ScoreCell",
     "SetAnswer",
     "SetChair",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.domain import (
     Aggregation,
     Candidate,
@@ -430,6 +431,9 @@ Change = (
     | SetChair
     | SetPassphrase
     | ViewLiveResults
+    | AddWeightSet
+    | EditWeightSet
+    | RemoveWeightSet
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from evaluator.changes import model as m
 from evaluator.changes.context import WriteContext
+from evaluator.changes.model_sets import WEIGHT_SET_CHANGES
 from evaluator.domain import Status
 from evaluator.errors import ServiceError
 from evaluator.identity import Identity
@@ -24,6 +25,7 @@ CHAIR_ONLY = (
     m.AddEvaluator, m.EditEvaluator, m.RemoveEvaluator,
     m.AddCriterion, m.EditCriterion, m.RemoveCriterion, m.MoveCriterion,
     m.EditEvaluation, m.SetStatus, m.SetConsensus, m.SetAnswer, m.Excuse, m.ViewLiveResults,
+    *WEIGHT_SET_CHANGES,
 )  # fmt: skip
 
 

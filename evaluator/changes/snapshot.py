@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from evaluator.changes import model as m
+from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.domain import (
     ConsensusScore,
     Criterion,
@@ -315,6 +316,28 @@ def _(data: EvaluationData, change: m.SetPassphrase) -> EvaluationData:
 @_for(m.ViewLiveResults)
 def _(data: EvaluationData, change: m.ViewLiveResults) -> EvaluationData:
     return data
+
+
+# ---- weighting sets ----------------------------------------------------------------------------
+
+
+@_for(AddWeightSet)
+def _(data: EvaluationData, change: AddWeightSet) -> EvaluationData:
+    sets = list(data.weight_sets)
+    sets.insert(len(sets) if change.index is None else change.index, change.weight_set)
+    return replace(data, weight_sets=sets)
+
+
+@_for(EditWeightSet)
+def _(data: EvaluationData, change: EditWeightSet) -> EvaluationData:
+    sets = [change.after if s.id == change.after.id else s for s in data.weight_sets]
+    return replace(data, weight_sets=sets)
+
+
+@_for(RemoveWeightSet)
+def _(data: EvaluationData, change: RemoveWeightSet) -> EvaluationData:
+    sets = [s for s in data.weight_sets if s.id != change.weight_set.id]
+    return replace(data, weight_sets=sets)
 
 
 def canonical(data: EvaluationData) -> EvaluationData:

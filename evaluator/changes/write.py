@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from evaluator.changes import model as m
 from evaluator.changes.context import WriteContext
+from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.rules import check
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
@@ -35,6 +36,7 @@ from evaluator.changes.write_process import (
     write_passphrase,
     write_submitted,
 )
+from evaluator.changes.write_sets import write_add_set, write_edit_set, write_remove_set
 from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.models import EvaluationRow
@@ -64,6 +66,9 @@ WRITERS: dict[type, Writer] = {
     m.SetChair: write_chair,
     m.SetPassphrase: write_passphrase,
     m.ViewLiveResults: write_live_view,
+    AddWeightSet: write_add_set,
+    EditWeightSet: write_edit_set,
+    RemoveWeightSet: write_remove_set,
 }
 
 Actor = Identity | str | None  # an identity, or a script's name before a chair is named

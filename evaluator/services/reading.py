@@ -21,6 +21,7 @@ from evaluator.domain import (
     Scale,
     Score,
     Status,
+    WeightSet,
 )
 from evaluator.models import (
     AuditRow,
@@ -32,6 +33,7 @@ from evaluator.models import (
     QuestionRow,
     ResponseRow,
     ScoreRow,
+    WeightSetRow,
 )
 from evaluator.records import EvalRef, get_evaluation, read_criteria
 
@@ -145,7 +147,21 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         revision=ev.revision,
         chair=ev.chair,
         chair_protected=ev.chair_secret is not None,
+        weight_sets=read_weight_sets(session, ev.id),
     )
+
+
+def read_weight_sets(session: Session, evaluation_id: int) -> list[WeightSet]:
+    """The evaluation's weighting sets in their order (stored as [key, weight] pairs)."""
+    rows = session.execute(
+        select(WeightSetRow.id, WeightSetRow.name, WeightSetRow.weights, WeightSetRow.note)
+        .where(WeightSetRow.evaluation_id == evaluation_id)
+        .order_by(WeightSetRow.position, WeightSetRow.id)
+    )
+    return [
+        WeightSet(r.id, r.name, tuple((str(k), float(w)) for k, w in r.weights), r.note)
+        for r in rows
+    ]
 
 
 def read_declarations(

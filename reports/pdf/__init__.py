@@ -67,6 +67,7 @@ def write_pdf(
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
     from reports.pdf.sections_committee import committee
     from reports.pdf.sections_front import category_comparison, cover, executive_summary
+    from reports.pdf.sections_sensitivity import sensitivity
     from reports.pdf.styles import make_theme
 
     raise_if_cancelled(cancel)
@@ -87,7 +88,11 @@ def write_pdf(
     ]
     if not report.candidates:
         parts.append(lambda: profiles_intro(report, theme))
-    parts += [lambda: committee(report, theme, width), lambda: methodology(report, theme, width)]
+    parts += [
+        lambda: committee(report, theme, width),
+        lambda: sensitivity(report, theme, width),
+        lambda: methodology(report, theme, width),
+    ]
 
     total = len(parts) + 1  # the last step is saving the file
     story: list[Flowable] = []

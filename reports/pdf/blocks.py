@@ -20,6 +20,7 @@ SECTIONS = {
     "categories": "2  Category comparison",
     "profiles": "3  Candidate profiles",
     "committee": "4  Committee and consensus",
+    "sensitivity": "5  Sensitivity of the result",
     "method": "Appendix A  Methodology",
 }
 

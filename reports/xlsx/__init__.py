@@ -1,8 +1,8 @@
 """The live Excel workbook, written with openpyxl from a `ReportData`.
 
 Sheets: Summary (ranking; live formulas), Weights (editable raw weights), Matrix (normalised
-values with a colour scale), Scores, Consensus, Responses, Committee, Declarations, Process and
-Audit (Excel tables with filters).
+values with a colour scale), Sensitivity (reports.xlsx.sensitivity_sheet), Scores, Consensus,
+Responses, Committee, Declarations, Process and Audit (Excel tables with filters).
 Written through `atomic_path`; progress is reported and cancellation checked after each sheet.
 """
 
@@ -42,8 +42,9 @@ def write_xlsx(
     from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
     from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
     from reports.xlsx.record_sheets import RECORD_SHEETS
+    from reports.xlsx.sensitivity_sheet import write_sensitivity
 
-    steps = 4 + len(RECORD_SHEETS)
+    steps = 4 + (report.sensitivity is not None) + len(RECORD_SHEETS)
     done = 0
 
     def step() -> None:
@@ -67,6 +68,9 @@ def write_xlsx(
     step()
     notes_row = write_summary(summary, report, matrix_rows, fill, cuts)
     step()
+    if report.sensitivity is not None:  # left out of a report built without it
+        write_sensitivity(workbook.create_sheet("Sensitivity"), report, fill, cuts)
+        step()
     for name, write in RECORD_SHEETS:
         write(workbook.create_sheet(name), report, fill, cuts)
         step()

@@ -1,0 +1,139 @@
+"""The workbook's Sensitivity sheet: what would flip the winner (every category and criterion),
+chances of winning with rank ranges, and the ranking under each weighting set.
+
+Values are stored as the app computed them (not formulas: a simulation cannot be a formula), so
+the sheet says which seed reproduces them. Names come from users, so every name goes through the
+safe writer (`put_text`, `user_header`): text stays text, never a formula.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.model import ReportData
+from reports.sensitivity_model import SensitivitySection
+from reports.xlsx.cells import (
+    BOLD,
+    NOTE_FONT,
+    PERCENT,
+    POINTS,
+    TITLE_FONT,
+    WRAP_TOP,
+    Truncations,
+    header,
+    print_setup,
+    put_number,
+    put_text,
+    user_header,
+    widths,
+)
+
+FLIP_HEADER = (
+    "Category or criterion", "Kind", "Share now", "Raw weight", "Change to flip (points)",
+    "Share at flip", "Raw weight at flip", "New leader", "Verdict",
+)  # fmt: skip
+SHARE_FORMAT = "0.0%"
+RAW_FORMAT = "0.###"
+
+
+def write_sensitivity(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
+) -> None:
+    put_text(ws, 1, 1, "Sensitivity of the result").font = TITLE_FONT
+    section = report.sensitivity
+    assert section is not None  # the sheet is made only for a report that has the section
+    widths(ws, [44, 10, 11, 11, 14, 11, 13, 32, 30])
+    put_text(ws, 2, 1, section.summary, cuts).alignment = WRAP_TOP
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(FLIP_HEADER))
+    ws.row_dimensions[2].height = 48
+    row = _flips(ws, section, fill, cuts, 4)
+    row = _odds(ws, section, fill, cuts, row + 2)
+    _sets(ws, section, fill, cuts, row + 2)
+    ws.freeze_panes = "B5"
+    print_setup(ws, 4)
+
+
+def _flips(
+    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+) -> int:
+    header(ws, top, FLIP_HEADER, fill)
+    row = top
+    for line in section.flips:
+        row += 1
+        name = put_text(ws, row, 1, line.name, cuts)
+        name.alignment = Alignment(indent=2 * line.depth)
+        if line.is_category:
+            name.font = BOLD
+        put_text(ws, row, 2, "Category" if line.is_category else "Criterion")
+        put_number(ws, row, 3, line.weight, SHARE_FORMAT)
+        put_number(ws, row, 4, line.raw_weight, RAW_FORMAT)
+        put_number(ws, row, 5, line.change_points, "+0.0;-0.0")
+        put_number(ws, row, 6, line.flip_weight, SHARE_FORMAT)
+        put_number(ws, row, 7, line.flip_raw_weight, RAW_FORMAT)
+        put_text(ws, row, 8, line.new_leader, cuts)
+        verdict = {"holds": "Holds: no weight of it changes the leader",
+                   "alone": "Alone under its parent: its share cannot change"}  # fmt: skip
+        put_text(ws, row, 9, verdict.get(line.verdict, ""))
+    if not section.flips:
+        row += 1
+        put_text(ws, row, 1, "No candidate can be ranked, so nothing can flip.").font = NOTE_FONT
+    return row
+
+
+def _odds(
+    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+) -> int:
+    low, high = section.rank_percentiles
+    put_text(ws, top, 1, "Chances of winning and rank ranges").font = BOLD
+    put_text(ws, top + 1, 1, f"{section.settings}. Reproduce with: sensitivity EVAL --draws "
+             f"{section.draws} --seed {section.seed}").font = NOTE_FONT  # fmt: skip
+    row = top + 2
+    if section.close_call:
+        text = (
+            f"Close call: {section.leader} ranks first in only "
+            f"{100 * (section.leader_chance or 0):.1f}% of the draws (below "
+            f"{100 * section.close_call_below:.0f}%)."
+        )
+        put_text(ws, row, 1, text, cuts).font = BOLD
+        row += 1
+    header(ws, row, ["Candidate", "Chance of ranking first", f"Rank, {low}th percentile",
+                     "Median rank", f"Rank, {high}th percentile"], fill)  # fmt: skip
+    for line in section.odds:
+        row += 1
+        put_text(ws, row, 1, line.name, cuts)
+        if line.chance is None:
+            put_text(ws, row, 2, "Disqualified: not ranked")
+            continue
+        put_number(ws, row, 2, line.chance, PERCENT)
+        put_number(ws, row, 3, line.rank_low)
+        put_number(ws, row, 4, line.rank_median)
+        put_number(ws, row, 5, line.rank_high)
+    return row
+
+
+def _sets(
+    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+) -> None:
+    put_text(ws, top, 1, "Rankings under each weighting set (rank, then total)").font = BOLD
+    row = top + 1
+    header(ws, row, ["Candidate"], fill)
+    for i, column in enumerate(section.sets):
+        user_header(ws, row, 2 + 2 * i, f"{column.name}: rank", fill, cuts)
+        user_header(ws, row, 3 + 2 * i, f"{column.name}: total", fill, cuts)
+    for c, name in enumerate(section.candidates):
+        row += 1
+        put_text(ws, row, 1, name, cuts)
+        for i, column in enumerate(section.sets):
+            put_number(ws, row, 2 + 2 * i, column.ranks[c])
+            put_number(ws, row, 3 + 2 * i, column.totals[c], POINTS)
+    row += 1
+    put_text(ws, row, 1, section.sets_sentence, cuts)
+    for column in section.sets:
+        for text in (
+            f"{column.name}: {column.note}" if column.note else "",
+            f"{column.name} cannot be ranked: {column.error}" if column.error else "",
+        ):
+            if text:
+                row += 1
+                put_text(ws, row, 1, text, cuts).font = NOTE_FONT

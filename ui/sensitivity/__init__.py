@@ -1,0 +1,1 @@
+"""The Sensitivity tab: what would flip the winner, chances of winning, weighting sets."""
