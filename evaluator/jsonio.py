@@ -30,6 +30,7 @@ from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Scale, leaves
+from evaluator.jsonio_ahp import insert_judgments, judgments_document
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.models import (
     CandidateRow,
@@ -102,6 +103,8 @@ def to_document(
         extra["audit"] = [entry_to_dict(entry) for entry in audit]
     if declarations:
         extra["declarations"] = declarations
+    if data.judgments:
+        extra["ahp_judgments"] = judgments_document(data)
     return {
         **extra,
         "format": FORMAT,
@@ -284,6 +287,7 @@ def load_document(
         ]
         person_ids = _insert_named(session, EvaluatorRow, ev.id, people, "committee member")
         _insert_declarations(session, ev.id, document, cand_ids, person_ids, where)
+        insert_judgments(session, ev.id, document, criteria, person_ids, where)
 
         def lookup(table: dict[str, int], key: str, what: str, i: int, section: str) -> int:
             if key not in table:

@@ -6,6 +6,8 @@
   phases, decides consensus, excuses and reopens; a member scores their own sheet (after
   declaring, never a candidate they declared a conflict with, and not after submitting).
 - Before a chair is named, one person sets the evaluation up alone and acts as the chair.
+- AHP: a member gives their own pairwise comparisons (the chair may enter anyone's), in any
+  phase before final; applying the result to the weights is the chair's, like any weight edit.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from evaluator.changes.model import (
     SetAnswer,
     SetChair,
     SetConsensus,
+    SetJudgment,
     SetPassphrase,
     SetScore,
     SetStatus,
     SetSubmitted,
+    SetWeights,
     ViewLiveResults,
 )
 from evaluator.domain import Status
@@ -44,7 +48,7 @@ from evaluator.models import CandidateRow, EvaluatorRow
 CHAIR_ONLY = (
     AddCandidate, EditCandidate, RemoveCandidate, AddEvaluator, EditEvaluator, RemoveEvaluator,
     AddCriterion, EditCriterion, RemoveCriterion, MoveCriterion, EditEvaluation, SetStatus,
-    SetConsensus, SetAnswer, Excuse, ViewLiveResults,
+    SetConsensus, SetAnswer, Excuse, ViewLiveResults, SetWeights,
 )  # fmt: skip
 
 
@@ -80,6 +84,12 @@ def check(ctx: WriteContext, change: Any) -> None:
             raise NotAllowed(f"only the chair may do that for another member ({who.name})")
     elif isinstance(change, SetSubmitted) and change.after and status is not Status.SCORING:
         raise NotAllowed(f"scores are submitted in the scoring phase; it is {status.value}")
+    elif isinstance(change, SetJudgment) and not acts_as_chair:
+        assert who is not None
+        if change.evaluator_id != who.evaluator_id:
+            raise NotAllowed(
+                f"{who.name} can give their own comparisons only, not another member's"
+            )
     elif isinstance(change, SetChair) and chair_named and not acts_as_chair:
         raise NotAllowed(f"only the chair ({ctx.ev.chair}) can hand the chair over")
     if isinstance(change, CHAIR_ONLY) and not acts_as_chair:

@@ -35,13 +35,16 @@ from evaluator.changes.model import (
     SetAnswer,
     SetChair,
     SetConsensus,
+    SetJudgment,
     SetPassphrase,
     SetScore,
     SetStatus,
     SetSubmitted,
+    SetWeights,
     ViewLiveResults,
 )
 from evaluator.changes.rules import check
+from evaluator.changes.write_ahp import write_judgment, write_weights
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
     write_add_criterion,
@@ -88,6 +91,8 @@ WRITERS: dict[type, Writer] = {
     SetChair: write_chair,
     SetPassphrase: write_passphrase,
     ViewLiveResults: write_live_view,
+    SetJudgment: write_judgment,
+    SetWeights: write_weights,
 }
 
 Actor = Identity | str | None  # an identity, or a script's name before a chair is named

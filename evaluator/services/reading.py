@@ -17,12 +17,14 @@ from evaluator.domain import (
     Declaration,
     EvaluationData,
     Evaluator,
+    Judgment,
     Response,
     Scale,
     Score,
     Status,
 )
 from evaluator.models import (
+    AhpJudgmentRow,
     AuditRow,
     CandidateRow,
     ConsensusRow,
@@ -129,6 +131,20 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
             .order_by(ResponseRow.id)
         )
     ]
+    judgments = [
+        Judgment(e, p or None, a, b, v)
+        for e, p, a, b, v in session.execute(
+            select(
+                AhpJudgmentRow.evaluator_id,
+                AhpJudgmentRow.parent_key,
+                AhpJudgmentRow.first_key,
+                AhpJudgmentRow.second_key,
+                AhpJudgmentRow.value,
+            )
+            .where(AhpJudgmentRow.evaluation_id == ev.id)
+            .order_by(AhpJudgmentRow.id)
+        )
+    ]
     return EvaluationData(
         id=ev.id,
         name=ev.name,
@@ -145,6 +161,7 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         revision=ev.revision,
         chair=ev.chair,
         chair_protected=ev.chair_secret is not None,
+        judgments=judgments,
     )
 
 
