@@ -345,3 +345,7 @@ HANDLERS.update(EXPORT_HANDLERS)
 from cli.process_cmd import PROCESS_HANDLERS  # noqa: E402
 
 HANDLERS.update(PROCESS_HANDLERS)
+
+from cli.ahp_cmd import AHP_HANDLERS  # noqa: E402
+
+HANDLERS.update(AHP_HANDLERS)

@@ -181,6 +181,10 @@ def build_parser() -> OneLineParser:
 
     add_process_commands(command)
 
+    from cli.ahp_cmd import add_ahp_command
+
+    add_ahp_command(sub, common)
+
     add_export_command(sub, common)
 
     add_excel_commands(sub, common)

@@ -108,6 +108,7 @@ def judgment_value(
 @dataclass(frozen=True)
 class MemberResult:
     member: Evaluator
+    judgments: dict[Pair, float]  # as given, by pairs of indices into the set
     analysis: Analysis
 
 
@@ -117,19 +118,13 @@ class CommitteeResult:
 
     sset: SiblingSet
     members: tuple[MemberResult, ...]  # every committee member, in committee order
-    combined: Analysis  # the geometric mean of the judgments of those who gave any
+    judgments: dict[Pair, float]  # the geometric mean of the judgments of those who gave any
+    combined: Analysis  # ... and its analysis
 
     @property
     def judges(self) -> tuple[MemberResult, ...]:
         """The members who gave at least one judgment in this set."""
         return tuple(m for m in self.members if m.analysis.given)
-
-
-def member_result(
-    data: EvaluationData, parent: str | None, member_id: int, table: RandomIndexTable = APP_TABLE
-) -> Analysis:
-    sset = sibling_set(data.criteria, parent)
-    return analyse(len(sset.criteria), judgments_of(data, sset, member_id), table=table)
 
 
 def committee_result(
@@ -140,9 +135,9 @@ def committee_result(
     if n == 0:
         raise ScoringError(f"{sset.label} has no weighted criteria to compare")
     own = [(e, judgments_of(data, sset, e.id)) for e in data.evaluators]
-    members = tuple(MemberResult(e, analyse(n, j, table=table)) for e, j in own)
-    combined = analyse(n, geometric_mean([j for _, j in own if j]), table=table)
-    return CommitteeResult(sset, members, combined)
+    members = tuple(MemberResult(e, j, analyse(n, j, table=table)) for e, j in own)
+    combined = geometric_mean([j for _, j in own if j])
+    return CommitteeResult(sset, members, combined, analyse(n, combined, table=table))
 
 
 def percentages(weights: tuple[float, ...]) -> tuple[float, ...]:
