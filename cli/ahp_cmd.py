@@ -19,7 +19,7 @@ from cli.identity import acting
 from cli.parser import UsageError
 from evaluator.ahp import APP_TABLE, CONSISTENCY_LIMIT
 from evaluator.ahp_committee import CommitteeResult, MemberResult, matches_weights, percentages
-from evaluator.ahp_judgments import Analysis, Culprit, Pair, as_fraction, sentence
+from evaluator.ahp_judgments import Analysis, Culprit, Pair, as_fraction, ratio_text, sentence
 from evaluator.db import Database
 from evaluator.domain import EvaluationData
 from evaluator.services import ahp
@@ -246,7 +246,7 @@ def write_text(
             out.write(
                 f"  {names[i]} vs {names[j]}: {as_fraction(culprit.value)} given "
                 f"({100 * culprit.share:.0f}% of the inconsistency); the other judgments imply "
-                f"{as_fraction(culprit.implied)}: {as_fraction(culprit.suggested)} would make "
+                f"{ratio_text(culprit.implied)}: {as_fraction(culprit.suggested)} would make "
                 f"the CR {culprit.ratio_after:.3f}\n"
             )
     out.write("members:\n")

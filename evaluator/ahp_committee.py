@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from evaluator.ahp import APP_TABLE, RandomIndexTable
-from evaluator.ahp_judgments import Analysis, Pair, analyse, geometric_mean
+from evaluator.ahp_judgments import Analysis, Pair, analyse, canonical, geometric_mean
 from evaluator.changes.model import EditCriterion, SetWeights
 from evaluator.domain import (
     Criterion,
@@ -79,17 +79,19 @@ def sibling_sets(roots: list[Criterion]) -> list[SiblingSet]:
 
 
 def judgments_of(data: EvaluationData, sset: SiblingSet, member_id: int) -> dict[Pair, float]:
-    """A member's judgments in this set, by pairs of indices into `sset.criteria` (judgments
-    about criteria no longer in the set are left out)."""
+    """A member's judgments in this set, by pairs (i, j) of indices into `sset.criteria` with
+    i < j (judgments about criteria no longer in the set are left out)."""
     index = {key: i for i, key in enumerate(sset.keys)}
-    return {
-        (index[j.first], index[j.second]): j.value
-        for j in data.judgments
-        if j.evaluator_id == member_id
-        and j.parent == sset.parent
-        and j.first in index
-        and j.second in index
-    }
+    return canonical(
+        {
+            (index[j.first], index[j.second]): j.value
+            for j in data.judgments
+            if j.evaluator_id == member_id
+            and j.parent == sset.parent
+            and j.first in index
+            and j.second in index
+        }
+    )
 
 
 def judgment_value(

@@ -115,6 +115,11 @@ def as_fraction(value: float) -> str:
     return f"1/{round(1 / value, 2):g}"
 
 
+def ratio_text(value: float) -> str:
+    """A ratio off the scale (what other judgments imply) as a plain number: 5.95, 0.65."""
+    return f"{value:.2f}" if value < 9.995 else f"{value:.1f}"
+
+
 def intensity(value: float) -> tuple[int, str]:
     """The scale point nearest to a value's strength (1..9) and its words."""
     strength = value if value >= 1 else 1 / value

@@ -97,7 +97,7 @@ def test_inconsistent_judgments_name_the_worst_and_the_value_that_fits(tmp_path)
     assert "inconsistent: revisit" in text and "Saaty (1980) random index 0.9" in text
     first = next(line for line in text.splitlines() if line.startswith("  a under svc vs"))
     assert first.startswith("  a under svc vs d under svc: 1/8 given")
-    assert first.endswith("the other judgments imply 8: 8 would make the CR 0.000")
+    assert first.endswith("the other judgments imply 8.00: 8 would make the CR 0.000")
     culprits = json.loads(ok(db, "ahp", EV, "--parent", "svc", "--json"))["culprits"]
     assert (culprits[0]["first"], culprits[0]["second"]) == ("svc.a", "svc.d")
     assert culprits[0]["suggested"] == 8
