@@ -21,6 +21,7 @@ from evaluator.domain import (
 from evaluator.kinds import CRITERION_KINDS, candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import disagreement_threshold
 from evaluator.weights import WeightTree
+from reports.ahp_data import ahp_sections
 from reports.branding import Branding
 from reports.candidate_data import CandidateContext, candidate_section, decision_for
 from reports.model import (
@@ -115,6 +116,7 @@ def build_report(
         matrix=_matrix(ctx, tree, ranking, categories),
         scores=_score_lines(ctx, ranking),
         responses=_response_lines(ctx, ranking),
+        ahp=ahp_sections(data),
     )
 
 
