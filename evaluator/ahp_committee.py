@@ -72,10 +72,11 @@ def takes_share(node: Criterion) -> bool:
 
 
 def sibling_sets(roots: list[Criterion]) -> list[SiblingSet]:
-    """Every set of two or more criteria that can be weighted pairwise, top level first."""
+    """Every set that can be weighted pairwise (2 to 10 criteria: the random-index table's
+    sizes), top level first."""
     sets = [sibling_set(roots, None)]
     sets += [sibling_set(roots, n.key) for n in walk_tree(roots) if is_category(n.kind)]
-    return [s for s in sets if len(s.criteria) >= 2]
+    return [s for s in sets if 2 <= len(s.criteria) <= APP_TABLE.largest]
 
 
 def judgments_of(data: EvaluationData, sset: SiblingSet, member_id: int) -> dict[Pair, float]:

@@ -14,6 +14,8 @@ def ahp_sections(data: EvaluationData) -> tuple[AhpSection, ...]:
     """One section per set of siblings with at least one judgment, top level first."""
     sections = []
     for sset in sibling_sets(data.criteria):
+        if not any(j.parent == sset.parent for j in data.judgments):
+            continue
         result = committee_result(data, sset.parent)
         if not result.judges:
             continue

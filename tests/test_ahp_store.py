@@ -254,3 +254,18 @@ def test_a_file_with_judgments_about_unknown_criteria_is_refused(tmp_path):
     with pytest.raises(ServiceError, match=r"ahp_judgments\[0\].*between 1/9 and 9"):
         load_file(db, path, name="Edited copy")
     assert read_document(path)["ahp_judgments"][0]["value"] == 12  # the schema lets it through
+
+
+def test_a_set_too_large_to_compare_pairwise_is_refused_and_not_offered(tmp_path):
+    from evaluator.ahp_committee import sibling_sets
+    from evaluator.domain import Criterion, CriterionKind
+
+    db, ev = populated(tmp_path)
+    wide = Criterion("wide", "Eleven criteria", weight=1, children=[
+        Criterion(f"wide.{k}", f"Criterion {k}", CriterionKind.RATED, 1) for k in range(11)
+    ])  # fmt: skip
+    services.add_criterion(db, ev, wide)
+    data = services.load_evaluation(db, ev)
+    assert [s.parent for s in sibling_sets(data.criteria)] == [None, "tiers"]  # 4 top, 2 tiers
+    with pytest.raises(ServiceError, match="at most 10 at a time"):
+        ahp.set_judgment(db, ev, "wide", "wide.0", "wide.1", 3, member="Ann Example")

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from evaluator.ahp import APP_TABLE
 from evaluator.ahp_committee import sibling_set
 from evaluator.ahp_judgments import as_fraction, check_value, sentence
 from evaluator.changes.context import WriteContext
@@ -45,6 +46,11 @@ def siblings(ctx: WriteContext, parent: str | None) -> dict[str, CriterionRow]:
         sset = sibling_set(read_criteria(ctx.session, ctx.ev.id)[0], parent)
     except ScoringError as exc:
         raise ServiceError(str(exc)) from None
+    if len(sset.criteria) > APP_TABLE.largest:
+        raise ServiceError(
+            f"{sset.label} has {len(sset.criteria)} criteria: pairwise weighting takes at most "
+            f"{APP_TABLE.largest} at a time; group them into categories first"
+        )
     rows = ctx.criteria()
     return {key: rows[key] for key in sset.keys}
 
