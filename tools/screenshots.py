@@ -99,6 +99,39 @@ def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[n
     return saved
 
 
+def grab_ahp(window, out: Path, number: int) -> Path:  # type: ignore[no-untyped-def]
+    """The pairwise weighting dialog for the demo's support tiers, as the chair sees it after
+    two members answered (one of them inconsistently), open on that member's comparisons."""
+    from ui.criteria.ahp_model import choice_index
+    from ui.criteria.view import CriteriaView
+
+    session = window.session
+    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    criteria = next(tab for tab in tabs if isinstance(tab, CriteriaView))
+    window.tabs.setCurrentWidget(criteria)
+    criteria.select("tiers")
+    answers = {  # in the dialog's order of pairs (15 for six criteria)
+        "Dr. Maria Okafor": [1 / 2, 1 / 3, 1 / 3, 1 / 4, 1, 1 / 2, 1 / 2, 1 / 3, 2, 1, 1 / 2, 3,
+                             1 / 2, 3, 4],
+        "Daniel Reyes, RN": [3, 1 / 3, 2, 5, 1, 1 / 5, 1 / 2, 2, 1, 3, 1, 2, 1, 5, 1 / 3],
+    }  # fmt: skip
+    for name, values in answers.items():
+        session.sign_in(name)
+        dialog = criteria.open_pairwise()
+        for box, value in zip(dialog.pair_boxes, values, strict=True):
+            box.setCurrentIndex(choice_index(value))
+        dialog.close()
+    session.sign_in(session.data.chair)
+    dialog = criteria.open_pairwise()
+    dialog.whose_box.setCurrentIndex(1)  # the second member's comparisons
+    dialog.resize(1180, 820)
+    settle()
+    path = out / f"{number:02d}-ahp-pairwise.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -137,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(str(path))
             saved.append(path)
         saved += grab_dialogs(window, args.out, first=len(saved) + 1)
+        saved.append(grab_ahp(window, args.out, len(saved) + 1))
         window.close()
         window.session.close_database()
     app.processEvents()
