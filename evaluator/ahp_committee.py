@@ -138,9 +138,11 @@ def committee_result(
     if n == 0:
         raise ScoringError(f"{sset.label} has no weighted criteria to compare")
     own = [(e, judgments_of(data, sset, e.id)) for e in data.evaluators]
-    members = tuple(MemberResult(e, j, analyse(n, j, table=table)) for e, j in own)
+    # the judgments behind an inconsistency are worked out only where there is one
+    members = tuple(MemberResult(e, j, analyse(n, j, table=table, diagnose=None)) for e, j in own)
     combined = geometric_mean([j for _, j in own if j])
-    return CommitteeResult(sset, members, combined, analyse(n, combined, table=table))
+    analysis = analyse(n, combined, table=table, diagnose=None)
+    return CommitteeResult(sset, members, combined, analysis)
 
 
 def percentages(weights: tuple[float, ...]) -> tuple[float, ...]:

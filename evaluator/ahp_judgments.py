@@ -196,9 +196,11 @@ def analyse(
     *,
     method: str = HARKER,
     table: RandomIndexTable = APP_TABLE,
-    diagnose: bool = True,
+    diagnose: bool | None = True,
 ) -> Analysis:
-    """Weights, lambda_max, CI, CR and what is missing, from the judgments given so far."""
+    """Weights, lambda_max, CI, CR and what is missing, from the judgments given so far; with
+    the judgments behind the inconsistency (`culprits`) when `diagnose` (None: only when the
+    CR is above the limit; they cost two eigenproblems per judgment)."""
     check_size(n, table)
     given = canonical(judgments)
     for (i, j), value in given.items():
@@ -210,10 +212,10 @@ def analyse(
     if needed:
         return Analysis(n, len(given), pairs - len(given), needed, (), 0.0, 0.0, 0.0, 0.0,
                         table.name, method, (), ())  # fmt: skip
-    matrix = completed_matrix(n, given, method)
-    weights, lambda_max = perron(matrix)
+    weights, lambda_max, matrix = solve(n, given, method)
     result = consistency(weights, lambda_max, n, table)
-    culprits = _culprits(n, given, matrix, weights, method, table) if diagnose else ()
+    wanted = diagnose if diagnose is not None else result.inconsistent
+    culprits = _culprits(n, given, matrix, weights, method, table) if wanted else ()
     return Analysis(
         n, len(given), pairs - len(given), 0, result.weights, lambda_max,
         result.consistency_index, result.consistency_ratio, result.random_index, table.name,
@@ -253,16 +255,24 @@ def harker(partial: np.ndarray) -> tuple[np.ndarray, float]:
     return perron(c)
 
 
-def completed_matrix(n: int, given: Mapping[Pair, float], method: str = HARKER) -> np.ndarray:
-    """The matrix with every missing judgment filled in by `method` (connected judgments)."""
+def solve(
+    n: int, given: Mapping[Pair, float], method: str = HARKER
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Weights, lambda_max and the completed matrix of connected judgments, by `method`."""
     partial = partial_matrix(n, given)
     if method == HARKER:
-        weights, _ = harker(partial)
-        ratios = np.outer(weights, 1 / weights)
-        return np.where(np.isnan(partial), ratios, partial)
+        weights, lambda_max = harker(partial)
+        return weights, lambda_max, np.where(np.isnan(partial), np.outer(weights, 1 / weights),
+                                             partial)  # fmt: skip
     if method == OPTIMAL:
-        return _optimal_completion(partial)
+        matrix = _optimal_completion(partial)
+        return (*perron(matrix), matrix)
     raise ValueError(f"unknown method {method!r}")
+
+
+def completed_matrix(n: int, given: Mapping[Pair, float], method: str = HARKER) -> np.ndarray:
+    """The matrix with every missing judgment filled in by `method` (connected judgments)."""
+    return solve(n, given, method)[2]
 
 
 def _lambda_max(matrix: np.ndarray) -> float:
@@ -336,13 +346,13 @@ def _culprits(
         others = {p: v for p, v in given.items() if p != pair}
         i, j = pair
         if components(n, others) == 1:
-            rest = perron(completed_matrix(n, others, method))[0]
+            rest = solve(n, others, method)[0]
             implied = float(rest[i] / rest[j])
         else:  # the others do not reach across this pair: the current weights say it
             implied = float(weights[i] / weights[j])
         suggested = snap(implied)
-        after = analyse(n, {**others, pair: suggested}, method=method, table=table,
-                        diagnose=False).consistency_ratio  # fmt: skip
+        lambda_after = solve(n, {**others, pair: suggested}, method)[1]
+        after = consistency((), lambda_after, n, table).consistency_ratio
         share = terms[pair] / total if total > 1e-15 else 0.0
         out.append(Culprit(pair, value, share, implied, suggested, after))
     return tuple(sorted(out, key=lambda c: (-c.share, c.pair)))

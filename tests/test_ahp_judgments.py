@@ -161,3 +161,12 @@ def test_geometric_mean_of_reciprocal_members_is_equal_weight() -> None:
     assert result.weights == pytest.approx((1 / 3,) * 3)
     assert result.consistency_ratio == pytest.approx(0.0, abs=1e-12)
     assert math.isclose(analyse(3, ann).consistency_ratio, analyse(3, ben).consistency_ratio)
+
+
+def test_culprits_are_worked_out_only_when_asked_or_inconsistent() -> None:
+    consistent = {(0, 1): 2, (1, 2): 3, (0, 2): 6}
+    assert analyse(3, consistent, diagnose=None).culprits == ()
+    assert len(analyse(3, consistent).culprits) == 3  # asked for: every judgment, share 0
+    cycle = {(0, 1): 3, (1, 2): 3, (2, 0): 3}
+    assert len(analyse(3, cycle, diagnose=None).culprits) == 3
+    assert analyse(3, cycle, diagnose=False).culprits == ()
