@@ -269,3 +269,35 @@ def test_a_set_too_large_to_compare_pairwise_is_refused_and_not_offered(tmp_path
     assert [s.parent for s in sibling_sets(data.criteria)] == [None, "tiers"]  # 4 top, 2 tiers
     with pytest.raises(ServiceError, match="at most 10 at a time"):
         ahp.set_judgment(db, ev, "wide", "wide.0", "wide.1", 3, member="Ann Example")
+
+
+@pytest.mark.sqlite_only
+def test_a_database_of_revision_0005_is_upgraded_with_the_judgments_table(tmp_path, backend):
+    from sqlalchemy import create_engine
+
+    import evaluator.db as dbmod
+    from evaluator import db_migrate
+    from evaluator.db import open_database
+    from tests.core_fixtures import small_tree
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    db_migrate.upgrade(engine, dbmod.MIGRATIONS, target="0005")
+    engine.dispose()
+    db = open_database(str(path))  # upgraded to the newest revision (0006) as it opens
+    with db.engine.connect() as conn:
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        triggers = {
+            row[0]
+            for row in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'ahp_judgments'"
+            )
+        }
+    assert version == "0006"
+    assert triggers == {f"ahp_judgments_final_no_{verb}" for verb in ("insert", "update", "delete")}
+    ev = services.create_evaluation(db, "Upgraded RFP", small_tree())
+    services.add_evaluator(db, ev, "Ann Example")
+    ahp.set_judgment(db, ev, None, "tiers", "cost", 3, member="Ann Example")
+    assert len(services.load_evaluation(db, ev).judgments) == 1
+    db.close()
