@@ -37,7 +37,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evaluator.ahp import APP_TABLE, RandomIndexTable, check_size, consistency, perron
+from evaluator.ahp import (
+    APP_TABLE,
+    CONSISTENCY_LIMIT,
+    RandomIndexTable,
+    check_size,
+    consistency,
+    perron,
+)
 from evaluator.domain import ScoringError
 
 Pair = tuple[int, int]
@@ -175,8 +182,6 @@ class Analysis:
 
     @property
     def inconsistent(self) -> bool:
-        from evaluator.ahp import CONSISTENCY_LIMIT
-
         return self.determined and self.consistency_ratio > CONSISTENCY_LIMIT
 
 
