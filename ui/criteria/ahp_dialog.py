@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.ahp import APP_TABLE, CONSISTENCY_LIMIT
-from evaluator.ahp_committee import matches_weights, percentages
-from evaluator.ahp_judgments import as_fraction, ratio_text, sentence
+from evaluator.ahp_committee import percentages
+from evaluator.ahp_judgments import as_fraction, sentence
 from evaluator.domain import ScoringError
 from ui.criteria.ahp_model import (
     CHOICES,
@@ -43,8 +42,11 @@ from ui.criteria.ahp_model import (
     View,
     cell_text,
     choice_index,
+    members_text,
     sets_of,
+    stats_text,
     view_of,
+    warning_text,
 )
 from ui.errors import user_message
 from ui.session import EvaluationSession
@@ -307,57 +309,17 @@ class AhpDialog(QDialog):
             for col, text in enumerate((f"{row + 1} {crit.name}", share, now)):
                 item = QTableWidgetItem(text)
                 if col:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
+                    item.setTextAlignment(RIGHT)
                 self.weights.setItem(row, col, item)
-        missing = (
-            f"{analysis.missing} of {view.sset.pairs} pairs not compared yet"
-            if analysis.missing
-            else f"all {view.sset.pairs} pairs compared"
-        )
-        if not analysis.determined:
-            self.stats.setText(
-                f"{missing}: the weights are not determined until every criterion is linked by "
-                f"comparisons (at least {analysis.needed} more)."
-            )
-        else:
-            method = " (missing pairs filled in by Harker's method)" if analysis.missing else ""
-            self.stats.setText(
-                f"λmax {analysis.lambda_max:.4f} · CI {analysis.consistency_index:.4f} · "
-                f"CR {analysis.consistency_ratio:.3f} (limit {CONSISTENCY_LIMIT:.2f}; random "
-                f"index {APP_TABLE.name}, RI {analysis.random_index:g} for "
-                f"{len(criteria)} criteria) · {missing}{method}"
-            )
-        lines = []
-        for m in view.result.members:
-            a = m.analysis
-            cr = f", CR {a.consistency_ratio:.3f}" if a.given and a.determined else ""
-            lines.append(f"{m.member.name}: {a.given} of {view.sset.pairs}{cr}")
-        applied = " They are applied now." if matches_weights(view.result) else ""
-        self.members.setText("Members: " + " · ".join(lines) + "." + applied)
+        self.stats.setText(stats_text(view))
+        self.members.setText(members_text(view))
         self._draw_warning()
 
     def _draw_warning(self) -> None:
-        view = self.view
-        assert view is not None
-        analysis, names = view.analysis, [c.name for c in view.sset.criteria]
-        if not analysis.inconsistent:
-            self.warning.setVisible(False)
-            return
-        worst = []
-        for culprit in analysis.culprits[:3]:
-            i, j = culprit.pair
-            worst.append(
-                f"{names[i]} vs {names[j]}: {as_fraction(culprit.value)} given; the other "
-                f"judgments imply {ratio_text(culprit.implied)}, so "
-                f"{as_fraction(culprit.suggested)} would fit (CR {culprit.ratio_after:.2f})"
-            )
-        self.warning.setText(
-            f"⚠ These judgments contradict each other (CR {analysis.consistency_ratio:.2f}, "
-            f"above {CONSISTENCY_LIMIT:.2f}). Most of it comes from:\n• " + "\n• ".join(worst)
-        )
-        self.warning.setVisible(True)
+        assert self.view is not None
+        text = warning_text(self.view)
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
 
     def _update_apply(self) -> None:
         view = self.view

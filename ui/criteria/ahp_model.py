@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evaluator import changes as c
+from evaluator.ahp import APP_TABLE, CONSISTENCY_LIMIT
 from evaluator.ahp_committee import (
     CommitteeResult,
     SiblingSet,
     committee_result,
     judgment_value,
+    matches_weights,
     sibling_sets,
     weights_change,
 )
-from evaluator.ahp_judgments import INTENSITIES, Analysis, Pair, as_fraction, snap
+from evaluator.ahp_judgments import INTENSITIES, Analysis, Pair, as_fraction, ratio_text, snap
 from ui.session import EvaluationSession
 from ui.undo_base import ChangeCommand
 
@@ -91,6 +93,59 @@ def view_of(session: EvaluationSession, parent: str | None, whose: int | None) -
 
 def cell_text(value: float | None) -> str:
     return "·" if value is None else as_fraction(value)
+
+
+def stats_text(view: View) -> str:
+    """lambda_max, CI, CR with the random index named, and what is missing."""
+    analysis, pairs = view.analysis, view.sset.pairs
+    missing = (
+        f"{analysis.missing} of {pairs} pairs not compared yet"
+        if analysis.missing
+        else f"all {pairs} pairs compared"
+    )
+    if not analysis.determined:
+        return (
+            f"{missing}: the weights are not determined until every criterion is linked by "
+            f"comparisons (at least {analysis.needed} more)."
+        )
+    method = " (missing pairs filled in by Harker's method)" if analysis.missing else ""
+    return (
+        f"λmax {analysis.lambda_max:.4f} · CI {analysis.consistency_index:.4f} · "
+        f"CR {analysis.consistency_ratio:.3f} (limit {CONSISTENCY_LIMIT:.2f}; random index "
+        f"{APP_TABLE.name}, RI {analysis.random_index:g} for {analysis.n} criteria) · "
+        f"{missing}{method}"
+    )
+
+
+def members_text(view: View) -> str:
+    """How far each member has got and their CR; whether the weights are applied now."""
+    lines = []
+    for m in view.result.members:
+        a = m.analysis
+        ratio = f", CR {a.consistency_ratio:.3f}" if a.given and a.determined else ""
+        lines.append(f"{m.member.name}: {a.given} of {view.sset.pairs}{ratio}")
+    applied = " They are applied now." if matches_weights(view.result) else ""
+    return "Members: " + " · ".join(lines) + "." + applied
+
+
+def warning_text(view: View) -> str:
+    """Above the CR limit: the judgments behind most of it and the values that would fit
+    ("" when consistent)."""
+    analysis, names = view.analysis, [c.name for c in view.sset.criteria]
+    if not analysis.inconsistent:
+        return ""
+    worst = []
+    for culprit in analysis.culprits[:3]:
+        i, j = culprit.pair
+        worst.append(
+            f"{names[i]} vs {names[j]}: {as_fraction(culprit.value)} given; the other "
+            f"judgments imply {ratio_text(culprit.implied)}, so "
+            f"{as_fraction(culprit.suggested)} would fit (CR {culprit.ratio_after:.2f})"
+        )
+    return (
+        f"⚠ These judgments contradict each other (CR {analysis.consistency_ratio:.2f}, above "
+        f"{CONSISTENCY_LIMIT:.2f}). Most of it comes from:\n• " + "\n• ".join(worst)
+    )
 
 
 def SetJudgment(session: EvaluationSession, member_id: int, parent: str | None, first: str,
