@@ -365,3 +365,7 @@ HANDLERS.update(BACKUP_HANDLERS)
 from cli.sensitivity_cmd import SENSITIVITY_HANDLERS  # noqa: E402
 
 HANDLERS.update(SENSITIVITY_HANDLERS)
+
+from cli.ahp_cmd import AHP_HANDLERS  # noqa: E402
+
+HANDLERS.update(AHP_HANDLERS)

@@ -184,6 +184,10 @@ def build_parser() -> OneLineParser:
     add_process_commands(command)
     add_sensitivity_commands(sub, common)
 
+    from cli.ahp_cmd import add_ahp_command
+
+    add_ahp_command(sub, common)
+
     add_export_command(sub, common)
     add_backup_commands(sub, common)
 

@@ -41,6 +41,7 @@ from evaluator.audit_chain import ChainEntry, insert_imported
 from evaluator.audit_verify import read_chain, stored_values
 from evaluator.jsonio import Written, new_evaluation_row, to_document, write_rows
 from evaluator.models import (
+    AhpJudgmentRow,
     AuditRow,
     CandidateRow,
     ConsensusRow,
@@ -69,11 +70,13 @@ COPIED_TABLES = frozenset(
         "consensus_scores",
         "responses",
         "weight_sets",
+        "ahp_judgments",
         "audit_log",
     }
 )
 # an evaluation's own rows, children before parents
 CHILD_MODELS = (
+    AhpJudgmentRow,
     ScoreRow,
     ConsensusRow,
     ResponseRow,

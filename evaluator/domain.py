@@ -275,6 +275,28 @@ class WeightSet:
         return dict(self.weights)
 
 
+@dataclass(frozen=True)
+class Judgment:
+    """A committee member's pairwise comparison of two sibling criteria (AHP weighting):
+    `first` is `value` times as important as `second`, on Saaty's scale (1/9..9). Kept with
+    `first` < `second` (see `ordered`), so each pair has one judgment per member."""
+
+    evaluator_id: int
+    parent: str | None  # the category whose children are compared; None: the top level
+    first: str
+    second: str
+    value: float
+
+    @classmethod
+    def ordered(
+        cls, evaluator_id: int, parent: str | None, first: str, second: str, value: float
+    ) -> Judgment:
+        """The same judgment with its two keys in order (the value inverted if they swap)."""
+        if first <= second:
+            return cls(evaluator_id, parent, first, second, value)
+        return cls(evaluator_id, parent, second, first, 1 / value)
+
+
 @dataclass
 class EvaluationData:
     """Everything about one evaluation, as plain data: the input of scoring and reports."""
@@ -295,6 +317,7 @@ class EvaluationData:
     chair: str = ""  # the chair named for this evaluation ("" : none yet)
     chair_protected: bool = False  # the chair's identity has a passphrase
     weight_sets: list[WeightSet] = field(default_factory=list)  # stakeholder groups' weights
+    judgments: list[Judgment] = field(default_factory=list)  # members' AHP comparisons
 
 
 # ---- results of scoring (produced by evaluator.scoring) -------------------------------------

@@ -31,6 +31,7 @@ from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_tree
+from evaluator.jsonio_ahp import insert_judgments, judgments_document
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.live_files import live_database_problem
 from evaluator.models import (
@@ -111,6 +112,8 @@ def to_document(
             {"name": s.name, "note": s.note, "weights": {k: w for k, w in s.weights if k in known}}
             for s in data.weight_sets
         ]
+    if data.judgments:
+        extra["ahp_judgments"] = judgments_document(data)
     return {
         **extra,
         "format": FORMAT,
@@ -386,6 +389,7 @@ def write_rows(
         session, EvaluatorRow, ev.id, people, "committee member", wanted.get("evaluators", {})
     )
     _insert_declarations(session, ev.id, document, cand_ids, person_ids, source or "file")
+    insert_judgments(session, ev.id, document, criteria, person_ids, source or "file")
 
     def lookup(table: dict[str, int], key: str, what: str, i: int, section: str) -> int:
         if key not in table:

@@ -238,3 +238,25 @@ class WeightSetRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
     weights: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class AhpJudgmentRow(Base):
+    """A member's pairwise comparison of two sibling criteria (AHP), by criterion key: the keys
+    are stable, so the judgment survives a move and comes back with an undone removal."""
+
+    __tablename__ = "ahp_judgments"
+    __table_args__ = (
+        UniqueConstraint(
+            "evaluator_id", "parent_key", "first_key", "second_key", name="uq_ahp_judgments_pair"
+        ),
+        Index("ix_ahp_judgments_evaluation", "evaluation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("evaluators.id", ondelete="CASCADE"))
+    parent_key: Mapped[str] = mapped_column(String(120), default="")  # "": the top level
+    first_key: Mapped[str] = mapped_column(String(120))  # first_key < second_key
+    second_key: Mapped[str] = mapped_column(String(120))
+    value: Mapped[float] = mapped_column(Float)  # first over second, 1/9..9
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

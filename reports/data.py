@@ -21,6 +21,7 @@ from evaluator.domain import (
 from evaluator.kinds import CRITERION_KINDS, candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import conflicts, disagreement_threshold
 from evaluator.weights import WeightTree
+from reports.ahp_data import ahp_sections
 from reports.branding import Branding
 from reports.candidate_data import CandidateContext, candidate_section, decision_for
 from reports.committee_data import committee_members, open_when_final, process_record
@@ -126,6 +127,7 @@ def build_report(
         process=process_record(audit),
         open_when_final=open_when_final(data, results),
         sensitivity=sensitivity,
+        ahp=ahp_sections(data),
     )
 
 

@@ -391,6 +391,36 @@ class AuditSummary:
 
 
 @dataclass(frozen=True)
+class AhpMember:
+    name: str
+    given: int  # judgments given in this set
+    consistency_ratio: float | None  # None while their judgments leave weights undetermined
+
+
+@dataclass(frozen=True)
+class AhpWeight:
+    name: str
+    weight: float | None  # the committee's AHP weight (0..1); None while undetermined
+    raw_weight: float  # the criterion's raw weight now
+
+
+@dataclass(frozen=True)
+class AhpSection:
+    """One set of sibling criteria weighted by pairwise comparison (reports.ahp_data)."""
+
+    label: str  # "the top level" or the category's name
+    pairs: int
+    members: tuple[AhpMember, ...]
+    weights: tuple[AhpWeight, ...]
+    missing: int
+    determined: bool
+    lambda_max: float
+    consistency_ratio: float
+    inconsistent: bool
+    applied: bool  # the raw weights are the committee's AHP weights now
+
+
+@dataclass(frozen=True)
 class ReportData:
     meta: ReportMeta
     categories: tuple[CategoryColumn, ...]
@@ -415,3 +445,4 @@ class ReportData:
     # evaluation cannot change, so it is what is open now); empty when not final or none
     open_when_final: tuple[str, ...] = ()
     sensitivity: SensitivitySection | None = None  # reports.sensitivity_data; None: left out
+    ahp: tuple[AhpSection, ...] = ()  # pairwise weighting, when the committee used it

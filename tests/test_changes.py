@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from evaluator import changes as c
 from evaluator import services
+from evaluator.ahp_committee import judgment_value
 from evaluator.changes.model import place_of
 from evaluator.changes.write import apply_change, apply_changes
 from evaluator.db import Database
@@ -284,6 +285,30 @@ class EditSequences(RuleBasedStateMachine):
         node = find_criterion(self.data.criteria, key)
         if node is not None:
             self._do(c.EditCriterion(key, {"weight": node.weight}, {"weight": weight}))
+
+    @rule(
+        value=st.sampled_from([None, 1 / 3, 2, 9]),
+        who=st.integers(0, 1),
+        pair=st.sampled_from([(None, "tiers", "cost"), ("tiers", "tiers.l4", "tiers.l1")]),
+    )
+    def judge(self, value: float | None, who: int, pair: tuple[str | None, str, str]) -> None:
+        if who >= len(self.data.evaluators):
+            return
+        parent, first, second = pair
+        member = self.data.evaluators[who].id
+        before = judgment_value(self.data, parent, member, first, second)
+        self._do(c.SetJudgment(member, parent, first, second, before, value))
+
+    @rule(weights=st.tuples(st.integers(1, 9), st.integers(1, 9)))
+    def apply_weights(self, weights: tuple[int, int]) -> None:
+        nodes = [find_criterion(self.data.criteria, key) for key in ("tiers", "cost")]
+        if all(node is not None for node in nodes):
+            edits = tuple(
+                c.EditCriterion(node.key, {"weight": node.weight}, {"weight": w})
+                for node, w in zip(nodes, weights, strict=True)
+                if node is not None
+            )
+            self._do(c.SetWeights(None, edits))
 
     @rule(target_parent=st.sampled_from([None, "tiers", "offshore"]), index=st.integers(0, 3))
     def move(self, target_parent: str | None, index: int) -> None:

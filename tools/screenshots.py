@@ -103,6 +103,7 @@ def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[n
 
 
 PROTECTED_MEMBER = "Dr. Maria Okafor"  # given a passphrase, so the prompt shows that field
+PASSPHRASE = "correct-horse-7"  # hers (a fictitious demo member)
 BLIND_MEMBER = "Tom Hallberg"  # sees the Results tab shut while the committee scores blind
 
 
@@ -115,7 +116,7 @@ def protect_a_member(location: str, evaluation: int) -> None:
     db = open_database(location)
     try:
         actor = identify(db, evaluation, PROTECTED_MEMBER)
-        process.set_passphrase(db, evaluation, PROTECTED_MEMBER, "correct-horse-7", actor=actor)
+        process.set_passphrase(db, evaluation, PROTECTED_MEMBER, PASSPHRASE, actor=actor)
     finally:
         db.close()
 
@@ -160,6 +161,39 @@ def grab_committee(window, out: Path, first: int) -> list[Path]:  # type: ignore
     blind = out / f"{first + 1:02d}-blind-results.png"
     window.grab().save(str(blind))
     return [checklist, blind]
+
+
+def grab_ahp(window, out: Path, number: int) -> Path:  # type: ignore[no-untyped-def]
+    """The pairwise weighting dialog for the demo's support tiers, as the chair sees it after
+    two members answered (one of them inconsistently), open on that member's comparisons."""
+    from ui.criteria.ahp_model import choice_index
+    from ui.criteria.view import CriteriaView
+
+    session = window.session
+    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    criteria = next(tab for tab in tabs if isinstance(tab, CriteriaView))
+    window.tabs.setCurrentWidget(criteria)
+    criteria.select("tiers")
+    answers = {  # in the dialog's order of pairs (15 for six criteria)
+        "Dr. Maria Okafor": [1 / 2, 1 / 3, 1 / 3, 1 / 4, 1, 1 / 2, 1 / 2, 1 / 3, 2, 1, 1 / 2, 3,
+                             1 / 2, 3, 4],
+        "Daniel Reyes, RN": [3, 1 / 3, 2, 5, 1, 1 / 5, 1 / 2, 2, 1, 3, 1, 2, 1, 5, 1 / 3],
+    }  # fmt: skip
+    for name, values in answers.items():
+        assert session.sign_in(name, PASSPHRASE if name == PROTECTED_MEMBER else None), name
+        dialog = criteria.open_pairwise()
+        for box, value in zip(dialog.pair_boxes, values, strict=True):
+            box.setCurrentIndex(choice_index(value))
+        dialog.close()
+    assert session.sign_in(session.data.chair)
+    dialog = criteria.open_pairwise()
+    dialog.whose_box.setCurrentIndex(1)  # the second member's comparisons
+    dialog.resize(1180, 820)
+    settle()
+    path = out / f"{number:02d}-ahp-pairwise.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         number = first + len(dialogs)
         saved.append(args.out / f"{number:02d}-identity-prompt.png")
         prompt.save(str(saved[-1]))
-        saved += grab_committee(window, args.out, first=number + 1)
+        committee = grab_committee(window, args.out, first=number + 1)
+        saved += committee
+        saved.append(grab_ahp(window, args.out, number + 1 + len(committee)))
         window.close()
         window.session.close_database()
     app.processEvents()

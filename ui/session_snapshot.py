@@ -30,6 +30,7 @@ from evaluator.changes import (
     SetAnswer,
     SetConsensus,
     SetScore,
+    SetWeights,
     apply_applied,
 )
 from evaluator.domain import (
@@ -198,7 +199,9 @@ class SessionSnapshot:
             self.candidatesChanged.emit()
         elif isinstance(change, AddEvaluator | EditEvaluator | RemoveEvaluator):
             self.evaluatorsChanged.emit()
-        elif isinstance(change, EditCriterion | AddCriterion | RemoveCriterion | MoveCriterion):
+        elif isinstance(
+            change, EditCriterion | AddCriterion | RemoveCriterion | MoveCriterion | SetWeights
+        ):
             self.criteriaChanged.emit()
         if moved_cells:
             self.scoresReset.emit()

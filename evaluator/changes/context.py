@@ -204,4 +204,6 @@ def ref_subjects(ref: str) -> tuple[str, str, str]:
         return (ref, "", "") if kind == "evaluator" else ("", ref, "")
     if kind == "criterion" and parts:
         return "", "", rest
+    if kind == "judgment" and parts:  # a member's AHP comparison (evaluator.changes.write_ahp)
+        return f"evaluator:{parts[0]}", "", ""
     return "", "", ""

@@ -11,6 +11,7 @@ from evaluator.changes.context import WriteContext
 from evaluator.changes.model import Dependents
 from evaluator.domain import ConsensusScore, Response, Score
 from evaluator.models import (
+    AhpJudgmentRow,
     CandidateRow,
     ConsensusRow,
     CriterionRow,
@@ -159,7 +160,7 @@ def insert_dependents(ctx: WriteContext, dependents: Dependents) -> Dependents:
                 for r in responses
             ],
         )
-    tables = {"declarations": DeclarationRow.__table__}
+    tables = {"declarations": DeclarationRow.__table__, "ahp_judgments": AhpJudgmentRow.__table__}
     for table, row in dependents.records:
         session.execute(insert(tables[table]).values(**row))
     return Dependents(scores, consensus, responses, dependents.records)

@@ -409,6 +409,43 @@ class ViewLiveResults:
         return self
 
 
+# ---- AHP weighting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetJudgment:
+    """Set, change or clear (`after` None) a member's pairwise comparison of two sibling
+    criteria: `first` is `after` times as important as `second` (1/9..9). The core keeps it
+    with the keys in order (see domain.Judgment.ordered); `before` is what the user saw."""
+
+    evaluator_id: int
+    parent: str | None  # the category whose children are compared; None: the top level
+    first: str
+    second: str
+    before: float | None
+    after: float | None
+
+    def inverse(self) -> SetJudgment:
+        return replace(self, before=self.after, after=self.before)
+
+
+@dataclass(frozen=True)
+class SetWeights:
+    """Several weight edits of one set of siblings as one change (the chair applying the AHP
+    result): one transaction, one audit entry per criterion with `why`, one undo step."""
+
+    parent: str | None
+    edits: tuple[EditCriterion, ...]  # each changes "weight" alone
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.edits or any(set(e.after) != {"weight"} for e in self.edits):
+            raise ValueError("SetWeights takes weight edits only, at least one")
+
+    def inverse(self) -> SetWeights:
+        return SetWeights(self.parent, tuple(e.inverse() for e in reversed(self.edits)), self.why)
+
+
 Change = (
     SetScore
     | SetConsensus
@@ -434,6 +471,8 @@ Change = (
     | AddWeightSet
     | EditWeightSet
     | RemoveWeightSet
+    | SetJudgment
+    | SetWeights
 )
 
 

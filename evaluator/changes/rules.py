@@ -6,6 +6,8 @@
   phases, decides consensus, excuses and reopens; a member scores their own sheet (after
   declaring, never a candidate they declared a conflict with, and not after submitting).
 - Before a chair is named, one person sets the evaluation up alone and acts as the chair.
+- AHP: a member gives their own pairwise comparisons (the chair may enter anyone's), in any
+  phase before final; applying the result to the weights is the chair's, like any weight edit.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ CHAIR_ONLY = (
     m.AddEvaluator, m.EditEvaluator, m.RemoveEvaluator,
     m.AddCriterion, m.EditCriterion, m.RemoveCriterion, m.MoveCriterion,
     m.EditEvaluation, m.SetStatus, m.SetConsensus, m.SetAnswer, m.Excuse, m.ViewLiveResults,
-    *WEIGHT_SET_CHANGES,
+    m.SetWeights, *WEIGHT_SET_CHANGES,
 )  # fmt: skip
 
 
@@ -61,6 +63,12 @@ def check(ctx: WriteContext, change: Any) -> None:
             raise NotAllowed(f"only the chair may do that for another member ({who.name})")
     elif isinstance(change, m.SetSubmitted) and change.after and status is not Status.SCORING:
         raise NotAllowed(f"scores are submitted in the scoring phase; it is {status.value}")
+    elif isinstance(change, m.SetJudgment) and not acts_as_chair:
+        assert who is not None
+        if change.evaluator_id != who.evaluator_id:
+            raise NotAllowed(
+                f"{who.name} can give their own comparisons only, not another member's"
+            )
     elif isinstance(change, m.SetChair) and chair_named and not acts_as_chair:
         raise NotAllowed(f"only the chair ({ctx.ev.chair}) can hand the chair over")
     if isinstance(change, CHAIR_ONLY) and not acts_as_chair:

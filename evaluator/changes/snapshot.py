@@ -20,6 +20,7 @@ from evaluator.domain import (
     Criterion,
     EvaluationData,
     Evaluator,
+    Judgment,
     Response,
     Score,
     walk_tree,
@@ -178,7 +179,14 @@ def _(data: EvaluationData, change: m.RemoveCandidate) -> EvaluationData:
 def _(data: EvaluationData, change: m.AddEvaluator) -> EvaluationData:
     items = list(data.evaluators)
     items.insert(len(items) if change.index is None else change.index, change.evaluator)
-    return _with_dependents(replace(data, evaluators=items), change.dependents)
+    judgments = [
+        Judgment(row["evaluator_id"], row["parent_key"] or None, row["first_key"],
+                 row["second_key"], row["value"])
+        for table, row in change.dependents.records
+        if table == "ahp_judgments"
+    ]  # fmt: skip
+    data = replace(data, evaluators=items, judgments=[*data.judgments, *judgments])
+    return _with_dependents(data, change.dependents)
 
 
 @_for(m.EditEvaluator)
@@ -195,6 +203,7 @@ def _(data: EvaluationData, change: m.RemoveEvaluator) -> EvaluationData:
         data,
         evaluators=[e for e in data.evaluators if e.id != gone],
         scores=[s for s in data.scores if s.evaluator_id != gone],
+        judgments=[j for j in data.judgments if j.evaluator_id != gone],
     )
 
 
@@ -340,6 +349,26 @@ def _(data: EvaluationData, change: RemoveWeightSet) -> EvaluationData:
     return replace(data, weight_sets=sets)
 
 
+# ---- AHP weighting ------------------------------------------------------------------------------
+
+
+@_for(m.SetJudgment)
+def _(data: EvaluationData, change: m.SetJudgment) -> EvaluationData:
+    pair = (change.evaluator_id, change.parent, change.first, change.second)
+    new = None if change.after is None else Judgment(*pair, change.after)
+    judgments = _set_cell(
+        data.judgments, lambda j: (j.evaluator_id, j.parent, j.first, j.second) == pair, new
+    )
+    return replace(data, judgments=judgments)
+
+
+@_for(m.SetWeights)
+def _(data: EvaluationData, change: m.SetWeights) -> EvaluationData:
+    for edit in change.edits:
+        data = applied_to(data, edit)
+    return data
+
+
 def canonical(data: EvaluationData) -> EvaluationData:
     """`data` with its cell lists sorted, for comparing two snapshots whose row order may differ
     only where order has no meaning (scores, consensus values and answers)."""
@@ -348,4 +377,7 @@ def canonical(data: EvaluationData) -> EvaluationData:
         scores=sorted(data.scores, key=lambda s: (s.evaluator_id, s.candidate_id, s.criterion_key)),
         consensus=sorted(data.consensus, key=lambda c: (c.candidate_id, c.criterion_key)),
         responses=sorted(data.responses, key=lambda r: (r.candidate_id, r.criterion_key)),
+        judgments=sorted(
+            data.judgments, key=lambda j: (j.evaluator_id, j.parent or "", j.first, j.second)
+        ),
     )

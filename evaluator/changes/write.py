@@ -19,6 +19,7 @@ from evaluator.changes import model as m
 from evaluator.changes.context import WriteContext
 from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.rules import check
+from evaluator.changes.write_ahp import write_judgment, write_weights
 from evaluator.changes.write_cells import write_answer, write_consensus, write_score
 from evaluator.changes.write_criteria import (
     write_add_criterion,
@@ -69,6 +70,8 @@ WRITERS: dict[type, Writer] = {
     AddWeightSet: write_add_set,
     EditWeightSet: write_edit_set,
     RemoveWeightSet: write_remove_set,
+    m.SetJudgment: write_judgment,
+    m.SetWeights: write_weights,
 }
 
 Actor = Identity | str | None  # an identity, or a script's name before a chair is named

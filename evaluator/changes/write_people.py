@@ -27,6 +27,7 @@ from evaluator.changes.model import (
 from evaluator.domain import Candidate, CandidateKind, Evaluator
 from evaluator.errors import ServiceError
 from evaluator.models import (
+    AhpJudgmentRow,
     CandidateRow,
     ConsensusRow,
     DeclarationRow,
@@ -230,13 +231,12 @@ def write_remove(
     declared: tuple[tuple[int, bool], ...] = ()
     if people is CANDIDATES:
         declared = _covering(ctx, row["uid"])
-    else:  # the member's declarations go with them (cascade) and come back on undo
+    else:  # the member's declarations and AHP judgments go with them (cascade), back on undo
         records = tuple(
-            ("declarations", dict(r._mapping))
+            (model.__tablename__, dict(r._mapping))
+            for model in (DeclarationRow, AhpJudgmentRow)
             for r in ctx.session.execute(
-                select(DeclarationRow.__table__)
-                .where(DeclarationRow.evaluator_id == seen.id)
-                .order_by(DeclarationRow.id)
+                select(model.__table__).where(model.evaluator_id == seen.id).order_by(model.id)
             )
         )
         dependents = replace(dependents, records=records)

@@ -17,6 +17,7 @@ from evaluator.domain import (
     Declaration,
     EvaluationData,
     Evaluator,
+    Judgment,
     Response,
     Scale,
     Score,
@@ -24,6 +25,7 @@ from evaluator.domain import (
     WeightSet,
 )
 from evaluator.models import (
+    AhpJudgmentRow,
     AuditRow,
     CandidateRow,
     ConsensusRow,
@@ -131,6 +133,20 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
             .order_by(ResponseRow.id)
         )
     ]
+    judgments = [
+        Judgment(e, p or None, a, b, v)
+        for e, p, a, b, v in session.execute(
+            select(
+                AhpJudgmentRow.evaluator_id,
+                AhpJudgmentRow.parent_key,
+                AhpJudgmentRow.first_key,
+                AhpJudgmentRow.second_key,
+                AhpJudgmentRow.value,
+            )
+            .where(AhpJudgmentRow.evaluation_id == ev.id)
+            .order_by(AhpJudgmentRow.id)
+        )
+    ]
     return EvaluationData(
         id=ev.id,
         name=ev.name,
@@ -148,6 +164,7 @@ def read_evaluation(session: Session, evaluation: EvalRef) -> EvaluationData:
         chair=ev.chair,
         chair_protected=ev.chair_secret is not None,
         weight_sets=read_weight_sets(session, ev.id),
+        judgments=judgments,
     )
 
 

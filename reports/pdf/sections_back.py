@@ -6,7 +6,14 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from evaluator.kinds import is_category
 from reports.model import AuditSummary, ReportData
-from reports.pdf.blocks import data_table, empty_note, heading, note, section_heading
+from reports.pdf.blocks import (
+    data_table,
+    empty_note,
+    heading,
+    note,
+    section_heading,
+)
+from reports.pdf.sections_ahp import ahp_method
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, percent
 
@@ -92,6 +99,7 @@ def methodology(report: ReportData, theme: Theme, width: float) -> list[Flowable
             "of the total (the product of the shares along its path). Gates carry no weight.",
         ),
         _criteria_table(report, theme, width),
+        *ahp_method(report, theme, width),
         CondPageBreak(2 * 72),
         heading(theme, "A.2  Scale and rubrics", 1),
         theme.p(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, CriterionKind, walk_tree
 from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
+from ui.criteria.ahp_dialog import AhpDialog
 from ui.criteria.model import (
     EFFECTIVE,
     KIND,
@@ -118,6 +119,12 @@ class CriteriaView(QWidget):
             "Move down", "Alt+Down", QStyle.StandardPixmap.SP_ArrowDown,
             "Move the selected criterion below its next sibling", lambda: self.move(1),
         )  # fmt: skip
+        self.ahp_action = self._action(
+            "Pairwise weights…", "Ctrl+Shift+W", QStyle.StandardPixmap.SP_FileDialogContentsView,
+            "Weigh the criteria inside the selected category (for a criterion: it and its "
+            "siblings) by comparing them two at a time (AHP)", self.open_pairwise,
+        )  # fmt: skip
+        self.ahp_dialog: AhpDialog | None = None
         self.actions_bar.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -193,6 +200,7 @@ class CriteriaView(QWidget):
         self.remove_action.setEnabled(editable and node is not None)
         self.up_action.setEnabled(editable and bool(siblings) and siblings[0] != key)
         self.down_action.setEnabled(editable and bool(siblings) and siblings[-1] != key)
+        self.ahp_action.setEnabled(self.session.data is not None)
 
     def _show_warning(self, message: str) -> None:
         self.warning.setText(f"⚠ {message} Scores cannot be totalled until this is fixed.")
@@ -259,6 +267,27 @@ class CriteriaView(QWidget):
         text += "\n\nYou can undo this with Ctrl+Z."
         if errors.confirm(self, "Remove criterion", text, "Remove"):
             self.session.execute(RemoveCriterion(self.session, key))
+
+    def open_pairwise(self) -> AhpDialog:
+        """The pairwise dialog for the selected category's criteria (for a leaf: its siblings;
+        with nothing selected: the top level)."""
+        key = self.current_key()
+        node = self.session.criterion(key) if key and self.session.data else None
+        if node is None:
+            parent = None
+        else:
+            parent = node.key if not node.is_leaf else self.model.parent_key(node.key)
+        if self.ahp_dialog is not None:
+            self.ahp_dialog.close()
+        dialog = self.ahp_dialog = AhpDialog(self.session, parent, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.show()
+        return dialog
+
+    def _forget_dialog(self, dialog: AhpDialog) -> None:
+        if self.ahp_dialog is dialog:
+            self.ahp_dialog = None
 
     def move(self, step: int) -> None:
         key = self.current_key()
