@@ -30,12 +30,12 @@ from ui.committee_dialogs import (
     MIN_PASSPHRASE,
     NameChairDialog,
     PassphraseDialog,
-    ReasonDialog,
 )
 from ui.export.dialog import ExportDialog
 from ui.identity_dialog import IdentityDialog
 from ui.main_window import MainWindow
 from ui.phase_banner import LockableTab
+from ui.reason_dialog import ReasonDialog
 from ui.settings import AppSettings
 from ui.undo import SetScore
 
@@ -105,7 +105,7 @@ def answer_reason(qtbot, reason: str, seen: list[str]) -> None:
         assert isinstance(dialog, ReasonDialog)
         seen.append(dialog.windowTitle())
         assert not dialog.ok_button.isEnabled()
-        qtbot.keyClicks(dialog.reason, reason)
+        qtbot.keyClicks(dialog.editor, reason)
         assert dialog.ok_button.isEnabled()
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -136,33 +135,6 @@ class PassphraseDialog(QDialog):
         self.ok_button.setEnabled(len(first) >= MIN_PASSPHRASE and first == second)
 
 
-class ReasonDialog(QDialog):
-    """An explanation and a reason that is recorded; OK once a reason is typed."""
-
-    def __init__(
-        self, title: str, text: str, placeholder: str, ok_text: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("reasonDialog")
-        self.setWindowTitle(title)
-        self.reason = QPlainTextEdit()
-        self.reason.setAccessibleName("Reason")
-        self.reason.setPlaceholderText(placeholder)
-        self.reason.setMaximumHeight(100)
-        self.buttons, self.ok_button = _buttons(self, ok_text)
-        layout = QVBoxLayout(self)
-        layout.addWidget(_intro(text))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.buttons)
-        self.reason.textChanged.connect(lambda: self.ok_button.setEnabled(bool(self.why)))
-        self.ok_button.setEnabled(False)
-        self.resize(max(480, self.sizeHint().width()), self.sizeHint().height())
-
-    @property
-    def why(self) -> str:
-        return self.reason.toPlainText().strip()
-
-
 def ask_chair(parent: QWidget | None, data: EvaluationData) -> str | None:
     dialog = NameChairDialog(data, parent)
     return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -171,10 +143,3 @@ def ask_chair(parent: QWidget | None, data: EvaluationData) -> str | None:
 def ask_passphrase(parent: QWidget | None, who: str) -> str | None:
     dialog = PassphraseDialog(who, parent)
     return dialog.passphrase if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def ask_reason(
-    parent: QWidget | None, title: str, text: str, placeholder: str, ok_text: str
-) -> str | None:
-    dialog = ReasonDialog(title, text, placeholder, ok_text, parent)
-    return dialog.why if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 from evaluator.domain import Status
-from ui import committee_dialogs
+from ui import committee_dialogs, reason_dialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -99,15 +99,15 @@ class CommitteeMenu:
         window, session = self.window, self.window.session
         if not session.blind or session.data is None:
             return
-        why = committee_dialogs.ask_reason(
+        why = reason_dialog.ask_reason(
             window,
             "View live results",
             "Members are still scoring blind: "
             + session.blind_reason("the committee's results")
             + ". As the chair you may look now; the audit trail and the report record that "
             "you did, when, and why. Members still see only their own scores.",
-            "Why you look at the results now (recorded)",
             "&View live results",
+            "Why you look at the results now (recorded)",
         )
         if why:
             session.view_live_results(why)
@@ -116,14 +116,14 @@ class CommitteeMenu:
         window, session = self.window, self.window.session
         if session.data is None:
             return
-        why = committee_dialogs.ask_reason(
+        why = reason_dialog.ask_reason(
             window,
             "Reopen final evaluation",
             f"Reopen “{session.data.name}”? It goes back to the consensus phase, so its scores "
             "and consensus values can change again. The reason is recorded in the audit trail "
             "and shown in the report.",
-            "Why the final evaluation is reopened (recorded)",
             "&Reopen",
+            "Why the final evaluation is reopened (recorded)",
         )
         if why:
             session.reopen_final(why)
