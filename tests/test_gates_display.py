@@ -202,25 +202,19 @@ def test_chart_greys_a_disqualified_candidate(session, consensus, results, qtbot
     decide(consensus, orbis, "fail", "Refused our BAA in writing")
     qtbot.waitUntil(lambda: any("disqualified" in label for label in results.chart.labels))
     chart = results.chart
-    # bottom-up: Orbis (disqualified, last in the ranking) is drawn first
-    assert chart.labels[0] == "✗ Orbis Support Co (disqualified)  39.0"
-    assert chart.labels[1].startswith("1. Zephyr Care IT")
-    sets = chart.chart().series()[0].barSets()
-    tiers, faded = sets[0], sets[1]
-    assert (tiers.label(), faded.label()) == ("Support tiers", "Support tiers (disqualified)")
-    assert [tiers.at(0), faded.at(0)] == [0.0, pytest.approx(39.0)]  # Orbis faded
-    assert [tiers.at(1), faded.at(1)] == [pytest.approx(33.0), 0.0]  # Zephyr in colour
+    # ranking order: Orbis (disqualified, never ranked) comes last
+    assert chart.labels[-1] == "✗ Orbis Support Co (disqualified)  39.0"
+    assert chart.labels[0].startswith("1. Zephyr Care IT")
+    assert chart.greyed == [1]
+    assert dict(chart.segments)["Support tiers"] == [pytest.approx(33.0), pytest.approx(39.0)]
     base = results.palette().color(QPalette.ColorRole.Base)
-    assert faded.color() == blend(tiers.color(), base, GREYED)
-
-    def legend() -> set[str]:
-        return {m.label() for m in chart.chart().legend().markers() if m.isVisible()}
-
-    # each category named once (markers show once the rebuilt legend is laid out)
-    qtbot.waitUntil(lambda: legend() == {"Support tiers", "Offshore use", "Cost"})
+    coloured, faded = chart.segment_colour(0), chart.segment_colour(0, disqualified=True)
+    assert faded == blend(coloured, base, GREYED)
+    # each category named once in the legend (a faded bar is the same category)
+    assert chart.legend() == ["Support tiers", "Offshore use", "Cost"]
     # and on screen: inside the plot, the faded colour is painted in the lower bar only
     image = chart.grab().toImage()
-    plot = chart.chart().plotArea().toRect()
+    plot = chart.plot_area().toRect()
 
     def rows_painted(colour: QColor) -> set[int]:
         return {
@@ -230,6 +224,6 @@ def test_chart_greys_a_disqualified_candidate(session, consensus, results, qtbot
             if image.pixelColor(x, y) == colour
         }
 
-    faded_rows, coloured_rows = rows_painted(faded.color()), rows_painted(tiers.color())
+    faded_rows, coloured_rows = rows_painted(faded), rows_painted(coloured)
     assert faded_rows and coloured_rows
     assert min(faded_rows) > max(coloured_rows)  # Orbis's bar is below Zephyr's

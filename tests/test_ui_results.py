@@ -11,7 +11,6 @@ and 1), Zephyr's l4 value is 5:
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtCore import QItemSelectionModel, Qt
 from ui_helpers import show
 
@@ -60,7 +59,7 @@ def test_a_new_score_reorders_live_and_the_selection_follows(session, view, qtbo
     current = view.table.currentIndex()
     assert current.row() == 1 and view.model.result(current.row()).candidate_id == orbis
     labels = view.chart.labels
-    assert labels == ["2. Orbis Support Co  39.0", "1. Zephyr Care IT  51.0"]  # bottom-up
+    assert labels == ["1. Zephyr Care IT  51.0", "2. Orbis Support Co  39.0"]  # ranking order
 
 
 def test_chart_breaks_totals_down_by_weighted_top_level_category(session, view):
@@ -68,14 +67,24 @@ def test_chart_breaks_totals_down_by_weighted_top_level_category(session, view):
     names = [name for name, _values in chart.segments]
     assert names == ["Support tiers", "Offshore use", "Cost"]  # the zero-weight gates left out
     tiers = dict(chart.segments)["Support tiers"]
-    assert tiers == pytest.approx([33.0, 39.0])  # bottom-up: Zephyr (2nd), Orbis (1st)
+    assert tiers == pytest.approx([39.0, 33.0])  # ranking order: Orbis (1st), Zephyr (2nd)
     assert dict(chart.segments)["Cost"] == [0.0, 0.0]
-    series = chart.chart().series()
-    assert len(series) == 1 and [s.label() for s in series[0].barSets()] == names
-    value_axis = next(a for a in chart.chart().axes() if isinstance(a, QValueAxis))
-    assert (value_axis.min(), value_axis.max()) == (0.0, 100.0)
-    category_axis = next(a for a in chart.chart().axes() if isinstance(a, QBarCategoryAxis))
-    assert category_axis.categories() == chart.labels
+    assert chart.legend() == names
+    assert chart.labels == ["1. Orbis Support Co  39.0", "2. Zephyr Care IT  33.0"]
+    # on screen, on the 0-100 axis: each bar's tiers segment ends at its total's share of it
+    image = chart.grab().toImage()
+    plot = chart.plot_area()
+    colour = chart.segment_colour(0)
+    for row, total in enumerate((39.0, 33.0)):
+        y = int(plot.top() + (row + 0.5) * chart.row_pitch())
+        painted = [
+            x
+            for x in range(int(plot.left()), int(plot.right()))
+            if image.pixelColor(x, y) == colour
+        ]
+        assert painted, f"row {row} has no tiers segment"
+        end = (painted[-1] + 1 - plot.left()) / plot.width() * 100
+        assert end == pytest.approx(total, abs=1.0)
 
 
 def test_invalid_weights_show_the_error_and_undo_restores(session, view):
@@ -88,7 +97,7 @@ def test_invalid_weights_show_the_error_and_undo_restores(session, view):
     assert session.results_error
     assert view.banner.isVisible() and "cannot be computed" in view.banner.text()
     assert view.model.rowCount() == 0
-    assert view.chart.chart().series() == []
+    assert view.chart.segments == [] and view.chart.labels == []
     stack.undo()
     session.wait_for_results()
     assert not view.banner.isVisible()
@@ -105,7 +114,7 @@ def test_hidden_view_redraws_its_chart_when_shown(session, qtbot):
     assert hidden.chart.labels == []  # the chart waits until it can be seen
     hidden.show()
     qtbot.waitExposed(hidden)
-    assert hidden.chart.labels[-1] == "1. Zephyr Care IT  51.0"
+    assert hidden.chart.labels[0] == "1. Zephyr Care IT  51.0"
 
 
 def test_results_model_passes_the_model_tester(session, qtmodeltester):

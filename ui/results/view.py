@@ -178,7 +178,6 @@ class ResultsView(QWidget):
     def _draw_chart(self) -> None:
         self._chart_dirty = False
         self.chart.show_results(self.session.data, self.session.results)
-        self.chart.setMinimumHeight(self.chart.preferred_height())
 
     def _show_state(self) -> None:
         data, results, error = self.session.data, self.session.results, self.session.results_error
@@ -226,6 +225,5 @@ class ResultsView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
-            self.model.set_palette(self.palette())
-            self.chart.apply_palette(self.palette())
+            self.model.set_palette(self.palette())  # the chart reads it as it paints
         super().changeEvent(event)

@@ -9,59 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetrics, QPaintEvent
+from PySide6.QtWidgets import QWidget
 
-from ui.grid.delegates import blend
+from ui.charting import MARGIN, ROW, PaintedChart, draw_label, label_width
 
 if TYPE_CHECKING:
     from evaluator.flip_table import FlipRow
     from evaluator.robustness import Simulation
 
-ROW = 24  # pixels per bar
-MARGIN = 8
 MAX_FLIP_ROWS = 15  # the nearest ones; the table lists them all
 
 
-class _Chart(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.empty_text = ""
-
-    def rows(self) -> int:
-        raise NotImplementedError
-
-    def sizeHint(self) -> QSize:
-        return QSize(480, self.minimumHeight())
-
-    def _fit(self) -> None:
-        self.setMinimumHeight(2 * MARGIN + 26 + ROW * max(1, self.rows()))
-        self.updateGeometry()
-        self.update()
-
-    def _colours(self) -> tuple[QColor, QColor, QColor, QColor]:
-        """(text, muted, bar, faded bar) from the palette."""
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        base = palette.color(QPalette.ColorRole.Base)
-        bar = palette.color(QPalette.ColorRole.Highlight)
-        return text, blend(base, text, 0.55), bar, blend(base, bar, 0.3)
-
-    def _start(self) -> QPainter | None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
-        if self.rows():
-            return painter
-        painter.setPen(self._colours()[1])
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
-        painter.end()
-        return None
-
-
-class FlipChart(_Chart):
+class FlipChart(PaintedChart):
     """A bar per category or criterion whose weight can flip the winner, nearest first: to the
     left when its weight must fall, to the right when it must rise, labelled with the change
     and who takes the lead."""
@@ -90,8 +51,7 @@ class FlipChart(_Chart):
         text, muted, raise_bar, lower_bar = self._colours()
         metrics = QFontMetrics(self.font())
         width = self.width() - 2 * MARGIN
-        widest = max(metrics.horizontalAdvance(n) for n, _, _ in self.bars) + 6
-        label = min(int(width * 0.4), widest)
+        label = label_width([n for n, _, _ in self.bars], self.font(), width * 0.4)
         tags = [f"{change:+.1f}  {leader}" for _, change, leader in self.bars]
         tag_room = min(int(width * 0.55), max(metrics.horizontalAdvance(t) for t in tags) + 8)
         plot = max(40, width - label - tag_room - 8)
@@ -103,12 +63,7 @@ class FlipChart(_Chart):
         top = MARGIN
         for i, (name, change, _leader) in enumerate(self.bars):
             y = top + i * ROW
-            painter.setPen(text)
-            painter.drawText(
-                QRectF(MARGIN, y, label, ROW),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                metrics.elidedText(name, Qt.TextElideMode.ElideRight, label),
-            )
+            draw_label(painter, QRectF(MARGIN, y, label, ROW), name, text)
             length = change / reach * plot
             painter.fillRect(
                 QRectF(min(zero, zero + length), y + 5, abs(length), ROW - 10),
@@ -134,7 +89,7 @@ class FlipChart(_Chart):
         painter.end()
 
 
-class OddsChart(_Chart):
+class OddsChart(PaintedChart):
     """A bar per qualified candidate: its chance of ranking first (0–100%), with its rank range
     written beside it."""
 
@@ -167,8 +122,7 @@ class OddsChart(_Chart):
         width = self.width() - 2 * MARGIN
         bold = self.font()
         bold.setBold(True)  # the leader's name is set in bold
-        widest = max(QFontMetrics(bold).horizontalAdvance(n) for n, *_ in self.bars) + 6
-        label = min(int(width * 0.45), widest)
+        label = label_width([n for n, *_ in self.bars], bold, width * 0.45)
         tag_room = metrics.horizontalAdvance("100.0%  ranks 10–12") + 8
         plot = max(40, width - label - tag_room - 12)
         left = MARGIN + label + 8
@@ -177,12 +131,7 @@ class OddsChart(_Chart):
             font = painter.font()
             font.setBold(leader)
             painter.setFont(font)
-            painter.setPen(text)
-            painter.drawText(
-                QRectF(MARGIN, y, label, ROW),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(font).elidedText(name, Qt.TextElideMode.ElideRight, label),
-            )
+            draw_label(painter, QRectF(MARGIN, y, label, ROW), name, text)
             painter.fillRect(QRectF(left, y + 5, plot, ROW - 10), faded)
             painter.fillRect(QRectF(left, y + 5, plot * chance, ROW - 10), bar)
             painter.setPen(muted)
