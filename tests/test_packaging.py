@@ -168,6 +168,9 @@ def test_wheel_holds_every_package_and_data_file(installed: Installed) -> None:
         "evaluator/schema/evaluation.schema.json",
         "criteria/catalogs/ehr-direct.toml",
         "criteria/catalogs/third-party.toml",
+        "reports/fonts/DejaVuSans.ttf",
+        "reports/fonts/DejaVuSans-BoldOblique.ttf",
+        "reports/fonts/LICENSE-DejaVu.txt",
     ):
         assert required in names
     assert any(re.fullmatch(r"evaluator/migrations/versions/\w+\.py", n) for n in names)

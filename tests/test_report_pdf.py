@@ -277,13 +277,23 @@ def test_export_explains_a_read_only_folder(demo_db, tmp_path):
         folder.chmod(0o700)
 
 
-def test_fonts_fall_back_to_the_vera_family_shipped_with_reportlab(monkeypatch, tmp_path):
+def test_the_report_embeds_the_dejavu_sans_shipped_with_the_package(sample_pdf):
+    """Every machine renders the same report: the font is the package's copy, not the system's."""
+    import reports
     from reports.pdf import fonts
 
-    monkeypatch.setattr(fonts, "_dejavu_dirs", lambda: [tmp_path])  # no DejaVu anywhere
+    shipped = Path(reports.__file__).resolve().parent / "fonts"
     label, paths = fonts._find_family()
-    assert label == "Bitstream Vera Sans"
+    assert label == "DejaVu Sans"
+    assert [path.parent for path in paths] == [shipped] * 4
     assert all(path.is_file() for path in paths)
+    assert "Bitstream Vera" in (shipped / "LICENSE-DejaVu.txt").read_text("utf-8")
+    embedded = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in pypdf.PdfReader(str(sample_pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert embedded and all(name.startswith("DejaVuSans") for name in embedded), embedded
 
 
 def test_characters_the_font_cannot_draw_are_replaced_visibly():

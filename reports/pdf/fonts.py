@@ -1,20 +1,17 @@
-"""Embedded Unicode fonts for the PDF: DejaVu Sans when installed, else Vera from reportlab.
+"""Embedded Unicode fonts for the PDF: DejaVu Sans, shipped in this package (reports/fonts).
 
 The 14 standard PDF fonts are neither embedded nor Unicode-safe (no €, no em dash), so the
-report always embeds a TrueType family. DejaVu Sans covers far more scripts; Bitstream Vera
-ships inside reportlab, so it is always there and still covers Western European text, € and
-dashes. Characters the chosen font cannot draw are replaced visibly rather than left blank.
+report always embeds a TrueType family. It is the copy shipped with the package, never one
+searched for on the system, so every machine renders the same report (same glyphs, same line
+breaks). Characters the font cannot draw are replaced visibly rather than left blank.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -28,7 +25,7 @@ _DEJAVU_FILES = (
     "DejaVuSans-Oblique.ttf",
     "DejaVuSans-BoldOblique.ttf",
 )
-_VERA_FILES = ("Vera.ttf", "VeraBd.ttf", "VeraIt.ttf", "VeraBI.ttf")
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # with LICENSE-DejaVu.txt
 
 
 @dataclass(frozen=True)
@@ -62,33 +59,9 @@ class FontSet:
         return "".join(out)
 
 
-def _dejavu_dirs() -> list[Path]:
-    """Where DejaVu usually lives on Linux, macOS and Windows, and a copy beside this package."""
-    dirs = [Path(__file__).resolve().parent.parent / "fonts"]
-    dirs += [
-        Path("/usr/share/fonts/truetype/dejavu"),
-        Path("/usr/share/fonts/dejavu"),
-        Path("/usr/share/fonts/TTF"),
-        Path("/usr/local/share/fonts"),
-        Path.home() / "Library" / "Fonts",
-        Path("/Library/Fonts"),
-    ]
-    if sys.platform == "win32":
-        windir = os.environ.get("WINDIR", r"C:\Windows")
-        dirs.append(Path(windir) / "Fonts")
-        local = os.environ.get("LOCALAPPDATA")
-        if local:
-            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-    return dirs
-
-
 def _find_family() -> tuple[str, tuple[Path, ...]]:
-    for folder in _dejavu_dirs():
-        paths = tuple(folder / name for name in _DEJAVU_FILES)
-        if all(path.is_file() for path in paths):
-            return "DejaVu Sans", paths
-    vera = Path(reportlab.__file__).resolve().parent / "fonts"
-    return "Bitstream Vera Sans", tuple(vera / name for name in _VERA_FILES)
+    """The shipped family's name and its four files (regular, bold, italic, bold italic)."""
+    return "DejaVu Sans", tuple(FONT_DIR / name for name in _DEJAVU_FILES)
 
 
 @functools.cache
