@@ -171,13 +171,16 @@ def test_wheel_holds_every_package_and_data_file(installed: Installed) -> None:
         "reports/fonts/DejaVuSans.ttf",
         "reports/fonts/DejaVuSans-BoldOblique.ttf",
         "reports/fonts/LICENSE-DejaVu.txt",
+        "ui/icons/supportscope-256.png",
     ):
         assert required in names
     assert any(re.fullmatch(r"evaluator/migrations/versions/\w+\.py", n) for n in names)
     dist_info = f"supportscope-{installed.version}.dist-info"
     entry_points = zipfile.ZipFile(installed.wheel).read(f"{dist_info}/entry_points.txt").decode()
     assert "supportscope = main:main" in entry_points
-    assert "supportscope-window = main:window" in entry_points
+    # a gui-script: on Windows its launcher opens no console window
+    assert "[gui_scripts]\nsupportscope-window = main:window" in entry_points
+    assert any(re.fullmatch(rf"{re.escape(dist_info)}/(licenses/)?LICENSE", n) for n in names)
 
 
 def test_installed_code_comes_from_the_wheel_not_the_checkout(installed: Installed) -> None:

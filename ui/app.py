@@ -1,17 +1,21 @@
 """Starting the desktop app: the QApplication, settings identity, crash safety, the window.
 
 `run_app(db)` opens the main window on `db` (a path or URL), else the database used last time,
-else the default one in the user's data folder.
+else the default one in the user's data folder. With `SUPPORTSCOPE_EXIT_AFTER_START=1` it quits
+as soon as the window is shown, logging its title: how a build (tools/build_bundle.py) checks
+that the window starts without anyone closing it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from evaluator.db import APP_NAME, default_database
@@ -20,6 +24,17 @@ from ui.settings import ORGANISATION, AppSettings
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+DESKTOP_FILE = "supportscope"  # packaging/supportscope.desktop: the Linux menu entry and icon
+ICONS = Path(__file__).resolve().parent / "icons"  # made by tools/make_icon.py
+
+
+def app_icon() -> QIcon:
+    """The SupportScope icon at every size shipped (16 to 512 px), for windows and task bars."""
+    icon = QIcon()
+    for path in sorted(ICONS.glob("supportscope-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -36,7 +51,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("supportscope")
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -64,4 +80,8 @@ def run_app(db: str | None = None) -> int:
     install_excepthook()
     window = create_main_window(db)
     window.show()
+    if os.environ.get("SUPPORTSCOPE_EXIT_AFTER_START") == "1":
+        log = logging.getLogger("supportscope.ui")
+        QTimer.singleShot(0, lambda: log.info("window shown: %s", window.windowTitle()))
+        QTimer.singleShot(0, app.quit)
     return app.exec()
