@@ -47,7 +47,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 extra=""
-[ "$with_tests" = 1 ] && extra="[test]"
+# the tests build and run the PyInstaller bundle too (tests/test_bundle.py)
+[ "$with_tests" = 1 ] && extra="[test,bundle]"
 stamp=".venv/.supportscope-installed$extra"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ ! -x .venv/bin/supportscope ]; then
   echo "setup: installing SupportScope$extra into .venv"
