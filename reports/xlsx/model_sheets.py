@@ -13,6 +13,9 @@
   category points are formulas too. The rank is a formula (COUNTIFS over qualified candidates
   with the app's 1e-9 tie tolerance), so it follows a changed weight; the rows themselves stay
   in the app's order, and "Total at export" keeps the app's figure for comparison.
+
+Every formula carries the app's own result (reports.xlsx.cached), so a viewer that does not
+recalculate shows the figures too.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from evaluator.domain import CriterionKind
 from evaluator.gates import failed_phrase, gate_look, pending_phrase
 from evaluator.kinds import kind_label
 from reports.model import ReportData
+from reports.xlsx.cached import FormulaValues
 from reports.xlsx.cells import (
     BOLD,
     INPUT_FILL,
@@ -40,7 +44,6 @@ from reports.xlsx.cells import (
     gate_font,
     header,
     print_setup,
-    put_formula,
     put_number,
     put_text,
     title_block,
@@ -58,7 +61,9 @@ def _first_row(lines: int) -> int:
     return lines + 3
 
 
-def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> int:
+def write_weights(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations, formulas: FormulaValues
+) -> int:
     """The Weights sheet; returns the row of the first weight (row i + first = weights[i])."""
     notes = [
         "Edit the yellow raw weights: shares, effective weights and every total on the Summary "
@@ -89,6 +94,9 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
     last = first + len(report.weights) - 1
     group_range = f"$E${first}:$E${last}"
     raw_range = f"$G${first}:$G${last}"
+    group_sums: dict[int, float] = {}
+    for weight in report.weights:
+        group_sums[weight.group] = group_sums.get(weight.group, 0.0) + weight.raw_weight
     for i, weight in enumerate(report.weights):
         row = first + i
         put_text(ws, row, 1, weight.key, cuts)
@@ -102,20 +110,21 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
         parent_key = report.weights[weight.parent].key if weight.parent >= 0 else ""
         put_text(ws, row, 6, parent_key, cuts)
         put_number(ws, row, 7, weight.raw_weight, "General").fill = INPUT_FILL
-        put_formula(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", PERCENT)
-        if weight.parent < 0:
-            put_formula(ws, row, 9, f"=H{row}", PERCENT_2)
-        else:
-            put_formula(ws, row, 9, f"=H{row}*I{first + weight.parent}", PERCENT_2)
+        group_sum = group_sums[weight.group]
+        share = weight.raw_weight / group_sum if group_sum else None
+        formulas.put(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", share, PERCENT)
+        parent = f"*I{first + weight.parent}" if weight.parent >= 0 else ""
+        formulas.put(ws, row, 9, f"=H{row}{parent}", weight.effective_weight, PERCENT_2)
         put_number(ws, row, 10, weight.effective_weight, PERCENT_2)
     if report.weights:
         check = last + 2
         put_text(ws, check, 2, "Sum of the criteria's effective weights (should be 100%)")
-        put_formula(
+        formulas.put(
             ws,
             check,
             9,
             f'=SUMIF($C${first}:$C${last},"<>{CATEGORY}",$I${first}:$I${last})',
+            sum(weight.effective_weight for weight in report.weights if weight.is_leaf),
             PERCENT_2,
         )
         validation = DataValidation(
@@ -135,7 +144,12 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
 
 
 def write_matrix(
-    ws: Worksheet, report: ReportData, weights_first: int, fill: PatternFill, cuts: Truncations
+    ws: Worksheet,
+    report: ReportData,
+    weights_first: int,
+    fill: PatternFill,
+    cuts: Truncations,
+    formulas: FormulaValues,
 ) -> tuple[int, int]:
     """The Matrix sheet; returns its first and last data rows."""
     notes = [
@@ -156,7 +170,9 @@ def write_matrix(
         put_text(ws, row, 2, report.categories[item.category_index].name, cuts)
         put_text(ws, row, 3, item.key, cuts)
         put_text(ws, row, 4, item.name, cuts)
-        put_formula(ws, row, 5, f"=Weights!I{weights_first + item.weight_index}", PERCENT_2)
+        weight = weights_first + item.weight_index
+        effective = report.weights[item.weight_index].effective_weight
+        formulas.put(ws, row, 5, f"=Weights!I{weight}", effective, PERCENT_2)
         for j, value in enumerate(item.values):
             cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SHARE)
             if value is None:
@@ -193,6 +209,7 @@ def write_summary(
     matrix_rows: tuple[int, int],
     fill: PatternFill,
     cuts: Truncations,
+    formulas: FormulaValues,
 ) -> int:
     """The Summary sheet; returns the first free row below the ranking (for later notes)."""
     meta = report.meta
@@ -233,12 +250,13 @@ def write_summary(
         row = first + i
         values = get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + i)
         values_range = f"Matrix!{values}${m_first}:{values}${m_last}"
-        put_formula(
+        formulas.put(
             ws,
             row,
             1,
             f'=IF(D{row}="Disqualified","",1+COUNTIFS($D${first}:$D${last},"<>Disqualified",'
             f'$F${first}:$F${last},">"&(F{row}+1E-9)))',
+            "" if row_data.rank is None else row_data.rank,
         )
         put_text(ws, row, 2, row_data.name, cuts).font = BOLD
         put_text(ws, row, 3, row_data.kind_label)
@@ -255,8 +273,10 @@ def write_summary(
             gates.alignment = Alignment(wrap_text=True)
             status.font = gates.font = gate_font(state)
         if live:
-            put_formula(ws, row, 6, f"=100*SUMPRODUCT({weights},{values_range})", POINTS)
-            put_formula(ws, row, 7, f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))", PERCENT)
+            total = f"=100*SUMPRODUCT({weights},{values_range})"
+            formulas.put(ws, row, 6, total, row_data.total, POINTS)
+            completeness = f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))"
+            formulas.put(ws, row, 7, completeness, row_data.completeness, PERCENT)
         else:
             put_number(ws, row, 6, row_data.total, POINTS)
             put_number(ws, row, 7, row_data.completeness, PERCENT)
@@ -265,11 +285,12 @@ def write_summary(
         for k in range(len(report.categories)):
             column = SUMMARY_FIXED_COLUMNS + 1 + k
             if live:
-                put_formula(
+                formulas.put(
                     ws,
                     row,
                     column,
                     f"=100*SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})",
+                    row_data.category_points[k],
                     POINTS,
                 )
             else:
