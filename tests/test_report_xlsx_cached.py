@@ -60,7 +60,7 @@ def test_the_cells_stay_live_formulas_and_the_weights_carry_their_values(exporte
     values = openpyxl.load_workbook(path, data_only=True)
     summary = formulas["Summary"]
     top = top_row(summary)
-    assert str(summary.cell(top + 1, 6).value).startswith("=100*SUMPRODUCT(")
+    assert str(summary.cell(top + 1, 6).value).startswith("=100*(SUMPRODUCT(")
     assert str(summary.cell(top + 1, 1).value).startswith("=IF(")
     weights, weight_values = formulas["Weights"], values["Weights"]
     first = top_row(weights) + 1

@@ -7,12 +7,14 @@
   is used rather than a list of sibling cells so that long sibling lists cannot hit Excel's
   argument limit.
 * Matrix: one row per scored leaf, its effective weight taken from Weights, and every
-  candidate's normalised value (0..1). A missing value is left blank (grey): SUMPRODUCT counts
-  it as 0, exactly as the app does, and completeness can still see that it is missing.
-* Summary: total = 100 × SUMPRODUCT(effective weights, candidate column); completeness and the
-  category points are formulas too. The rank is a formula (COUNTIFS over qualified candidates
-  with the app's 1e-9 tie tolerance), so it follows a changed weight; the rows themselves stay
-  in the app's order, and "Total at export" keeps the app's figure for comparison.
+  candidate's value on the committee's scale (0–5 by default), the scale's ends in two cells
+  above. A missing value is left blank (grey): it contributes nothing, exactly as in the app,
+  and completeness can still see that it is missing.
+* Summary: total = 100 × Σ effective weight × (value − lowest) ÷ (highest − lowest), written as
+  SUMPRODUCTs that skip the blanks; completeness and the category points are formulas too.
+  The rank is a formula (COUNTIFS over qualified candidates with the app's 1e-9 tie tolerance),
+  so it follows a changed weight; the rows themselves stay in the app's order, and "Total at
+  export" keeps the app's figure for comparison.
 
 Every formula carries the app's own result (reports.xlsx.cached), so a viewer that does not
 recalculate shows the figures too.
@@ -38,7 +40,6 @@ from reports.xlsx.cells import (
     PERCENT,
     PERCENT_2,
     POINTS,
-    SHARE,
     TOP,
     Truncations,
     gate_font,
@@ -52,6 +53,7 @@ from reports.xlsx.cells import (
 )
 
 MATRIX_FIRST_CANDIDATE_COLUMN = 6  # F
+SCALE_POINTS = "0.0#"  # a member's 4, a mean of 3.75
 CATEGORY = kind_label(CriterionKind.CATEGORY)  # every other row of the Weights sheet is a leaf
 SUMMARY_FIXED_COLUMNS = 9  # A..I, then one column per category
 
@@ -150,15 +152,23 @@ def write_matrix(
     fill: PatternFill,
     cuts: Truncations,
     formulas: FormulaValues,
-) -> tuple[int, int]:
-    """The Matrix sheet; returns its first and last data rows."""
+) -> tuple[int, int, int]:
+    """The Matrix sheet; returns its first and last data rows and the row of the scale."""
+    scale = report.meta.scale
     notes = [
-        "Normalised values: 0 is the bottom of the scale, 1 the top. A blank grey cell has no "
-        "value yet: it counts as 0 and lowers the candidate's completeness.",
-        "Effective weights come from the Weights sheet.",
+        f"Values on the committee's scale, {scale.minimum} to {scale.maximum}. A blank grey cell "
+        "has no value yet: it adds nothing to the total and lowers the candidate's completeness.",
+        "Effective weights come from the Weights sheet. A total counts each value as "
+        "(value − lowest point) ÷ (highest point − lowest point) of its weight.",
     ]
     title_block(ws, "Matrix", notes)
-    top = _first_row(len(notes))
+    scale_row = len(notes) + 2
+    put_text(ws, scale_row, 1, "Scale").font = BOLD
+    put_text(ws, scale_row, 2, "Lowest point")
+    put_number(ws, scale_row, 3, scale.minimum).alignment = Alignment(horizontal="left")
+    put_text(ws, scale_row, 4, "Highest point")
+    put_number(ws, scale_row, 5, scale.maximum).alignment = Alignment(horizontal="left")
+    top = _first_row(len(notes) + 1)
     names = [row.name for row in report.ranking]
     header(ws, top, ["Category no.", "Category", "Key", "Criterion", "Effective weight"], fill, 48)
     for j, name in enumerate(names):
@@ -174,7 +184,7 @@ def write_matrix(
         effective = report.weights[item.weight_index].effective_weight
         formulas.put(ws, row, 5, f"=Weights!I{weight}", effective, PERCENT_2)
         for j, value in enumerate(item.values):
-            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SHARE)
+            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SCALE_POINTS)
             if value is None:
                 cell.fill = MISSING_FILL
     last = first + len(report.matrix) - 1
@@ -187,26 +197,26 @@ def write_matrix(
             area,
             ColorScaleRule(
                 start_type="num",
-                start_value=0,
+                start_value=scale.minimum,
                 start_color="F8696B",
                 mid_type="num",
-                mid_value=0.5,
+                mid_value=(scale.minimum + scale.maximum) / 2,
                 mid_color="FFEB84",
                 end_type="num",
-                end_value=1,
+                end_value=scale.maximum,
                 end_color="63BE7B",
             ),
         )
     widths(ws, [9, 26, 28, 44, 11, *([16] * len(names))])
     ws.freeze_panes = ws.cell(row=first, column=MATRIX_FIRST_CANDIDATE_COLUMN)
     print_setup(ws, top)
-    return first, last
+    return first, last, scale_row
 
 
 def write_summary(
     ws: Worksheet,
     report: ReportData,
-    matrix_rows: tuple[int, int],
+    matrix_rows: tuple[int, int, int],
     fill: PatternFill,
     cuts: Truncations,
     formulas: FormulaValues,
@@ -242,8 +252,9 @@ def write_summary(
         user_header(ws, top, SUMMARY_FIXED_COLUMNS + 1 + k, title, fill, cuts)
     first = top + 1
     last = first + len(report.ranking) - 1
-    m_first, m_last = matrix_rows
+    m_first, m_last, scale_row = matrix_rows
     weights = f"Matrix!$E${m_first}:$E${m_last}"
+    low, high = f"Matrix!$C${scale_row}", f"Matrix!$E${scale_row}"
     categories = f"Matrix!$A${m_first}:$A${m_last}"
     live = bool(report.matrix)
     for i, row_data in enumerate(report.ranking):
@@ -273,7 +284,10 @@ def write_summary(
             gates.alignment = Alignment(wrap_text=True)
             status.font = gates.font = gate_font(state)
         if live:
-            total = f"=100*SUMPRODUCT({weights},{values_range})"
+            total = (
+                f"=100*(SUMPRODUCT({weights},{values_range})"
+                f"-{low}*SUMPRODUCT({weights},--ISNUMBER({values_range})))/({high}-{low})"
+            )
             formulas.put(ws, row, 6, total, row_data.total, POINTS)
             completeness = f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))"
             formulas.put(ws, row, 7, completeness, row_data.completeness, PERCENT)
@@ -289,7 +303,9 @@ def write_summary(
                     ws,
                     row,
                     column,
-                    f"=100*SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})",
+                    f"=100*(SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})"
+                    f"-{low}*SUMPRODUCT(({categories}={k + 1})*{weights}*ISNUMBER({values_range})))"
+                    f"/({high}-{low})",
                     row_data.category_points[k],
                     POINTS,
                 )
