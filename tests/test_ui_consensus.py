@@ -87,9 +87,9 @@ def ranking(results_view: ResultsView) -> list[tuple[str, str, str]]:
 def test_cells_show_aggregate_spread_and_flags(session, view):
     model = view.model
     zephyr, orbis = firm(session, "Zephyr Care IT"), firm(session, "Orbis Support Co")
-    assert model.index_of(zephyr, "tiers.l4").data() == "3 ±4"
-    assert model.index_of(orbis, "tiers.l1").data() == "2.5 ±3"
-    assert model.index_of(orbis, "tiers.l4").data() == "3.5 ±1"
+    assert model.index_of(zephyr, "tiers.l4").data() == "3 (1–5)"
+    assert model.index_of(orbis, "tiers.l1").data() == "2.5 (1–4)"
+    assert model.index_of(orbis, "tiers.l4").data() == "3.5 (3–4)"
     assert model.index_of(zephyr, "tiers.l4").data(STATE_ROLE) == FLAGGED
     assert model.index_of(orbis, "tiers.l4").data(STATE_ROLE) == PLAIN
     assert model.index_of(zephyr, "gates.baa").data() == "? pending"
@@ -135,7 +135,7 @@ def test_setting_consensus_by_keyboard_changes_the_ranking_and_undoes(session, v
 
     stored = services.load_evaluation(session.db, session.ref).consensus
     assert stored == [ConsensusScore(zephyr, "tiers.l4", 5.0, "Engineer named in the contract")]
-    assert cell.data() == "5  (3 ±4)"
+    assert cell.data() == "5  [3 (1–5)]"
     # settled: the chair is taken to the next open item on the agenda
     assert view.grid.currentIndex() == view.model.index_of(firm(session, "Orbis Support Co"),
                                                            "tiers.l1")  # fmt: skip
@@ -151,7 +151,7 @@ def test_setting_consensus_by_keyboard_changes_the_ranking_and_undoes(session, v
     session.undo_stack.undo()
     session.wait_for_results()
     assert services.load_evaluation(session.db, session.ref).consensus == []
-    assert cell.data() == "3 ±4"
+    assert cell.data() == "3 (1–5)"
     assert ranking(results)[0] == ("1", "Orbis Support Co", "39.0")
     session.undo_stack.redo()
     session.wait_for_results()

@@ -101,9 +101,9 @@ class ConsensusView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([960, 420])
         hint = QLabel(
-            "Cells show the evaluators' aggregate ± spread (highest minus lowest). Amber cells "
-            "disagree; green ones are settled. Gates read ✓ passed, ✗ failed or ? pending. "
-            "Enter goes to the decision, Delete clears it."
+            "Cells show the evaluators' aggregate and the range of their scores, "
+            "lowest–highest: 2.3 (1–4). Amber cells disagree; green ones are settled. Gates "
+            "read ✓ passed, ✗ failed or ? pending. Enter goes to the decision, Delete clears it."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
