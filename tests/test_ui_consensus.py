@@ -188,6 +188,28 @@ def test_gate_decision_fail_disqualifies(session, view, qtbot):
     assert status == "✗ Disqualified: failed the gate “Signs a HIPAA BAA”"
 
 
+def test_a_gates_agreed_value_starts_empty_and_must_be_chosen(session, view, qtbot):
+    """No decision is proposed for a gate: Set refuses until the chair picks passed or failed."""
+    orbis = firm(session, "Orbis Support Co")
+    view.grid.setCurrentIndex(view.model.index_of(orbis, "gates.baa"))
+    gate = view.panel.gate
+    assert view.panel.decision.currentWidget() is gate
+    assert gate.currentIndex() == -1 and gate.currentText() == ""
+    assert gate.placeholderText() == "Choose passed or failed"
+    view.panel.note.setPlainText("Signed the BAA at the meeting")
+    view.panel.set_button.click()
+    assert "Choose passed or failed" in view.panel.state.text()
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    gate.setCurrentIndex(gate.findData("pass"))
+    view.panel.set_button.click()
+    stored = services.load_evaluation(session.db, session.ref).consensus
+    assert [(c.candidate_id, c.criterion_key, c.value) for c in stored] == [
+        (orbis, "gates.baa", 1.0)
+    ]
+    view.grid.setCurrentIndex(view.model.index_of(orbis, "gates.baa"))
+    assert gate.currentText() == "✓ passed"  # a decided gate shows its decision
+
+
 def test_final_evaluation_is_read_only(session, view):
     assert not session.finalise()  # disagreements and the gates are still open
     assert "items are still open" in session.errors[-1] and "give a reason" in session.errors[-1]
