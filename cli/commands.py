@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -311,19 +310,10 @@ def cmd_verify(args: argparse.Namespace, db: Database, out: TextIO) -> None:
 
 
 def cmd_catalog(args: argparse.Namespace, db: Database, out: TextIO) -> None:
-    from criteria import Catalog, save_catalog
+    from criteria import save_evaluation_criteria
 
     data = services.load_evaluation(db, args.evaluation)
-    stem = Path(args.output).stem
-    catalog = Catalog(
-        id=args.catalog_id or re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "saved",
-        name=args.catalog_name or data.name,
-        description=f"Saved from evaluation {data.name}",
-        version="1",
-        scale=data.scale,
-        criteria=data.criteria,
-    )
-    save_catalog(catalog, Path(args.output))
+    save_evaluation_criteria(data, Path(args.output), args.catalog_id, args.catalog_name)
     out.write(f"saved {len(leaves(data.criteria))} criteria to {args.output}\n")
 
 

@@ -11,6 +11,7 @@ from criteria.loader import (
     load_catalog,
     read_catalog_file,
     save_catalog,
+    save_evaluation_criteria,
     user_catalog_dir,
 )
 from criteria.model import Catalog, CatalogError, CatalogInfo, CatalogListing, CatalogProblem
@@ -30,6 +31,7 @@ __all__ = [
     "load_catalog",
     "read_catalog_file",
     "save_catalog",
+    "save_evaluation_criteria",
     "user_catalog_dir",
     "validate_catalog",
     "validate_criteria",

@@ -8,6 +8,7 @@ so listing reports it instead of raising; loading one on purpose raises `Catalog
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import textwrap
 import tomllib
@@ -19,6 +20,7 @@ import tomli_w
 
 from criteria.convert import catalog_from_dict, catalog_to_dict, validate_catalog
 from criteria.model import Catalog, CatalogError, CatalogInfo, CatalogListing, CatalogProblem
+from evaluator.domain import EvaluationData
 from evaluator.kinds import CRITERION_KINDS
 from evaluator.live_files import live_database_problem, refuse_live_database
 
@@ -134,6 +136,25 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def save_evaluation_criteria(
+    data: EvaluationData, path: Path, catalog_id: str | None = None, name: str | None = None
+) -> Catalog:
+    """Save an evaluation's criteria tree and scale as a reusable catalog (the CLI's `catalog
+    save` and the window's File menu); the id defaults to the file name, the name to the
+    evaluation's."""
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    catalog = Catalog(
+        id=catalog_id or stem or "saved",
+        name=name or data.name,
+        description=f"Saved from evaluation {data.name}",
+        version="1",
+        scale=data.scale,
+        criteria=data.criteria,
+    )
+    save_catalog(catalog, path)
+    return catalog
 
 
 def _catalog_files(extra_dirs: Sequence[Path]) -> Iterator[tuple[Path, bool]]:

@@ -17,6 +17,7 @@ from evaluator.domain import (
     Criterion,
     EvaluationData,
     Results,
+    Scale,
 )
 from evaluator.kinds import CRITERION_KINDS, candidate_kind_label, is_weighted, kind_label
 from evaluator.scoring import conflicts, disagreement_threshold
@@ -267,9 +268,14 @@ def _matrix(
     for i in tree.leaf_indices:
         node = tree.nodes[i]
         top_key = tree.nodes[node.top].key
-        values = tuple(r.leaf_values[node.key].normalised for r in results)
+        values = tuple(_on_scale(r.leaf_values[node.key].value, ctx.data.scale) for r in results)
         rows.append(MatrixRow(node.key, node.name, i, category_index[top_key], values))
     return tuple(rows)
+
+
+def _on_scale(value: float | None, scale: Scale) -> float | None:
+    """A leaf value as the committee scores it, within the scale (as the totals count it)."""
+    return None if value is None else min(float(scale.maximum), max(float(scale.minimum), value))
 
 
 def _score_lines(ctx: CandidateContext, ranking: Sequence[RankingRow]) -> tuple[ScoreLine, ...]:

@@ -332,13 +332,13 @@ class WeightRow:
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """A scored leaf and every candidate's normalised value (in ranking order)."""
+    """A scored leaf and every candidate's value on the committee's scale (in ranking order)."""
 
     key: str
     name: str
     weight_index: int  # index into ReportData.weights
     category_index: int  # index into ReportData.categories
-    values: tuple[float | None, ...]  # normalised 0..1, None when missing
+    values: tuple[float | None, ...]  # on the scale (within it), None when missing
 
 
 @dataclass(frozen=True)

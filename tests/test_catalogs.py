@@ -34,7 +34,7 @@ from evaluator.domain import (
     walk_tree,
 )
 
-BUILT_IN_IDS = ["ehr-direct", "third-party"]
+BUILT_IN_IDS = ["ehr-direct", "side-by-side", "third-party"]
 KEY_QUESTIONS = [
     "tiers.coverage",
     "clinical.credentialed-share",
@@ -152,6 +152,7 @@ def test_built_in_catalogs_are_listed_first_and_named_after_their_files() -> Non
     assert [info.id for info in listing] == BUILT_IN_IDS
     assert [info.name for info in listing] == [
         "EHR vendor direct support",
+        "Vendors and outsourcers side by side",
         "Third-party support outsourcer",
     ]
     assert all(info.built_in and info.path.stem == info.id for info in listing)
@@ -280,6 +281,33 @@ def test_outsourcer_catalog_adds_outsourcing_criteria() -> None:
     assert escalation.question.answer_type is AnswerType.CHOICE
     assert keys["transition.transition-plan"].kind is CriterionKind.RATED
     assert keys["transition.knowledge-transfer"].kind is CriterionKind.RATED
+
+
+def test_side_by_side_catalog_serves_vendors_and_outsourcers_alike() -> None:
+    """One list for both kinds of provider: tiers L1-L4, clinical staff, customisation, offshore
+    use, response times and cost, in words that fit either (no "the vendor's own staff"), and
+    the outsourcer's authorisation by the EHR vendor as a gate."""
+    catalog = load_catalog("side-by-side")
+    assert [c.key for c in catalog.criteria] == [
+        "tiers",
+        "response",
+        "clinical",
+        "fit",
+        "offshore",
+        "track-record",
+        "cost",
+        "gates",
+    ]
+    keys = {leaf.key: leaf for leaf in leaves(catalog.criteria)}
+    tiers = [key for key in keys if key.startswith("tiers.l")]
+    assert [key.split(".")[1][:2] for key in tiers] == ["l1", "l2", "l3", "l4"]
+    assert "EHR vendor" in keys["tiers.l4-engineering"].description  # an outsourcer's path
+    assert keys["cost.annual-fee"].kind is CriterionKind.PRICE
+    assert keys["clinical.credentialed-share"].rule.apply(50) is not None  # type: ignore[union-attr]
+    assert keys["gates.ehr-vendor-authorised"].kind is CriterionKind.GATE
+    for node in walk_tree(catalog.criteria):
+        words = " ".join([node.name, node.description, *node.rubric.values()])
+        assert "vendor's own" not in words and "this vendor" not in words, node.key
 
 
 def test_sev1_response_bands() -> None:
@@ -583,11 +611,12 @@ def test_list_catalogs_with_user_folder(tmp_path: Path) -> None:
 
     assert [(info.id, info.built_in) for info in listing] == [
         ("ehr-direct", True),
+        ("side-by-side", True),
         ("third-party", True),
         ("mini", False),
     ]
-    assert listing[2].path == tmp_path / "mini.toml"
-    assert listing[2].name == "Mini catalog"
+    assert listing[3].path == tmp_path / "mini.toml"
+    assert listing[3].name == "Mini catalog"
     assert [problem.path for problem in listing.problems] == [tmp_path / "broken.toml"]
     assert "broken.toml: criterion 'tiers.l4' has unknown kind" in listing.problems[0].message
 

@@ -214,8 +214,9 @@ def test_weight_rows_and_matrix_line_up_for_the_workbook():
         ("cost.fee", 3, 2, True),
     ]
     rows = {m.key: m for m in report.matrix}
-    assert rows["support.tiers"].values == pytest.approx((0.9, 0.6, 0.8, 1.0))
-    assert rows["support.response"].values == (1.0, 0.6, None, 1.0)
+    # on the committee's 0-5 scale, as the members score (the workbook's Matrix shows them)
+    assert rows["support.tiers"].values == pytest.approx((4.5, 3.0, 4.0, 5.0))
+    assert rows["support.response"].values == (5.0, 3.0, None, 5.0)
     assert [report.weights[m.weight_index].key for m in report.matrix] == list(rows)
     assert [m.category_index for m in report.matrix] == [0, 0, 1]
 

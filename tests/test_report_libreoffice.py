@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from evaluator.domain import EvaluationData
+from evaluator.domain import EvaluationData, Scale
 from evaluator.scoring import score_evaluation
 from reports.branding import Branding
 from reports.data import build_report
@@ -124,3 +124,15 @@ def test_libreoffice_totals_equal_the_apps_and_follow_a_changed_weight(tmp_path)
         rank, *numbers = edited_rows[name]
         assert rank == expected[name][0]
         assert numbers == pytest.approx(list(expected[name][1:]), abs=1e-6)
+
+
+def test_libreoffice_totals_on_a_scale_that_does_not_start_at_zero(tmp_path):
+    """The Matrix shows values on the committee's scale (here 1 to 5); the totals normalise
+    them as the app does, from the scale's ends written above the Matrix."""
+    data = dataclasses.replace(sample_data(), scale=Scale(1, 5))
+    (calculated,) = recalculated([write(data, tmp_path / "one-to-five.xlsx")], tmp_path)
+    assert_same(summary_rows(calculated), app_rows(data))
+    matrix = openpyxl.load_workbook(calculated)["Matrix"]
+    values = [c.value for row in matrix.iter_rows(min_row=7, min_col=6) for c in row]
+    assert all(v is None or 1 <= v <= 5 for v in values) and 4.5 in values
+    assert [matrix["C4"].value, matrix["E4"].value] == [1, 5]

@@ -92,15 +92,18 @@ def test_sheets_and_the_ranking_at_export(book):
     assert ws.cell(1, 1).value == "Riverside Support Review — ü é €"
 
 
-def _matrix_column(book, formula: str) -> str:
-    match = re.fullmatch(
-        r"=100\*SUMPRODUCT\(Matrix!\$E\$(\d+):\$E\$(\d+),Matrix!([A-Z]+)\$(\d+):\3\$(\d+)\)",
-        formula,
-    )
-    assert match, formula
-    first, last, column, first2, last2 = match.groups()
+def _matrix_column(book, formula: str) -> tuple[str, int, int]:
+    """The candidate's Matrix column and the rows of the scale's lowest and highest points."""
+    weights = set(re.findall(r"Matrix!\$E\$(\d+):\$E\$(\d+)", formula))
+    values = set(re.findall(r"Matrix!([A-Z]+)\$(\d+):\1\$(\d+)", formula))
+    ends = set(re.findall(r"Matrix!\$([CE])\$(\d+)(?!:)", formula))
+    assert len(weights) == len(values) == 1 and len(ends) == 2, formula
+    ((first, last),), ((column, first2, last2),) = weights, values
     assert (first, last) == (first2, last2)
-    return column
+    shape = re.sub(r"Matrix!\S+?(?=[,)*-]|$)", "R", formula)
+    assert shape == "=100*(SUMPRODUCT(R,R)-R*SUMPRODUCT(R,--ISNUMBER(R)))/(R-R)", shape
+    rows = dict(ends)  # lowest point in C, highest in E
+    return column, int(rows["C"]), int(rows["E"])
 
 
 def test_totals_are_live_formulas_over_the_matching_matrix_column(book):
@@ -110,7 +113,9 @@ def test_totals_are_live_formulas_over_the_matching_matrix_column(book):
     m_top = header_row(matrix)
     for i in range(1, 5):
         name = summary.cell(top + i, 2).value
-        column = _matrix_column(book, summary.cell(top + i, 6).value)
+        column, low_row, high_row = _matrix_column(book, summary.cell(top + i, 6).value)
+        low, high = matrix[f"C{low_row}"].value, matrix[f"E{high_row}"].value
+        assert (low, high) == (0, 5)  # the committee's scale
         assert matrix[f"{column}{m_top}"].value == name  # the candidate's own column
         total = 0.0
         for row in range(m_top + 1, matrix.max_row + 1):
@@ -119,7 +124,8 @@ def test_totals_are_live_formulas_over_the_matching_matrix_column(book):
             weight_row = int(weight_ref.split("I")[1])
             effective = weights.cell(weight_row, 10).value  # the value at export
             value = matrix[f"{column}{row}"].value
-            total += effective * (value or 0.0)
+            if value is not None:
+                total += effective * (value - low) / (high - low)
         assert 100 * total == pytest.approx(EXPECTED_TOTALS[name], abs=1e-9)
     rank = summary.cell(top + 1, 1).value
     assert rank.startswith("=IF(D") and "COUNTIFS" in rank and "1E-9" in rank
@@ -146,12 +152,19 @@ def test_weights_sheet_derives_effective_weights_from_raw_ones(book):
     assert sum(ws.cell(r, 7).value for r in siblings) == 3
 
 
-def test_matrix_holds_normalised_values_blank_when_missing(book):
+def test_matrix_holds_values_on_the_committees_scale_blank_when_missing(book):
     ws = book["Matrix"]
     top = header_row(ws)
     assert [ws.cell(top, c).value for c in range(6, 10)] == [*RANKED_ORDER, FAILS]
     response = find_row(ws, 3, "support.response")
-    assert [ws.cell(response, c).value for c in range(6, 10)] == [1, 0.6, None, 1]
+    assert [ws.cell(response, c).value for c in range(6, 10)] == [5, 3, None, 5]  # of 0-5
+    assert [ws.cell(top - 2, c).value for c in range(1, 6)] == [
+        "Scale",
+        "Lowest point",
+        0,
+        "Highest point",
+        5,
+    ]
     assert ws.cell(response, 8).fill.fgColor.rgb.endswith("E3E8EE")
     assert ws.conditional_formatting  # the colour scale
 

@@ -87,9 +87,9 @@ def ranking(results_view: ResultsView) -> list[tuple[str, str, str]]:
 def test_cells_show_aggregate_spread_and_flags(session, view):
     model = view.model
     zephyr, orbis = firm(session, "Zephyr Care IT"), firm(session, "Orbis Support Co")
-    assert model.index_of(zephyr, "tiers.l4").data() == "3 ±4"
-    assert model.index_of(orbis, "tiers.l1").data() == "2.5 ±3"
-    assert model.index_of(orbis, "tiers.l4").data() == "3.5 ±1"
+    assert model.index_of(zephyr, "tiers.l4").data() == "3 (1–5)"
+    assert model.index_of(orbis, "tiers.l1").data() == "2.5 (1–4)"
+    assert model.index_of(orbis, "tiers.l4").data() == "3.5 (3–4)"
     assert model.index_of(zephyr, "tiers.l4").data(STATE_ROLE) == FLAGGED
     assert model.index_of(orbis, "tiers.l4").data(STATE_ROLE) == PLAIN
     assert model.index_of(zephyr, "gates.baa").data() == "? pending"
@@ -135,7 +135,7 @@ def test_setting_consensus_by_keyboard_changes_the_ranking_and_undoes(session, v
 
     stored = services.load_evaluation(session.db, session.ref).consensus
     assert stored == [ConsensusScore(zephyr, "tiers.l4", 5.0, "Engineer named in the contract")]
-    assert cell.data() == "5  (3 ±4)"
+    assert cell.data() == "5  [3 (1–5)]"
     # settled: the chair is taken to the next open item on the agenda
     assert view.grid.currentIndex() == view.model.index_of(firm(session, "Orbis Support Co"),
                                                            "tiers.l1")  # fmt: skip
@@ -151,7 +151,7 @@ def test_setting_consensus_by_keyboard_changes_the_ranking_and_undoes(session, v
     session.undo_stack.undo()
     session.wait_for_results()
     assert services.load_evaluation(session.db, session.ref).consensus == []
-    assert cell.data() == "3 ±4"
+    assert cell.data() == "3 (1–5)"
     assert ranking(results)[0] == ("1", "Orbis Support Co", "39.0")
     session.undo_stack.redo()
     session.wait_for_results()
@@ -186,6 +186,28 @@ def test_gate_decision_fail_disqualifies(session, view, qtbot):
     assert ranking(results) == [("1", "Zephyr Care IT", "33.0"), ("—", "Orbis Support Co", "39.0")]
     status = results.model.index(1, 5).data()
     assert status == "✗ Disqualified: failed the gate “Signs a HIPAA BAA”"
+
+
+def test_a_gates_agreed_value_starts_empty_and_must_be_chosen(session, view, qtbot):
+    """No decision is proposed for a gate: Set refuses until the chair picks passed or failed."""
+    orbis = firm(session, "Orbis Support Co")
+    view.grid.setCurrentIndex(view.model.index_of(orbis, "gates.baa"))
+    gate = view.panel.gate
+    assert view.panel.decision.currentWidget() is gate
+    assert gate.currentIndex() == -1 and gate.currentText() == ""
+    assert gate.placeholderText() == "Choose passed or failed"
+    view.panel.note.setPlainText("Signed the BAA at the meeting")
+    view.panel.set_button.click()
+    assert "Choose passed or failed" in view.panel.state.text()
+    assert services.load_evaluation(session.db, session.ref).consensus == []
+    gate.setCurrentIndex(gate.findData("pass"))
+    view.panel.set_button.click()
+    stored = services.load_evaluation(session.db, session.ref).consensus
+    assert [(c.candidate_id, c.criterion_key, c.value) for c in stored] == [
+        (orbis, "gates.baa", 1.0)
+    ]
+    view.grid.setCurrentIndex(view.model.index_of(orbis, "gates.baa"))
+    assert gate.currentText() == "✓ passed"  # a decided gate shows its decision
 
 
 def test_final_evaluation_is_read_only(session, view):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from evaluator.domain import Status
 from ui import errors
 from ui.backup_actions import BackupActions
 from ui.committee_menu import CommitteeMenu
+from ui.save_catalog import save_criteria_as_catalog
 from ui.undo import ChangeStatus
 
 if TYPE_CHECKING:
@@ -71,6 +73,12 @@ class MainMenus:
         self.demo.setToolTip(start.demo_button.toolTip())
         file_menu.addSeparator()
         self.exchange = self._add_exchange(file_menu)
+        self.save_catalog = self._add(
+            file_menu, "Save criteria as &catalog…", lambda: save_criteria_as_catalog(window)
+        )
+        self.save_catalog.setToolTip(
+            "Save this evaluation's criteria, weights and rubrics as a catalog to start from"
+        )
         self.export = self._add(
             file_menu, "Export re&ports…", self.export_reports, QKeySequence("Ctrl+E")
         )
@@ -173,11 +181,17 @@ class MainMenus:
             function = getattr(exchange, name, None)
             if function is None:
                 continue
-            slot = lambda _=False, f=function: f(window, window.session)  # noqa: E731
+            slot = lambda _=False, f=function: self._confirm_saved(f(window, window.session))  # noqa: E731
             found.append((self._add(menu, text, slot), editing))
         if found:
             menu.addSeparator()
         return found
+
+    def _confirm_saved(self, result: object) -> None:
+        """Say where an exported file went (a questionnaire, a scoresheet): the save dialog
+        closes without a word otherwise, and the file is easily lost."""
+        if isinstance(result, Path):
+            self.window.statusBar().showMessage(f"Saved {result.name} in {result.parent}", 30_000)
 
     def _sync_picker_label(self) -> None:
         self.picker_label_action.setVisible(self.picker_action.isVisible())
@@ -218,6 +232,7 @@ class MainMenus:
         self.reload.setEnabled(session.data is not None)
         self.audit.setEnabled(session.data is not None)
         self.export.setEnabled(session.data is not None)
+        self.save_catalog.setEnabled(session.data is not None)
         self.export.setToolTip(
             errors.sentence(session.blind_reason("The report"))
             if session.blind

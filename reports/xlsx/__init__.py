@@ -1,8 +1,9 @@
 """The live Excel workbook, written with openpyxl from a `ReportData`.
 
-Sheets: Summary (ranking; live formulas), Weights (editable raw weights), Matrix (normalised
-values with a colour scale), Sensitivity (reports.xlsx.sensitivity_sheet), Scores, Consensus,
-Responses, Committee, Declarations, Process and Audit (Excel tables with filters).
+Sheets: Summary (ranking; live formulas, each with the app's result stored), Weights (editable
+raw weights), Matrix (normalised values with a colour scale), Sensitivity
+(reports.xlsx.sensitivity_sheet), Scores, Consensus, Responses, Committee, Declarations, Process
+and Audit (Excel tables with filters).
 Written through `atomic_path`; progress is reported and cancellation checked after each sheet.
 """
 
@@ -39,6 +40,7 @@ def write_xlsx(
     from openpyxl.styles import PatternFill
 
     from evaluator.xlsx_text import set_properties
+    from reports.xlsx.cached import FormulaValues, store_values
     from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
     from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
     from reports.xlsx.record_sheets import RECORD_SHEETS
@@ -57,16 +59,17 @@ def write_xlsx(
     raise_if_cancelled(cancel)
     fill = PatternFill("solid", fgColor=report.meta.branding.accent.lstrip("#"))
     cuts = Truncations()
+    formulas = FormulaValues()
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
     weights_sheet = workbook.create_sheet("Weights")
     matrix_sheet = workbook.create_sheet("Matrix")
-    weights_first = write_weights(weights_sheet, report, fill, cuts)
+    weights_first = write_weights(weights_sheet, report, fill, cuts, formulas)
     step()
-    matrix_rows = write_matrix(matrix_sheet, report, weights_first, fill, cuts)
+    matrix_rows = write_matrix(matrix_sheet, report, weights_first, fill, cuts, formulas)
     step()
-    notes_row = write_summary(summary, report, matrix_rows, fill, cuts)
+    notes_row = write_summary(summary, report, matrix_rows, fill, cuts, formulas)
     step()
     if report.sensitivity is not None:  # left out of a report built without it
         write_sensitivity(workbook.create_sheet("Sensitivity"), report, fill, cuts)
@@ -90,7 +93,8 @@ def write_xlsx(
         subject=report.meta.subject,
         creator=report.meta.author,
     )
-    workbook.calculation.fullCalcOnLoad = True  # openpyxl stores no results: compute on open
+    workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on open
     workbook.save(path)
+    store_values(path, formulas)  # the app's results in the formula cells: shown without a recalc
     step()
     return warnings

@@ -7,12 +7,17 @@
   is used rather than a list of sibling cells so that long sibling lists cannot hit Excel's
   argument limit.
 * Matrix: one row per scored leaf, its effective weight taken from Weights, and every
-  candidate's normalised value (0..1). A missing value is left blank (grey): SUMPRODUCT counts
-  it as 0, exactly as the app does, and completeness can still see that it is missing.
-* Summary: total = 100 × SUMPRODUCT(effective weights, candidate column); completeness and the
-  category points are formulas too. The rank is a formula (COUNTIFS over qualified candidates
-  with the app's 1e-9 tie tolerance), so it follows a changed weight; the rows themselves stay
-  in the app's order, and "Total at export" keeps the app's figure for comparison.
+  candidate's value on the committee's scale (0–5 by default), the scale's ends in two cells
+  above. A missing value is left blank (grey): it contributes nothing, exactly as in the app,
+  and completeness can still see that it is missing.
+* Summary: total = 100 × Σ effective weight × (value − lowest) ÷ (highest − lowest), written as
+  SUMPRODUCTs that skip the blanks; completeness and the category points are formulas too.
+  The rank is a formula (COUNTIFS over qualified candidates with the app's 1e-9 tie tolerance),
+  so it follows a changed weight; the rows themselves stay in the app's order, and "Total at
+  export" keeps the app's figure for comparison.
+
+Every formula carries the app's own result (reports.xlsx.cached), so a viewer that does not
+recalculate shows the figures too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from evaluator.domain import CriterionKind
 from evaluator.gates import failed_phrase, gate_look, pending_phrase
 from evaluator.kinds import kind_label
 from reports.model import ReportData
+from reports.xlsx.cached import FormulaValues
 from reports.xlsx.cells import (
     BOLD,
     INPUT_FILL,
@@ -34,13 +40,11 @@ from reports.xlsx.cells import (
     PERCENT,
     PERCENT_2,
     POINTS,
-    SHARE,
     TOP,
     Truncations,
     gate_font,
     header,
     print_setup,
-    put_formula,
     put_number,
     put_text,
     title_block,
@@ -49,6 +53,7 @@ from reports.xlsx.cells import (
 )
 
 MATRIX_FIRST_CANDIDATE_COLUMN = 6  # F
+SCALE_POINTS = "0.0#"  # a member's 4, a mean of 3.75
 CATEGORY = kind_label(CriterionKind.CATEGORY)  # every other row of the Weights sheet is a leaf
 SUMMARY_FIXED_COLUMNS = 9  # A..I, then one column per category
 
@@ -58,7 +63,9 @@ def _first_row(lines: int) -> int:
     return lines + 3
 
 
-def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> int:
+def write_weights(
+    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations, formulas: FormulaValues
+) -> int:
     """The Weights sheet; returns the row of the first weight (row i + first = weights[i])."""
     notes = [
         "Edit the yellow raw weights: shares, effective weights and every total on the Summary "
@@ -89,6 +96,9 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
     last = first + len(report.weights) - 1
     group_range = f"$E${first}:$E${last}"
     raw_range = f"$G${first}:$G${last}"
+    group_sums: dict[int, float] = {}
+    for weight in report.weights:
+        group_sums[weight.group] = group_sums.get(weight.group, 0.0) + weight.raw_weight
     for i, weight in enumerate(report.weights):
         row = first + i
         put_text(ws, row, 1, weight.key, cuts)
@@ -102,20 +112,21 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
         parent_key = report.weights[weight.parent].key if weight.parent >= 0 else ""
         put_text(ws, row, 6, parent_key, cuts)
         put_number(ws, row, 7, weight.raw_weight, "General").fill = INPUT_FILL
-        put_formula(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", PERCENT)
-        if weight.parent < 0:
-            put_formula(ws, row, 9, f"=H{row}", PERCENT_2)
-        else:
-            put_formula(ws, row, 9, f"=H{row}*I{first + weight.parent}", PERCENT_2)
+        group_sum = group_sums[weight.group]
+        share = weight.raw_weight / group_sum if group_sum else None
+        formulas.put(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", share, PERCENT)
+        parent = f"*I{first + weight.parent}" if weight.parent >= 0 else ""
+        formulas.put(ws, row, 9, f"=H{row}{parent}", weight.effective_weight, PERCENT_2)
         put_number(ws, row, 10, weight.effective_weight, PERCENT_2)
     if report.weights:
         check = last + 2
         put_text(ws, check, 2, "Sum of the criteria's effective weights (should be 100%)")
-        put_formula(
+        formulas.put(
             ws,
             check,
             9,
             f'=SUMIF($C${first}:$C${last},"<>{CATEGORY}",$I${first}:$I${last})',
+            sum(weight.effective_weight for weight in report.weights if weight.is_leaf),
             PERCENT_2,
         )
         validation = DataValidation(
@@ -135,16 +146,29 @@ def write_weights(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
 
 
 def write_matrix(
-    ws: Worksheet, report: ReportData, weights_first: int, fill: PatternFill, cuts: Truncations
-) -> tuple[int, int]:
-    """The Matrix sheet; returns its first and last data rows."""
+    ws: Worksheet,
+    report: ReportData,
+    weights_first: int,
+    fill: PatternFill,
+    cuts: Truncations,
+    formulas: FormulaValues,
+) -> tuple[int, int, int]:
+    """The Matrix sheet; returns its first and last data rows and the row of the scale."""
+    scale = report.meta.scale
     notes = [
-        "Normalised values: 0 is the bottom of the scale, 1 the top. A blank grey cell has no "
-        "value yet: it counts as 0 and lowers the candidate's completeness.",
-        "Effective weights come from the Weights sheet.",
+        f"Values on the committee's scale, {scale.minimum} to {scale.maximum}. A blank grey cell "
+        "has no value yet: it adds nothing to the total and lowers the candidate's completeness.",
+        "Effective weights come from the Weights sheet. A total counts each value as "
+        "(value − lowest point) ÷ (highest point − lowest point) of its weight.",
     ]
     title_block(ws, "Matrix", notes)
-    top = _first_row(len(notes))
+    scale_row = len(notes) + 2
+    put_text(ws, scale_row, 1, "Scale").font = BOLD
+    put_text(ws, scale_row, 2, "Lowest point")
+    put_number(ws, scale_row, 3, scale.minimum).alignment = Alignment(horizontal="left")
+    put_text(ws, scale_row, 4, "Highest point")
+    put_number(ws, scale_row, 5, scale.maximum).alignment = Alignment(horizontal="left")
+    top = _first_row(len(notes) + 1)
     names = [row.name for row in report.ranking]
     header(ws, top, ["Category no.", "Category", "Key", "Criterion", "Effective weight"], fill, 48)
     for j, name in enumerate(names):
@@ -156,9 +180,11 @@ def write_matrix(
         put_text(ws, row, 2, report.categories[item.category_index].name, cuts)
         put_text(ws, row, 3, item.key, cuts)
         put_text(ws, row, 4, item.name, cuts)
-        put_formula(ws, row, 5, f"=Weights!I{weights_first + item.weight_index}", PERCENT_2)
+        weight = weights_first + item.weight_index
+        effective = report.weights[item.weight_index].effective_weight
+        formulas.put(ws, row, 5, f"=Weights!I{weight}", effective, PERCENT_2)
         for j, value in enumerate(item.values):
-            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SHARE)
+            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SCALE_POINTS)
             if value is None:
                 cell.fill = MISSING_FILL
     last = first + len(report.matrix) - 1
@@ -171,28 +197,29 @@ def write_matrix(
             area,
             ColorScaleRule(
                 start_type="num",
-                start_value=0,
+                start_value=scale.minimum,
                 start_color="F8696B",
                 mid_type="num",
-                mid_value=0.5,
+                mid_value=(scale.minimum + scale.maximum) / 2,
                 mid_color="FFEB84",
                 end_type="num",
-                end_value=1,
+                end_value=scale.maximum,
                 end_color="63BE7B",
             ),
         )
     widths(ws, [9, 26, 28, 44, 11, *([16] * len(names))])
     ws.freeze_panes = ws.cell(row=first, column=MATRIX_FIRST_CANDIDATE_COLUMN)
     print_setup(ws, top)
-    return first, last
+    return first, last, scale_row
 
 
 def write_summary(
     ws: Worksheet,
     report: ReportData,
-    matrix_rows: tuple[int, int],
+    matrix_rows: tuple[int, int, int],
     fill: PatternFill,
     cuts: Truncations,
+    formulas: FormulaValues,
 ) -> int:
     """The Summary sheet; returns the first free row below the ranking (for later notes)."""
     meta = report.meta
@@ -225,20 +252,22 @@ def write_summary(
         user_header(ws, top, SUMMARY_FIXED_COLUMNS + 1 + k, title, fill, cuts)
     first = top + 1
     last = first + len(report.ranking) - 1
-    m_first, m_last = matrix_rows
+    m_first, m_last, scale_row = matrix_rows
     weights = f"Matrix!$E${m_first}:$E${m_last}"
+    low, high = f"Matrix!$C${scale_row}", f"Matrix!$E${scale_row}"
     categories = f"Matrix!$A${m_first}:$A${m_last}"
     live = bool(report.matrix)
     for i, row_data in enumerate(report.ranking):
         row = first + i
         values = get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + i)
         values_range = f"Matrix!{values}${m_first}:{values}${m_last}"
-        put_formula(
+        formulas.put(
             ws,
             row,
             1,
             f'=IF(D{row}="Disqualified","",1+COUNTIFS($D${first}:$D${last},"<>Disqualified",'
             f'$F${first}:$F${last},">"&(F{row}+1E-9)))',
+            "" if row_data.rank is None else row_data.rank,
         )
         put_text(ws, row, 2, row_data.name, cuts).font = BOLD
         put_text(ws, row, 3, row_data.kind_label)
@@ -255,8 +284,13 @@ def write_summary(
             gates.alignment = Alignment(wrap_text=True)
             status.font = gates.font = gate_font(state)
         if live:
-            put_formula(ws, row, 6, f"=100*SUMPRODUCT({weights},{values_range})", POINTS)
-            put_formula(ws, row, 7, f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))", PERCENT)
+            total = (
+                f"=100*(SUMPRODUCT({weights},{values_range})"
+                f"-{low}*SUMPRODUCT({weights},--ISNUMBER({values_range})))/({high}-{low})"
+            )
+            formulas.put(ws, row, 6, total, row_data.total, POINTS)
+            completeness = f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))"
+            formulas.put(ws, row, 7, completeness, row_data.completeness, PERCENT)
         else:
             put_number(ws, row, 6, row_data.total, POINTS)
             put_number(ws, row, 7, row_data.completeness, PERCENT)
@@ -265,11 +299,14 @@ def write_summary(
         for k in range(len(report.categories)):
             column = SUMMARY_FIXED_COLUMNS + 1 + k
             if live:
-                put_formula(
+                formulas.put(
                     ws,
                     row,
                     column,
-                    f"=100*SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})",
+                    f"=100*(SUMPRODUCT(({categories}={k + 1})*{weights}*{values_range})"
+                    f"-{low}*SUMPRODUCT(({categories}={k + 1})*{weights}*ISNUMBER({values_range})))"
+                    f"/({high}-{low})",
+                    row_data.category_points[k],
                     POINTS,
                 )
             else:

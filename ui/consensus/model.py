@@ -1,8 +1,9 @@
 """The committee's view of every cell (aggregate, spread, consensus) and the meeting agenda.
 
-`ConsensusModel` shows per (criterion, candidate) the evaluators' aggregate with its spread
-("3.5 ±2": mean 3.5, highest minus lowest 2), flags the cells whose spread reaches the
-disagreement threshold, and shows the chair's consensus where one is set. Its per-cell
+`ConsensusModel` shows per (criterion, candidate) the evaluators' aggregate with the range of
+their scores ("3.5 (2–4)": mean 3.5, lowest 2, highest 4), flags the cells whose spread
+(highest minus lowest) reaches the disagreement threshold, and shows the chair's consensus
+where one is set, the members' figures beside it ("4  [3.5 (2–4)]"). Its per-cell
 statistics are built once per snapshot and updated cell by cell on `scoreChanged`, so a paint
 never scans the scores. `AgendaModel` (ui/consensus/agenda.py, re-exported here) lists the
 flagged cells, most consequential first (effective weight x spread), for the consensus meeting;
@@ -63,6 +64,13 @@ class CellStats:
     spread: float  # likewise: an abstention is never a 0
     flagged: bool
     counted: int = 0  # how many scores count
+    lowest: float = 0.0  # of the scores that count
+    highest: float = 0.0
+
+    @property
+    def range_text(self) -> str:
+        """'(1–4)': the lowest and highest of the scores that count."""
+        return f"({fmt(self.lowest)}–{fmt(self.highest)})"
 
 
 def _icon(pixmap: QStyle.StandardPixmap) -> QIcon:
@@ -110,7 +118,9 @@ class ConsensusModel(CriteriaGridModel):
         width, flagged = spread(values, data.scale)
         order = {e: i for i, e in enumerate(self._names)}
         ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))
-        return CellStats(ordered, aggregate(values, data.aggregation), width, flagged, len(values))
+        low, high = (min(values), max(values)) if values else (0.0, 0.0)
+        average = aggregate(values, data.aggregation)
+        return CellStats(ordered, average, width, flagged, len(values), low, high)
 
     def score_note(self, score: Score) -> str:
         """How a member's score reads beside the others: "4", "abstain", or "4 (not counted:
@@ -197,7 +207,8 @@ class ConsensusModel(CriteriaGridModel):
             if stats.aggregate is None:  # abstentions (or excluded scores) only
                 return "abstain" if any(s.abstained for s in stats.scores) else ""
             value = fmt(round(stats.aggregate, 1))
-            return f"{value} ±{fmt(stats.spread)}" if stats.counted > 1 else value
+            # the range once scores differ: "2.3 (1–4)"; "4 (4–4)" would add nothing
+            return f"{value} {stats.range_text}" if stats.spread > 0 else value
         return computed_text(row, self._results.get(candidate_id), self.scale)
 
     def computed_value(self, candidate_id: int, key: str) -> float | None:
@@ -299,7 +310,7 @@ class ConsensusModel(CriteriaGridModel):
         agreed = self.consensus_text(consensus, row.kind)
         # the engine's value of other kinds already is the consensus: only rated cells have
         # an independent aggregate worth showing beside it
-        return f"{agreed}  ({summary})" if summary and row.members_score else agreed
+        return f"{agreed}  [{summary}]" if summary and row.members_score else agreed
 
     def category_text(self, row: GridRow) -> str:
         """'3 open disagreements · 15% of the total' (cached until a cell below changes)."""

@@ -69,6 +69,8 @@ class ConsensusPanel(QWidget):
         for state, data in ((GateState.PASSED, "pass"), (GateState.FAILED, "fail")):
             self.gate.addItem(gate_look(state).text, data)  # "✓ passed", "✗ failed"
         self.gate.setToolTip("The committee's decision on this pass/fail requirement")
+        # nothing chosen until the chair chooses: a preselected "passed" was easy to set unread
+        self.gate.setPlaceholderText("Choose passed or failed")
         self.colour_gates(self.palette())
         self.decision = QStackedWidget()
         self.decision.addWidget(self.value)
@@ -112,7 +114,8 @@ class ConsensusPanel(QWidget):
         if isinstance(widget, QDoubleSpinBox):
             widget.selectAll()
 
-    def decided(self) -> float | str:
+    def decided(self) -> float | str | None:
+        """The value, "pass" or "fail"; None while a gate's decision is not chosen yet."""
         return self.gate.currentData() if self.decision.currentWidget() is self.gate else (
             self.value.value()
         )  # fmt: skip

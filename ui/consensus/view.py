@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import GateState
 from evaluator.kinds import passes
 from ui.consensus.details import details_html
 from ui.consensus.model import AgendaModel, ConsensusModel
@@ -101,9 +100,9 @@ class ConsensusView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([960, 420])
         hint = QLabel(
-            "Cells show the evaluators' aggregate ± spread (highest minus lowest). Amber cells "
-            "disagree; green ones are settled. Gates read ✓ passed, ✗ failed or ? pending. "
-            "Enter goes to the decision, Delete clears it."
+            "Cells show the evaluators' aggregate and the range of their scores, "
+            "lowest–highest: 2.3 (1–4). Amber cells disagree; green ones are settled. Gates "
+            "read ✓ passed, ✗ failed or ? pending. Enter goes to the decision, Delete clears it."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -308,8 +307,7 @@ class ConsensusView(QWidget):
             else:
                 computed = model.computed_value(candidate_id, key)
                 panel.value.setValue(scale.minimum if computed is None else round(computed, 1))
-            failed = model.gate_state(candidate_id, key) is GateState.FAILED
-            panel.gate.setCurrentIndex(1 if failed else 0)
+            panel.gate.setCurrentIndex(-1)  # empty: the chair decides, nothing is proposed
             panel.note.setPlainText("")
             panel.state.setText("No consensus yet.")
 
@@ -329,13 +327,18 @@ class ConsensusView(QWidget):
         cell = self.model.cell(self._bound)
         if cell is None:
             return False
+        decided = self.panel.decided()
+        if decided is None:
+            self.panel.state.setText("Choose passed or failed: the gate has no decision yet.")
+            self.panel.gate.setFocus()
+            return False
         note = self.panel.note.toPlainText().strip()
         if not note:
             self.panel.state.setText("Write a note: a consensus is not set without one.")
             self.panel.note.setFocus()
             return False
         following = self._next_open_item(*cell)
-        if not self.model.set_consensus(*cell, self.panel.decided(), note):
+        if not self.model.set_consensus(*cell, decided, note):
             return False
         if following is not None:  # settled one agenda item: on to the next
             self.grid.setCurrentIndex(self.model.index_of(*following))
