@@ -79,3 +79,23 @@ def test_aggregation_from_the_shell_is_audited_and_refused_when_final(tmp_path):
     assert "invalid choice" in fail(db, "aggregation", "Agreement RFP", "mode")
     ok(db, "status", "Agreement RFP", "final", "--why", "awarded")
     assert "final and read-only" in fail(db, "aggregation", "Agreement RFP", "mean")
+
+
+def test_blind_members_see_only_their_own_ahp_judgments(tmp_path):
+    database, ev = populated(tmp_path)  # scoring: Ann and Ben have declared, not submitted
+    services.apply_change(database, ev, SetChair("", "Cora Chair"), actor="setup")
+    database.close()
+    db = tmp_path / "t.db"
+    ann, ben = ["--as", "Ann Example"], ["--as", "Ben Sample"]
+    ok(db, "ahp", "set", "Riverbend RFP", "tiers", "cost", "3", *ann)
+    assert json.loads(ok(db, "ahp", "set", "Riverbend RFP", "tiers", "cost", "1/5", *ben,
+                         "--json")) == {"changed": True}  # fmt: skip
+    # the committee's combination and a colleague's judgments stay hidden from a member
+    assert "opens when every committee member" in fail(db, "ahp", "Riverbend RFP", *ann)
+    assert "opens when" in fail(db, "ahp", "Riverbend RFP", "--member", "Ben Sample", *ann)
+    assert "say who you are" in fail(db, "ahp", "Riverbend RFP")  # nobody named, a chair exists
+    own = json.loads(ok(db, "ahp", "Riverbend RFP", "--member", "Ann Example", *ann, "--json"))
+    assert own["view"] == "Ann Example"
+    assert [m["given"] for m in own["members"]] == [1, 0]  # not Ben's
+    chair = json.loads(ok(db, "ahp", "Riverbend RFP", "--as", "Cora Chair", "--json"))
+    assert [m["given"] for m in chair["members"]] == [1, 1]
