@@ -23,6 +23,7 @@ from evaluator.ahp_judgments import Analysis, Culprit, Pair, as_fraction, ratio_
 from evaluator.db import Database
 from evaluator.domain import EvaluationData
 from evaluator.services import ahp
+from evaluator.visibility import judgments_blind, require_judgments_view
 
 COMMITTEE = "the committee (geometric mean)"
 
@@ -90,7 +91,7 @@ def add_ahp_command(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_ahp(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     action = args.ahp_action
-    me = acting(args, db, args.evaluation) if action != "show" else None
+    me = acting(args, db, args.evaluation)
     if action == "set":
         clear = args.value.strip().casefold() == "clear"
         applied = ahp.set_judgment(db, args.evaluation, args.parent, args.first, args.second,
@@ -99,14 +100,28 @@ def cmd_ahp(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     elif action == "apply":
         applied = ahp.apply_weights(db, args.evaluation, args.parent, why=args.why, actor=me)
     data, result = ahp.committee(db, args.evaluation, args.parent)
+    if judgments_blind(data, me):  # a member scoring blind: their own judgments only
+        from evaluator.ahp_committee import committee_result
+        from evaluator.visibility import visible_to
+
+        data = visible_to(data, me)
+        result = committee_result(data, args.parent)
     if action == "show":
         view = _view(result, args.member)
+        named = (
+            next(m.member for m in result.members if m.member.name == view[0])
+            if args.member
+            else None
+        )
+        require_judgments_view(data, me, named)
         if args.json:
             out.write(json.dumps(document(data, result, view), indent=2, ensure_ascii=False) + "\n")
         else:
             write_text(out, data, result, view)
         return
-    if args.json:
+    if args.json and judgments_blind(data, me):  # a member's own step, nobody else's views
+        out.write(json.dumps({"changed": applied.changed}) + "\n")
+    elif args.json:
         payload = document(data, result, None)
         payload["changed"] = applied.changed
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

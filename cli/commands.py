@@ -209,6 +209,11 @@ def cmd_status(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     out.write(f"status is now {status.value}\n")
 
 
+def cmd_aggregation(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    services.update_evaluation(db, args.evaluation, aggregation=args.method, actor=_me(args, db))
+    out.write(f"members' scores are now combined by their {args.method}\n")
+
+
 def ranking_document(data: EvaluationData, results: Results) -> dict[str, Any]:
     """The ranking as plain JSON-ready data (used by `rank --json`)."""
     names = {c.id: c for c in data.candidates}
@@ -329,6 +334,7 @@ HANDLERS: dict[str, Handler] = {
     "score": cmd_score,
     "consensus": cmd_consensus,
     "status": cmd_status,
+    "aggregation": cmd_aggregation,
     "rank": cmd_rank,
     "dump": cmd_dump,
     "load": cmd_load,
@@ -359,3 +365,7 @@ HANDLERS.update(SENSITIVITY_HANDLERS)
 from cli.ahp_cmd import AHP_HANDLERS  # noqa: E402
 
 HANDLERS.update(AHP_HANDLERS)
+
+from cli.agreement_cmd import AGREEMENT_HANDLERS  # noqa: E402
+
+HANDLERS.update(AGREEMENT_HANDLERS)

@@ -143,6 +143,10 @@ def build_parser() -> OneLineParser:
     p.add_argument("status", choices=["draft", "scoring", "consensus", "final"])
     p.add_argument("--why", default="")
 
+    p = command("aggregation", "combine members' scores by their mean or median")
+    p.add_argument("evaluation")
+    p.add_argument("method", choices=["mean", "median"])
+
     p = command("rank", "print the ranking")
     p.add_argument("evaluation")
     p.add_argument(
@@ -187,6 +191,10 @@ def build_parser() -> OneLineParser:
     from cli.ahp_cmd import add_ahp_command
 
     add_ahp_command(sub, common)
+
+    from cli.agreement_cmd import add_agreement_command
+
+    add_agreement_command(sub, common)
 
     add_export_command(sub, common)
     add_backup_commands(sub, common)

@@ -57,6 +57,7 @@ def visible_to(
         ],
         consensus=[],
         responses=[r for r in data.responses if r.candidate_id not in hidden],
+        judgments=[j for j in data.judgments if j.evaluator_id == viewer.evaluator_id],
     )
 
 
@@ -164,3 +165,30 @@ def require_sheet_import(data: EvaluationData, viewer: Identity | None, member: 
             f"{viewer.name} can import their own scoresheet only while the committee scores "
             f"blind; this one is {member.name}'s: give it to {member.name} or the chair"
         )
+
+
+def judgments_blind(data: EvaluationData, viewer: Identity | None) -> bool:
+    """True when `viewer` may see only their own AHP judgments now: a member while the committee
+    scores blind (the chair, who may record anyone's, sees them all)."""
+    return viewer is not None and not viewer.chair and not committee_open(data)
+
+
+def require_judgments_view(
+    data: EvaluationData, viewer: Identity | None, member: Evaluator | None
+) -> None:
+    """Refuse the members' pairwise (AHP) judgments, or the committee's combination of them
+    (`member` None), to whoever may not see them now: during blind scoring a member sees only
+    their own, so that nobody anchors on colleagues' views; once a chair is named, only
+    someone who says who they are."""
+    if committee_open(data):
+        return
+    if viewer is None:
+        if data.chair:
+            raise _unnamed(data, "the members' pairwise judgments")
+        return
+    if viewer.chair or (member is not None and member.id == viewer.evaluator_id):
+        return
+    raise NotVisible(
+        blind_refusal(data, "The committee's pairwise judgments")
+        + f"; {viewer.name} may see their own (--member {viewer.name!r})"
+    )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 from ui_helpers import show
 
 from tests import test_ui_consensus
 from tests.test_ui_consensus import firm, ranking
-from ui.results.model import CHANCE, ResultsModel
+from ui.results.model import ResultsModel
 from ui.results.view import ResultsView
 from ui.undo import EditCriterion, SetConsensus
 
@@ -39,9 +40,9 @@ def row_texts(view: ResultsView) -> list[list[str]]:
 def test_ranking_table_shows_hand_computed_totals(session, view):
     pending = "? Provisional: the gate “Signs a HIPAA BAA” is not decided yet"
     assert row_texts(view) == [
-        ["1", "Orbis Support Co", "Third-party outsourcer", "39.0", "60%", pending, ""],
-        ["2", "Zephyr Care IT", "Vendor (direct support)", "33.0", "60%", pending, ""],
-    ]  # the last column (chance of ranking first) stays empty until it is asked for
+        ["1", "Orbis Support Co", "Third-party outsourcer", "39.0", "60%", pending],
+        ["2", "Zephyr Care IT", "Vendor (direct support)", "33.0", "60%", pending],
+    ]
     assert "Orbis Support Co" in view.summary.text() and "39.0" in view.summary.text()
     assert not view.banner.isVisible()
 
@@ -123,50 +124,11 @@ def test_results_model_passes_the_model_tester(session, qtmodeltester):
     assert [model.index(r, 1).data() for r in range(2)] == ["Orbis Support Co", "Zephyr Care IT"]
 
 
-def test_chance_of_winning_runs_in_the_background(session, view, qtbot):
-    """Orbis leads 39.0 to 33.0 on two leaves that both sit in 'tiers', so varying weights
-    by ±20% cannot change the order: Orbis ranks first in every run."""
-    assert view.table.isColumnHidden(CHANCE)
-    qtbot.mouseClick(view.robust_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not view.table.isColumnHidden(CHANCE), timeout=20_000)
-    chances = [view.model.index(r, CHANCE).data() for r in range(2)]
-    assert chances == ["100.0%", "0.0%"]
-    assert view.robust_button.isEnabled() and not view.robust_progress.isVisible()
-    # any change makes the estimate stale: the column goes away until asked again
-    zephyr = firm(session, "Zephyr Care IT")
-    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 2, "Second look"))
-    session.wait_for_results()
-    assert view.table.isColumnHidden(CHANCE)
-    assert view.model.index(0, CHANCE).data() == ""
-
-
-def test_an_estimate_of_results_that_changed_meanwhile_is_never_shown(
-    session, view, qtbot, monkeypatch
-):
-    import threading
-
-    from evaluator import sensitivity
-
-    inside, release, left = threading.Event(), threading.Event(), threading.Event()
-    real = sensitivity.rank_probabilities
-
-    def held(*args, **kwargs):  # the whole estimate, deaf to cancel, after the edit below
-        inside.set()
-        release.wait(10)
-        try:
-            return real(*args, **{**kwargs, "cancel": None})
-        finally:
-            left.set()
-
-    monkeypatch.setattr(sensitivity, "rank_probabilities", held)
-    qtbot.mouseClick(view.robust_button, Qt.MouseButton.LeftButton)
-    assert inside.wait(10) and view.cancel_button.isVisible()
-    zephyr = firm(session, "Zephyr Care IT")
-    assert session.execute(SetConsensus(session, zephyr, "tiers.l4", 2, "Second look"))
-    session.wait_for_results()
-    assert not view.cancel_button.isVisible() and view.robust_button.isEnabled()
-    release.set()
-    assert left.wait(10)
-    qtbot.wait(50)  # the old run's answer is queued by now: it must be dropped
-    assert view.table.isColumnHidden(CHANCE)
-    assert view.model.index(0, CHANCE).data() == "" and view.robust_state.text() == ""
+def test_one_chance_of_winning_the_sensitivity_tabs(view):
+    """The Results tab no longer estimates chances (the old ±20% runs): the Sensitivity tab's
+    simulation is the one figure, and the Results tab says where it is."""
+    headers = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert view.model.columnCount() == 6 and not any("Chance" in h for h in headers)
+    buttons = [b.text() for b in view.findChildren(QPushButton)]
+    assert not any("chance" in text.lower() for text in buttons)
+    assert any("Sensitivity tab" in label.text() for label in view.findChildren(QLabel))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QToolButton, QWidget
 
 from evaluator.domain import Status
 from ui import errors
+from ui.aggregation_menu import AggregationMenu
 from ui.backup_actions import BackupActions
 from ui.committee_menu import CommitteeMenu
 from ui.save_catalog import save_criteria_as_catalog
@@ -113,6 +114,8 @@ class MainMenus:
         evaluation_menu = bar.addMenu("E&valuation")
         self.advance = self._add(evaluation_menu, "Next stage", self.move_forward)
         self.back = self._add(evaluation_menu, "Previous stage", self.move_back)
+        evaluation_menu.addSeparator()
+        self.aggregation = AggregationMenu(window, evaluation_menu, session)
         evaluation_menu.addSeparator()
         self.reload = self._add(
             evaluation_menu, "&Reload from the database", session.reload, QKeySequence("F5")
@@ -239,6 +242,7 @@ class MainMenus:
             else "Export the client PDF and the Excel workbook (Ctrl+E)"
         )
         self.committee.update_actions()
+        self.aggregation.update_actions()
         for action, editing in self.exchange:
             action.setEnabled(session.editable if editing else session.data is not None)
         self.new_evaluation.setEnabled(True)

@@ -53,6 +53,7 @@ OPTIONAL_VIEWS = (
     ("ui.consensus.view", "ConsensusView", "Consensus"),
     ("ui.results.view", "ResultsView", "Results"),
     ("ui.sensitivity.view", "SensitivityView", "Sensitivity"),
+    ("ui.agreement.view", "AgreementView", "Agreement"),
 )
 # tab title -> what it shows, for the notice that replaces it while the committee scores blind
 LOCKED_WHEN_BLIND = {

@@ -21,6 +21,7 @@ from evaluator.changes import (
     ConsensusCell,
     EditCandidate,
     EditCriterion,
+    EditEvaluation,
     EditEvaluator,
     MoveCriterion,
     RemoveCandidate,
@@ -203,7 +204,10 @@ class SessionSnapshot:
             change, EditCriterion | AddCriterion | RemoveCriterion | MoveCriterion | SetWeights
         ):
             self.criteriaChanged.emit()
-        if moved_cells:
+        if moved_cells or (
+            isinstance(change, EditEvaluation)
+            and change.before.aggregation != change.after.aggregation
+        ):  # every aggregate the grids show is another number now
             self.scoresReset.emit()
 
 

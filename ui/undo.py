@@ -21,7 +21,7 @@ from typing import Any
 from evaluator import changes as c
 from evaluator.changes.model import place_of
 from evaluator.changes.normalise import clean_name as _clean
-from evaluator.domain import Candidate, CandidateKind, Criterion, Evaluator, Status
+from evaluator.domain import Aggregation, Candidate, CandidateKind, Criterion, Evaluator, Status
 from evaluator.errors import ServiceError
 from evaluator.kinds import is_pass_fail
 from ui.session import EvaluationSession
@@ -118,6 +118,16 @@ def ChangeStatus(session: EvaluationSession, status: Status) -> ChangeCommand:
         raise ValueError("finalising cannot be undone: use session.finalise()")
     before = session.data.status if session.data else Status.DRAFT
     return ChangeCommand(session, c.SetStatus(before, status), f"Move evaluation to {status.value}")
+
+
+def SetAggregation(session: EvaluationSession, method: Aggregation | str) -> ChangeCommand:
+    """Combine members' scores by their mean or median (the chair's; audited, undoable)."""
+    data = session.data
+    assert data is not None
+    before = c.EvaluationFields(data.name, data.client, data.aggregation)
+    after = replace(before, aggregation=Aggregation(method))
+    text = f"Combine members' scores by their {after.aggregation.value}"
+    return ChangeCommand(session, c.EditEvaluation(before, after), text)
 
 
 # ---- candidates and committee members ---------------------------------------------------------

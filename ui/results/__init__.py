@@ -1,1 +1,1 @@
-"""The Results tab: the live ranking, the category chart and the chance of winning."""
+"""The Results tab: the live ranking and the category chart."""

@@ -2,23 +2,18 @@
 
 It follows `session.resultsChanged`. When only the numbers moved the model emits one
 `dataChanged`; when the order changed it emits a layout change (selections follow their
-candidate); only a different set of candidates resets it. An optional last column holds each
-candidate's chance of ranking first under random weight changes (`chances_work`, run on the
-thread pool by the Results tab); it is cleared whenever the results change, since it describes
-old ones.
+candidate); only a different set of candidates resets it. Chances of winning are the
+Sensitivity view's (one figure, one method), not a column here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from evaluator.domain import Candidate, CandidateResult, EvaluationData, GateState
+from evaluator.domain import Candidate, CandidateResult, GateState
 from evaluator.gates import candidate_status, gate_look
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
-from evaluator.progress import CancelCheck, Progress
 from ui.grid.delegates import GridBrushes
 from ui.grid.model import (
     ALIGNMENT,
@@ -32,9 +27,8 @@ from ui.grid.model import (
 from ui.session import EvaluationSession
 
 Index = QModelIndex | QPersistentModelIndex
-RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS, CHANCE = range(7)
-HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status", "Chance of 1st")
-RUNS, SPREAD = 1000, 0.2  # weight scenarios, and each weight's random factor 1 ± SPREAD
+RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS = range(6)
+HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status")
 HEADER_TIPS = (
     "Rank by total; equal totals share a rank. Disqualified candidates are not ranked.",
     "The vendor or outsourcer",
@@ -42,8 +36,6 @@ HEADER_TIPS = (
     "Weighted total, 0-100",
     "Share of the effective weight that has a value; missing values count 0",
     "Disqualified by a failed gate, or provisional while a gate is undecided",
-    f"Share of {RUNS} runs, each weight multiplied by a random factor in "
-    f"{100 - 100 * SPREAD:.0f}-{100 + 100 * SPREAD:.0f}%, in which the candidate ranks first",
 )
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
@@ -58,7 +50,6 @@ class ResultsModel(QAbstractTableModel):
         self.session = session
         self._rows: list[CandidateResult] = []
         self._candidates: dict[int, Candidate] = {}
-        self.chances: dict[int, float] = {}  # candidate id -> chance of ranking first
         self._bold = QFont()
         self._bold.setBold(True)
         self.brushes = GridBrushes(QGuiApplication.palette())
@@ -72,7 +63,6 @@ class ResultsModel(QAbstractTableModel):
         rows = list(results.candidates) if results is not None else []
         self._candidates = {c.id: c for c in data.candidates} if data else {}
         rows = [r for r in rows if r.candidate_id in self._candidates]  # results may lag
-        self.chances = {}  # they described the previous results
         old = [r.candidate_id for r in self._rows]
         new = [r.candidate_id for r in rows]
         if old == new:
@@ -99,11 +89,6 @@ class ResultsModel(QAbstractTableModel):
         self._rows = rows
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
-
-    def set_chances(self, chances: dict[int, float]) -> None:
-        self.chances = dict(chances)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, CHANCE), self.index(len(self._rows) - 1, CHANCE))
 
     def set_palette(self, palette: QPalette) -> None:
         self.brushes = GridBrushes(palette)
@@ -146,7 +131,7 @@ class ResultsModel(QAbstractTableModel):
         if role == DISPLAY:
             return self._text(result, column)
         if role == ALIGNMENT:
-            if column in (TOTAL, COMPLETENESS, CHANCE):
+            if column in (TOTAL, COMPLETENESS):
                 return RIGHT
             return CENTER if column == RANK else LEFT
         if role == CANDIDATE_ROLE:
@@ -176,11 +161,6 @@ class ResultsModel(QAbstractTableModel):
             return f"{result.total:.1f}"
         if column == COMPLETENESS:
             return f"{100 * result.completeness:.0f}%"
-        if column == CHANCE:
-            chance = self.chances.get(result.candidate_id)
-            if chance is None:
-                return ""
-            return "—" if result.disqualified else f"{100 * chance:.1f}%"
         return self.status(result)
 
     def status(self, result: CandidateResult) -> str:
@@ -210,7 +190,7 @@ class ResultsModel(QAbstractTableModel):
             if result.provisional:
                 return "Ranked provisionally: a pass/fail requirement has no decision yet."
             return "Every pass/fail requirement is met."
-        if column in (COMPLETENESS, CHANCE):
+        if column == COMPLETENESS:
             return HEADER_TIPS[column]
         if column == CANDIDATE:
             notes = self._candidate(result.candidate_id).notes
@@ -222,15 +202,3 @@ class ResultsModel(QAbstractTableModel):
 
     def name(self, candidate_id: int) -> str:
         return self._candidate(candidate_id).name
-
-
-def chances_work(data: EvaluationData) -> Callable[[Progress, CancelCheck], dict[int, float]]:
-    """Each candidate's chance of ranking first, as job work for ui/jobs.py."""
-    # numpy is imported here, in the GUI thread, when first asked for: importing it on a
-    # worker thread while the GUI thread runs events crashed PySide6 6.12 (see report)
-    from evaluator.sensitivity import rank_probabilities
-
-    def work(progress: Progress, cancel: CancelCheck) -> dict[int, float]:
-        return rank_probabilities(data, runs=RUNS, spread=SPREAD, progress=progress, cancel=cancel)
-
-    return work

@@ -14,11 +14,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -27,13 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui.grid.delegates import Banner
-from ui.jobs import JobRunner
 from ui.results.chart import ResultsChart
-from ui.results.model import CANDIDATE, CHANCE, STATUS, ResultsModel, chances_work
+from ui.results.model import CANDIDATE, STATUS, ResultsModel
 from ui.session import EvaluationSession
-
-CHANCES = "chances"  # the job key of the estimate
-UNEXPECTED = "The analysis failed because of an unexpected error ({error}). Please report this."
 
 
 class ResultsView(QWidget):
@@ -72,29 +65,11 @@ class ResultsView(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 480])
-        self.robust_button = QPushButton("Estimate &chance of winning")
-        self.robust_button.setToolTip(
-            "How robust is the ranking to the weights? Re-ranks 1000 times with every weight "
-            "varied by up to ±20% (runs in the background)"
-        )
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the estimate")
-        self.robust_progress = QProgressBar()
-        self.robust_progress.setFormat("%p% of the runs")
-        self.robust_state = QLabel()
-        robust = QHBoxLayout()
-        for widget in (self.robust_button, self.robust_progress, self.cancel_button):
-            robust.addWidget(widget)
-        robust.addWidget(self.robust_state, 1)
-        self.robust_progress.hide()
-        self.cancel_button.hide()
-        self.jobs = JobRunner(self)
-        self.robust_button.clicked.connect(self.estimate_chances)
-        self.cancel_button.clicked.connect(self.cancel_estimate)
         hint = QLabel(
             "Totals are out of 100; completeness is the share of the weight that has a value. "
             "Disqualified candidates are shown but never ranked; provisional ones wait for a "
-            "pass/fail decision."
+            "pass/fail decision. Chances of winning and what would change the winner are in "
+            "the Sensitivity tab."
         )
         hint.setWordWrap(True)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -102,7 +77,6 @@ class ResultsView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(robust)
         layout.addWidget(hint)
 
         session.resultsChanged.connect(self._results_changed)
@@ -111,57 +85,11 @@ class ResultsView(QWidget):
         self._results_changed()
 
     def _results_changed(self) -> None:
-        self.cancel_estimate()  # it would describe results that are gone
-        self.table.setColumnHidden(CHANCE, True)
         self._show_state()
         self._chart_dirty = True
         if self.isVisible():
             self._draw_chart()
             self._fit_table()
-
-    # ---- chance of winning (sensitivity analysis) --------------------------------------------
-
-    def estimate_chances(self) -> None:
-        data = self.session.data
-        if data is None or self.jobs.running(CHANCES) or self.session.results is None:
-            return
-        self.robust_progress.setValue(0)
-        self.robust_progress.show()
-        self.cancel_button.show()
-        self.robust_button.setEnabled(False)
-        self.robust_state.setText("")
-        self.jobs.start(
-            chances_work(data),
-            key=CHANCES,
-            unexpected=UNEXPECTED,
-            on_progress=self._robust_progress,
-            on_finished=self._robust_done,
-            on_failed=self._robust_failed,
-        )
-
-    def cancel_estimate(self) -> None:
-        """Stop it and forget it: a late answer would describe results that are gone."""
-        self.jobs.discard(CHANCES)
-        self._robust_idle()
-
-    def _robust_progress(self, done: int, total: int) -> None:
-        self.robust_progress.setMaximum(total)
-        self.robust_progress.setValue(done)
-
-    def _robust_done(self, chances: dict[int, float]) -> None:
-        self._robust_idle()
-        self.model.set_chances(chances)
-        self.table.setColumnHidden(CHANCE, False)
-        self.robust_state.setText("Chance of ranking first with every weight varied ±20%.")
-
-    def _robust_failed(self, message: str) -> None:
-        self._robust_idle()
-        self.robust_state.setText(message)
-
-    def _robust_idle(self) -> None:
-        self.robust_progress.hide()
-        self.cancel_button.hide()
-        self.robust_button.setEnabled(self.session.results is not None)
 
     def _fit_table(self) -> None:
         """The table as tall as its rows (up to 45% of the height); the chart gets the rest."""

@@ -1,0 +1,1 @@
+"""The Agreement tab: how the committee agrees."""

@@ -1,0 +1,204 @@
+"""The Agreement tab: how the committee agrees (evaluator.agreement).
+
+Top, Kendall's W over the members' rankings in a sentence; then each member's leniency and the
+criteria where they stand apart, and each criterion's spread of members' scores. A check box adds
+the ranking on normalised scores beside the ranking as it stands: shown only, never applied.
+
+It follows the blind-scoring rule as the Sensitivity tab does: while `session.blind` nothing is
+computed or shown, only the sentence saying when it opens (the session's snapshot then holds no
+colleague's scores anyway). It follows `session.resultsChanged`, is computed only while visible,
+inline for a small evaluation and on the thread pool for a large one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QGroupBox,
+    QHeaderView,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from evaluator.domain import EvaluationData, leaves
+from ui.agreement.models import MembersModel, NormalisedModel, SpreadModel
+from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
+from ui.jobs import JobRunner
+from ui.live_results import INLINE_LIMIT
+from ui.sensitivity.pages import muted
+from ui.session import EvaluationSession
+
+if TYPE_CHECKING:
+    from evaluator.agreement import Agreement
+
+AGREEMENT = "agreement"
+UNEXPECTED = "The agreement failed because of an unexpected error ({error}). Please report this."
+
+
+def _table(model: object, stretch: int) -> QTableView:
+    """A read-only table whose `stretch` column takes the room left (text, not numbers)."""
+    table = QTableView()
+    table.setModel(model)  # type: ignore[arg-type]
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def w_sentence(agreement: Agreement, data: EvaluationData) -> str:
+    """Kendall's W in words, with who does not rank and why."""
+    w = agreement.concordance
+    names = {e.id: e.name for e in data.evaluators}
+    if w.w is None:
+        text = (
+            "Kendall's W needs at least two members' rankings of two candidates or more: "
+            "nothing to compare yet."
+        )
+    else:
+        text = (
+            f"Kendall's W = <b>{w.w:.2f}</b> over {len(w.judges)} members' rankings of "
+            f"{len(w.candidates)} candidates (1: they rank the candidates alike; 0: no "
+            "agreement). Each member's ranking is the one their own scores would give."
+        )
+    left = "; ".join(f"{names.get(m, '?')} does not rank ({why})" for m, why in w.left_out)
+    return f"{text} {left}." if left else text
+
+
+class AgreementView(QWidget):
+    def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.jobs = JobRunner(self)
+        self.agreement: Agreement | None = None
+        self._dirty = True
+        self.banner = Banner()
+        self.summary = muted("")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.members = MembersModel(self)
+        self.spreads = SpreadModel(self)
+        self.normalised = NormalisedModel(self)
+        self.members_table = _table(self.members, 3)
+        self.spread_table = _table(self.spreads, 0)
+        self.normalised_table = _table(self.normalised, 0)
+        self.normalise = QCheckBox("Show the ranking on &normalised scores beside it")
+        self.normalise.setToolTip(
+            "Each member's scores as z-scores (their own mean and spread) mapped back to the "
+            "scale with the committee's pooled mean and spread: what the ranking would be if no "
+            "member were more lenient or harsher than the others. Shown only, never applied."
+        )
+        ranking = QGroupBox("Ranking on normalised scores")
+        box = QVBoxLayout(ranking)
+        box.addWidget(self.normalise)
+        box.addWidget(self.normalised_table)
+        self.normalised_table.hide()
+        self.body = QSplitter(Qt.Orientation.Vertical)
+        self.body.setObjectName("agreementSplitter")
+        for title, table in (
+            ("Members: leniency and where they stand apart", self.members_table),
+            ("Criteria: spread of the members' scores", self.spread_table),
+        ):
+            group = QGroupBox(title)
+            QVBoxLayout(group).addWidget(table)
+            self.body.addWidget(group)
+        self.body.addWidget(ranking)
+        self.body.setSizes([260, 360, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.body, 1)
+
+        self.normalise.toggled.connect(self._normalise_toggled)
+        for signal in (session.resultsChanged, session.evaluationChanged, session.identityChanged):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def hidden_reason(self) -> str:
+        """Why nothing is shown ("" when the agreement may be shown)."""
+        session = self.session
+        if session.data is None:
+            return "Open an evaluation to see how its committee agrees."
+        if session.blind:
+            return session.blind_reason("The committee's agreement")
+        if session.results_error:
+            return f"The agreement cannot be computed: {session.results_error}"
+        return ""
+
+    def refresh(self) -> None:
+        """Scores (or who is looking) changed: drop what described the old ones, recompute."""
+        self.jobs.discard()
+        self.agreement = None
+        reason = self.hidden_reason
+        blocked = bool(reason) and self.session.data is not None
+        self.banner.show_message(reason, DANGER_HUE if blocked else WARNING_HUE)
+        self.body.setVisible(not reason)
+        self.summary.setVisible(not reason)
+        if reason:
+            self._show(None)
+            return
+        self._dirty = True
+        if self.isVisible():
+            self._compute()
+
+    def _compute(self) -> None:
+        data = self.session.data
+        if data is None or self.hidden_reason:
+            return
+        self._dirty = False
+        normalise = self.normalise.isChecked()
+        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
+
+        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
+            from evaluator.agreement import committee_agreement
+
+            return committee_agreement(data, normalise)
+
+        self.jobs.start(
+            work,
+            key=AGREEMENT,
+            inline=len(data.scores) + cells <= INLINE_LIMIT,
+            unexpected=UNEXPECTED,
+            on_finished=self._show,
+            on_failed=lambda message: self.banner.show_message(message, DANGER_HUE),
+        )
+
+    def _show(self, agreement: Agreement | None) -> None:
+        self.agreement = agreement
+        data = self.session.data
+        criteria = {leaf.key: leaf.name for leaf in leaves(data.criteria)} if data else {}
+        names = {c.id: c.name for c in data.candidates} if data else {}
+        if agreement is None or data is None:
+            self.members.show([], {})
+            self.spreads.show([], {})
+            self.normalised.replace([], {})
+            self.summary.setText("")
+            return
+        self.members.show(list(agreement.members), criteria)
+        self.spreads.show(list(agreement.spreads), criteria)
+        self.normalised.replace(list(agreement.normalised or ()), names)
+        self.summary.setText(w_sentence(agreement, data))
+
+    def _normalise_toggled(self, on: bool) -> None:
+        self.normalised_table.setVisible(on)
+        if on and self.agreement is not None and self.agreement.normalised is None:
+            self._compute()
+
+    def prepare_screenshot(self) -> None:
+        """tools/screenshots.py: show the normalised ranking too."""
+        self.normalise.setChecked(True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._compute()
