@@ -65,7 +65,8 @@ Signals
 
 Results are recomputed after each change by `ui.live_results.LiveResults`: coalesced by a
 zero-delay single-shot timer, scored inline when small and on the QThreadPool at committee scale
-(about 50 ms for 50 x 200 x 10), so typing never waits.
+(about 50 ms for 50 x 200 x 10), so typing never waits; one score or consensus edit updates
+only its cell, its candidate and the ranks, inline (evaluator.live_scoring).
 """
 
 from __future__ import annotations
@@ -430,6 +431,12 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
     def schedule_results(self) -> None:
         """Recompute soon; many calls before the event loop runs cost one computation."""
         self._live.request()
+
+    def _follow_results(
+        self, before: EvaluationData, after: EvaluationData, change: Change
+    ) -> None:
+        """After one applied change: results updated at once when one cell changed, else soon."""
+        self._live.follow(before, after, change)
 
     def wait_for_results(self, timeout_ms: int = 10_000) -> bool:
         """Process events until fresh results are in (for tests and scripts, not for views)."""
