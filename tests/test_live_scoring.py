@@ -6,64 +6,52 @@ import random
 
 import pytest
 
+from evaluator import domain as d
 from evaluator.changes import ConsensusCell, ScoreCell, SetConsensus, SetScore, applied_to
 from evaluator.changes.model import AddCandidate
-from evaluator.domain import (
-    Aggregation,
-    AutoRule,
-    Band,
-    Candidate,
-    Criterion,
-    CriterionKind,
-    Declaration,
-    EvaluationData,
-    Evaluator,
-    Response,
-    Score,
-)
 from evaluator.live_scoring import ScoreBook
 from evaluator.scoring import score_evaluation
 
 RATED = ["a.r1", "a.r2", "b.r3"]
 
 
-def _data(aggregation: Aggregation) -> EvaluationData:
+def _data(aggregation: d.Aggregation) -> d.EvaluationData:
     """Fictitious candidates, members with one declared conflict, every kind of leaf."""
     criteria = [
-        Criterion("a", "Service", weight=3, children=[
-            Criterion("a.r1", "Coverage", CriterionKind.RATED, 2),
-            Criterion("a.r2", "Clinical staff", CriterionKind.RATED, 1),
-            Criterion("a.g", "Onshore", CriterionKind.GATE, 0, rule=AutoRule(yes=1, no=0)),
+        d.Criterion("a", "Service", weight=3, children=[
+            d.Criterion("a.r1", "Coverage", d.CriterionKind.RATED, 2),
+            d.Criterion("a.r2", "Clinical staff", d.CriterionKind.RATED, 1),
+            d.Criterion("a.g", "Onshore", d.CriterionKind.GATE, 0, rule=d.AutoRule(yes=1, no=0)),
         ]),
-        Criterion("b", "Fit", weight=2, children=[
-            Criterion("b.r3", "Tailoring", CriterionKind.RATED, 1),
-            Criterion("b.auto", "Hours", CriterionKind.AUTO, 1,
-                      rule=AutoRule(bands=(Band(5, high=4), Band(1)))),
-            Criterion("b.price", "Price", CriterionKind.PRICE, 1),
+        d.Criterion("b", "Fit", weight=2, children=[
+            d.Criterion("b.r3", "Tailoring", d.CriterionKind.RATED, 1),
+            d.Criterion("b.auto", "Hours", d.CriterionKind.AUTO, 1,
+                      rule=d.AutoRule(bands=(d.Band(5, high=4), d.Band(1)))),
+            d.Criterion("b.price", "Price", d.CriterionKind.PRICE, 1),
         ]),
     ]  # fmt: skip
-    candidates = [Candidate(i, f"Example Support {i}") for i in range(1, 6)]
+    candidates = [d.Candidate(i, f"Example Support {i}") for i in range(1, 6)]
     everyone = tuple(c.id for c in candidates)
     members = [
-        Evaluator(i, f"Member {i}", declaration=Declaration((2,) if i == 3 else (), everyone))
+        d.Evaluator(i, f"Member {i}", declaration=d.Declaration((2,) if i == 3 else (), everyone))
         for i in range(1, 5)
     ]
     responses = [
         r
         for c in candidates
         for r in (
-            Response(c.id, "a.g", c.id != 4),
-            Response(c.id, "b.auto", float(c.id)),
-            Response(c.id, "b.price", 1000.0 * c.id),
+            d.Response(c.id, "a.g", c.id != 4),
+            d.Response(c.id, "b.auto", float(c.id)),
+            d.Response(c.id, "b.price", 1000.0 * c.id),
         )
     ]
-    return EvaluationData(
+    return d.EvaluationData(
         1, "Example RFP", aggregation=aggregation, criteria=criteria, candidates=candidates,
         evaluators=members, responses=responses,
     )  # fmt: skip
 
 
-def _random_change(rng: random.Random, data: EvaluationData) -> SetScore | SetConsensus:
+def _random_change(rng: random.Random, data: d.EvaluationData) -> SetScore | SetConsensus:
     candidate = rng.randint(1, 5)
     if rng.random() < 0.2:
         key = rng.choice([*RATED, "b.auto"])
@@ -94,11 +82,11 @@ def _random_change(rng: random.Random, data: EvaluationData) -> SetScore | SetCo
     return SetScore(member, candidate, key, before_cell, after_cell)
 
 
-@pytest.mark.parametrize("aggregation", [Aggregation.MEAN, Aggregation.MEDIAN])
-def test_every_edit_gives_the_full_scoring(aggregation: Aggregation) -> None:
+@pytest.mark.parametrize("aggregation", [d.Aggregation.MEAN, d.Aggregation.MEDIAN])
+def test_every_edit_gives_the_full_scoring(aggregation: d.Aggregation) -> None:
     rng = random.Random(7)
     data = _data(aggregation)
-    data.scores = [Score(1, 1, "a.r1", 4.0, "first")]
+    data.scores = [d.Score(1, 1, "a.r1", 4.0, "first")]
     book = ScoreBook.build(data)
     updated = 0
     for _ in range(300):
@@ -110,20 +98,20 @@ def test_every_edit_gives_the_full_scoring(aggregation: Aggregation) -> None:
         assert following.results == score_evaluation(data)
         book = following
     assert updated == 300
-    assert any(d.flagged for d in book.results.disagreements)  # the run reached disagreements
+    assert any(x.flagged for x in book.results.disagreements)  # the run reached disagreements
 
 
 def test_a_gate_decision_or_a_new_candidate_needs_a_full_scoring() -> None:
-    data = _data(Aggregation.MEAN)
+    data = _data(d.Aggregation.MEAN)
     book = ScoreBook.build(data)
     gate = SetConsensus(4, "a.g", None, ConsensusCell(1.0, "waived"))
     assert book.after(applied_to(data, gate), gate) is None
-    added = AddCandidate(Candidate(6, "Example Support 6"))
+    added = AddCandidate(d.Candidate(6, "Example Support 6"))
     assert ScoreBook.build(data).after(applied_to(data, added), added) is None
 
 
 def test_a_book_hands_its_cells_on() -> None:
-    data = _data(Aggregation.MEAN)
+    data = _data(d.Aggregation.MEAN)
     book = ScoreBook.build(data)
     change = SetScore(1, 1, "a.r1", None, ScoreCell(3.0, "why"))
     assert book.after(applied_to(data, change), change) is not None

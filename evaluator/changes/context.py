@@ -95,12 +95,7 @@ class WriteContext:
 
     def _all_candidates(self) -> dict[int, CandidateRow]:
         if self._candidates is None:
-            rows = self.session.scalars(
-                select(CandidateRow)
-                .where(CandidateRow.evaluation_id == self.ev.id)
-                .execution_options(populate_existing=True)
-            )
-            self._candidates = {row.id: row for row in rows}
+            self._candidates = self._all_rows(CandidateRow)
         return self._candidates
 
     def evaluator(self, evaluator_id: int) -> EvaluatorRow:
@@ -117,13 +112,17 @@ class WriteContext:
 
     def _all_evaluators(self) -> dict[int, EvaluatorRow]:
         if self._evaluators is None:
-            rows = self.session.scalars(
-                select(EvaluatorRow)
-                .where(EvaluatorRow.evaluation_id == self.ev.id)
-                .execution_options(populate_existing=True)
-            )
-            self._evaluators = {row.id: row for row in rows}
+            self._evaluators = self._all_rows(EvaluatorRow)
         return self._evaluators
+
+    def _all_rows(self, model: Any) -> dict[int, Any]:
+        """Every candidate or member row of the evaluation by id (re-read from the database)."""
+        rows = self.session.scalars(
+            select(model)
+            .where(model.evaluation_id == self.ev.id)
+            .execution_options(populate_existing=True)
+        )
+        return {row.id: row for row in rows}
 
     def forget_people(self) -> None:
         self._candidates = None
