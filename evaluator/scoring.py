@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from evaluator.domain import (
     Aggregation,
     Candidate,
-    CandidateResult,
     Criterion,
     Disagreement,
     EvaluationData,
@@ -46,12 +45,14 @@ from evaluator.domain import (
     ValueSource,
     leaves,
 )
-from evaluator.kinds import Scoring, is_weighted, kind_info, passes
-from evaluator.weights import WeightTree, describe, effective_weights
+from evaluator.kinds import Scoring, kind_info, passes
+from evaluator.tally import RANK_TOLERANCE, Tally, rank_totals, ranked
+from evaluator.weights import describe, effective_weights
 
 __all__ = [
     "RANK_TOLERANCE",
     "CandidateLeaves",
+    "Tally",
     "abstained_cells",
     "aggregate",
     "disagreement_threshold",
@@ -61,11 +62,11 @@ __all__ = [
     "normalise",
     "price_value",
     "rank_totals",
+    "ranked",
     "score_evaluation",
     "validate_scale",
 ]
 
-RANK_TOLERANCE = 1e-9  # totals closer than this share a rank
 _FLAG_EPSILON = 1e-9  # a spread this close below the threshold still counts as reaching it
 
 _MISSING = LeafValue(None, None, ValueSource.MISSING)
@@ -120,23 +121,6 @@ def spread(values: Sequence[float], scale: Scale) -> tuple[float, bool]:
         return 0.0, False
     width = max(values) - min(values)
     return width, width >= disagreement_threshold(scale) - _FLAG_EPSILON
-
-
-def rank_totals(totals: dict[int, float]) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4) by total, descending; totals within 1e-9 tie.
-
-    A tie group is anchored on its highest total, so near-equal values cannot chain into a
-    group wider than the tolerance.
-    """
-    ordered = sorted(totals.items(), key=lambda item: -item[1])
-    ranks: dict[int, int] = {}
-    anchor_total = math.inf
-    anchor_rank = 0
-    for position, (candidate_id, total) in enumerate(ordered, start=1):
-        if anchor_total - total > RANK_TOLERANCE:
-            anchor_total, anchor_rank = total, position
-        ranks[candidate_id] = anchor_rank
-    return {candidate_id: ranks[candidate_id] for candidate_id in totals}
 
 
 def counts(score: Score, conflicted: frozenset[tuple[int, int]] = frozenset()) -> bool:
@@ -236,33 +220,50 @@ def evaluate_leaves(
 
     results = []
     for candidate, states in zip(data.candidates, gate_states, strict=True):
-        values: dict[str, LeafValue] = {}
-        for leaf, scoring in scored:
-            key = (candidate.id, leaf.key)
-            if key in consensus:
-                value: float | None = consensus[key]
-                source = ValueSource.CONSENSUS
-            elif scoring is Scoring.MEMBERS:
-                value = aggregate(grouped.get(key, ()), data.aggregation)
-                source = ValueSource.EVALUATORS
-            elif scoring is Scoring.RULE:
-                value = leaf.rule.apply(answers.get(key)) if leaf.rule else None
-                source = ValueSource.RULE
-            elif scoring is Scoring.PRICE:
-                price = _price_of(answers.get(key))
-                low = lowest[leaf.key]
-                value = None
-                if price is not None and low is not None:
-                    value = min(float(data.scale.maximum), price_value(price, low, data.scale))
-                source = ValueSource.PRICE
-            else:
-                raise ValueError(f"no scoring rule for {leaf.kind} criteria ({scoring})")
-            if value is None:
-                values[leaf.key] = _MISSING
-            else:
-                values[leaf.key] = LeafValue(value, normalise(value, data.scale), source)
+        values = {
+            leaf.key: leaf_value(
+                data, leaf, scoring, candidate.id, consensus, grouped, answers, lowest
+            )
+            for leaf, scoring in scored
+        }
         results.append(CandidateLeaves(candidate, values, states))
     return results
+
+
+def leaf_value(
+    data: EvaluationData,
+    leaf: Criterion,
+    scoring: Scoring,
+    candidate_id: int,
+    consensus: dict[tuple[int, str], float],
+    grouped: dict[tuple[int, str], list[float]],
+    answers: dict[tuple[int, str], object],
+    lowest: dict[str, float | None],
+) -> LeafValue:
+    """One candidate's value of one non-gate leaf (scoring math 2 and 3); `lowest` holds the
+    lowest qualified price of every price leaf."""
+    key = (candidate_id, leaf.key)
+    if key in consensus:
+        value: float | None = consensus[key]
+        source = ValueSource.CONSENSUS
+    elif scoring is Scoring.MEMBERS:
+        value = aggregate(grouped.get(key, ()), data.aggregation)
+        source = ValueSource.EVALUATORS
+    elif scoring is Scoring.RULE:
+        value = leaf.rule.apply(answers.get(key)) if leaf.rule else None
+        source = ValueSource.RULE
+    elif scoring is Scoring.PRICE:
+        price = _price_of(answers.get(key))
+        low = lowest[leaf.key]
+        value = None
+        if price is not None and low is not None:
+            value = min(float(data.scale.maximum), price_value(price, low, data.scale))
+        source = ValueSource.PRICE
+    else:
+        raise ValueError(f"no scoring rule for {leaf.kind} criteria ({scoring})")
+    if value is None:
+        return _MISSING
+    return LeafValue(value, normalise(value, data.scale), source)
 
 
 def _gate_state(
@@ -314,61 +315,15 @@ def _lowest_price(
 def score_evaluation(data: EvaluationData) -> Results:
     """Weights, leaf values, totals, completeness, ranks and disagreements in one call."""
     validate_scale(data.scale)
-    tree = WeightTree.build(data.criteria)
-    weights = dict(zip(tree.leaf_keys, tree.leaf_effective(tree.raw_weights()), strict=True))
-    top_of_leaf = {tree.nodes[i].key: tree.nodes[tree.nodes[i].top].key for i in tree.leaf_indices}
-    top_keys = [node.key for node in data.criteria if is_weighted(node.kind)]
-
+    tally = Tally.build(data.criteria)
     conflicted = conflicts(data)
     grouped = group_scores(data.scores, conflicted)
     reviewed = abstained_cells(data.scores, conflicted)  # no value, but looked at
     evaluated = evaluate_leaves(data, grouped)
-
-    totals: dict[int, float] = {}
-    partial: dict[int, tuple[float, dict[str, float]]] = {}
-    for entry in evaluated:
-        by_top = dict.fromkeys(top_keys, 0.0)
-        points = 0.0
-        covered = 0.0
-        for leaf_key, weight in weights.items():
-            leaf_value = entry.values[leaf_key]
-            if leaf_value.normalised is None:
-                if (entry.candidate.id, leaf_key) in reviewed:
-                    covered += weight
-                continue
-            covered += weight
-            contribution = 100.0 * weight * leaf_value.normalised
-            points += contribution
-            by_top[top_of_leaf[leaf_key]] += contribution
-        totals[entry.candidate.id] = min(100.0, max(0.0, points))
-        partial[entry.candidate.id] = (min(1.0, covered), by_top)
-
-    ranks = rank_totals(
-        {e.candidate.id: totals[e.candidate.id] for e in evaluated if not e.disqualified}
-    )
-    results = []
-    for entry in evaluated:
-        completeness, by_top = partial[entry.candidate.id]
-        results.append(
-            CandidateResult(
-                candidate_id=entry.candidate.id,
-                total=totals[entry.candidate.id],
-                completeness=completeness,
-                rank=ranks.get(entry.candidate.id),
-                disqualified=entry.disqualified,
-                failed_gates=entry.failed_gates,
-                pending_gates=entry.pending_gates,
-                category_totals=by_top,
-                leaf_values=entry.values,
-            )
-        )
-    order = {result.candidate_id: index for index, result in enumerate(results)}
-    results.sort(
-        key=lambda r: (r.rank is None, r.rank if r.rank is not None else 0, order[r.candidate_id])
-    )
+    order = {c.id: index for index, c in enumerate(data.candidates)}
     return Results(
-        effective_weights=weights,
-        candidates=results,
+        effective_weights=tally.weights,
+        candidates=ranked([tally.result(entry, reviewed) for entry in evaluated], order),
         disagreements=_disagreements(data, grouped),
     )
 
@@ -382,8 +337,14 @@ def _disagreements(
     for candidate in data.candidates:
         for leaf_key in leaf_keys:
             values = grouped.get((candidate.id, leaf_key))
-            if values is None or len(values) < 2:
-                continue
-            width, flagged = spread(values, data.scale)
-            found.append(Disagreement(candidate.id, leaf_key, width, flagged, tuple(values)))
+            if values is not None and len(values) >= 2:
+                found.append(disagreement(candidate.id, leaf_key, values, data.scale))
     return found
+
+
+def disagreement(
+    candidate_id: int, key: str, values: Sequence[float], scale: Scale
+) -> Disagreement:
+    """One cell's disagreement record (two or more scores that count)."""
+    width, flagged = spread(values, scale)
+    return Disagreement(candidate_id, key, width, flagged, tuple(values))

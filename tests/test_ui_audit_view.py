@@ -141,6 +141,22 @@ def test_export_writes_the_filtered_rows_as_text(
     assert sheet.max_row == 3
 
 
+def test_at_committee_scale_the_check_runs_after_the_window_opens(
+    qtbot, database: Path, monkeypatch
+) -> None:
+    """Checking 100,000 stored scores takes as long as loading them: it must not hold up the
+    window; the red bar comes when the check has spoken."""
+    import ui.audit_check
+
+    monkeypatch.setattr(ui.audit_check, "INLINE_LIMIT", 0)  # this small file counts as large
+    tamper(database, "UPDATE scores SET value = 0 WHERE justification = 'Second look'")
+    window = open_window(qtbot, database)
+    assert window.session.data is not None  # open, shown, the grid filled
+    assert window.session.wait_for_audit(30_000)
+    assert window.audit_bar.isVisible()
+    assert "stored score is 0 but the record says 3" in window.audit_bar.text()
+
+
 def test_the_window_names_the_first_broken_link(qtbot, database: Path) -> None:
     tamper(database, "UPDATE scores SET value = 0 WHERE justification = 'Second look'")
     window = open_window(qtbot, database)

@@ -441,3 +441,13 @@ def test_screenshot_script_captures_every_tab(qtbot, tmp_path: Path) -> None:
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     assert shots[:4] == ["01-start.png", "02-criteria.png", "03-candidates.png", "04-committee.png"]
     assert all((tmp_path / name).stat().st_size > 10_000 for name in shots)
+
+
+def test_the_window_paints_before_the_database_is_read(qtbot, tmp_path: Path) -> None:
+    """At start the window is on screen first; the evaluation is opened from the event loop."""
+    make_database(tmp_path / "big.db")[0].close()
+    window = create_main_window(str(tmp_path / "big.db"), AppSettings(), paint_first=True)
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.session.data is None  # painted, nothing read yet
+    qtbot.waitUntil(lambda: window.session.data is not None)
+    assert window.session.data.name == "Northwind Regional RFP"

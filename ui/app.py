@@ -56,8 +56,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def create_main_window(db: str | None = None, settings: AppSettings | None = None) -> MainWindow:
-    """The main window on `db`, else the last database, else the default one."""
+def create_main_window(
+    db: str | None = None, settings: AppSettings | None = None, *, paint_first: bool = False
+) -> MainWindow:
+    """The main window on `db`, else the last database, else the default one. With
+    `paint_first` the window is shown and painted before the database is opened (a large
+    evaluation takes a second or more to read): the open follows from the event loop."""
     from ui.export.choices import finish_interrupted_export
     from ui.main_window import MainWindow
 
@@ -65,7 +69,12 @@ def create_main_window(db: str | None = None, settings: AppSettings | None = Non
     finish_interrupted_export(settings)
     window = MainWindow(settings=settings)
     target = db or settings.last_database() or default_database()
-    window.start_page.open_location(target)
+    if not paint_first:
+        window.start_page.open_location(target)
+        return window
+    window.show()
+    QApplication.processEvents()  # the first paint, before any database work
+    QTimer.singleShot(0, lambda: window.start_page.open_location(target))
     return window
 
 
@@ -78,7 +87,7 @@ def run_app(db: str | None = None) -> int:
     logging.getLogger("supportscope.ui").info("window starting; log file %s", where)
     app = make_application()
     install_excepthook()
-    window = create_main_window(db)
+    window = create_main_window(db, paint_first=True)
     window.show()
     if os.environ.get("SUPPORTSCOPE_EXIT_AFTER_START") == "1":
         log = logging.getLogger("supportscope.ui")

@@ -58,14 +58,16 @@ Signals
                                    live results (ui/session_process.py)
     errorRaised(str)               a clear sentence for the user (shown by the main window)
     auditBroken(str)               after opening an evaluation: "" when its audit record holds,
-                                   else the first broken link (evaluator.audit_verify)
+                                   else the first broken link (evaluator.audit_verify); at
+                                   committee scale a moment later (ui/audit_check.py)
     externalChange(str)            another window or process changed the open evaluation and the
                                    snapshot was re-read (checked every WATCH_MS; a sentence for
                                    the status bar)
 
 Results are recomputed after each change by `ui.live_results.LiveResults`: coalesced by a
 zero-delay single-shot timer, scored inline when small and on the QThreadPool at committee scale
-(about 50 ms for 50 x 200 x 10), so typing never waits.
+(about 50 ms for 50 x 200 x 10), so typing never waits; one score or consensus edit updates
+only its cell, its candidate and the ranks, inline (evaluator.live_scoring).
 """
 
 from __future__ import annotations
@@ -77,12 +79,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from evaluator import services
-from evaluator.audit_verify import warning as audit_warning
 from evaluator.changes import Applied, Change, SetStatus
 from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
 from evaluator.identity import Identity
+from ui.audit_check import AuditCheck
 from ui.cell_index import CellIndex
 from ui.errors import USER_ERRORS, user_message
 from ui.live_results import LiveResults
@@ -126,6 +128,8 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         self._leave_guards: list[Callable[[], bool]] = []
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
+        self._audit = AuditCheck(self)
+        self._audit.checked.connect(self.auditBroken)
         self._watch = QTimer(self)
         self._watch.setInterval(self.WATCH_MS)
         self._watch.timeout.connect(self.check_for_changes)
@@ -221,6 +225,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         return self._open_evaluation(evaluation_id)
 
     def close_database(self, notify: bool = True) -> None:
+        self._audit.stop()
         if self._db is not None:
             self._db.close()
         self._db = None
@@ -260,7 +265,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         else:
             self._watch.start()
         self.evaluationChanged.emit()
-        self.auditBroken.emit(audit_warning(self._db, data.id) if data and self._db else "")
+        self._audit.start(self._db, data.id if data else None, len(data.scores) if data else 0)
         self.dataChanged.emit()
         if self.read_only != was_read_only or data is not None:
             self.readOnlyChanged.emit(self.read_only)
@@ -430,6 +435,16 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
     def schedule_results(self) -> None:
         """Recompute soon; many calls before the event loop runs cost one computation."""
         self._live.request()
+
+    def _follow_results(
+        self, before: EvaluationData, after: EvaluationData, change: Change
+    ) -> None:
+        """After one applied change: results updated at once when one cell changed, else soon."""
+        self._live.follow(before, after, change)
+
+    def wait_for_audit(self, timeout_ms: int = 10_000) -> bool:
+        """Process events until the open evaluation's audit check has spoken (tests, scripts)."""
+        return self._audit.wait(timeout_ms)
 
     def wait_for_results(self, timeout_ms: int = 10_000) -> bool:
         """Process events until fresh results are in (for tests and scripts, not for views)."""

@@ -60,7 +60,7 @@ class SessionSnapshot:
     _cells: CellIndex
     _tree_cache: tuple[list[Criterion], dict[str, Criterion], list[Criterion]] | None
     read_only: bool
-    schedule_results: Callable[[], None]
+    _follow_results: Callable[[EvaluationData, EvaluationData, Change], None]
     reload: Callable[[], None]
     criteriaChanged: SignalInstance
     candidatesChanged: SignalInstance
@@ -185,7 +185,7 @@ class SessionSnapshot:
         else:
             self._structure_changed(change)
         self.dataChanged.emit()
-        self.schedule_results()
+        self._follow_results(data, self._data, change)
         if self.read_only != was_read_only:
             self.readOnlyChanged.emit(self.read_only)
         if others_wrote:

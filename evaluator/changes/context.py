@@ -34,6 +34,7 @@ class WriteContext:
     new_status: str | None = None  # set last, with the revision (see write_changes)
     bulk: bool = False  # many changes: preload rows per member/candidate instead of per cell
     _cache: dict[tuple[object, ...], dict] = field(default_factory=dict, repr=False)
+    _single: dict[tuple[type, object], Any] = field(default_factory=dict, repr=False)
 
     @property
     def scale(self) -> Scale:
@@ -51,8 +52,25 @@ class WriteContext:
             self._criteria = {row.key: row for row in rows}
         return self._criteria
 
+    def _one(self, model: type, column: Any, value: object) -> Any:
+        """One row by its key, for a single change: an edit of one cell must not load the
+        whole tree or candidate list (a bulk write loads them all once instead)."""
+        row = self._single.get((model, value))
+        if row is None:
+            row = self.session.scalar(
+                select(model)
+                .where(model.evaluation_id == self.ev.id, column == value)  # type: ignore[attr-defined]
+                .execution_options(populate_existing=True)
+            )
+            if row is not None:  # a missing row is looked up again: a writer may add it
+                self._single[model, value] = row
+        return row
+
     def criterion(self, key: str) -> CriterionRow:
-        row = self.criteria().get(key)
+        if self._criteria is None and not self.bulk:
+            row = self._one(CriterionRow, CriterionRow.key, key)
+        else:
+            row = self.criteria().get(key)
         if row is None:
             raise NotFound(f"no criterion with id {key!r} in evaluation {self.ev.name!r}")
         return row
@@ -61,16 +79,13 @@ class WriteContext:
         """The tree changed (rows added or deleted): look it up again next time."""
         self._criteria = None
         self._cache.clear()
+        self._single.clear()
 
     def candidate(self, candidate_id: int) -> CandidateRow:
-        if self._candidates is None:
-            rows = self.session.scalars(
-                select(CandidateRow)
-                .where(CandidateRow.evaluation_id == self.ev.id)
-                .execution_options(populate_existing=True)
-            )
-            self._candidates = {row.id: row for row in rows}
-        row = self._candidates.get(candidate_id)
+        if self._candidates is None and not self.bulk:
+            row = self._one(CandidateRow, CandidateRow.id, candidate_id)
+        else:
+            row = self._all_candidates().get(candidate_id)
         if row is None:
             raise NotFound(
                 f"the candidate (id {candidate_id}) is no longer in {self.ev.name!r}: "
@@ -78,15 +93,16 @@ class WriteContext:
             )
         return row
 
+    def _all_candidates(self) -> dict[int, CandidateRow]:
+        if self._candidates is None:
+            self._candidates = self._all_rows(CandidateRow)
+        return self._candidates
+
     def evaluator(self, evaluator_id: int) -> EvaluatorRow:
-        if self._evaluators is None:
-            rows = self.session.scalars(
-                select(EvaluatorRow)
-                .where(EvaluatorRow.evaluation_id == self.ev.id)
-                .execution_options(populate_existing=True)
-            )
-            self._evaluators = {row.id: row for row in rows}
-        row = self._evaluators.get(evaluator_id)
+        if self._evaluators is None and not self.bulk:
+            row = self._one(EvaluatorRow, EvaluatorRow.id, evaluator_id)
+        else:
+            row = self._all_evaluators().get(evaluator_id)
         if row is None:
             raise NotFound(
                 f"the committee member (id {evaluator_id}) is no longer in {self.ev.name!r}: "
@@ -94,10 +110,25 @@ class WriteContext:
             )
         return row
 
+    def _all_evaluators(self) -> dict[int, EvaluatorRow]:
+        if self._evaluators is None:
+            self._evaluators = self._all_rows(EvaluatorRow)
+        return self._evaluators
+
+    def _all_rows(self, model: Any) -> dict[int, Any]:
+        """Every candidate or member row of the evaluation by id (re-read from the database)."""
+        rows = self.session.scalars(
+            select(model)
+            .where(model.evaluation_id == self.ev.id)
+            .execution_options(populate_existing=True)
+        )
+        return {row.id: row for row in rows}
+
     def forget_people(self) -> None:
         self._candidates = None
         self._evaluators = None
         self._cache.clear()
+        self._single.clear()
 
     def cached_rows(self, key: tuple[object, ...], load: Callable[[], dict]) -> dict:
         """Rows loaded once per transaction (and kept current by the writers that change them)."""

@@ -97,21 +97,21 @@ def _score(ctx: WriteContext, change: m.SetScore, who: Identity | None, status: 
             f"{member.name} submitted their scores: they are read-only until the chair "
             "reopens the scoresheet"
         )
-    from evaluator.changes.write_process import stored_declaration
+    from evaluator.changes.write_process import declaration_row
 
-    declaration = stored_declaration(ctx, member.id)
+    declaration = declaration_row(ctx, member.id)  # by uid: no need to map every candidate
     candidate: CandidateRow = ctx.candidate(change.candidate_id)
     if declaration is None:
         raise NotAllowed(
             f"{member.name} has not declared conflicts of interest yet: declare (no conflict, or "
             "a conflict with named candidates) before scoring"
         )
-    if change.candidate_id in declaration.conflicted:
+    if candidate.uid in declaration.conflicted:
         raise NotAllowed(
             f"{member.name} declared a conflict of interest with {candidate.name}: their scores "
             "for it are not taken"
         )
-    if change.candidate_id not in declaration.covers:
+    if candidate.uid not in declaration.covers:
         raise NotAllowed(
             f"{candidate.name} was added after {member.name} declared: declare again, covering "
             "it, before scoring it"

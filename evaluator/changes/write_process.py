@@ -31,13 +31,18 @@ def _candidates(ctx: WriteContext) -> dict[int, CandidateRow]:
     return {row.id: row for row in rows}
 
 
-def stored_declaration(ctx: WriteContext, evaluator_id: int) -> Declaration | None:
-    row = ctx.session.scalars(
+def declaration_row(ctx: WriteContext, evaluator_id: int) -> DeclarationRow | None:
+    """A member's newest declaration as stored (candidates named by their stable uids)."""
+    return ctx.session.scalars(
         select(DeclarationRow)
         .where(DeclarationRow.evaluator_id == evaluator_id)
         .order_by(DeclarationRow.id.desc())
         .limit(1)
     ).first()
+
+
+def stored_declaration(ctx: WriteContext, evaluator_id: int) -> Declaration | None:
+    row = declaration_row(ctx, evaluator_id)
     if row is None:
         return None
     by_uid = {c.uid: c.id for c in _candidates(ctx).values()}
