@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QLabel,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import STATUS_ORDER, Status
 from ui import errors
+from ui.accessibility import describe, name_from_text, name_windows_when_shown
 from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
@@ -89,6 +91,9 @@ class MainWindow(QMainWindow):
         self.audit_bar.linkActivated.connect(lambda _: self.open_audit())
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.setObjectName("mainTabs")
+        describe(self.tabs, "Steps", "Start, criteria, candidates, committee, scoring, results")
+        describe(self.banner, "Phase", "The phase, who you are and what the phase allows")
+        describe(self.audit_bar, "Audit warning")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         self.picker = QComboBox(minimumContentsLength=28)
         self.picker.setObjectName("evaluationPicker")
         self.picker.setToolTip("The evaluation shown in every tab")
+        describe(self.picker, "Evaluation", "The evaluation shown in every tab")
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.activated.connect(self._picked)
         self.menus = MainMenus(self)
@@ -137,6 +143,12 @@ class MainWindow(QMainWindow):
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
         self._restore_settings()
         self._evaluation_changed()
+        # the views build some widgets late: name them when their tab is shown
+        self.tabs.currentChanged.connect(lambda _: name_from_text(self))
+        name_from_text(self)
+        app = QApplication.instance()
+        if app is not None:  # and its dialogs, as each is shown
+            name_windows_when_shown(app)
 
     # ---- tabs --------------------------------------------------------------------------------
 

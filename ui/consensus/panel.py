@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import GateState
 from evaluator.gates import gate_look
+from ui.accessibility import describe
 from ui.grid.delegates import gate_colour
 
 
@@ -61,6 +62,9 @@ class ConsensusPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.details)
+        describe(
+            self.details, "Cell details", "Each member's score and justification for this cell"
+        )
         self.value = QDoubleSpinBox()
         self.value.setDecimals(1)
         self.value.setSingleStep(0.5)
@@ -70,6 +74,7 @@ class ConsensusPanel(QWidget):
             self.gate.addItem(gate_look(state).text, data)  # "✓ passed", "✗ failed"
         self.gate.setToolTip("The committee's decision on this pass/fail requirement")
         self.colour_gates(self.palette())
+        describe(self.gate, "Agreed decision", "The committee's pass or fail decision")
         self.decision = QStackedWidget()
         self.decision.addWidget(self.value)
         self.decision.addWidget(self.gate)

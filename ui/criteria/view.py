@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, CriterionKind, walk_tree
 from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
+from ui.accessibility import describe
 from ui.criteria.ahp_dialog import AhpDialog
 from ui.criteria.model import (
     EFFECTIVE,
@@ -50,6 +51,12 @@ class CriteriaView(QWidget):
         self.model = CriteriaModel(session, self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("criteriaTree")
+        describe(
+            self.tree,
+            "Criteria tree",
+            "Categories and criteria with their kind, weight and share of the total; "
+            "type to edit a weight",
+        )
         self.tree.setModel(self.model)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -90,6 +97,7 @@ class CriteriaView(QWidget):
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.panel)
         scroll.setMinimumWidth(300)
+        describe(scroll, "Criterion details")
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("criteria")
         self.splitter.addWidget(self.tree)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from evaluator.live_files import live_database_problem
 from reports.branding import DEFAULT_ACCENT, Branding, is_hex_colour, normalise_hex, save_branding
 from ui import errors, file_dialogs
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
@@ -112,6 +113,7 @@ class BrandingDialog(QDialog):
         self.colour_button.setObjectName("accentSwatch")
         self.colour_button.setIconSize(QSize(40, 18))
         self.colour_button.setToolTip("Pick the accent colour")
+        describe(self.colour_button, "Pick the accent colour")
         self.default_colour = QPushButton("&Default")
         self.default_colour.setToolTip(f"Go back to SupportScope's navy {DEFAULT_ACCENT}")
         self.problems = Banner()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.db import Database
 from ui import file_dialogs
+from ui.accessibility import describe
 from ui.imports.preview import PreviewModel
 from ui.jobs import Job, JobRunner, Work
 
@@ -86,6 +87,9 @@ class ImportDialogBase(QDialog):
         self.model = model
         self.table = QTableView(self)
         self.table.setModel(model)
+        describe(
+            self.table, "Import preview", "What each row of the files would change, and its status"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
 from ui.jobs import JobRunner
 from ui.results.chart import ResultsChart
@@ -61,7 +62,11 @@ class ResultsView(QWidget):
         header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         self.table.setToolTip("")
+        describe(self.table, "Ranking", "Rank, total, completeness and status of each candidate")
         self.chart = ResultsChart()
+        describe(
+            self.chart, "Results chart", "Each candidate's total as a bar; disqualified ones greyed"
+        )
         self.chart_scroll = QScrollArea()
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -72,7 +77,7 @@ class ResultsView(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 480])
-        self.robust_button = QPushButton("Estimate &chance of winning")
+        self.robust_button = QPushButton("E&stimate chance of winning")
         self.robust_button.setToolTip(
             "How robust is the ranking to the weights? Re-ranks 1000 times with every weight "
             "varied by up to ±20% (runs in the background)"

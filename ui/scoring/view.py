@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
+from ui.accessibility import describe
 from ui.committee_facts import CommitteeFacts, local_day
 from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
 from ui.grid.view import CriteriaGrid
@@ -64,7 +65,7 @@ class ScoringView(QWidget):
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
         self.evaluator_combo.setMinimumContentsLength(24)
         self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        who = QLabel("&Evaluator:")
+        who = QLabel("&Member:")
         who.setBuddy(self.evaluator_combo)
         self.conflict = QLabel()
         self.progress = QProgressBar()
@@ -83,6 +84,7 @@ class ScoringView(QWidget):
         top.addWidget(self.unsaved)
         top.addWidget(self.progress)
         self.banner = Banner()
+        describe(self.banner, "Scoring notice")
         self.declaration = DeclarationPanel()
         self.hidden_line = QLabel()
         self.hidden_line.setObjectName("hiddenCandidates")
@@ -93,6 +95,12 @@ class ScoringView(QWidget):
         self.delegate = ScoreDelegate(self.model.scale, self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setToolTip("")
+        describe(
+            self.grid,
+            "Scoring grid",
+            "One row per criterion, one column per candidate: type a score, Tab moves right, "
+            "Enter goes to the justification",
+        )
         self.rubric = RubricPanel()
         self.justification = JustificationBox()
         side = QSplitter(Qt.Orientation.Vertical)
