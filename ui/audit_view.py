@@ -48,7 +48,7 @@ ALL = "(all)"
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, kinds: str) -> str:
     """The file chooser (a module function that tests replace)."""
-    return choose_save_file(parent, title, suggested, kinds)
+    return choose_save_file(parent, title, suggested, kinds, kind="audit")
 
 
 class AuditView(QDialog):

@@ -192,7 +192,13 @@ class StartPage(QWidget):
 
     def open_database_dialog(self) -> None:
         path = file_dialogs.choose_open_file(
-            self, "Open database", self._folder(), DB_FILTER, database=True
+            self,
+            "Open database",
+            self._folder(),
+            DB_FILTER,
+            database=True,
+            kind="database",
+            settings=self.settings,
         )
         if path:
             self.open_location(path)
@@ -201,8 +207,10 @@ class StartPage(QWidget):
         path = file_dialogs.choose_save_file(
             self,
             "New database",
-            str(Path(self._folder() or Path.home()) / "evaluations.db"),
+            str(Path(self._folder()) / "evaluations.db"),  # no folder: the last one used
             DB_FILTER,
+            kind="database",
+            settings=self.settings,
             confirm_overwrite=False,  # an existing database is opened, never replaced
             database=True,
         )

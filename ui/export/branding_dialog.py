@@ -39,7 +39,9 @@ PREVIEW = QSize(260, 90)
 
 
 def choose_logo_file(parent: QWidget | None, start: str) -> str:
-    return file_dialogs.choose_open_file(parent, "Choose the logo", start, IMAGE_FILTER)
+    return file_dialogs.choose_open_file(
+        parent, "Choose the logo", start, IMAGE_FILTER, kind="image"
+    )
 
 
 def _image_file(logo: Path | None) -> Path | None:
@@ -215,7 +217,7 @@ class BrandingDialog(QDialog):
 
     def _choose_logo(self) -> None:
         current = self.edited().logo
-        start = str(current.parent) if current is not None else str(Path.home())
+        start = str(current.parent) if current is not None else ""  # else the last folder
         chosen = choose_logo_file(self, start)
         if chosen:
             self.logo.setText(chosen)

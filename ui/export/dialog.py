@@ -79,7 +79,7 @@ def open_in_desktop(url: QUrl) -> bool:
 
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, filter: str) -> str:
-    return file_dialogs.choose_save_file(parent, title, suggested, filter)
+    return file_dialogs.choose_save_file(parent, title, suggested, filter, kind="report")
 
 
 class ExportDialog(QDialog):

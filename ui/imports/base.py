@@ -41,11 +41,13 @@ UNEXPECTED = (
 
 
 def choose_open_files(parent: QWidget | None, title: str) -> list[str]:
-    return file_dialogs.choose_open_files(parent, title, "", EXCEL_FILTER)
+    return file_dialogs.choose_open_files(parent, title, "", EXCEL_FILTER, kind="workbook")
 
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: str) -> str:
-    return file_dialogs.choose_save_file(parent, title, suggested, "Excel workbook (*.xlsx)")
+    return file_dialogs.choose_save_file(
+        parent, title, suggested, "Excel workbook (*.xlsx)", kind="workbook"
+    )
 
 
 def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
