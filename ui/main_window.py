@@ -48,6 +48,7 @@ from ui.settings import AppSettings
 from ui.start_page import StartPage
 
 log = logging.getLogger("supportscope.ui")
+MOVED = "movedByUser"  # a splitter's property: the user dragged it, so its sizes are kept
 
 # (module, class, tab title): the other views, added when their modules exist
 OPTIONAL_VIEWS = (
@@ -369,7 +370,7 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 820)
+            self.fit_to_screen()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -377,14 +378,29 @@ class MainWindow(QMainWindow):
             sizes = self.settings.splitter_sizes(splitter.objectName())
             if splitter.objectName() and sizes and len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
+            splitter.splitterMoved.connect(lambda *_, s=splitter: s.setProperty(MOVED, True))
         last = self.settings.last_tab()
         if last and self.tab(last) is not None:
             self.show_tab(last)
 
+    def fit_to_screen(self) -> None:
+        """First start: 1280×820, or the available screen when smaller (a 1366×768 laptop),
+        centred on it."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 820)
+            return
+        room = screen.availableGeometry()
+        frame = 40  # the title bar and borders the window manager adds around the window
+        self.resize(min(1280, room.width() - 16), min(820, room.height() - frame))
+        self.move(room.center() - self.rect().center())
+
     def save_settings(self) -> None:
         self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
         for splitter in self.findChildren(QSplitter):
-            if splitter.objectName():
+            # only sizes the user set or saw: a splitter never shown has no real sizes yet
+            shown = splitter.isVisible() or splitter.property(MOVED)
+            if splitter.objectName() and shown and all(splitter.sizes()):
                 self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
         self.settings.set_last_tab(self.tab_title(self.tabs.currentIndex()))
         self.settings.sync()
