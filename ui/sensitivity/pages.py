@@ -154,7 +154,7 @@ class OddsPage(QWidget):
         self.close_call = Banner()
         self.state = muted("")
         self.model = OddsModel(self)
-        self.table = table_view(self.model, stretch=None)
+        self.table = table_view(self.model, stretch=0)  # the names take the room: no empty strip
         describe(self.table, "Chances and rank ranges")
         self.chart = OddsChart()
         describe(
