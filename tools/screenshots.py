@@ -1,6 +1,6 @@
 """Screenshots of every main tab and dialog, taken from the demo in a throw-away database.
 
-    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 950]
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1366 --height 768]
 
 It iterates over the window's tabs, so views added later appear without changes here; then the
 Export reports and New evaluation dialogs and the audit trail follow, and then the committee
@@ -199,8 +199,8 @@ def grab_ahp(window, out: Path, number: int) -> Path:  # type: ignore[no-untyped
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=950)
+    parser.add_argument("--width", type=int, default=1366)  # a common laptop screen
+    parser.add_argument("--height", type=int, default=768)
     parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

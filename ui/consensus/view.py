@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.kinds import passes
+from ui.accessibility import describe
 from ui.consensus.details import details_html
 from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
@@ -68,7 +69,14 @@ class ConsensusView(QWidget):
         self.summary = QLabel()
         self.grid = CriteriaGrid(editable=False)
         self.grid.setModel(self.model)
+        describe(
+            self.grid,
+            "Consensus grid",
+            "One row per criterion, one column per candidate: the committee's aggregate or agreed "
+            "value; flagged cells need a consensus",
+        )
         self.agenda = QListView()
+        describe(self.agenda, "Consensus agenda", "The cells to discuss, most disagreement first")
         self.agenda.setModel(self.agenda_model)
         # thousands of two-line items at committee scale: measuring each one after every
         # change costs a third of a second, so every line is as tall as the first; long

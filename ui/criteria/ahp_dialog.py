@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from evaluator.ahp_committee import percentages
 from evaluator.ahp_judgments import as_fraction, sentence
 from evaluator.domain import ScoringError
+from ui.accessibility import describe
 from ui.criteria.ahp_model import (
     CHOICES,
     COMMITTEE,
@@ -83,14 +84,25 @@ class AhpDialog(QDialog):
         self.pairs_grid = QGridLayout(self.pairs_panel)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.pairs_panel)
+        describe(scroll, "Pairwise comparisons")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(600)
         self.matrix = QTableWidget(objectName="ahpMatrix")
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        describe(
+            self.matrix,
+            "Comparison matrix",
+            "How many times more each row matters than each column",
+        )
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.weights = QTableWidget(0, 3, objectName="ahpWeights")
         self.weights.setHorizontalHeaderLabels(["Criterion", "AHP weight", "Raw weight now"])
         self.weights.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        describe(
+            self.weights,
+            "Resulting weights",
+            "The AHP weight and the raw weight now of each criterion",
+        )
         self.weights.verticalHeader().hide()
         self.weights.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.stats = QLabel(wordWrap=True, objectName="ahpStats")

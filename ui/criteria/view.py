@@ -7,7 +7,7 @@ commands and keeps the selection on the criterion the user is working on.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, CriterionKind, walk_tree
 from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
+from ui.accessibility import describe
 from ui.criteria.ahp_dialog import AhpDialog
 from ui.criteria.model import (
     EFFECTIVE,
@@ -40,6 +41,8 @@ from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate, tint_background
 from ui.undo import AddCriterion, MoveCriterion, RemoveCriterion
 
+MIN_DETAILS = 300  # the details panel beside the tree: its narrowest readable width
+
 
 class CriteriaView(QWidget):
     """The criteria tree with in-place editing, buttons for structure, and a detail panel."""
@@ -50,6 +53,12 @@ class CriteriaView(QWidget):
         self.model = CriteriaModel(session, self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("criteriaTree")
+        describe(
+            self.tree,
+            "Criteria tree",
+            "Categories and criteria with their kind, weight and share of the total; "
+            "type to edit a weight",
+        )
         self.tree.setModel(self.model)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -79,6 +88,10 @@ class CriteriaView(QWidget):
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         header.resizeSection(SHARE, metrics.horizontalAdvance("100 %") + 130)
+        # wide enough that the weights never scroll out of sight (a restored splitter once left
+        # the tree at 250 px): the names keep ~24 characters beside the fixed columns
+        fixed = sum(header.sectionSize(column) for column in (KIND, WEIGHT, EFFECTIVE, SHARE))
+        self.usable_width = fixed + metrics.averageCharWidth() * 24 + 40
 
         self.warning = QLabel(wordWrap=True, visible=False)
         self.warning.setObjectName("weightWarning")
@@ -89,13 +102,15 @@ class CriteriaView(QWidget):
         self.panel = CriterionPanel(session)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(MIN_DETAILS)
+        describe(scroll, "Criterion details")
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("criteria")
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
 
         self.actions_bar = QHBoxLayout()
         self.add_action = self._action(
@@ -139,6 +154,15 @@ class CriteriaView(QWidget):
         session.readOnlyChanged.connect(lambda _: self._update_actions())
         session.criteriaChanged.connect(self._update_actions)
         self._after_reset()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Each time the tab is shown the tree gets at least its usable width, room allowing
+        (saved sizes from a smaller window, or an older version, do not hide the weights)."""
+        super().showEvent(event)
+        tree, details = self.splitter.sizes()
+        total = tree + details
+        if tree < self.usable_width and total >= self.usable_width + MIN_DETAILS:
+            self.splitter.setSizes([self.usable_width, total - self.usable_width])
 
     def _action(self, text, shortcut, icon, tip, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(self.style().standardIcon(icon), text, self)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from reports.branding import load_branding
 from reports.export import ExportResult, export_reports
 from ui import file_dialogs
+from ui.accessibility import describe
 from ui.export.branding_dialog import edit_branding, grow_to_fit
 from ui.export.choices import (
     KINDS,
@@ -78,7 +79,7 @@ def open_in_desktop(url: QUrl) -> bool:
 
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, filter: str) -> str:
-    return file_dialogs.choose_save_file(parent, title, suggested, filter)
+    return file_dialogs.choose_save_file(parent, title, suggested, filter, kind="report")
 
 
 class ExportDialog(QDialog):
@@ -122,6 +123,7 @@ class ExportDialog(QDialog):
             check.setChecked(kind_wanted(settings, kind))
             edit = QLineEdit(str(folder / default_name(self.name, kind)))
             edit.setToolTip(f"Where the {label.lower()} is saved")
+            describe(edit, f"{label} file", f"Where the {label.lower()} is saved")
             # wide enough for the usual path whole (a longer one shows its file name end)
             path_width = edit.fontMetrics().horizontalAdvance(edit.text()) + 24
             edit.setMinimumWidth(min(max(420, path_width), 760))

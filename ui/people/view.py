@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.kinds import CANDIDATE_KINDS
 from ui import errors, reason_dialog
+from ui.accessibility import describe
 from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate
@@ -46,6 +47,7 @@ class PeopleView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(model)
         self.table.setObjectName(f"{self.noun.replace(' ', '_')}Table")
+        describe(self.table, f"{self.noun.capitalize()}s", f"One row per {self.noun}; type to edit")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
 from ui.results.chart import ResultsChart
 from ui.results.model import CANDIDATE, STATUS, ResultsModel
@@ -54,7 +55,11 @@ class ResultsView(QWidget):
         header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         self.table.setToolTip("")
+        describe(self.table, "Ranking", "Rank, total, completeness and status of each candidate")
         self.chart = ResultsChart()
+        describe(
+            self.chart, "Results chart", "Each candidate's total as a bar; disqualified ones greyed"
+        )
         self.chart_scroll = QScrollArea()
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)

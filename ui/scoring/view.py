@@ -2,7 +2,9 @@
 
 Type a digit in a cell (or F2 and the arrow keys), Enter: the cell keeps the typed value as an
 unsaved edit and focus goes to the justification box; write why and press Enter: both are saved
-as one undoable SetScore and the cursor moves down (or right, when the value was left with Tab).
+as one undoable SetScore and the cursor moves down. Tab (Shift+Tab) leaves a typed value waiting
+and moves right (left), as in a spreadsheet; Enter on that cell later, or Ctrl+J, writes its
+justification. A number outside the scale is refused with a sentence naming the scale.
 Unsaved edits stay tinted in the grid and are listed above it, so moving away loses nothing;
 the window asks before another evaluation, another database or quitting would drop them
 (`unsaved_count`, `show_unsaved`).
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
+from ui.accessibility import describe
 from ui.committee_facts import CommitteeFacts, local_day
 from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
 from ui.grid.view import CriteriaGrid
@@ -64,7 +68,7 @@ class ScoringView(QWidget):
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
         self.evaluator_combo.setMinimumContentsLength(24)
         self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        who = QLabel("&Evaluator:")
+        who = QLabel("&Member:")
         who.setBuddy(self.evaluator_combo)
         self.conflict = QLabel()
         self.progress = QProgressBar()
@@ -83,6 +87,7 @@ class ScoringView(QWidget):
         top.addWidget(self.unsaved)
         top.addWidget(self.progress)
         self.banner = Banner()
+        describe(self.banner, "Scoring notice")
         self.declaration = DeclarationPanel()
         self.hidden_line = QLabel()
         self.hidden_line.setObjectName("hiddenCandidates")
@@ -93,6 +98,12 @@ class ScoringView(QWidget):
         self.delegate = ScoreDelegate(self.model.scale, self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setToolTip("")
+        describe(
+            self.grid,
+            "Scoring grid",
+            "One row per criterion, one column per candidate: type a score, Tab moves right, "
+            "Enter goes to the justification",
+        )
         self.rubric = RubricPanel()
         self.justification = JustificationBox()
         side = QSplitter(Qt.Orientation.Vertical)
@@ -128,6 +139,8 @@ class ScoringView(QWidget):
         self.grid.selectionModel().currentChanged.connect(self._bind)
         self.grid.clearRequested.connect(self._clear_selection)
         self.delegate.moveRequested.connect(self._committed)
+        self.delegate.refused.connect(self._say)
+        self.grid.enterPressed.connect(self._write_justification)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
         self.justification.editor.escaped.connect(self.grid.setFocus)
@@ -271,6 +284,8 @@ class ScoringView(QWidget):
 
     def _refresh_side(self) -> None:
         index, model, box = self._bound, self.model, self.justification
+        # Enter on a cell whose typed value waits for its justification goes to write it
+        self.grid.enter_moves_down = not index.isValid() or model.pending(index) is None
         if not index.isValid():
             self.rubric.show_nothing()
             box.set_text("")
@@ -324,14 +339,25 @@ class ScoringView(QWidget):
     # ---- editing -----------------------------------------------------------------------------
 
     def _committed(self, direction: str) -> None:
-        """The grid editor closed with Enter or Tab: ask for the justification, or move on."""
+        """The grid editor closed: Enter asks for the justification, Tab and Shift+Tab move on
+        as the hint says (the typed value waits, tinted, until its justification is written)."""
         index = self.grid.currentIndex()
-        if self.model.pending(index) is not None:
+        if direction == MOVE_DOWN and self.model.pending(index) is not None:
             self._after_save = direction
             self.justification.editor.setFocus()
             self.justification.editor.selectAll()
         else:
             self.grid.move(direction)
+
+    def _write_justification(self) -> None:
+        self.justification.editor.setFocus()
+        self.justification.editor.selectAll()
+
+    def _say(self, message: str) -> None:
+        """A refused value's reason, in the window's status line as well as at the cell."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 8000)
 
     def save_current(self) -> bool:
         """Save the bound cell's score and justification; back to the grid, one cell on."""

@@ -21,6 +21,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from evaluator.domain import leaves
+from ui.accessibility import describe
 from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
 from ui.live_results import INLINE_LIMIT
@@ -55,6 +56,7 @@ class SensitivityView(QWidget):
         self.odds = OddsPage()
         self.sets = SetsPage()
         self.pages = QTabWidget()
+        describe(self.pages, "Sensitivity views")
         self.pages.addTab(self.odds, "Chance of winning")
         self.pages.addTab(self.sets, "Weighting sets")
         self.body = QSplitter(Qt.Orientation.Vertical)
