@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.domain import EvaluationData, leaves
+from ui.accessibility import describe
 from ui.agreement.models import MembersModel, NormalisedModel, SpreadModel
 from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
@@ -91,6 +92,9 @@ class AgreementView(QWidget):
         self.members_table = _table(self.members, 3)
         self.spread_table = _table(self.spreads, 0)
         self.normalised_table = _table(self.normalised, 0)
+        describe(self.members_table, "Members", "Each member's leniency and where they stand apart")
+        describe(self.spread_table, "Criteria spread", "Members' spread per criterion")
+        describe(self.normalised_table, "Normalised ranking", "Shown only, never applied")
         self.normalise = QCheckBox("Show the ranking on &normalised scores beside it")
         self.normalise.setToolTip(
             "Each member's scores as z-scores (their own mean and spread) mapped back to the "
