@@ -369,3 +369,7 @@ HANDLERS.update(SENSITIVITY_HANDLERS)
 from cli.ahp_cmd import AHP_HANDLERS  # noqa: E402
 
 HANDLERS.update(AHP_HANDLERS)
+
+from cli.contract_cmd import CONTRACT_HANDLERS  # noqa: E402
+
+HANDLERS.update(CONTRACT_HANDLERS)

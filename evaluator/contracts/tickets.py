@@ -326,7 +326,7 @@ def _write(session: Session, contract_id: int, source_id: int, preview: TicketPr
         statement = (
             update(table)
             .where(table.c.contract_id == contract_id, table.c.ticket_id == bindparam("key"))
-            .values({c: bindparam(f"v_{c}") for c in COLUMNS[1:]}, source_id=source_id)
+            .values({**{c: bindparam(f"v_{c}") for c in COLUMNS[1:]}, "source_id": source_id})
         )
         session.connection().execute(
             statement,
