@@ -29,11 +29,16 @@ Handler = Callable[[argparse.Namespace, Database, TextIO], None]
 SCORECARD_ACTIONS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("contract", parents=[common], help="the support contract after the award")
-    actions = p.add_subparsers(
-        dest="contract_action", metavar="ACTION", required=True, parser_class=type(p)
+def _actions(sub: Any, common: argparse.ArgumentParser, name: str, help_text: str) -> Any:
+    """A command whose first word is an action (contract create, tickets import...)."""
+    p = sub.add_parser(name, parents=[common], help=help_text)
+    return p.add_subparsers(
+        dest=f"{name}_action", metavar="ACTION", required=True, parser_class=type(p)
     )
+
+
+def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    actions = _actions(sub, common, "contract", "the support contract after the award")
     a = actions.add_parser(
         "create",
         parents=[common],
@@ -53,10 +58,7 @@ def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("value", help="15min, 4h, 7%%, 0.07, seconds for asa, or the commitment text")
     a.add_argument("--priority", default="", metavar="P1-P4")
     a.add_argument("--reason", default="", help="why it changes (required; audited)")
-    p = sub.add_parser("tickets", parents=[common], help="import service-desk ticket exports")
-    actions = p.add_subparsers(
-        dest="tickets_action", metavar="ACTION", required=True, parser_class=type(p)
-    )
+    actions = _actions(sub, common, "tickets", "import service-desk ticket exports")
     a = actions.add_parser("import", parents=[common], help="import CSV or XLSX ticket exports")
     a.add_argument("evaluation")
     a.add_argument("files", nargs="+", metavar="FILE")
@@ -65,10 +67,7 @@ def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--map", action="append", default=[], metavar="COL=FIELD")
     a.add_argument("--tz", default=None, metavar="ZONE", help="zone of times without offset")
     a.add_argument("--dry-run", action="store_true", help="preview only; write nothing")
-    p = sub.add_parser("calls", parents=[common], help="import monthly call statistics")
-    actions = p.add_subparsers(
-        dest="calls_action", metavar="ACTION", required=True, parser_class=type(p)
-    )
+    actions = _actions(sub, common, "calls", "import monthly call statistics")
     a = actions.add_parser("import", parents=[common], help="import a call-statistics sheet")
     a.add_argument("evaluation")
     a.add_argument("file")
@@ -137,17 +136,7 @@ def cmd_contract(args: argparse.Namespace, db: Database, out: TextIO) -> None:
             "monthly_fee": contract.monthly_fee,
             "time_zone": contract.time_zone,
             "revision": contract.revision,
-            "targets": [
-                {
-                    "metric": t.metric,
-                    "priority": t.priority,
-                    "value": t.value,
-                    "text": t.text,
-                    "source": t.source,
-                    "citation": t.citation,
-                }
-                for t in contract.targets
-            ],
+            "targets": [t.to_dict() for t in contract.targets],
         }
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return

@@ -138,18 +138,7 @@ def create_contract(
         ).inserted_primary_key[0]
         session.execute(
             insert(TargetRow),
-            [
-                {
-                    "contract_id": contract_id,
-                    "metric": t.metric,
-                    "priority": t.priority,
-                    "value": t.value,
-                    "text": t.text,
-                    "source": t.source,
-                    "citation": t.citation,
-                }
-                for t in targets
-            ],
+            [{"contract_id": contract_id, **t.to_dict()} for t in targets],
         )
         name = next(c.name for c in data.candidates if c.id == chosen)
         promised = sum(t.source != Source.STANDARD.value for t in targets)

@@ -26,6 +26,17 @@ class Target:
     source: str  # evaluator.contracts.metrics.Source
     citation: str
 
+    def to_dict(self) -> dict[str, object]:
+        """The target as plain data (a table row's values, the CLI's --json)."""
+        return {
+            "metric": self.metric,
+            "priority": self.priority,
+            "value": self.value,
+            "text": self.text,
+            "source": self.source,
+            "citation": self.citation,
+        }
+
     @property
     def info(self) -> Metric:
         return METRICS[self.metric]

@@ -23,21 +23,9 @@ from evaluator.identity import Identity
 from evaluator.models import ContractRow, TicketRow, TicketSourceRow
 from evaluator.records import EvalRef, audit, get_evaluation
 
-COLUMNS = (
-    "ticket_id",
-    "opened_utc",
-    "responded_utc",
-    "resolved_utc",
-    "opened_month",
-    "priority",
-    "category",
-    "assignment_group",
-    "reopened",
-    "fcr",
-    "offshore",
-    "clinical",
-    "satisfaction",
-)
+TIMES = ("opened_utc", "responded_utc", "resolved_utc", "opened_month")
+FLAGS = ("reopened", "fcr", "offshore", "clinical", "satisfaction")
+COLUMNS = ("ticket_id", *TIMES, "priority", "category", "assignment_group", *FLAGS)
 Record = tuple  # values in COLUMNS order
 SHOWN_PROBLEMS = 10
 
