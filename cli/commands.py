@@ -369,3 +369,7 @@ HANDLERS.update(AHP_HANDLERS)
 from cli.agreement_cmd import AGREEMENT_HANDLERS  # noqa: E402
 
 HANDLERS.update(AGREEMENT_HANDLERS)
+
+from cli.contract_cmd import CONTRACT_HANDLERS  # noqa: E402
+
+HANDLERS.update(CONTRACT_HANDLERS)

@@ -200,6 +200,10 @@ def build_parser() -> OneLineParser:
     add_backup_commands(sub, common)
 
     add_excel_commands(sub, common)
+
+    from cli.contract_cmd import add_contract_commands
+
+    add_contract_commands(sub, common)
     return parser
 
 

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from evaluator.audit_chain import ChainEntry, insert_imported
 from evaluator.audit_verify import read_chain, stored_values
+from evaluator.contracts import copy as contract_copy
 from evaluator.jsonio import Written, new_evaluation_row, to_document, write_rows
 from evaluator.models import (
     AhpJudgmentRow,
@@ -72,6 +73,7 @@ COPIED_TABLES = frozenset(
         "weight_sets",
         "ahp_judgments",
         "audit_log",
+        *contract_copy.TABLES,  # a contract, its targets and tickets (evaluator.contracts.copy)
     }
 )
 # an evaluation's own rows, children before parents
@@ -104,6 +106,7 @@ class EvaluationCopy:
     evaluators: dict[int, str]
     declarations: list[dict[str, Any]] = field(default_factory=list)  # rows, oldest first
     audit: list[ChainEntry] = field(default_factory=list)  # the chain, oldest first
+    contract: dict[str, Any] | None = None  # the support contract and its rows, if any
 
     @property
     def is_final(self) -> bool:
@@ -173,6 +176,7 @@ def read_copy(session: Session, evaluation_id: int) -> EvaluationCopy:
         evaluators={e.id: e.name for e in data.evaluators},
         declarations=_declarations(session, evaluation_id, {r.id: n for n, r in members.items()}),
         audit=list(read_chain(session, evaluation_id)),
+        contract=contract_copy.read_contract_copy(session, evaluation_id),
     )
 
 
@@ -234,6 +238,8 @@ def write_verbatim(session: Session, copy: EvaluationCopy) -> None:
     # one last update, the status with its time (a final row refuses any update after it)
     ev.status, ev.updated_at = copy.status, copy.updated_at
     session.flush()
+    names = {name: i for i, name in copy.candidates.items()}
+    contract_copy.write_contract_copy(session, copy.contract, ev.id, names, keep_ids=True)
     insert_imported(session, ev.id, copy.audit)
 
 
@@ -298,12 +304,15 @@ def write_restored(
           why=why + note)  # fmt: skip
     ev.status = copy.status  # rows went in as a draft: a final one is locked last
     session.flush()
+    contract_copy.write_contract_copy(session, copy.contract, ev.id, written.candidates,
+                                      keep_ids=False)  # fmt: skip
     return ev.id, written
 
 
 def clear_rows(session: Session, evaluation_id: int) -> None:
     """Delete an evaluation's criteria, questions, declarations, people and cells (not its
-    audit trail)."""
+    audit trail); a contract first, which holds on to its candidate."""
+    contract_copy.delete_contract(session, evaluation_id)
     for model in (*CHILD_MODELS, *PEOPLE_MODELS):
         session.execute(delete(model).where(model.evaluation_id == evaluation_id))
 

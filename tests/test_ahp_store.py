@@ -273,6 +273,7 @@ def test_a_set_too_large_to_compare_pairwise_is_refused_and_not_offered(tmp_path
 
 @pytest.mark.sqlite_only
 def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_path, backend):
+    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
 
     import evaluator.db as dbmod
@@ -284,7 +285,7 @@ def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_pa
     engine = create_engine(f"sqlite:///{path}")
     db_migrate.upgrade(engine, dbmod.MIGRATIONS, target="0006")
     engine.dispose()
-    db = open_database(str(path))  # upgraded to the newest revision (0007) as it opens
+    db = open_database(str(path))  # upgraded to the newest revision as it opens
     with db.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         triggers = {
@@ -294,7 +295,7 @@ def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_pa
                 "AND tbl_name = 'ahp_judgments'"
             )
         }
-    assert version == "0007"
+    assert version == ScriptDirectory(str(dbmod.MIGRATIONS)).get_current_head() >= "0007"
     assert triggers == {f"ahp_judgments_final_no_{verb}" for verb in ("insert", "update", "delete")}
     ev = services.create_evaluation(db, "Upgraded RFP", small_tree())
     services.add_evaluator(db, ev, "Ann Example")
