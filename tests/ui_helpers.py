@@ -5,6 +5,8 @@ Every organisation and person here is invented.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from criteria import Catalog, save_catalog
@@ -191,13 +193,40 @@ def start_consensus(session) -> None:  # type: ignore[no-untyped-def]
         assert session.execute(ChangeStatus(session, Status.CONSENSUS))
 
 
-def show(qtbot, widget, width: int = 1200, height: int = 700):  # type: ignore[no-untyped-def]
-    """Show `widget` at a laptop-like size, owned by qtbot, and wait until it is on screen."""
+def show(qtbot, widget, width: int = 1200, height: int = 700, activate: bool = False):  # type: ignore[no-untyped-def]
+    """Show `widget` at a laptop-like size, owned by qtbot, and wait until it is on screen;
+    `activate` gives it the keyboard focus too, for tests that type into it."""
     qtbot.addWidget(widget)
     widget.resize(width, height)
     widget.show()
     qtbot.waitExposed(widget)
+    if activate:
+        widget.activateWindow()
     return widget
+
+
+def open_session(path: Path | str, wait: bool = False):  # type: ignore[no-untyped-def]
+    """The window's session on the database at `path`, the messages it shows kept in
+    `session.errors`; `wait` waits for the first results too."""
+    from ui.session import EvaluationSession
+
+    session = EvaluationSession()
+    session.errors = []  # type: ignore[attr-defined]
+    session.errorRaised.connect(session.errors.append)  # type: ignore[attr-defined]
+    assert session.open_database(str(path))
+    if wait:
+        session.wait_for_results()
+    return session
+
+
+@contextmanager
+def session_on(path: Path | str, wait: bool = False) -> Iterator:  # type: ignore[type-arg]
+    """`open_session`, closed again afterwards: the body of a session fixture."""
+    session = open_session(path, wait)
+    try:
+        yield session
+    finally:
+        session.close_database()
 
 
 def answer_identity_prompt(window, name: str, passphrase: str = "") -> None:  # type: ignore[no-untyped-def]
