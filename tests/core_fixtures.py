@@ -18,6 +18,11 @@ from evaluator.domain import (
 RUBRIC = {0: "absent", 1: "poor", 2: "weak", 3: "adequate", 4: "strong", 5: "exemplary"}
 
 
+def rated(key: str, weight: float = 1.0) -> Criterion:
+    """A bare rated leaf (no rubric, no question), for trees worked out by hand."""
+    return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
+
+
 def small_tree() -> list[Criterion]:
     """tiers (w3): l1 rated w1, l4 rated w3; offshore (w1): share auto w1; cost (w1): fee price;
     gates (w0): baa gate."""

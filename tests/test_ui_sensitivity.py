@@ -16,7 +16,7 @@ from evaluator.changes import SetChair
 from evaluator.domain import Aggregation, EvaluationData, Status
 from evaluator.jsonio import load_document, to_document
 from tests.core_fixtures import new_db, populated, start_consensus
-from tests.test_sensitivity_core import one_cell, three_levels, two_way
+from tests.sensitivity_fixtures import one_cell, three_levels, two_way
 from tests.ui_helpers import open_session, show
 from ui.main_window import MainWindow
 from ui.sensitivity.set_dialog import WeightSetDialog
