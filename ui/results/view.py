@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +29,7 @@ from ui.jobs import JobRunner
 from ui.results.chart import ResultsChart
 from ui.results.model import CANDIDATE, CHANCE, STATUS, ResultsModel, chances_work
 from ui.session import EvaluationSession
+from ui.widgets import column, muted, scrolled
 
 CHANCES = "chances"  # the job key of the estimate
 UNEXPECTED = "The analysis failed because of an unexpected error ({error}). Please report this."
@@ -62,10 +61,7 @@ class ResultsView(QWidget):
         header.setMinimumSectionSize(60)
         self.table.setToolTip("")
         self.chart = ResultsChart()
-        self.chart_scroll = QScrollArea()
-        self.chart_scroll.setWidgetResizable(True)
-        self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.chart_scroll.setWidget(self.chart)
+        self.chart_scroll = scrolled(self.chart)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.chart_scroll)
@@ -91,19 +87,12 @@ class ResultsView(QWidget):
         self.jobs = JobRunner(self)
         self.robust_button.clicked.connect(self.estimate_chances)
         self.cancel_button.clicked.connect(self.cancel_estimate)
-        hint = QLabel(
+        hint = muted(
             "Totals are out of 100; completeness is the share of the weight that has a value. "
             "Disqualified candidates are shown but never ranked; provisional ones wait for a "
             "pass/fail decision."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
-        layout.addLayout(robust)
-        layout.addWidget(hint)
+        column(self, self.summary, self.banner, self.splitter, robust, hint, grow=self.splitter)
 
         session.resultsChanged.connect(self._results_changed)
         session.evaluationChanged.connect(self._results_changed)

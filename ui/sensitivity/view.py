@@ -24,7 +24,7 @@ from evaluator.domain import leaves
 from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
 from ui.live_results import INLINE_LIMIT
-from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage, muted
+from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.work import (
     AddWeightSet,
@@ -34,6 +34,7 @@ from ui.sensitivity.work import (
     simulation_work,
 )
 from ui.session import EvaluationSession
+from ui.widgets import muted
 
 if TYPE_CHECKING:
     from evaluator.robustness import Simulation
