@@ -43,7 +43,7 @@ from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
 from ui.grid.delegates import Banner
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
-from ui.grid.view import CriteriaGrid
+from ui.grid.view import CriteriaGrid, covers
 from ui.session import EvaluationSession
 from ui.widgets import beside_panels, column, muted, tab_order
 
@@ -256,12 +256,7 @@ class ConsensusView(QWidget):
         self.agenda_model.set_live(self.isVisible())
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        bound = self._bound
-        if (
-            bound.isValid()
-            and top_left.row() <= bound.row() <= bottom_right.row()
-            and top_left.column() <= bound.column() <= bottom_right.column()
-        ):
+        if covers(top_left, bottom_right, self._bound):
             self._refresh_panel(fill=True)
 
     def _refresh_panel(self, fill: bool = False) -> None:

@@ -33,7 +33,7 @@ from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
 from ui.committee_facts import CommitteeFacts, local_day
 from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
-from ui.grid.view import CriteriaGrid
+from ui.grid.view import CriteriaGrid, covers
 from ui.scoring import sheet
 from ui.scoring.actions import SheetActions
 from ui.scoring.declaration import DeclarationPanel
@@ -288,12 +288,7 @@ class ScoringView(QWidget):
         return f"Not saved yet. {problem}" if problem else "Not saved yet: Enter saves it."
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        bound = self._bound
-        if (
-            bound.isValid()
-            and top_left.row() <= bound.row() <= bottom_right.row()
-            and top_left.column() <= bound.column() <= bottom_right.column()
-        ):
+        if covers(top_left, bottom_right, self._bound):
             self._refresh_side()
 
     def _draft_changed(self) -> None:
