@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluator import changes as c
 from evaluator import services
+from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
 from evaluator.domain import (
     AnswerType,
@@ -12,6 +14,7 @@ from evaluator.domain import (
     Band,
     Criterion,
     CriterionKind,
+    EvaluationData,
     Question,
 )
 
@@ -166,6 +169,20 @@ def populated(tmp_path: Path, phase: str = "scoring") -> tuple[Database, int]:
     if phase != "draft":
         start_scoring(db, ev)
     return db, ev
+
+
+def fresh(db: Database, ev: int) -> EvaluationData:
+    """The evaluation as the database has it, in canonical order (to compare with a snapshot)."""
+    return c.canonical(services.load_evaluation(db, ev))
+
+
+def step(db: Database, ev: int, data: EvaluationData, change: c.Change, actor: object = "Ann"
+         ) -> tuple[EvaluationData, c.Applied]:  # fmt: skip
+    """Apply a change through the core, the returned change to the snapshot, and compare."""
+    applied = apply_change(db, ev, change, actor=actor)
+    data = c.apply_applied(data, applied)
+    assert c.canonical(data) == fresh(db, ev), change
+    return data, applied
 
 
 def start_scoring(db: Database, ev: int | str) -> None:
