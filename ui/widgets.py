@@ -3,11 +3,22 @@ area looks and behaves the same everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def muted(text: str = "") -> QLabel:
@@ -61,3 +72,28 @@ def tab_order(*widgets: QWidget) -> None:
     """Tab moves through `widgets` in this order (Shift+Tab back)."""
     for first, second in pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+def tool_action(
+    owner: QWidget,
+    bar: QBoxLayout,
+    text: str,
+    shortcut: str,
+    icon: QStyle.StandardPixmap,
+    tip: str,
+    slot: Callable[[], object],
+) -> QAction:
+    """An action of `owner`'s tool bar `bar`: a flat text-and-icon button, the shortcut working
+    anywhere inside `owner` and named in the tooltip."""
+    action = QAction(owner.style().standardIcon(icon), text, owner)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+    action.triggered.connect(slot)
+    owner.addAction(action)
+    button = QToolButton(owner)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setAutoRaise(True)
+    bar.addWidget(button)
+    return action
