@@ -25,13 +25,18 @@ MAX_FLIP_ROWS = 15  # the nearest ones; the table lists them all
 
 
 class _Chart(QWidget):
+    """Bars drawn by hand, one row each (`draw`), or `empty_text` while there are none."""
+
+    empty_text = ""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.empty_text = ""
+        self.bars: list[tuple] = []  # type: ignore[type-arg]  # a subclass says what a bar is
+        self._fit()
 
     def rows(self) -> int:
-        raise NotImplementedError
+        return len(self.bars)
 
     def sizeHint(self) -> QSize:
         return QSize(480, self.minimumHeight())
@@ -49,16 +54,20 @@ class _Chart(QWidget):
         bar = palette.color(QPalette.ColorRole.Highlight)
         return text, blend(base, text, 0.55), bar, blend(base, bar, 0.3)
 
-    def _start(self) -> QPainter | None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
-        if self.rows():
-            return painter
-        painter.setPen(self._colours()[1])
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        if self.bars:
+            self.draw(painter, QFontMetrics(self.font()), self.width() - 2 * MARGIN)
+        else:
+            painter.setPen(self._colours()[1])
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
         painter.end()
-        return None
+
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
+        """Paint the bars, `width` pixels wide inside the margins."""
+        raise NotImplementedError
 
 
 class FlipChart(_Chart):
@@ -66,11 +75,8 @@ class FlipChart(_Chart):
     left when its weight must fall, to the right when it must rise, labelled with the change
     and who takes the lead."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.bars: list[tuple[str, float, str]] = []  # (name, change in points, new leader)
-        self.empty_text = "No single weight change takes the lead from the leader."
-        self._fit()
+    bars: list[tuple[str, float, str]]  # (name, change in points, new leader)
+    empty_text = "No single weight change takes the lead from the leader."
 
     def show_rows(self, rows: list[FlipRow], names: dict[int, str]) -> None:
         flipping = sorted((r for r in rows if not r.holds), key=lambda r: round(r.distance, 9))
@@ -80,16 +86,8 @@ class FlipChart(_Chart):
         ]
         self._fit()
 
-    def rows(self) -> int:
-        return len(self.bars)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = self._start()
-        if painter is None:
-            return
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
         text, muted, raise_bar, lower_bar = self._colours()
-        metrics = QFontMetrics(self.font())
-        width = self.width() - 2 * MARGIN
         widest = max(metrics.horizontalAdvance(n) for n, _, _ in self.bars) + 6
         label = min(int(width * 0.4), widest)
         tags = [f"{change:+.1f}  {leader}" for _, change, leader in self.bars]
@@ -131,18 +129,14 @@ class FlipChart(_Chart):
             Qt.AlignmentFlag.AlignCenter,
             "Change of share needed, in points, and who then leads: lower ◀ │ ▶ raise",
         )
-        painter.end()
 
 
 class OddsChart(_Chart):
     """A bar per qualified candidate: its chance of ranking first (0–100%), with its rank range
     written beside it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.bars: list[tuple[str, float, str, bool]] = []  # name, chance, ranks, leader
-        self.empty_text = "Run the simulation to see each candidate's chance of winning."
-        self._fit()
+    bars: list[tuple[str, float, str, bool]]  # name, chance, ranks, leader
+    empty_text = "Run the simulation to see each candidate's chance of winning."
 
     def show_simulation(self, simulation: Simulation | None, names: dict[int, str]) -> None:
         self.bars = []
@@ -155,16 +149,8 @@ class OddsChart(_Chart):
             self.bars.append((names.get(odds.candidate_id, "?"), odds.chance, ranks, leader))
         self._fit()
 
-    def rows(self) -> int:
-        return len(self.bars)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = self._start()
-        if painter is None:
-            return
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
         text, muted, bar, faded = self._colours()
-        metrics = QFontMetrics(self.font())
-        width = self.width() - 2 * MARGIN
         bold = self.font()
         bold.setBold(True)  # the leader's name is set in bold
         widest = max(QFontMetrics(bold).horizontalAdvance(n) for n, *_ in self.bars) + 6
@@ -191,4 +177,3 @@ class OddsChart(_Chart):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 f"{100 * chance:.1f}%  {ranks}",
             )
-        painter.end()
