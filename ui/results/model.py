@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateResult, EvaluationData, GateState
@@ -20,18 +20,10 @@ from evaluator.gates import candidate_status, gate_look
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from evaluator.progress import CancelCheck, Progress
 from ui.grid.delegates import GridBrushes
-from ui.grid.model import (
-    ALIGNMENT,
-    BACKGROUND,
-    CANDIDATE_ROLE,
-    DISPLAY,
-    FONT,
-    FOREGROUND,
-    TOOLTIP,
-)
+from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, TOOLTIP
 from ui.session import EvaluationSession
+from ui.tables.read_only import ReadOnlyTable
 
-Index = QModelIndex | QPersistentModelIndex
 RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS, CHANCE = range(7)
 HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status", "Chance of 1st")
 RUNS, SPREAD = 1000, 0.2  # weight scenarios, and each weight's random factor 1 ± SPREAD
@@ -45,18 +37,18 @@ HEADER_TIPS = (
     f"Share of {RUNS} runs, each weight multiplied by a random factor in "
     f"{100 - 100 * SPREAD:.0f}-{100 + 100 * SPREAD:.0f}%, in which the candidate ranks first",
 )
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(ReadOnlyTable):
     """One row per candidate, in ranking order (disqualified ones last)."""
+
+    headers, header_tips = HEADERS, HEADER_TIPS
+    right, centred = frozenset({TOTAL, COMPLETENESS, CHANCE}), frozenset({RANK})
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._rows: list[CandidateResult] = []
+        self.rows: list[CandidateResult] = []
         self._candidates: dict[int, Candidate] = {}
         self.chances: dict[int, float] = {}  # candidate id -> chance of ranking first
         self._bold = QFont()
@@ -73,17 +65,17 @@ class ResultsModel(QAbstractTableModel):
         self._candidates = {c.id: c for c in data.candidates} if data else {}
         rows = [r for r in rows if r.candidate_id in self._candidates]  # results may lag
         self.chances = {}  # they described the previous results
-        old = [r.candidate_id for r in self._rows]
+        old = [r.candidate_id for r in self.rows]
         new = [r.candidate_id for r in rows]
         if old == new:
-            self._rows = rows
+            self.rows = rows
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, STATUS))
         elif sorted(old) == sorted(new):
             self._reorder(rows)
         else:
             self.beginResetModel()
-            self._rows = rows
+            self.rows = rows
             self.endResetModel()
 
     def _reorder(self, rows: list[CandidateResult]) -> None:
@@ -91,64 +83,36 @@ class ResultsModel(QAbstractTableModel):
         position = {r.candidate_id: i for i, r in enumerate(rows)}
         before = self.persistentIndexList()
         after = [
-            self.index(position[self._rows[i.row()].candidate_id], i.column())
+            self.index(position[self.rows[i.row()].candidate_id], i.column())
             if i.isValid()
             else QModelIndex()
             for i in before
         ]
-        self._rows = rows
+        self.rows = rows
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     def set_chances(self, chances: dict[int, float]) -> None:
         self.chances = dict(chances)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, CHANCE), self.index(len(self._rows) - 1, CHANCE))
+        if self.rows:
+            self.dataChanged.emit(self.index(0, CHANCE), self.index(len(self.rows) - 1, CHANCE))
 
     def set_palette(self, palette: QPalette) -> None:
         self.brushes = GridBrushes(palette)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, STATUS))
 
     def result(self, row: int) -> CandidateResult:
-        return self._rows[row]
+        return self.rows[row]
 
     def results(self) -> list[CandidateResult]:
-        return self._rows
+        return self.rows
 
     # ---- Qt model API ------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        role = int(role)
-        if role == DISPLAY:
-            return HEADERS[section]
-        if role == TOOLTIP:
-            return HEADER_TIPS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        result, column, role = self._rows[index.row()], index.column(), int(role)
+    def cell(self, result: CandidateResult, column: int, role: int) -> object:
         if role == DISPLAY:
             return self._text(result, column)
-        if role == ALIGNMENT:
-            if column in (TOTAL, COMPLETENESS, CHANCE):
-                return RIGHT
-            return CENTER if column == RANK else LEFT
         if role == CANDIDATE_ROLE:
             return result.candidate_id
         if role == FONT and (column in (RANK, TOTAL) or (column == STATUS and result.disqualified)):
