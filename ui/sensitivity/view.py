@@ -20,10 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from evaluator.domain import leaves
 from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
-from ui.live_results import INLINE_LIMIT
+from ui.live_results import small
 from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.work import (
@@ -133,11 +132,10 @@ class SensitivityView(QWidget):
         if data is None or self.hidden_reason:
             return
         self._dirty = False
-        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
         self.jobs.start(
             analysis_work(data),
             key=ANALYSIS,
-            inline=len(data.scores) + cells <= INLINE_LIMIT,
+            inline=small(data),
             unexpected=UNEXPECTED,
             on_finished=self._analysed,
             on_failed=lambda message: self.banner.show_message(message, DANGER_HUE),
