@@ -157,6 +157,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[s
     return db, ev, files
 
 
+@pytest.fixture
+def own_copy(
+    hostile: tuple[Path, str, dict[str, Path]], tmp_path: Path
+) -> tuple[Path, str, dict[str, Path]]:
+    """`hostile` with this test's own copy of the database, for a test that changes it."""
+    db_path, ev, files = hostile
+    db = tmp_path / "copy.db"
+    db.write_bytes(db_path.read_bytes())
+    return db, ev, files
+
+
 def _parts(path: Path) -> dict[str, ElementTree.Element]:
     """Every XML part of the workbook, parsed (a malformed one fails here)."""
     parts = {}
@@ -259,11 +270,9 @@ def test_untouched_scoresheet_reimports_as_no_change(
 
 
 def test_scoresheet_edits_import_hostile_text_exactly(
-    hostile: tuple[Path, str, dict[str, Path]], tmp_path: Path
+    own_copy: tuple[Path, str, dict[str, Path]], tmp_path: Path
 ) -> None:
-    db_path, ev, files = hostile
-    db = tmp_path / "copy.db"
-    db.write_bytes(db_path.read_bytes())
+    db, ev, files = own_copy
     book = load_workbook(files["scoresheet"])
     sheet = book["Scores"]
     new_text = '=HYPERLINK("http://x.invalid","new") EVIL'
@@ -297,11 +306,9 @@ def test_scoresheet_edits_import_hostile_text_exactly(
 
 
 def test_questionnaire_answers_typed_as_text_import_as_that_text(
-    hostile: tuple[Path, str, dict[str, Path]], tmp_path: Path
+    own_copy: tuple[Path, str, dict[str, Path]], tmp_path: Path
 ) -> None:
-    db_path, ev, files = hostile
-    db = tmp_path / "copy.db"
-    db.write_bytes(db_path.read_bytes())
+    db, ev, files = own_copy
     book = load_workbook(files["template"])
     sheet = book["Questionnaire"]
     answers = {
