@@ -35,9 +35,8 @@ class _Table(ReadOnlyTable):
         self.muted = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
 
     def replace(self, rows: list[Any], names: dict[int, str]) -> None:
-        self.beginResetModel()
-        self.rows, self.names = list(rows), dict(names)
-        self.endResetModel()
+        self.names = dict(names)
+        self.set_rows(rows)
 
 
 class FlipModel(_Table):

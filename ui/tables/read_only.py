@@ -1,9 +1,11 @@
 """A table model of rows shown and never edited, under fixed headers with tooltips: the base of
-the Results tab's ranking and the Sensitivity tab's tables. A subclass keeps its rows in `rows`
-and answers each cell in `cell`; alignment follows the columns it names right or centred."""
+the Results tab's ranking, the Sensitivity tab's tables, the import previews and the audit
+trail. A subclass keeps its rows in `rows` (`set_rows` replaces them all) and answers each cell
+in `cell`; alignment follows the columns it names right or centred."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -28,6 +30,12 @@ class ReadOnlyTable(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace every row (a model reset)."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
