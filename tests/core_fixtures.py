@@ -26,6 +26,26 @@ def rated(key: str, weight: float = 1.0) -> Criterion:
     return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
 
 
+def category(key: str, name: str, weight: float, *children: Criterion) -> Criterion:
+    return Criterion(key, name, weight=weight, children=list(children))
+
+
+def yes_no(key: str, name: str, question: str, yes: float | None = None) -> Criterion:
+    """A leaf the yes/no answer to `question` decides: auto-scored `yes` (or 0), or, without
+    `yes`, a gate that a yes passes."""
+    kind, weight = (CriterionKind.GATE, 0) if yes is None else (CriterionKind.AUTO, 1)
+    rule = AutoRule(yes=1 if yes is None else yes, no=0)
+    return Criterion(
+        key, name, kind, weight, question=Question(question, AnswerType.YES_NO), rule=rule
+    )
+
+
+def annual_fee(unit: str, key: bool = False) -> Criterion:
+    """The price leaf cost.fee: the annual support fee in `unit`."""
+    question = Question("Annual support fee?", AnswerType.CURRENCY, unit=unit, key=key)
+    return Criterion("cost.fee", "Annual support fee", CriterionKind.PRICE, 1, question=question)
+
+
 def small_tree() -> list[Criterion]:
     """tiers (w3): l1 rated w1, l4 rated w3; offshore (w1): share auto w1; cost (w1): fee price;
     gates (w0): baa gate."""
@@ -70,34 +90,9 @@ def small_tree() -> list[Criterion]:
                 ),
             ],
         ),
-        Criterion(
-            "cost",
-            "Cost",
-            weight=1,
-            children=[
-                Criterion(
-                    "cost.fee",
-                    "Annual support fee",
-                    CriterionKind.PRICE,
-                    1,
-                    question=Question("Annual support fee?", AnswerType.CURRENCY, unit="USD"),
-                ),
-            ],
-        ),
-        Criterion(
-            "gates",
-            "Gates",
-            weight=0,
-            children=[
-                Criterion(
-                    "gates.baa",
-                    "Signs a HIPAA BAA",
-                    CriterionKind.GATE,
-                    0,
-                    question=Question("Will you sign our BAA?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=1, no=0),
-                ),
-            ],
+        category("cost", "Cost", 1, annual_fee("USD")),
+        category(
+            "gates", "Gates", 0, yes_no("gates.baa", "Signs a HIPAA BAA", "Will you sign our BAA?")
         ),
     ]
 

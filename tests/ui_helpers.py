@@ -14,12 +14,12 @@ from evaluator import services
 from evaluator.db import Database, open_database
 from evaluator.domain import (
     AnswerType,
-    AutoRule,
     Criterion,
     CriterionKind,
     EvaluationData,
     Question,
 )
+from tests.core_fixtures import category, yes_no
 
 RUBRIC = {
     0: "No evidence",
@@ -43,40 +43,18 @@ def sample_criteria() -> list[Criterion]:
     Effective weights: tiers 3/6 split 1:2:1 (l1 1/8, l4 1/4, coverage 1/8), staff 2/6 all on
     the clinical leaf (the gate has no weight) = 1/3, price 1/6.
     """
+    tiers = [
+        _rated("tiers.l1", "Level 1 help desk", 1, "Describe your first-line help desk."),
+        _rated("tiers.l4", "Level 4 escalation", 2, "How do you reach your engineers?"),
+        yes_no("tiers.coverage", "Round-the-clock coverage", "Do you staff the desk 24x7?", 5),
+    ]
+    staff = [
+        _rated("staff.clinical", "Clinicians on the support desk", 1, "Who answers?"),
+        yes_no("staff.onshore", "Onshore support staff", "Is first-line support onshore?"),
+    ]
     return [
-        Criterion(
-            "tiers",
-            "Support tiers",
-            weight=3,
-            children=[
-                _rated("tiers.l1", "Level 1 help desk", 1, "Describe your first-line help desk."),
-                _rated("tiers.l4", "Level 4 escalation", 2, "How do you reach your engineers?"),
-                Criterion(
-                    "tiers.coverage",
-                    "Round-the-clock coverage",
-                    CriterionKind.AUTO,
-                    1,
-                    question=Question("Do you staff the desk 24x7?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=5, no=0),
-                ),
-            ],
-        ),
-        Criterion(
-            "staff",
-            "Clinical know-how",
-            weight=2,
-            children=[
-                _rated("staff.clinical", "Clinicians on the support desk", 1, "Who answers?"),
-                Criterion(
-                    "staff.onshore",
-                    "Onshore support staff",
-                    CriterionKind.GATE,
-                    0,
-                    question=Question("Is first-line support onshore?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=1, no=0),
-                ),
-            ],
-        ),
+        category("tiers", "Support tiers", 3, *tiers),
+        category("staff", "Clinical know-how", 2, *staff),
         Criterion(
             "price",
             "Annual support fee",
