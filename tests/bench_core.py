@@ -21,9 +21,16 @@ from evaluator.services import load_evaluation, set_score
 CANDIDATES, CATEGORIES, LEAVES_PER, EVALUATORS = 50, 10, 20, 10
 
 
-def document() -> dict:
-    rubric = {str(p): f"point {p}" for p in range(6)}
-    criteria = [
+LEAVES = [f"c{c}.l{i}" for c in range(CATEGORIES) for i in range(LEAVES_PER)]
+CANDIDATE_NAMES = [f"Candidate {n:02d}" for n in range(CANDIDATES)]
+EVALUATOR_NAMES = [f"Evaluator {n}" for n in range(EVALUATORS)]
+
+
+def committee_criteria(leaf_name: str = "Leaf", rubric: dict | None = None) -> list[dict]:
+    """CATEGORIES categories of LEAVES_PER rated leaves each (named `leaf_name` c.i), as a
+    document's "criteria"."""
+    extra = {"rubric": rubric} if rubric else {}
+    return [
         {
             "key": f"c{c}",
             "name": f"Category {c}",
@@ -32,10 +39,10 @@ def document() -> dict:
             "children": [
                 {
                     "key": f"c{c}.l{i}",
-                    "name": f"Leaf {c}.{i}",
+                    "name": f"{leaf_name} {c}.{i}",
                     "kind": "rated",
                     "weight": 1 + i % 4,
-                    "rubric": rubric,
+                    **extra,
                     "question": {"text": "?", "answer_type": "text"},
                 }
                 for i in range(LEAVES_PER)
@@ -43,9 +50,30 @@ def document() -> dict:
         }
         for c in range(CATEGORIES)
     ]
-    leaves = [f"c{c}.l{i}" for c in range(CATEGORIES) for i in range(LEAVES_PER)]
-    cands = [f"Candidate {n:02d}" for n in range(CANDIDATES)]
-    people = [f"Evaluator {n}" for n in range(EVALUATORS)]
+
+
+def committee_document(name: str, status: str, criteria: list[dict], scores: list[dict]) -> dict:
+    """A document of the committee-scale evaluation: CANDIDATES vendors, EVALUATORS members,
+    `scores`, no consensus or answers yet."""
+    return {
+        "format": "supportscope-evaluation",
+        "version": 1,
+        "evaluation": {
+            "name": name,
+            "status": status,
+            "scale": {"min": 0, "max": 5},
+            "aggregation": "mean",
+        },
+        "criteria": criteria,
+        "candidates": [{"name": c, "kind": "vendor"} for c in CANDIDATE_NAMES],
+        "evaluators": [{"name": p} for p in EVALUATOR_NAMES],
+        "scores": scores,
+        "consensus": [],
+        "responses": [],
+    }
+
+
+def document() -> dict:
     scores = [
         {
             "evaluator": e,
@@ -54,26 +82,12 @@ def document() -> dict:
             "value": (hash((e, c, k)) % 6),
             "justification": "bench",
         }
-        for e in people
-        for c in cands
-        for k in leaves
+        for e in EVALUATOR_NAMES
+        for c in CANDIDATE_NAMES
+        for k in LEAVES
     ]
-    return {
-        "format": "supportscope-evaluation",
-        "version": 1,
-        "evaluation": {
-            "name": "Bench",
-            "status": "scoring",
-            "scale": {"min": 0, "max": 5},
-            "aggregation": "mean",
-        },
-        "criteria": criteria,
-        "candidates": [{"name": c, "kind": "vendor"} for c in cands],
-        "evaluators": [{"name": p} for p in people],
-        "scores": scores,
-        "consensus": [],
-        "responses": [],
-    }
+    rubric = {str(p): f"point {p}" for p in range(6)}
+    return committee_document("Bench", "scoring", committee_criteria(rubric=rubric), scores)
 
 
 def timed(label: str, fn, budget: float | None = None):

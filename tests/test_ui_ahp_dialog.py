@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import finalise, make_database
+from ui_helpers import finalise, make_database, session_on
+from ui_helpers import show as show_widget
 
 from evaluator import services
 from evaluator.services import process
@@ -27,22 +28,13 @@ def session(qtbot, tmp_path: Path) -> EvaluationSession:
     for name in ("Ann Example", "Ben Sample"):
         services.add_evaluator(db, ev, name)
     db.close()
-    session = EvaluationSession()
-    session.messages = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "ahp.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "ahp.db") as session:
+        yield session
 
 
 @pytest.fixture
 def view(qtbot, session: EvaluationSession) -> CriteriaView:
-    view = CriteriaView(session)
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show_widget(qtbot, CriteriaView(session), 1100, 700)
 
 
 def chair(session: EvaluationSession) -> None:

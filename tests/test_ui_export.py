@@ -24,7 +24,6 @@ import reports.pdf
 from criteria.demo import DEMO_CHAIR, DEMO_NAME, build_demo
 from evaluator.db import open_database
 from reports.branding import Branding, load_branding
-from ui import errors
 from ui.export import branding_dialog
 from ui.export import dialog as export_dialog
 from ui.export.branding_dialog import BrandingDialog
@@ -57,13 +56,6 @@ def opened(monkeypatch) -> list[QUrl]:
     urls: list[QUrl] = []
     monkeypatch.setattr(export_dialog, "open_in_desktop", lambda url: urls.append(url) or True)
     return urls
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    messages: list[str] = []
-    monkeypatch.setattr(errors, "show_error", lambda _p, text, _t="": messages.append(text))
-    return messages
 
 
 @pytest.fixture

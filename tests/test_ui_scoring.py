@@ -9,32 +9,24 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from evaluator import services
 from evaluator.domain import Score
 from tests.core_fixtures import populated
-from tests.ui_helpers import finalise, show
+from tests.ui_helpers import finalise, session_on, show
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED, ScoringModel
 from ui.scoring.view import ScoringView
-from ui.session import EvaluationSession
 
 
 @pytest.fixture
 def session(tmp_path, qtbot):
     db, evaluation = populated(tmp_path)
     db.close()
-    session = EvaluationSession()
-    errors: list[str] = []
-    session.errorRaised.connect(errors.append)
-    assert session.open_database(str(tmp_path / "t.db"))
-    assert session.data is not None and session.data.id == evaluation
-    session.errors = errors  # type: ignore[attr-defined]
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "t.db") as session:
+        assert session.data is not None and session.data.id == evaluation
+        yield session
 
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = show(qtbot, ScoringView(session), 1200, 700)
-    widget.activateWindow()
-    return widget
+    return show(qtbot, ScoringView(session), 1200, 700, activate=True)
 
 
 def ids(session):

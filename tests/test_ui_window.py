@@ -31,16 +31,6 @@ from ui.settings import AppSettings
 from ui.undo import EditCriterion
 
 
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    """Messages the window shows (instead of blocking on a modal box)."""
-    messages: list[str] = []
-    monkeypatch.setattr(
-        errors, "show_error", lambda _parent, text, _title="": messages.append(text)
-    )
-    return messages
-
-
 def make_window(qtbot, tmp_path: Path, settings: AppSettings | None = None) -> MainWindow:
     catalogs = tmp_path / "catalogs"
     write_catalog(catalogs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
@@ -33,6 +33,7 @@ from reports.branding import DEFAULT_ACCENT, Branding, is_hex_colour, normalise_
 from ui import errors, file_dialogs
 from ui.accessibility import describe
 from ui.grid.delegates import Banner
+from ui.widgets import muted
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW = QSize(260, 90)
@@ -145,13 +146,11 @@ class BrandingDialog(QDialog):
             form.addRow(label, row)
             if field is self.logo:
                 form.addRow("", self.preview)
-        hint = QLabel(
+        hint = muted(
             "The PDF shows the firm name, logo and prepared-by line on its cover and the firm "
             "name in its running header; both files use the accent colour for headings. The "
             "command line's export uses the same branding."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QPalette
+from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -54,6 +54,7 @@ from ui.grid.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import Job, JobRunner
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
+from ui.widgets import muted
 
 UNEXPECTED = (
     "The export stopped because of an unexpected error ({error}); existing files are "
@@ -137,9 +138,7 @@ class ExportDialog(QDialog):
             button.clicked.connect(lambda _=False, k=kind: self._choose(k))
             self.checks[kind], self.paths[kind], self.browse[kind] = check, edit, button
         grid.setColumnStretch(1, 1)
-        self.replacing = QLabel()
-        self.replacing.setWordWrap(True)
-        self.replacing.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.replacing = muted()
         grid.addWidget(self.replacing, 2, 1, 1, 2)
 
         brand_box = QGroupBox("Branding")

@@ -21,7 +21,7 @@ shell). ui/scoring/sheet.py says what the sheet allows and why.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,13 +37,14 @@ from evaluator.gates import gate_look
 from ui.accessibility import describe
 from ui.committee_facts import CommitteeFacts, local_day
 from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
-from ui.grid.view import CriteriaGrid
+from ui.grid.view import CriteriaGrid, covers
 from ui.scoring import sheet
 from ui.scoring.actions import SheetActions
 from ui.scoring.declaration import DeclarationPanel
 from ui.scoring.model import ScoringModel
 from ui.scoring.rubric_panel import JustificationBox, RubricPanel
 from ui.session import EvaluationSession
+from ui.widgets import beside_panels, column, muted, tab_order
 
 __all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: still importable
 
@@ -106,34 +105,20 @@ class ScoringView(QWidget):
         )
         self.rubric = RubricPanel()
         self.justification = JustificationBox()
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.rubric)
-        side.addWidget(self.justification)
-        side.setSizes([480, 220])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.grid)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([950, 420])
+        self.splitter = beside_panels(
+            self.grid, self.rubric, self.justification, [480, 220], [950, 420]
+        )
 
-        hint = QLabel(
+        hint = muted(
             "Type a digit to score, Enter to write the justification, Enter again to save. "
             "Tab moves right, Delete clears, Ctrl+Z undoes; right-click (or Ctrl+Shift+A) "
             "abstains or shows a score's history. Grey italic values are computed from the "
             "questionnaires and are not scored here."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.actions = SheetActions(self)
         top.insertWidget(top.count() - 1, self.actions.submit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.declaration)
-        layout.addWidget(self.hidden_line)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(hint)
+        rows = (top, self.banner, self.declaration, self.hidden_line, self.splitter, hint)
+        column(self, *rows, grow=self.splitter)
 
         self.evaluator_combo.currentIndexChanged.connect(self._evaluator_picked)
         self.grid.selectionModel().currentChanged.connect(self._bind)
@@ -161,13 +146,7 @@ class ScoringView(QWidget):
         self.historyRequested.connect(self.actions.show_in_window)
         session.resultsChanged.connect(self._refresh_side)  # weights, computed values
         box = self.justification
-        for first, second in (
-            (self.evaluator_combo, self.grid),
-            (self.grid, box.editor),
-            (box.editor, box.discard_button),
-            (box.discard_button, box.save_button),
-        ):
-            QWidget.setTabOrder(first, second)
+        tab_order(self.evaluator_combo, self.grid, box.editor, box.discard_button, box.save_button)
         QShortcut(QKeySequence("Ctrl+J"), self, self.justification.editor.setFocus)
         QShortcut(QKeySequence("F8"), self, self.next_unsaved)
         self._fill_evaluators()
@@ -324,12 +303,7 @@ class ScoringView(QWidget):
         return f"Not saved yet. {problem}" if problem else "Not saved yet: Enter saves it."
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        bound = self._bound
-        if (
-            bound.isValid()
-            and top_left.row() <= bound.row() <= bottom_right.row()
-            and top_left.column() <= bound.column() <= bottom_right.column()
-        ):
+        if covers(top_left, bottom_right, self._bound):
             self._refresh_side()
 
     def _draft_changed(self) -> None:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -41,6 +39,7 @@ from ui.accessibility import describe
 from ui.grid.delegates import Banner
 from ui.sensitivity.charts import FlipChart, OddsChart
 from ui.sensitivity.models import FlipModel, OddsModel, SetsModel
+from ui.widgets import muted, scrolled
 
 
 def table_view(model: object, stretch: int | None = 0) -> QTableView:
@@ -58,21 +57,6 @@ def table_view(model: object, stretch: int | None = 0) -> QTableView:
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
-
-
-def scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
-
-
-def muted(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
 
 
 class FlipsPanel(QWidget):

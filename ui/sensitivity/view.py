@@ -20,12 +20,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from evaluator.domain import leaves
 from ui.accessibility import describe
 from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
-from ui.live_results import INLINE_LIMIT
-from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage, muted
+from ui.live_results import small
+from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.work import (
     AddWeightSet,
@@ -35,6 +34,7 @@ from ui.sensitivity.work import (
     simulation_work,
 )
 from ui.session import EvaluationSession
+from ui.widgets import muted
 
 if TYPE_CHECKING:
     from evaluator.robustness import Simulation
@@ -134,11 +134,10 @@ class SensitivityView(QWidget):
         if data is None or self.hidden_reason:
             return
         self._dirty = False
-        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
         self.jobs.start(
             analysis_work(data),
             key=ANALYSIS,
-            inline=len(data.scores) + cells <= INLINE_LIMIT,
+            inline=small(data),
             unexpected=UNEXPECTED,
             on_finished=self._analysed,
             on_failed=lambda message: self.banner.show_message(message, DANGER_HUE),
