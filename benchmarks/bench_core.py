@@ -1,6 +1,6 @@
 """Benchmark of the core at committee scale (DESIGN.md's performance budget); prints figures.
 
-Run: .venv/bin/python tests/bench_core.py   (not collected by pytest; no timed asserts)
+Run: .venv/bin/python benchmarks/bench_core.py   (not collected by pytest; no timed asserts)
 50 candidates x 200 rated leaves x 10 evaluators = 100,000 scores.
 """
 
@@ -13,67 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.data import Size
+from benchmarks.data import document as data_document
 from evaluator.db import open_database
 from evaluator.jsonio import load_document
 from evaluator.scoring import score_evaluation
 from evaluator.services import load_evaluation, set_score
 
-CANDIDATES, CATEGORIES, LEAVES_PER, EVALUATORS = 50, 10, 20, 10
-
 
 def document() -> dict:
-    rubric = {str(p): f"point {p}" for p in range(6)}
-    criteria = [
-        {
-            "key": f"c{c}",
-            "name": f"Category {c}",
-            "kind": "category",
-            "weight": 1 + c % 3,
-            "children": [
-                {
-                    "key": f"c{c}.l{i}",
-                    "name": f"Leaf {c}.{i}",
-                    "kind": "rated",
-                    "weight": 1 + i % 4,
-                    "rubric": rubric,
-                    "question": {"text": "?", "answer_type": "text"},
-                }
-                for i in range(LEAVES_PER)
-            ],
-        }
-        for c in range(CATEGORIES)
-    ]
-    leaves = [f"c{c}.l{i}" for c in range(CATEGORIES) for i in range(LEAVES_PER)]
-    cands = [f"Candidate {n:02d}" for n in range(CANDIDATES)]
-    people = [f"Evaluator {n}" for n in range(EVALUATORS)]
-    scores = [
-        {
-            "evaluator": e,
-            "candidate": c,
-            "criterion": k,
-            "value": (hash((e, c, k)) % 6),
-            "justification": "bench",
-        }
-        for e in people
-        for c in cands
-        for k in leaves
-    ]
-    return {
-        "format": "supportscope-evaluation",
-        "version": 1,
-        "evaluation": {
-            "name": "Bench",
-            "status": "scoring",
-            "scale": {"min": 0, "max": 5},
-            "aggregation": "mean",
-        },
-        "criteria": criteria,
-        "candidates": [{"name": c, "kind": "vendor"} for c in cands],
-        "evaluators": [{"name": p} for p in people],
-        "scores": scores,
-        "consensus": [],
-        "responses": [],
-    }
+    """The committee-scale evaluation of the suite (benchmarks/data.py)."""
+    return data_document(Size(50, 200, 10))
 
 
 def timed(label: str, fn, budget: float | None = None):
@@ -96,7 +46,9 @@ def main() -> None:
         timed("score_evaluation (pure Python)", lambda: score_evaluation(data))
         timed(
             "set one score (service, fsync)",
-            lambda: set_score(db, ev, "Evaluator 0", "Candidate 00", "c0.l0", 3, "changed"),
+            lambda: set_score(
+                db, ev, "Member 00", "Fictitious Support Co 00", "c0.l0", 3, "changed"
+            ),
         )
         db.close()
 

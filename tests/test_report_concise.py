@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from benchmarks.bench_scoring import build_data
 from cli import run
 from criteria.demo import DEMO_CHAIR, DEMO_NAME, build_demo
 from evaluator.db import open_database
@@ -25,7 +26,6 @@ from reports.data import build_report
 from reports.pdf import render_pdf
 from reports.pdf.blocks import LISTED_ROWS
 from reports.sensitivity_data import build_sensitivity
-from tests.bench_scoring import build_data
 
 WHEN = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)
 
