@@ -1,7 +1,7 @@
 """The Consensus tab at committee scale: timings printed, agenda behaviour asserted.
 
 50 candidates x 200 rated criteria x 10 evaluators (100,000 scores, loaded through
-`evaluator.jsonio.load_document` as tests/bench_core.py does). Evaluators score each cell one
+`evaluator.jsonio.load_document` as benchmarks/bench_core.py does). Evaluators score each cell one
 point around a common value, so about 8,900 of the 10,000 cells disagree. A corner is made
 predictable so that one edit can put a cell on the agenda, take one off, or move one:
 
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 
 from evaluator.db import open_database
 from evaluator.jsonio import load_document
-from tests.bench_core import CANDIDATES, EVALUATORS, LEAVES, committee_criteria, committee_document
+from tests.scale import CANDIDATES, EVALUATORS, LEAVES, committee_criteria, committee_document
 from ui.consensus.view import ConsensusView
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.session import EvaluationSession

@@ -22,7 +22,15 @@ SECTIONS = {
     "committee": "4  Committee and consensus",
     "sensitivity": "5  Sensitivity of the result",
     "method": "Appendix A  Methodology",
+    "detail": "Appendix B  Criterion detail",  # only when asked for (write_pdf(appendix=True))
 }
+
+# The body reads in an hour at any scale: beyond these sizes it lists the most consequential
+# rows and leaves the rest to the workbook and the optional appendix B (sections_detail).
+CHARTS_UP_TO = 12  # candidates: beyond, the per-category and profile charts only repeat tables
+LISTED_ROWS = 20  # disagreements and consensus decisions listed in section 4
+METHOD_ROWS = 60  # criteria tree nodes listed in full in appendix A (else the categories)
+RUBRICS_LISTED = 30  # rubrics printed in appendix A (else in appendix B)
 
 
 def profile_key(number: int) -> str:

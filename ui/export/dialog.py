@@ -41,9 +41,13 @@ from ui import file_dialogs
 from ui.accessibility import describe
 from ui.export.branding_dialog import edit_branding, grow_to_fit
 from ui.export.choices import (
+    APPENDIX_KEY,
+    APPENDIX_TEXT,
+    APPENDIX_TIP,
     KINDS,
     PDF_KEY,
     XLSX_KEY,
+    appendix_wanted,
     branding_summary,
     default_name,
     kind_wanted,
@@ -140,6 +144,12 @@ class ExportDialog(QDialog):
         grid.setColumnStretch(1, 1)
         self.replacing = muted()
         grid.addWidget(self.replacing, 2, 1, 1, 2)
+        self.appendix = QCheckBox(APPENDIX_TEXT)
+        self.appendix.setChecked(appendix_wanted(settings))
+        self.appendix.setToolTip(APPENDIX_TIP)
+        self.checks["pdf"].toggled.connect(self.appendix.setEnabled)
+        self.appendix.setEnabled(self.checks["pdf"].isChecked())
+        grid.addWidget(self.appendix, 3, 1, 1, 2)
 
         brand_box = QGroupBox("Branding")
         self.branding_label = QLabel()
@@ -279,6 +289,7 @@ class ExportDialog(QDialog):
                 self.branding,
                 viewer=self.session.identity,
                 live_view=self.session.live_view,
+                appendix=self.appendix.isChecked(),
             ),
             unexpected=UNEXPECTED,
             on_finished=self._finished,
@@ -304,6 +315,7 @@ class ExportDialog(QDialog):
             self.close_button,
         ):
             widget.setEnabled(not busy)
+        self.appendix.setEnabled(not busy and self.checks["pdf"].isChecked())
         self.cancel_button.setEnabled(busy)
         if busy:
             self.progress.setRange(0, 0)  # busy until the first report
@@ -328,6 +340,7 @@ class ExportDialog(QDialog):
         remember_folder(self.settings, folder)
         self.settings.store.setValue(PDF_KEY, result.pdf_path is not None)
         self.settings.store.setValue(XLSX_KEY, result.xlsx_path is not None)
+        self.settings.store.setValue(APPENDIX_KEY, self.appendix.isChecked())
         names = " and ".join(f"“{path.name}”" for path in made)
         message = f"Saved {names} in {folder}."
         if result.warnings:
