@@ -63,6 +63,7 @@ def write_pdf(
 ) -> list[str]:
     """Lay the report out into `path` directly (callers make the write atomic)."""
     from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
+    from reports.pdf.sections_agreement import agreement
     from reports.pdf.sections_back import methodology
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
     from reports.pdf.sections_committee import committee
@@ -91,6 +92,7 @@ def write_pdf(
     parts += [
         lambda: committee(report, theme, width),
         lambda: sensitivity(report, theme, width),
+        lambda: agreement(report, theme, width),
         lambda: methodology(report, theme, width),
     ]
 

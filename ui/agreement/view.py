@@ -57,22 +57,9 @@ def _table(model: object, stretch: int) -> QTableView:
 
 
 def w_sentence(agreement: Agreement, data: EvaluationData) -> str:
-    """Kendall's W in words, with who does not rank and why."""
-    w = agreement.concordance
+    """Kendall's W in figures and words, with who does not rank and why."""
     names = {e.id: e.name for e in data.evaluators}
-    if w.w is None:
-        text = (
-            "Kendall's W needs at least two members' rankings of two candidates or more: "
-            "nothing to compare yet."
-        )
-    else:
-        text = (
-            f"Kendall's W = <b>{w.w:.2f}</b> over {len(w.judges)} members' rankings of "
-            f"{len(w.candidates)} candidates (1: they rank the candidates alike; 0: no "
-            "agreement). Each member's ranking is the one their own scores would give."
-        )
-    left = "; ".join(f"{names.get(m, '?')} does not rank ({why})" for m, why in w.left_out)
-    return f"{text} {left}." if left else text
+    return agreement.concordance.sentence(names)
 
 
 class AgreementView(QWidget):
@@ -84,7 +71,7 @@ class AgreementView(QWidget):
         self._dirty = True
         self.banner = Banner()
         self.summary = muted("")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # member names are user text
         self.members = MembersModel(self)
         self.spreads = SpreadModel(self)
         self.normalised = NormalisedModel(self)
