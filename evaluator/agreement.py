@@ -36,6 +36,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from evaluator.domain import EvaluationData, Results, Score, leaves
 from evaluator.kinds import Scoring, kind_info
@@ -49,8 +50,7 @@ W_WORDS = ((0.9, "unusually strong"), (0.7, "strong"), (0.5, "moderate"), (0.3, 
            (0.1, "very weak"))  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Apart:
+class Apart(NamedTuple):
     """A leaf where a member stands apart: mean |d| (`distance`) and mean d (`deviation`)."""
 
     criterion_key: str

@@ -18,7 +18,7 @@ from reports.branding import Branding
 from reports.data import build_report
 from reports.pdf import render_pdf
 from reports.xlsx import render_xlsx
-from tests.test_agreement import committee, leniency_case
+from tests.agreement_fixtures import committee, leniency_case
 from tests.test_report_pdf import pdf_text
 
 WHEN = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
