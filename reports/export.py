@@ -32,6 +32,7 @@ from evaluator.services.process import view_live_results
 from evaluator.simulation_settings import Settings
 from evaluator.version import app_version
 from evaluator.visibility import require_committee_view
+from reports.agreement_data import build_agreement
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
@@ -129,6 +130,8 @@ def export_reports(
         chain=(verdict.intact, verdict.sentence()),
         history=history,
         sensitivity=sensitivity,
+        # after require_committee_view: a member scoring blind never gets this far
+        agreement=build_agreement(data, cancel),
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)

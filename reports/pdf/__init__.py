@@ -74,6 +74,7 @@ def write_pdf(
     from reportlab.platypus import PageBreak
 
     from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
+    from reports.pdf.sections_agreement import agreement
     from reports.pdf.sections_back import methodology
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
     from reports.pdf.sections_committee import committee
@@ -107,6 +108,7 @@ def write_pdf(
         lambda: [PageBreak()],
         lambda: committee(report, theme, width, appendix),
         lambda: sensitivity(report, theme, width),
+        lambda: agreement(report, theme, width),
         lambda: methodology(report, theme, width, appendix),
     ]
     if appendix:

@@ -21,6 +21,7 @@ SECTIONS = {
     "profiles": "3  Candidate profiles",
     "committee": "4  Committee and consensus",
     "sensitivity": "5  Sensitivity of the result",
+    "agreement": "6  Committee agreement",
     "method": "Appendix A  Methodology",
     "detail": "Appendix B  Criterion detail",  # only when asked for (write_pdf(appendix=True))
 }
