@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import AnswerType, Candidate, EvaluationData
+from evaluator.names import find_named
 from evaluator.questionnaire import layout as L
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import (
@@ -49,16 +50,7 @@ class TemplateSummary:
 
 def find_candidate(data: EvaluationData, name: str) -> Candidate:
     """A candidate by exact name, else by name ignoring case and spacing."""
-    wanted = " ".join(name.split()).casefold()
-    exact = [c for c in data.candidates if c.name == name]
-    loose = [c for c in data.candidates if " ".join(c.name.split()).casefold() == wanted]
-    found = exact or loose
-    if len(found) == 1:
-        return found[0]
-    names = ", ".join(c.name for c in data.candidates) or "none yet"
-    raise ServiceError(
-        f"no candidate named {name!r} in evaluation {data.name!r} (candidates: {names})"
-    )
+    return find_named(data.candidates, name, data.name, "candidate", "candidates")
 
 
 def build_questionnaire(data: EvaluationData, candidate: Candidate | None = None) -> Workbook:

@@ -25,6 +25,7 @@ from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Scale, Score
 from evaluator.identity import Identity
+from evaluator.names import find_named
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import write_metadata
 from evaluator.questionnaire.template import APP_VERSION
@@ -44,16 +45,8 @@ class ScoresheetSummary:
 
 
 def find_evaluator(data: EvaluationData, name: str) -> Evaluator:
-    wanted = " ".join(name.split()).casefold()
-    exact = [e for e in data.evaluators if e.name == name]
-    loose = [e for e in data.evaluators if " ".join(e.name.split()).casefold() == wanted]
-    found = exact or loose
-    if len(found) == 1:
-        return found[0]
-    names = ", ".join(e.name for e in data.evaluators) or "none yet"
-    raise ServiceError(
-        f"no committee member named {name!r} in evaluation {data.name!r} (members: {names})"
-    )
+    """A committee member by exact name, else by name ignoring case and spacing."""
+    return find_named(data.evaluators, name, data.name, "committee member", "members")
 
 
 def _value(value: float) -> int | float:
