@@ -10,7 +10,6 @@ candidate and the fingerprint of the question set, so the file can be recognised
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,8 @@ from evaluator.questionnaire.fingerprint import (
     write_metadata,
 )
 from evaluator.records import EvalRef, ServiceError
-from evaluator.version import app_version
 from evaluator.xlsx_text import plain_text, set_formula, set_properties, set_text
 
-APP_VERSION = app_version()
 WIDTHS = {"id": 0.0, "category": 20, "question": 58, "type": 17, "answer": 26, "comment": 34}
 TEXT_ANSWER_LINES = 3  # free-text questions get room to write
 
@@ -73,17 +70,13 @@ def build_questionnaire(data: EvaluationData, candidate: Candidate | None = None
     fingerprint = question_set_fingerprint(specs)
     write_metadata(
         workbook,
+        (L.FORMAT_NAME, L.FORMAT_VERSION),
+        data,
         {
-            "format": L.FORMAT_NAME,
-            "format_version": L.FORMAT_VERSION,
-            "evaluation_id": data.id,
-            "evaluation_name": data.name,
             "client": data.client,
             "candidate": candidate.name if candidate else "",
             "candidate_id": candidate.id if candidate else "",
             "fingerprint": fingerprint,
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "app_version": APP_VERSION,
         },
         ("question_id", "digest"),
         [(spec.key, question_digest(spec)) for spec in specs],

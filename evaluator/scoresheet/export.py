@@ -13,7 +13,6 @@ a score changed in the database meanwhile is recognised as a conflict rather tha
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ from evaluator.identity import Identity
 from evaluator.names import find_named
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import write_metadata
-from evaluator.questionnaire.template import APP_VERSION
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.xlsx_text import set_formula, set_properties, set_text
@@ -76,18 +74,14 @@ def build_scoresheet(data: EvaluationData, member: Evaluator) -> tuple[Workbook,
     items = _scores_sheet(sheet, data, member, leaves, mine)
     write_metadata(
         workbook,
+        (L.FORMAT_NAME, L.FORMAT_VERSION),
+        data,
         {
-            "format": L.FORMAT_NAME,
-            "format_version": L.FORMAT_VERSION,
-            "evaluation_id": data.id,
-            "evaluation_name": data.name,
             "evaluator": member.name,
             "evaluator_id": member.id,
             "scale_min": data.scale.minimum,
             "scale_max": data.scale.maximum,
             "fingerprint": L.criteria_fingerprint(leaves, data.scale),
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "app_version": APP_VERSION,
         },
         L.ITEM_HEADER,
         items,
