@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -259,68 +259,64 @@ _SIMPLE = frozenset(
 )
 
 
+class _Rule(NamedTuple):
+    """Excel's data validation for an answer type: what it allows and what it tells the vendor."""
+
+    kind: str
+    operator: str | None
+    formula1: str
+    formula2: str | None
+    title: str
+    prompt: str  # "{unit_note}": where the unit, if any, is named
+    error_title: str
+    error: str
+
+
+_RULES = {
+    AnswerType.YES_NO: _Rule(
+        "list", None, '"Yes,No"', None,
+        "Yes or No", "Pick Yes or No; add conditions in the Comment column.",
+        "Yes or No", "Pick Yes or No from the drop-down list.",
+    ),
+    AnswerType.PERCENT: _Rule(
+        "decimal", "between", "0", "100",
+        "Percentage", "Type a percentage from 0 to 100, e.g. 35 or 35%.",
+        "Not a percentage", "Type a number from 0 to 100, e.g. 35 or 35%.",
+    ),
+    AnswerType.CURRENCY: _Rule(
+        "decimal", "greaterThanOrEqual", "0", None,
+        "Amount", "Type the amount as a number only, e.g. 1250000.{unit_note}",
+        "Not an amount", "Type the amount as a number of 0 or more.",
+    ),
+    AnswerType.DATE: _Rule(
+        "date", "greaterThan", "1", None,
+        "Date", "Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
+        "Not a date", "Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
+    ),
+    AnswerType.NUMBER: _Rule(
+        "decimal", "between", "-1000000000000", "1000000000000",
+        "Number", "Type the number only, e.g. 24.{unit_note}",
+        "Not a number", "Type a number only; put any remark in the Comment.",
+    ),
+}  # fmt: skip
+
+
 def _simple_validation(answer_type: AnswerType, unit: str) -> DataValidation:
-    common: dict[str, Any] = {
-        "allow_blank": True,
-        "showInputMessage": True,
-        "showErrorMessage": True,
-    }
+    rule = _RULES.get(answer_type, _RULES[AnswerType.NUMBER])
     unit = plain_text(unit, 60)  # user text in a prompt Excel caps at 255 characters
     unit_note = f" The unit is {unit}." if unit else ""
-    if answer_type is AnswerType.YES_NO:
-        return DataValidation(
-            type="list",
-            formula1='"Yes,No"',
-            promptTitle="Yes or No",
-            prompt="Pick Yes or No; add conditions in the Comment column.",
-            errorTitle="Yes or No",
-            error="Pick Yes or No from the drop-down list.",
-            **common,
-        )
-    if answer_type is AnswerType.PERCENT:
-        return DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="0",
-            formula2="100",
-            promptTitle="Percentage",
-            prompt="Type a percentage from 0 to 100, e.g. 35 or 35%.",
-            errorTitle="Not a percentage",
-            error="Type a number from 0 to 100, e.g. 35 or 35%.",
-            **common,
-        )
-    if answer_type is AnswerType.CURRENCY:
-        return DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            promptTitle="Amount",
-            prompt=f"Type the amount as a number only, e.g. 1250000.{unit_note}",
-            errorTitle="Not an amount",
-            error="Type the amount as a number of 0 or more.",
-            **common,
-        )
-    if answer_type is AnswerType.DATE:
-        return DataValidation(
-            type="date",
-            operator="greaterThan",
-            formula1="1",
-            promptTitle="Date",
-            prompt="Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
-            errorTitle="Not a date",
-            error="Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
-            **common,
-        )
     return DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1000000000000",
-        formula2="1000000000000",
-        promptTitle="Number",
-        prompt=f"Type the number only, e.g. 24.{unit_note}",
-        errorTitle="Not a number",
-        error="Type a number only; put any remark in the Comment.",
-        **common,
+        type=rule.kind,
+        operator=rule.operator,
+        formula1=rule.formula1,
+        formula2=rule.formula2,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=rule.title,
+        prompt=rule.prompt.format(unit_note=unit_note),
+        errorTitle=rule.error_title,
+        error=rule.error,
     )
 
 
