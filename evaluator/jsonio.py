@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from evaluator import models
 from evaluator.atomic import write_text_atomic
 from evaluator.audit_chain import (
     ChainEntry,
@@ -34,19 +35,7 @@ from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_t
 from evaluator.jsonio_ahp import insert_judgments, judgments_document
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.live_files import live_database_problem
-from evaluator.models import (
-    CandidateRow,
-    ConsensusRow,
-    CriterionRow,
-    DeclarationRow,
-    EvaluationRow,
-    EvaluatorRow,
-    QuestionRow,
-    ResponseRow,
-    ScoreRow,
-    WeightSetRow,
-    utcnow,
-)
+from evaluator.models import utcnow
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
 from evaluator.services.evaluations import validate_tree
 from evaluator.services.reading import read_evaluation
@@ -175,7 +164,7 @@ def dump_evaluation(db: Database, evaluation: int | str, path: str | Path) -> di
         if db.engine.dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         data = read_evaluation(session, evaluation)
-        catalog_id = session.get(EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
+        catalog_id = session.get(models.EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
         trail = list(read_chain(session, data.id))
         declarations = _declaration_history(session, data)
     document = to_document(data, catalog_id, trail, declarations)
@@ -188,13 +177,15 @@ def _declaration_history(session: Any, data: EvaluationData) -> list[dict[str, A
     members = {e.id: e.name for e in data.evaluators}
     uids = dict(
         session.execute(
-            select(CandidateRow.uid, CandidateRow.name).where(CandidateRow.evaluation_id == data.id)
+            select(models.CandidateRow.uid, models.CandidateRow.name).where(
+                models.CandidateRow.evaluation_id == data.id
+            )
         ).all()
     )
     rows = session.scalars(
-        select(DeclarationRow)
-        .where(DeclarationRow.evaluation_id == data.id)
-        .order_by(DeclarationRow.id)
+        select(models.DeclarationRow)
+        .where(models.DeclarationRow.evaluation_id == data.id)
+        .order_by(models.DeclarationRow.id)
     )
     return [
         {
@@ -259,7 +250,7 @@ def load_document(
     name = clean_name(name or meta["name"], "evaluation name")
     criteria, _scale = _criteria_of(document)
     with db.transaction() as session:
-        if session.query(EvaluationRow.id).filter(EvaluationRow.name == name).first():
+        if session.query(models.EvaluationRow.id).filter(models.EvaluationRow.name == name).first():
             raise ServiceError(
                 f"an evaluation named {name!r} already exists: load it under "
                 "another name (--name NAME)"
@@ -327,11 +318,11 @@ def _criteria_of(document: dict[str, Any]) -> tuple[list[Any], Scale]:
     return criteria, scale
 
 
-def new_evaluation_row(document: dict[str, Any], name: str) -> EvaluationRow:
+def new_evaluation_row(document: dict[str, Any], name: str) -> models.EvaluationRow:
     """The evaluations row of a document, as a draft: the database refuses rows for a final
     evaluation, so `write_rows` gives it its status after its rows."""
     meta = document["evaluation"]
-    return EvaluationRow(
+    return models.EvaluationRow(
         name=name,
         client=meta.get("client", ""),
         status="draft",
@@ -345,7 +336,7 @@ def new_evaluation_row(document: dict[str, Any], name: str) -> EvaluationRow:
 
 def write_rows(
     session: Any,
-    ev: EvaluationRow,
+    ev: models.EvaluationRow,
     document: dict[str, Any],
     *,
     source: str = "",
@@ -367,17 +358,17 @@ def write_rows(
     wanted = people_ids or {}
     insert_criteria(session, ev.id, criteria)
     crit_ids = dict(
-        session.query(CriterionRow.key, CriterionRow.id)
-        .filter(CriterionRow.evaluation_id == ev.id)
+        session.query(models.CriterionRow.key, models.CriterionRow.id)
+        .filter(models.CriterionRow.evaluation_id == ev.id)
         .all()
     )
     question_ids = dict(
-        session.query(QuestionRow.key, QuestionRow.id)
-        .filter(QuestionRow.evaluation_id == ev.id)
+        session.query(models.QuestionRow.key, models.QuestionRow.id)
+        .filter(models.QuestionRow.evaluation_id == ev.id)
         .all()
     )
     cand_ids = _insert_named(
-        session, CandidateRow, ev.id, document["candidates"], "candidate",
+        session, models.CandidateRow, ev.id, document["candidates"], "candidate",
         wanted.get("candidates", {}),
     )  # fmt: skip
     people = [  # a backup's copy brings its own time of submission (evaluator.backup_copy)
@@ -386,7 +377,12 @@ def write_rows(
         for e in document["evaluators"]
     ]
     person_ids = _insert_named(
-        session, EvaluatorRow, ev.id, people, "committee member", wanted.get("evaluators", {})
+        session,
+        models.EvaluatorRow,
+        ev.id,
+        people,
+        "committee member",
+        wanted.get("evaluators", {}),
     )
     _insert_declarations(session, ev.id, document, cand_ids, person_ids, source or "file")
     insert_judgments(session, ev.id, document, criteria, person_ids, source or "file")
@@ -433,9 +429,9 @@ def write_rows(
     _check_values(document, criteria, scale, source)
     _insert_weight_sets(session, ev.id, document, criteria, source or "file")
     for model, rows in (
-        (ScoreRow, scores),
-        (ConsensusRow, consensus),
-        (ResponseRow, responses),
+        (models.ScoreRow, scores),
+        (models.ConsensusRow, consensus),
+        (models.ResponseRow, responses),
     ):
         if rows:
             session.execute(insert(model.__table__), rows)  # Core: a plain executemany
@@ -487,7 +483,7 @@ def _insert_weight_sets(
         except ScoringError as error:
             raise ServiceError(f"{where}: weight_sets[{i}] ({name}): {error}") from None
         session.add(
-            WeightSetRow(
+            models.WeightSetRow(
                 evaluation_id=evaluation_id,
                 position=i,
                 name=name,
@@ -509,8 +505,8 @@ def _insert_declarations(
     """The declaration history, candidates named by the file turned into this database's uids."""
     uids = dict(
         session.execute(
-            select(CandidateRow.name, CandidateRow.uid).where(
-                CandidateRow.evaluation_id == evaluation_id
+            select(models.CandidateRow.name, models.CandidateRow.uid).where(
+                models.CandidateRow.evaluation_id == evaluation_id
             )
         ).all()
     )
@@ -520,7 +516,7 @@ def _insert_declarations(
         if unknown:
             raise ServiceError(f"{where}: declarations[{i}] names unknown {unknown[0]!r}")
         session.add(
-            DeclarationRow(
+            models.DeclarationRow(
                 evaluation_id=evaluation_id,
                 evaluator_id=person_ids[item["member"]],
                 declared_at=datetime.fromisoformat(item["at"]),
