@@ -31,7 +31,15 @@ from evaluator.audit_chain import (
 from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
-from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_tree
+from evaluator.domain import (
+    ConsensusScore,
+    EvaluationData,
+    Scale,
+    Score,
+    ScoringError,
+    leaves,
+    walk_tree,
+)
 from evaluator.jsonio_ahp import insert_judgments, judgments_document
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.live_files import live_database_problem
@@ -60,6 +68,15 @@ def to_document(
     history, when given)."""
     cand = {c.id: c for c in data.candidates}
     people = {e.id: e for e in data.evaluators}
+
+    def cell(item: Score | ConsensusScore) -> dict[str, Any]:
+        """A score's or consensus value's cell: candidate, criterion, value."""
+        return {
+            "candidate": cand[item.candidate_id].name,
+            "criterion": item.criterion_key,
+            "value": item.value,
+        }
+
     cand_order = {c.id: i for i, c in enumerate(data.candidates)}
     eval_order = {e.id: i for i, e in enumerate(data.evaluators)}
     leaf_order = {leaf.key: i for i, leaf in enumerate(leaves(data.criteria))}
@@ -125,23 +142,13 @@ def to_document(
         "scores": [
             {
                 "evaluator": people[s.evaluator_id].name,
-                "candidate": cand[s.candidate_id].name,
-                "criterion": s.criterion_key,
-                "value": s.value,
+                **cell(s),
                 "justification": s.justification,
                 "abstained": s.abstained,
             }
             for s in scores
         ],
-        "consensus": [
-            {
-                "candidate": cand[s.candidate_id].name,
-                "criterion": s.criterion_key,
-                "value": s.value,
-                "note": s.note,
-            }
-            for s in consensus
-        ],
+        "consensus": [{**cell(s), "note": s.note} for s in consensus],
         "responses": [
             {
                 "candidate": cand[r.candidate_id].name,
@@ -392,26 +399,26 @@ def write_rows(
             raise ServiceError(f"{source or 'file'}: {section}[{i}] names unknown {what} {key!r}")
         return table[key]
 
+    def cell_ids(item: dict[str, Any], i: int, section: str) -> dict[str, Any]:
+        """A score's or consensus value's candidate, criterion and value, as row fields."""
+        return {
+            "candidate_id": lookup(cand_ids, item["candidate"], "candidate", i, section),
+            "criterion_id": lookup(crit_ids, item["criterion"], "criterion", i, section),
+            "value": item["value"],
+        }
+
     scores = [
         {
             "evaluation_id": ev.id,
             "evaluator_id": lookup(person_ids, s["evaluator"], "committee member", i, "scores"),
-            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "scores"),
-            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "scores"),
-            "value": s["value"],
+            **cell_ids(s, i, "scores"),
             "justification": s["justification"],
             "abstained": bool(s.get("abstained", False)),
         }
         for i, s in enumerate(document["scores"])
     ]
     consensus = [
-        {
-            "evaluation_id": ev.id,
-            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "consensus"),
-            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "consensus"),
-            "value": s["value"],
-            "note": s["note"],
-        }
+        {"evaluation_id": ev.id, **cell_ids(s, i, "consensus"), "note": s["note"]}
         for i, s in enumerate(document["consensus"])
     ]
     responses = [
