@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
 from reports.model import ConsensusDecision
 from reports.pdf.document import Heading
@@ -51,6 +51,11 @@ def heading(
     if bookmark and level <= 1:
         return Heading(theme.esc(title), style, level, theme.fonts.drawable(title), key)
     return Paragraph(theme.esc(title), style)
+
+
+def part(theme: Theme, title: str, *intro: str) -> list[Flowable]:
+    """A part's start: on a new page unless two inches are left, its heading, its paragraphs."""
+    return [CondPageBreak(2 * 72), heading(theme, title, 1), *(theme.p(text) for text in intro)]
 
 
 def header_row(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from evaluator.kinds import is_category
 from reports.model import AuditSummary, MethodNode, ReportData
@@ -15,6 +15,7 @@ from reports.pdf.blocks import (
     empty_note,
     heading,
     note,
+    part,
     section_heading,
 )
 from reports.pdf.sections_ahp import ahp_method
@@ -138,22 +139,21 @@ def methodology(
         ),
         *_criteria(report, theme, width, appendix),
         *ahp_method(report, theme, width),
-        CondPageBreak(2 * 72),
-        heading(theme, "A.2  Scale and rubrics", 1),
-        theme.p(
+        *part(
+            theme,
+            "A.2  Scale and rubrics",
             f"Committee members score on a scale from {meta.scale.minimum} to "
             f"{meta.scale.maximum}; each criterion's rubric says what each point means. "
-            f"Members' scores are combined by the {meta.aggregation_label}."
+            f"Members' scores are combined by the {meta.aggregation_label}.",
         ),
         *_rubrics(report, theme, width, appendix),
-        CondPageBreak(2 * 72),
-        heading(theme, "A.3  Formulas", 1),
+        *part(theme, "A.3  Formulas"),
     ]
     for formula in report.formulas:
         story.append(
             Paragraph(f"<b>{theme.esc(formula.title)}.</b> {theme.esc(formula.text)}", theme.body)
         )
-    story += [CondPageBreak(2 * 72), heading(theme, "A.4  About this report", 1)]
+    story += part(theme, "A.4  About this report")
     facts = [
         ("Application", f"SupportScope {meta.app_version}"),
         ("Generated", f"{meta.generated_at:%Y-%m-%d %H:%M %Z}".strip()),
@@ -175,7 +175,7 @@ def methodology(
 
 def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
     summary = report.audit_summary
-    story: list[Flowable] = [CondPageBreak(2 * 72), heading(theme, "A.5  Audit summary", 1)]
+    story = part(theme, "A.5  Audit summary")
     if summary.count == 0:
         return [*story, empty_note(theme, "The audit trail is empty.")]
     first = f"{summary.first_at:{AUDIT_TIME}}" if summary.first_at else NO_VALUE
