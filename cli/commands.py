@@ -129,13 +129,15 @@ def _people(
     out: TextIO,
     word: str,
     verbs: tuple[Callable[..., Any], ...],
-    *details: Any,
+    *details: str,
 ) -> None:
     """add, rename or remove a candidate or committee member (`word`): `verbs` are the
-    services' add, update and remove; `details` the add's fields after the name."""
+    services' add, update and remove; `details` name the add's options after the name (only
+    `add` has them)."""
     add, update, remove = verbs
     if args.action == "add":
-        add(db, args.evaluation, args.name, *details, actor=_me(args, db))
+        values = [getattr(args, name) for name in details]
+        add(db, args.evaluation, args.name, *values, actor=_me(args, db))
         out.write(f"added {word} {args.name!r}\n")
     elif args.action == "rename":
         update(db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db))
@@ -148,12 +150,12 @@ def _people(
 
 def cmd_candidate(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     verbs = (services.add_candidate, services.update_candidate, services.remove_candidate)
-    _people(args, db, out, "candidate", verbs, args.kind, args.notes)
+    _people(args, db, out, "candidate", verbs, "kind", "notes")
 
 
 def cmd_evaluator(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     verbs = (services.add_evaluator, services.update_evaluator, services.remove_evaluator)
-    _people(args, db, out, "committee member", verbs, args.role, args.coi)
+    _people(args, db, out, "committee member", verbs, "role", "coi")
 
 
 def cmd_criterion(args: argparse.Namespace, db: Database, out: TextIO) -> None:
