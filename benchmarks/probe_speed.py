@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("PROBE_ROOT") or Path(__file__).resolve().parents[1])  # code probed
 sys.path.insert(0, str(ROOT))
 
 BARE_WINDOW = """
@@ -96,11 +96,78 @@ def make(args: argparse.Namespace) -> None:
 
     from evaluator.db import open_database
     from evaluator.jsonio import load_document
+    from evaluator.services import process
 
     db = open_database(args.db)
-    load_document(db, document())
+    evaluation = load_document(db, document())
+    for member in range(10):  # members declare before they score
+        process.declare(db, evaluation, f"Evaluator {member}")
     db.close()
     print("built", args.db)
+
+
+def edit(args: argparse.Namespace) -> None:
+    """Session.apply of one score (write, audit, snapshot, re-rank) against the bare work:
+    the same UPDATE + audit INSERT + COMMIT through SQLAlchemy Core (and a NumPy re-rank)."""
+    import cProfile
+    import pstats
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import create_engine, text
+
+    from evaluator.changes import ScoreCell, SetScore
+    from ui.session import EvaluationSession
+
+    app = QApplication.instance() or QApplication([])
+    session = EvaluationSession()
+    assert session.open_database(str(args.db))
+    session.sign_in("Evaluator 0")  # a member sees (and edits) their own scores
+    session.wait_for_results(60_000)
+    data = session.data
+    member, candidate = data.evaluators[0].id, data.candidates[0].id
+    keys = [s.criterion_key for s in data.scores if s.evaluator_id == member][:50]
+    engine = create_engine(f"sqlite:///{args.db}")
+    matrix = np.random.default_rng(1).random((50, 200))
+    weights = np.full(200, 1 / 200)
+    turn = [0]
+
+    def ours() -> float:
+        turn[0] += 1
+        key = keys[turn[0] % len(keys)]
+        before = session.score_cell(member, candidate, key)
+        after = ScoreCell((before.value + 1) % 6 if before else 3, f"probe {turn[0]}")
+        start = time.perf_counter()
+        session.apply(SetScore(member, candidate, key, before, after))
+        took = time.perf_counter() - start
+        assert not session.results_pending
+        return took
+
+    def bare() -> float:
+        start = time.perf_counter()
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE scores SET justification = :j WHERE id = 99999"), {"j": "x"})
+        matrix[0, turn[0] % 200] = 0.5
+        (matrix @ weights).argsort()
+        return time.perf_counter() - start
+
+    times: dict[str, list[float]] = {"SupportScope edit": [], "bare UPDATE+COMMIT+rank": []}
+    for _ in range(args.n):
+        times["SupportScope edit"].append(ours())
+        times["bare UPDATE+COMMIT+rank"].append(bare())
+    for name, values in times.items():
+        values.sort()
+        p95 = values[int(0.95 * (len(values) - 1))]
+        print(
+            f"{name:<28} p50 {statistics.median(values) * 1000:7.1f} ms  "
+            f"p95 {p95 * 1000:7.1f} ms  worst {values[-1] * 1000:7.1f} ms"
+        )
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [ours() for _ in range(20)])
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    app.processEvents()
 
 
 def main() -> None:
@@ -108,9 +175,10 @@ def main() -> None:
     parser.add_argument("probe", choices=["make", "start", "edit", "open"])
     parser.add_argument("db")
     parser.add_argument("-n", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
     parser.add_argument("--other", default="", help="another checkout's root to compare")
     args = parser.parse_args()
-    {"make": make, "start": start}[args.probe](args)
+    {"make": make, "start": start, "edit": edit}[args.probe](args)
 
 
 if __name__ == "__main__":

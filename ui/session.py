@@ -88,7 +88,7 @@ from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
 from evaluator.identity import Identity
 from ui.audit_check import AuditCheck
-from ui.cell_index import CellIndex
+from ui.cell_index import CellIndex, settle
 from ui.errors import USER_ERRORS, user_message
 from ui.jobs import JobRunner
 from ui.live_results import LiveResults
@@ -334,6 +334,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
             if getattr(old, part) != getattr(data, part):
                 signal.emit()
         self._announce_cells(old, data)
+        settle(data)
         self.dataChanged.emit()
         if self.read_only != was_read_only:
             self.readOnlyChanged.emit(self.read_only)
@@ -394,6 +395,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         self._data = data
         self._cells.rebuild(data)
         self._live.invalidate()  # results of the previous snapshot are stale
+        settle(data)
 
     # ---- editing -----------------------------------------------------------------------------
 
