@@ -20,10 +20,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from evaluator.domain import ScoringError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ def ahp_weights(
 def perron(values: np.ndarray) -> tuple[np.ndarray, float]:
     """The principal (Perron) eigenvector of a positive matrix, normalised to sum 1, and its
     eigenvalue."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     eigenvalues, eigenvectors = np.linalg.eig(values)
     principal = int(np.argmax(eigenvalues.real))
     vector = np.abs(eigenvectors[:, principal].real)  # Perron vector: one sign throughout
@@ -149,6 +153,8 @@ def check_size(n: int, table: RandomIndexTable = APP_TABLE) -> None:
 
 def _validated(matrix: Sequence[Sequence[float]], table: RandomIndexTable) -> np.ndarray:
     """A square, positive, reciprocal matrix of 1..10 rows, or a ScoringError saying why not."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     n = len(matrix)
     check_size(n, table)
     for i, row in enumerate(matrix, start=1):

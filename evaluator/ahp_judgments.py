@@ -34,8 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from evaluator.ahp import (
     APP_TABLE,
@@ -78,6 +77,9 @@ WORDS: dict[str, int] = {
 }  # fmt: skip
 LOW, HIGH = 1 / 9, 9.0
 TOLERANCE = 1e-9
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def parse_value(text: str | float) -> float:
@@ -245,6 +247,8 @@ def components(n: int, pairs: Iterable[Pair]) -> int:
 
 def partial_matrix(n: int, given: Mapping[Pair, float]) -> np.ndarray:
     """The comparison matrix with NaN where nothing was judged."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     matrix = np.full((n, n), np.nan)
     np.fill_diagonal(matrix, 1.0)
     for (i, j), value in given.items():
@@ -254,6 +258,8 @@ def partial_matrix(n: int, given: Mapping[Pair, float]) -> np.ndarray:
 
 def harker(partial: np.ndarray) -> tuple[np.ndarray, float]:
     """Harker's weights and lambda_max for a matrix with NaN for missing judgments."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     missing = np.isnan(partial)
     c = np.where(missing, 0.0, partial)
     c[np.diag_indices_from(c)] = 1.0 + missing.sum(axis=1)
@@ -264,6 +270,8 @@ def solve(
     n: int, given: Mapping[Pair, float], method: str = HARKER
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Weights, lambda_max and the completed matrix of connected judgments, by `method`."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     partial = partial_matrix(n, given)
     if method == HARKER:
         weights, lambda_max = harker(partial)
@@ -281,12 +289,16 @@ def completed_matrix(n: int, given: Mapping[Pair, float], method: str = HARKER) 
 
 
 def _lambda_max(matrix: np.ndarray) -> float:
+    import numpy as np  # numpy is loaded on first use, not at start
+
     return float(np.max(np.linalg.eigvals(matrix).real))
 
 
 def _optimal_completion(partial: np.ndarray) -> np.ndarray:
     """Bozóki, Fülöp and Rónyai's cyclic coordinates: each missing entry in turn set to the
     value minimising lambda_max (a convex function of its logarithm), until nothing moves."""
+    import numpy as np  # numpy is loaded on first use, not at start
+
     holes = [(i, j) for i, j in zip(*np.nonzero(np.isnan(partial)), strict=True) if i < j]
     weights, _ = harker(partial)  # a good starting point
     matrix = np.where(np.isnan(partial), np.outer(weights, 1 / weights), partial)

@@ -468,3 +468,56 @@ def test_the_window_paints_before_the_database_is_read(qtbot, tmp_path: Path) ->
     assert window.isVisible() and window.session.data is None  # painted, nothing read yet
     qtbot.waitUntil(lambda: window.session.data is not None)
     assert window.session.data.name == "Northwind Regional RFP"
+
+
+def test_the_database_is_read_in_the_background_while_the_window_says_opening(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The evaluation is read on the thread pool: meanwhile the window says "Opening…" and
+    its event loop runs (a timer fires, a tab can be chosen); then the snapshot is shown."""
+    import threading
+
+    from ui import session_opening
+
+    make_database(tmp_path / "big.db")[0].close()
+    release, reading = threading.Event(), threading.Event()
+    real_read = session_opening.read_database
+
+    def held_read(*args):  # the worker waits until the test has looked at the window
+        reading.set()
+        assert release.wait(10)
+        return real_read(*args)
+
+    monkeypatch.setattr(session_opening, "read_database", held_read)
+    window = create_main_window(str(tmp_path / "big.db"), AppSettings(), paint_first=True)
+    qtbot.addWidget(window)
+    assert reading.wait(10)
+    assert window.session.opening == str(tmp_path / "big.db")
+    assert window.db_label.text().startswith("Opening ")
+    assert window.statusBar().currentMessage().startswith("Opening ")
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks))  # the GUI thread is free while the worker reads
+    window.show_tab("Criteria")
+    assert window.tab_title(window.tabs.currentIndex()) == "Criteria"
+    release.set()
+    assert window.session.wait_for_open()
+    assert window.session.data is not None and window.session.opening == ""
+    assert window.session.data.name == "Northwind Regional RFP"
+    assert window.db_label.text() == f"Database: {tmp_path / 'big.db'}"
+    assert window.statusBar().currentMessage() == ""
+    assert window.settings.last_database() == str(tmp_path / "big.db")
+
+
+def test_a_background_open_that_fails_says_why_and_leaves_nothing_open(
+    qtbot, tmp_path: Path, shown: list[str]
+) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"these are notes, not a database " * 64)
+    window = create_main_window(str(bad), AppSettings(), paint_first=True)
+    qtbot.addWidget(window)
+    assert window.session.wait_for_open()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "notes.db" in shown[0]
+    assert window.session.db is None and window.session.data is None
+    assert window.session.opening == "" and window.db_label.text() == "No database open"

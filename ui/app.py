@@ -2,8 +2,8 @@
 
 `run_app(db)` opens the main window on `db` (a path or URL), else the database used last time,
 else the default one in the user's data folder. With `SUPPORTSCOPE_EXIT_AFTER_START=1` it quits
-as soon as the window is shown, logging its title: how a build (tools/build_bundle.py) checks
-that the window starts without anyone closing it.
+as soon as the window is shown and its database read, logging its title: how a build
+(tools/build_bundle.py) checks that the window starts without anyone closing it.
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def create_main_window(
     db: str | None = None, settings: AppSettings | None = None, *, paint_first: bool = False
 ) -> MainWindow:
     """The main window on `db`, else the last database, else the default one. With
-    `paint_first` the window is shown and painted before the database is opened (a large
-    evaluation takes a second or more to read): the open follows from the event loop."""
+    `paint_first` the window is shown and painted before the database is opened, and the
+    database is read in the background (a large evaluation takes a second or more) while the
+    window says "Opening…" and stays responsive."""
     from ui.export.choices import finish_interrupted_export
     from ui.main_window import MainWindow
 
@@ -74,7 +75,7 @@ def create_main_window(
         return window
     window.show()
     QApplication.processEvents()  # the first paint, before any database work
-    QTimer.singleShot(0, lambda: window.start_page.open_location(target))
+    window.start_page.open_location(target, later=True)
     return window
 
 
@@ -90,6 +91,7 @@ def run_app(db: str | None = None) -> int:
     window = create_main_window(db, paint_first=True)
     window.show()
     if os.environ.get("SUPPORTSCOPE_EXIT_AFTER_START") == "1":
+        window.session.wait_for_open()  # the check covers reading the database too
         log = logging.getLogger("supportscope.ui")
         QTimer.singleShot(0, lambda: log.info("window shown: %s", window.windowTitle()))
         QTimer.singleShot(0, app.quit)

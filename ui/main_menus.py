@@ -8,6 +8,7 @@ Every action calls the session or the Start page's workflows; nothing here edits
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ NEXT_WORDS = {
     Status.FINAL: "&Finalise…",
 }
 # (function in ui.imports.questionnaire_dialog, menu text, changes the evaluation)
+EXCHANGE_MODULE = "ui.imports.questionnaire_dialog"
 EXCHANGE_ENTRIES = (
     ("export_questionnaire_template", "Export questionnaire &template…", False),
     ("open_questionnaire_import", "&Import filled questionnaires…", True),
@@ -168,27 +170,28 @@ class MainMenus:
         return action
 
     def _add_exchange(self, menu) -> list[tuple[QAction, bool]]:  # type: ignore[no-untyped-def]
-        """Questionnaire and scoresheet import/export, when that module is installed.
+        """Questionnaire and scoresheet import/export, when that module is installed. The
+        module (and openpyxl with it) is imported when an entry is first used, not at start.
 
         Returns (action, needs an editable evaluation) pairs for `update_actions`.
         """
-        try:
-            exchange = importlib.import_module("ui.imports.questionnaire_dialog")
-        except ModuleNotFoundError:
+        if importlib.util.find_spec(EXCHANGE_MODULE) is None:
             return []
-        except Exception:  # a broken optional module must not stop the window from opening
-            log.exception("the import and export entries could not be loaded")
-            return []
-        window, found = self.window, []
+        found = []
         for name, text, editing in EXCHANGE_ENTRIES:
-            function = getattr(exchange, name, None)
-            if function is None:
-                continue
-            slot = lambda _=False, f=function: self._confirm_saved(f(window, window.session))  # noqa: E731
+            slot = lambda _=False, n=name: self._exchange(n)  # noqa: E731
             found.append((self._add(menu, text, slot), editing))
-        if found:
-            menu.addSeparator()
+        menu.addSeparator()
         return found
+
+    def _exchange(self, name: str) -> None:
+        try:
+            function = getattr(importlib.import_module(EXCHANGE_MODULE), name)
+        except Exception:  # a broken optional module must not stop the window
+            log.exception("the import and export entries could not be loaded")
+            errors.show_error(self.window, "Excel import and export could not be loaded.")
+            return
+        self._confirm_saved(function(self.window, self.window.session))
 
     def _confirm_saved(self, result: object) -> None:
         """Say where an exported file went (a questionnaire, a scoresheet): the save dialog

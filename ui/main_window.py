@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
 
         self.session.errorRaised.connect(self.show_error)
         self.session.externalChange.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.session.openingChanged.connect(self._opening_changed)
         self.session.evaluationChanged.connect(self._evaluation_changed)
         self.session.readOnlyChanged.connect(self._read_only_changed)
         self.session.auditBroken.connect(self._audit_checked)
@@ -228,6 +229,15 @@ class MainWindow(QMainWindow):
         self._read_only_changed(self.session.read_only)
         self._update_status()
         self._update_progress()
+
+    def _opening_changed(self, target: str) -> None:
+        """Say that a database is being read in the background (the window stays usable)."""
+        if target:
+            self.db_label.setText(f"Opening {target}…")
+            self.statusBar().showMessage(f"Opening {target}…")
+        else:
+            self.statusBar().clearMessage()
+            self._evaluation_changed()
 
     def _audit_checked(self, problem: str) -> None:
         """Show (or hide) the warning that the open evaluation's audit record is broken."""

@@ -5,6 +5,8 @@ for an edit itself. The API below is stable: the Scoring, Consensus and Results 
 
 Opening
     session.open_database(path_or_url) -> bool      errors are emitted, not raised
+    session.open_database_later(path_or_url, on_opened=) read on the thread pool, the window
+        responsive meanwhile (ui/session_opening.py); `opening` names the database meanwhile
     session.close_database()
     session.evaluations() -> list[EvaluationSummary]
     session.open_evaluation(evaluation_id | None) -> bool
@@ -60,6 +62,7 @@ Signals
     auditBroken(str)               after opening an evaluation: "" when its audit record holds,
                                    else the first broken link (evaluator.audit_verify); at
                                    committee scale a moment later (ui/audit_check.py)
+    openingChanged(str)            a background open started (the database) or ended ("")
     externalChange(str)            another window or process changed the open evaluation and the
                                    snapshot was re-read (checked every WATCH_MS; a sentence for
                                    the status bar)
@@ -85,16 +88,18 @@ from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
 from evaluator.identity import Identity
 from ui.audit_check import AuditCheck
-from ui.cell_index import CellIndex
+from ui.cell_index import CellIndex, settle
 from ui.errors import USER_ERRORS, user_message
+from ui.jobs import JobRunner
 from ui.live_results import LiveResults
+from ui.session_opening import SessionOpening, pick_evaluation
 from ui.session_process import SessionProcess
 from ui.session_snapshot import SessionSnapshot
 
 log = logging.getLogger("supportscope.ui")
 
 
-class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
+class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening):
     """See the module docstring for the API; lookups and `apply_*` are in ui/session_snapshot.py."""
 
     evaluationChanged = Signal()
@@ -111,6 +116,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
     externalChange = Signal(str)
     auditBroken = Signal(str)
     identityChanged = Signal()
+    openingChanged = Signal(str)
 
     WATCH_MS = 2000  # how often the open evaluation is checked for other processes' changes
 
@@ -130,6 +136,8 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         self._live.changed.connect(self.resultsChanged)
         self._audit = AuditCheck(self)
         self._audit.checked.connect(self.auditBroken)
+        self._opener = JobRunner(self)
+        self._opening = ""
         self._watch = QTimer(self)
         self._watch.setInterval(self.WATCH_MS)
         self._watch.timeout.connect(self.check_for_changes)
@@ -210,6 +218,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         kept the open evaluation."""
         if not self.may_leave():
             return False
+        self.stop_opening()
         try:
             db = open_database(target, create=create)
         except USER_ERRORS as exc:
@@ -217,14 +226,18 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
             return False
         self.close_database(notify=False)
         self._db = db
-        summaries = self.evaluations()
-        ids = [s.id for s in summaries]
-        if evaluation_id not in ids:
-            latest = max(summaries, key=lambda s: s.updated_at, default=None)
-            evaluation_id = latest.id if latest else None
-        return self._open_evaluation(evaluation_id)
+        return self._open_evaluation(pick_evaluation(self.evaluations(), evaluation_id))
+
+    def _install(
+        self, db: Database, evaluation_id: int | None, data: EvaluationData | None
+    ) -> bool:
+        """Take over a database and snapshot read in the background (ui/session_opening.py)."""
+        self.close_database(notify=False)
+        self._db = db
+        return self._open_evaluation(evaluation_id, loaded=data)
 
     def close_database(self, notify: bool = True) -> None:
+        self.stop_opening()
         self._audit.stop()
         if self._db is not None:
             self._db.close()
@@ -248,13 +261,16 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
             return False
         return self._open_evaluation(evaluation_id)
 
-    def _open_evaluation(self, evaluation_id: int | None) -> bool:
+    def _open_evaluation(
+        self, evaluation_id: int | None, loaded: EvaluationData | None = None
+    ) -> bool:
+        """Show this evaluation; `loaded` is its stored snapshot when already read."""
         data = None
         if self._identity is not None:  # an identity belongs to one evaluation: ask again
             self._identity, self._live_view = None, False
             self.identityChanged.emit()
         if evaluation_id is not None:
-            data = self._load(evaluation_id)
+            data = self.visible(loaded) if loaded is not None else self._load(evaluation_id)
             if data is None:
                 return False
         was_read_only = self.read_only
@@ -318,6 +334,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
             if getattr(old, part) != getattr(data, part):
                 signal.emit()
         self._announce_cells(old, data)
+        settle(data)
         self.dataChanged.emit()
         if self.read_only != was_read_only:
             self.readOnlyChanged.emit(self.read_only)
@@ -378,6 +395,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess):
         self._data = data
         self._cells.rebuild(data)
         self._live.invalidate()  # results of the previous snapshot are stale
+        settle(data)
 
     # ---- editing -----------------------------------------------------------------------------
 

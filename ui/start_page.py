@@ -123,6 +123,7 @@ class StartPage(QWidget):
 
         session.evaluationChanged.connect(self.refresh)
         session.dataChanged.connect(self._refresh_if_visible)
+        session.openingChanged.connect(self._refresh_if_visible)
         self.refresh()
 
     # ---- showing -----------------------------------------------------------------------------
@@ -134,7 +135,12 @@ class StartPage(QWidget):
             item.setToolTip(location)
             self.recent.addItem(item)
         location = self.session.location
-        self.database_label.setText(f"Database: {location}" if location else "No database is open.")
+        if self.session.opening:
+            self.database_label.setText(f"Opening {self.session.opening}…")
+        else:
+            self.database_label.setText(
+                f"Database: {location}" if location else "No database is open."
+            )
         self.evaluations.clear()
         current = self.session.data.id if self.session.data else None
         for summary in self.session.evaluations():
@@ -170,12 +176,21 @@ class StartPage(QWidget):
 
     # ---- workflows ---------------------------------------------------------------------------
 
-    def open_location(self, location: str, *, create: bool = False) -> bool:
+    def open_location(self, location: str, *, create: bool = False, later: bool = False) -> bool:
         """Open a database (path or URL) and its last-used evaluation; remember it. Only New
-        database and the default database (first start) may create a file."""
+        database and the default database (first start) may create a file. With `later` it is
+        read in the background (the window stays responsive); True then means it started."""
         create = create or location == default_database()
         last = self.settings.last_evaluation(location)
-        if self.session.open_database(location, last, create=create):
+        if later:
+            return self.session.open_database_later(
+                location, last, create=create, on_opened=lambda ok: self._opened(location, ok)
+            )
+        return self._opened(location, self.session.open_database(location, last, create=create))
+
+    def _opened(self, location: str, ok: bool) -> bool:
+        """Remember a database that opened; forget a recent file that has gone."""
+        if ok:
             self.settings.add_recent_file(self.session.location)
             self.settings.set_last_database(self.session.location)
             self.databaseOpened.emit(self.session.location)
