@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
-from evaluator.contracts import METRICS, MetricLine, PriorityLine, Target
+from evaluator.contracts import MetricLine, PriorityLine, Target
+from evaluator.contracts.metrics import line_unit as metric_line_unit
+from evaluator.contracts.metrics import shown
 from ui.grid.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, blend
 from ui.grid.model import BACKGROUND, DISPLAY, KEY_ROLE, TOOLTIP
 from ui.tables.read_only import ReadOnlyTable
 
-DASH = "—"
 VERDICT_WORDS = {
     "met": "✓ met",
     "at risk": "! at risk",
@@ -28,19 +29,6 @@ SOURCE_WORDS = {
 }
 
 
-def shown(value: float | None, unit: str) -> str:
-    """A figure in its unit: minutes as min or h, shares as %, seconds as s."""
-    if value is None:
-        return DASH
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "min":
-        return f"{value:.0f} min" if value < 120 else f"{value / 60:.1f} h"
-    if unit == "%":
-        return f"{value:g}% of the fee"
-    return f"{value:g} {unit}".strip()
-
-
 def verdict_brush(verdict: str) -> QBrush | None:
     hue = VERDICT_HUES.get(verdict)
     if hue is None:
@@ -50,8 +38,7 @@ def verdict_brush(verdict: str) -> QBrush | None:
 
 
 def line_unit(line: MetricLine) -> str:
-    """Response and resolution lines are judged as the share of tickets in time."""
-    return "share" if line.metric in ("response", "resolution") else METRICS[line.metric].unit
+    return metric_line_unit(line.metric)
 
 
 class TargetsModel(ReadOnlyTable):
@@ -72,7 +59,7 @@ class TargetsModel(ReadOnlyTable):
                 return row.label
             if column == 1:
                 if row.value is None:
-                    return row.text or DASH
+                    return row.text or "—"
                 way = {"max": "≤ ", "min": "≥ "}.get(row.info.direction.value, "")
                 return way + shown(row.value, row.info.unit)
             if column == 2:
