@@ -2,6 +2,7 @@
 
     contract create EVAL --go-live DATE --monthly-fee N [--tz ZONE] [--candidate NAME]
     contract show EVAL [--json]
+    contract record EVAL          candidates' delivery under the client's earlier contracts
     contract target EVAL METRIC [--priority P] VALUE --reason TEXT
     tickets import EVAL FILE... [--source NAME] [--preset servicenow|jira|generic]
                    [--map COL=FIELD ...] [--tz ZONE] [--dry-run]
@@ -52,6 +53,12 @@ def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a = actions.add_parser("show", parents=[common], help="the contract and its targets")
     a.add_argument("evaluation")
     a.add_argument("--json", action="store_true")
+    a = actions.add_parser(
+        "record",
+        parents=[common],
+        help="what the candidates delivered under the same client's earlier contracts",
+    )
+    a.add_argument("evaluation")
     a = actions.add_parser("target", parents=[common], help="set a target, with the reason")
     a.add_argument("evaluation")
     a.add_argument("metric")
@@ -97,6 +104,13 @@ def cmd_contract(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     from evaluator import contracts
 
     action = args.contract_action
+    if action == "record":
+        records = contracts.track_records(db, args.evaluation)
+        for record in records:
+            out.write(f"{record.candidate}: {record.sentence()}\n")
+        if not records:
+            out.write("no candidate has a delivered record with this client yet\n")
+        return
     if action == "create":
         contract = contracts.create_contract(
             db,

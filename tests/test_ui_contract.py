@@ -206,3 +206,46 @@ def test_the_dialogs_name_every_input_and_repeat_no_mnemonic(qtbot, tmp_path) ->
     dialog.show()
     qtbot.waitExposed(dialog)
     assert repeats(visible_texts(dialog)) == {} and unnamed(dialog) == []
+
+
+def test_the_same_client_evaluating_again_sees_the_winners_delivered_record(
+    qtbot, tmp_path
+) -> None:
+    """Close the loop: the award's winner, bidding again to the same client, shows what it
+    delivered (its latest quarter's verdict and breaches) in the Candidates tab and the CLI."""
+    import io
+
+    from cli import run
+    from criteria.loader import load_catalog
+
+    window = contract_window(qtbot, tmp_path)
+    view = tab(window)
+    create(qtbot, view)
+    db = window.session.db
+    tickets = slow_p1(generate(200, start="2025-01", months=3, seed=4))
+    paths = write_exports(tmp_path / "o", tickets, shapes=("servicenow",))
+    contracts.import_tickets(db, AWARD, paths, preset="servicenow")
+    catalog = load_catalog("ehr-direct")
+    again = services.create_evaluation(
+        db, "Harbor Point Renewal 2026", catalog.criteria, client="Harbor Point Health",
+        scale=catalog.scale, catalog_id=catalog.id, actor="chair",
+    )  # fmt: skip
+    services.add_candidate(db, again, WINNER, actor="chair")
+    services.add_candidate(db, again, "Newcomer Health IT", actor="chair")
+    window.session.open_evaluation(again)
+    candidates = window.tab("Candidates")
+    candidates.track_record.jobs.wait()
+    records = candidates.track_record.records
+    assert [r.candidate for r in records] == [WINNER]
+    expected = contracts.scorecard(db, AWARD, quarter="2025-Q1").quarter
+    assert records[0].period.label == "2025-Q1" and records[0].period == expected
+    window.show_tab("Candidates")
+    text = candidates.track_record.label.text()
+    assert candidates.track_record.isVisible() and f"{WINNER}: Delivered under" in text
+    assert "Time to resolve P1" in text and expected.verdict in text
+    out, err = io.StringIO(), io.StringIO()
+    window.session.close_database()
+    assert run(["contract", "record", "Harbor Point Renewal 2026", "--db", str(tmp_path / "t.db")],
+               out, err) == 0, err  # fmt: skip
+    assert out.getvalue().startswith(f"{WINNER}: Delivered under '{AWARD}', 2025-Q1")
+    assert "Newcomer" not in out.getvalue()

@@ -9,6 +9,7 @@ call statistics delivered, and the scorecard that measures one against the other
     saved_sources(db, EVAL), file_columns(path)                     the mapping step's inputs
     import_calls(db, EVAL, file)                                   ->  months written (calls)
     scorecard(db, EVAL, month= | quarter=)                         ->  Scorecard (scorecard)
+    track_records(db, EVAL)                                         a client's earlier contracts
     Scorecard.to_dict()                                            the plain data reports render
 
 The arithmetic is in sla_math (pure NumPy), the metric catalogue and standards in metrics.
@@ -18,6 +19,7 @@ from evaluator.contracts.baseline import baseline_targets, create_contract, read
 from evaluator.contracts.calls import import_calls
 from evaluator.contracts.metrics import METRICS, PRIORITIES, STANDARDS, Direction, Source
 from evaluator.contracts.model import Contract, SetTarget, Target, TargetApplied, TargetValue
+from evaluator.contracts.review import TrackRecord, track_records
 from evaluator.contracts.scorecard import MetricLine, PeriodCard, PriorityLine, Scorecard, scorecard
 from evaluator.contracts.targets import apply_target, parse_target, set_target
 from evaluator.contracts.ticket_files import FileRefused
@@ -47,6 +49,7 @@ __all__ = [
     "TargetApplied",
     "TargetValue",
     "TicketPreview",
+    "TrackRecord",
     "apply_target",
     "baseline_targets",
     "create_contract",
@@ -58,4 +61,5 @@ __all__ = [
     "saved_sources",
     "scorecard",
     "set_target",
+    "track_records",
 ]

@@ -148,3 +148,16 @@ def track_record(db: Database, evaluation: EvalRef, candidate: str) -> TrackReco
     card = scorecard(db, found[0], quarter=quarter)
     assert card.quarter is not None
     return TrackRecord(found[1], candidate, card.quarter)
+
+
+def track_records(db: Database, evaluation: EvalRef) -> list[TrackRecord]:
+    """Every candidate of `evaluation` with a delivered record under an earlier contract of the
+    same client, in the candidates' order."""
+    with db.reading() as session:
+        ev = get_evaluation(session, evaluation)
+        names = session.scalars(
+            select(CandidateRow.name).where(CandidateRow.evaluation_id == ev.id)
+        ).all()
+        ev_id = ev.id
+    found = (track_record(db, ev_id, name) for name in names)
+    return [record for record in found if record is not None]
