@@ -71,10 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         settle()
         saved = [args.out / "16-contract-scorecard.png"]
         window.grab().save(str(saved[0]))
-        view.pages.setCurrentIndex(0)
-        settle()
-        saved.append(args.out / "16b-contract-targets.png")
-        window.grab().save(str(saved[1]))
         window.session.close_database()
         window.close()
         return finish(app, saved)
