@@ -76,6 +76,16 @@ def verdict_cell(theme: Theme, verdict: str) -> Flowable:
     return theme.p(VERDICT_MARKS.get(verdict, verdict), style)
 
 
+def _section(theme: Theme, titled: tuple[str, str], header: list[str], rows: list,
+             widths: list[float], right: tuple[int, ...]) -> list[Flowable]:  # fmt: skip
+    """A numbered section: its heading, one paragraph, one table."""
+    return [
+        heading(theme, titled[0], 0),
+        theme.p(titled[1]),
+        data_table(theme, header, rows, widths, right=right),
+    ]
+
+
 def _front(report: ReviewReport, theme: Theme, width: float) -> list[Flowable]:
     review, meta = report.review, report.meta
     c, q = review.card.contract, review.quarter
@@ -136,19 +146,17 @@ def _promise_table(report: ReviewReport, theme: Theme, width: float) -> list[Flo
         if not t.info.measured and t.metric not in ("credit", "credit_cap")
     ]  # fmt: skip
     out: list[Flowable] = [
-        heading(theme, "2  Promise against delivery", 0),
-        theme.p(
-            "Each metric of the quarter against its target. Response and resolution per "
-            "priority are judged by the share of tickets within the priority's time target."
-        ),
-        data_table(
+        *_section(
             theme,
+            ("2  Promise against delivery", "Each metric of the quarter against its target. "
+             "Response and resolution per priority are judged by the share of tickets within "
+             "the priority's time target."),
             ["Metric", "Target from", "Target", "Delivered", "Verdict"],
             rows,
             [width * f for f in (0.34, 0.26, 0.13, 0.13, 0.14)],
-            right=(2, 3),
+            (2, 3),
         ),
-    ]
+    ]  # fmt: skip
     if promises:
         out += [
             heading(theme, "Commitments checked at the review", 2),
@@ -173,16 +181,16 @@ def _months(report: ReviewReport, theme: Theme, width: float) -> list[Flowable]:
     ]
     return [
         Spacer(1, 10),
-        heading(theme, "1  Breaches and service credits", 0),
-        theme.p("Month by month, then the quarter as a whole (its credit is the months' sum)."),
-        data_table(
+        *_section(
             theme,
+            ("1  Breaches and service credits",
+             "Month by month, then the quarter as a whole (its credit is the months' sum)."),
             ["Period", "Tickets", "Verdict", "Breached metrics", "Credit"],
             rows,
             [width * f for f in (0.1, 0.1, 0.13, 0.54, 0.13)],
-            right=(1, 4),
+            (1, 4),
         ),
-    ]
+    ]  # fmt: skip
 
 
 def trend_chart(theme: Theme, title: str, unit: str, cards: list[PeriodCard], key: tuple[str, str],
