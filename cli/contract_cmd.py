@@ -2,14 +2,15 @@
 
     contract create EVAL --go-live DATE --monthly-fee N [--tz ZONE] [--candidate NAME]
     contract show EVAL [--json]
+    contract record EVAL          candidates' delivery under the client's earlier contracts
     contract target EVAL METRIC [--priority P] VALUE --reason TEXT
     tickets import EVAL FILE... [--source NAME] [--preset servicenow|jira|generic]
                    [--map COL=FIELD ...] [--tz ZONE] [--dry-run]
     calls import EVAL FILE
     scorecard EVAL [--month YYYY-MM | --quarter YYYY-Qn] [--json]
+    scorecard export EVAL --quarter YYYY-Qn -o DIR   the quarterly service review (PDF, xlsx)
 
-`scorecard export` belongs to the quarterly report: SCORECARD_ACTIONS is its hook (an action
-name -> (add its arguments, handler)); until it lands, `scorecard export` says so.
+SCORECARD_ACTIONS maps an action word after `scorecard` to (add its arguments, handler).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a = actions.add_parser("show", parents=[common], help="the contract and its targets")
     a.add_argument("evaluation")
     a.add_argument("--json", action="store_true")
+    a = actions.add_parser(
+        "record",
+        parents=[common],
+        help="what the candidates delivered under the same client's earlier contracts",
+    )
+    a.add_argument("evaluation")
     a = actions.add_parser("target", parents=[common], help="set a target, with the reason")
     a.add_argument("evaluation")
     a.add_argument("metric")
@@ -97,6 +104,13 @@ def cmd_contract(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     from evaluator import contracts
 
     action = args.contract_action
+    if action == "record":
+        records = contracts.track_records(db, args.evaluation)
+        for record in records:
+            out.write(f"{record.candidate}: {record.sentence()}\n")
+        if not records:
+            out.write("no candidate has a delivered record with this client yet\n")
+        return
     if action == "create":
         contract = contracts.create_contract(
             db,
@@ -185,6 +199,8 @@ def cmd_calls(args: argparse.Namespace, db: Database, out: TextIO) -> None:
 
 
 def cmd_scorecard(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    if args.evaluation in SCORECARD_ACTIONS and args.action not in (None, *SCORECARD_ACTIONS):
+        args.evaluation, args.action = args.action, args.evaluation  # scorecard export EVAL
     if args.action is not None:
         if args.action not in SCORECARD_ACTIONS:
             raise UsageError(
@@ -210,3 +226,26 @@ CONTRACT_HANDLERS: dict[str, Handler] = {
     "calls": cmd_calls,
     "scorecard": cmd_scorecard,
 }
+
+
+def _add_export_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o", "--out", default=None, metavar="DIR", help="folder for the service review's files"
+    )
+
+
+def cmd_scorecard_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    """scorecard export EVAL --quarter YYYY-Qn -o DIR: the quarterly service review."""
+    from reports.branding import load_branding
+    from reports.service_review import export_service_review
+
+    if not args.quarter or not args.out:
+        raise UsageError("scorecard export needs --quarter YYYY-Qn and -o DIR")
+    files = export_service_review(db, args.evaluation, args.quarter, args.out, load_branding())
+    for path in (files.pdf, files.xlsx):
+        out.write(f"wrote {path}\n")
+    for warning in files.warnings:
+        out.write(f"warning: {warning}\n")
+
+
+SCORECARD_ACTIONS["export"] = (_add_export_arguments, cmd_scorecard_export)

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from evaluator.contracts import METRICS, PeriodCard, Scorecard
+from evaluator.contracts import PeriodCard, Scorecard
+from evaluator.contracts.metrics import line_unit, shown
 
 
 def _num(value: float | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "min":
-        return f"{value:.0f} min" if value < 120 else f"{value / 60:.1f} h"
-    return f"{value:.1f} {unit}".strip()
+    return shown(value, unit, "-")
 
 
 def write_period(out: TextIO, card: PeriodCard) -> None:
@@ -41,7 +36,7 @@ def write_period(out: TextIO, card: PeriodCard) -> None:
             f"  {p.priority}   {p.tickets:>7}  {response:<40} {resolution:<41} {p.backlog:>7}\n"
         )
     for m in card.metrics:
-        unit = "share" if m.metric in ("response", "resolution") else METRICS[m.metric].unit
+        unit = line_unit(m.metric)
         out.write(
             f"  {m.label:<44} {_num(m.value, unit):>10}  target {_num(m.target, unit):>9}"
             f"  {m.verdict}\n"

@@ -256,7 +256,7 @@ def test_calls_a_mapping_saved_per_source_and_a_backup_that_keeps_the_contract(t
     )
     text_out = ok(where, "scorecard", AWARD, "--month", "2025-01")
     assert "2025-01: 2 tickets" in text_out and "Abandoned calls" in text_out
-    assert "not available yet" in refused(where, "scorecard", AWARD, "export")
+    assert "needs --quarter" in refused(where, "scorecard", "export", AWARD)
     backup = tmp_path / "backup.db"
     ok(where, "backup", AWARD, "-o", str(backup))
     fresh = target(tmp_path / "fresh.db")

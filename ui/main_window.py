@@ -57,6 +57,7 @@ OPTIONAL_VIEWS = (
     ("ui.results.view", "ResultsView", "Results"),
     ("ui.sensitivity.view", "SensitivityView", "Sensitivity"),
     ("ui.agreement.view", "AgreementView", "Agreement"),
+    ("ui.contract.view", "ContractView", "Contract"),  # shown once the evaluation is final
 )
 # tab title -> what it shows, for the notice that replaces it while the committee scores blind
 LOCKED_WHEN_BLIND = {

@@ -6,8 +6,10 @@ call statistics delivered, and the scorecard that measures one against the other
     set_target(db, EVAL, METRIC, "4h", priority="P1", why=...)      ->  TargetApplied (targets)
     apply_target(db, EVAL, SetTarget(...))                         the change path the window uses
     import_tickets(db, EVAL, [files], preset=, dry_run=)           ->  TicketPreview (tickets)
+    saved_sources(db, EVAL), file_columns(path)                     the mapping step's inputs
     import_calls(db, EVAL, file)                                   ->  months written (calls)
     scorecard(db, EVAL, month= | quarter=)                         ->  Scorecard (scorecard)
+    track_records(db, EVAL)                                         a client's earlier contracts
     Scorecard.to_dict()                                            the plain data reports render
 
 The arithmetic is in sla_math (pure NumPy), the metric catalogue and standards in metrics.
@@ -17,10 +19,17 @@ from evaluator.contracts.baseline import baseline_targets, create_contract, read
 from evaluator.contracts.calls import import_calls
 from evaluator.contracts.metrics import METRICS, PRIORITIES, STANDARDS, Direction, Source
 from evaluator.contracts.model import Contract, SetTarget, Target, TargetApplied, TargetValue
+from evaluator.contracts.review import TrackRecord, track_records
 from evaluator.contracts.scorecard import MetricLine, PeriodCard, PriorityLine, Scorecard, scorecard
 from evaluator.contracts.targets import apply_target, parse_target, set_target
 from evaluator.contracts.ticket_files import FileRefused
-from evaluator.contracts.tickets import TicketPreview, import_tickets
+from evaluator.contracts.tickets import (
+    SourceSettings,
+    TicketPreview,
+    file_columns,
+    import_tickets,
+    saved_sources,
+)
 
 __all__ = [
     "METRICS",
@@ -35,17 +44,22 @@ __all__ = [
     "Scorecard",
     "SetTarget",
     "Source",
+    "SourceSettings",
     "Target",
     "TargetApplied",
     "TargetValue",
     "TicketPreview",
+    "TrackRecord",
     "apply_target",
     "baseline_targets",
     "create_contract",
+    "file_columns",
     "import_calls",
     "import_tickets",
     "parse_target",
     "read_contract",
+    "saved_sources",
     "scorecard",
     "set_target",
+    "track_records",
 ]

@@ -126,3 +126,22 @@ def metric(key: str) -> Metric:
     if found is None:
         raise KeyError(key)
     return found
+
+
+def shown(value: float | None, unit: str, dash: str = "—") -> str:
+    """A figure as people read it: minutes as min or h, shares as %, seconds as s (the window,
+    the terminal and the service review word them alike)."""
+    if value is None:
+        return dash
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "min":
+        return f"{value:.0f} min" if value < 120 else f"{value / 60:.1f} h"
+    if unit == "%":
+        return f"{value:g}% of the fee"
+    return f"{round(value, 1):g} {unit}".strip()
+
+
+def line_unit(metric_key: str) -> str:
+    """A scorecard line's unit: response and resolution lines are the share of tickets in time."""
+    return "share" if metric_key in ("response", "resolution") else METRICS[metric_key].unit

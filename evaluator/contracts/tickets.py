@@ -323,3 +323,25 @@ def _write(session: Session, contract_id: int, source_id: int, preview: TicketPr
                 for r in preview.changed
             ],
         )
+
+
+def saved_sources(db: Database, evaluation: EvalRef) -> list[SourceSettings]:
+    """The contract's ticket sources with their saved mappings (the import dialog offers them)."""
+    with db.reading() as session:
+        contract = contract_row(session, get_evaluation(session, evaluation))
+        rows = session.scalars(
+            select(TicketSourceRow)
+            .where(TicketSourceRow.contract_id == contract.id)
+            .order_by(TicketSourceRow.name)
+        ).all()
+        return [
+            SourceSettings(r.name, r.preset, dict(r.mapping), r.time_zone, dict(r.priorities))
+            for r in rows
+        ]
+
+
+def file_columns(path: Path) -> list[str]:
+    """A ticket export's column headers, so the user can map them (the header is the first row
+    naming a column any preset knows)."""
+    known = {h.casefold() for preset in F.PRESETS.values() for h in preset}
+    return [h for h in read_table(Path(path), known).header if h]

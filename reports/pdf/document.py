@@ -235,7 +235,9 @@ class ReportDocument(BaseDocTemplate):
         )
         canvas.setFont(theme.fonts.regular, 10)
         canvas.drawString(
-            MARGIN, height - COVER_BAND_HEIGHT / 2 - 16, "EHR support evaluation — client report"
+            MARGIN,
+            height - COVER_BAND_HEIGHT / 2 - 16,
+            getattr(self.report.meta, "cover_line", "EHR support evaluation — client report"),
         )
         canvas.restoreState()
         self._watermark(canvas)

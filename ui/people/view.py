@@ -177,6 +177,10 @@ class CandidatesView(PeopleView):
         self.model.setParent(self)
         kinds = [(kind.value, row.label) for kind, row in CANDIDATE_KINDS.items()]
         self.table.setItemDelegateForColumn(1, ChoiceDelegate(kinds, self.table))
+        from ui.contract.track_record import TrackRecordLabel  # delivery under earlier contracts
+
+        self.track_record = TrackRecordLabel(session, self)
+        self.layout().insertWidget(2, self.track_record)
 
     def _names(self) -> set[str]:
         return {c.name for c in self.session.data.candidates} if self.session.data else set()

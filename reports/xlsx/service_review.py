@@ -1,0 +1,155 @@
+"""The quarterly service-review workbook: the quarter's metrics against their targets, every
+month from go-live (the trends, as numbers), breaches and credits, the worst tickets and the
+contract's targets with their sources. Same accent colour as the evaluation workbook; every
+user text (names, ticket ids, categories, citations) through `put_text`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from evaluator.contracts.metrics import line_unit
+from evaluator.contracts.scorecard import PeriodCard
+from reports.xlsx.cells import (
+    DATE_TIME,
+    FONT_NAME,
+    PERCENT,
+    Truncations,
+    add_table,
+    header,
+    print_setup,
+    put_number,
+    put_text,
+    title_block,
+    widths,
+)
+
+if TYPE_CHECKING:
+    from reports.pdf.service_review import ReviewReport
+
+VERDICT_FONTS = {
+    "met": Font(name=FONT_NAME, bold=True, color="1B7F3B"),
+    "at risk": Font(name=FONT_NAME, bold=True, color="B26A00"),
+    "breached": Font(name=FONT_NAME, bold=True, color="B42318"),
+}
+MARKS = {"met": "✓ met", "at risk": "! at risk", "breached": "✗ breached"}
+
+
+def _figure(ws: Worksheet, row: int, column: int, value: float | None, unit: str) -> None:
+    """A share as a percentage, minutes as minutes, seconds as seconds (numbers, not text)."""
+    put_number(ws, row, column, value, PERCENT if unit == "share" else "0.0")
+
+
+def _verdict(ws: Worksheet, row: int, column: int, verdict: str) -> None:
+    cell = put_text(ws, row, column, MARKS.get(verdict, verdict))
+    if verdict in VERDICT_FONTS:
+        cell.font = VERDICT_FONTS[verdict]
+
+
+def _metric_rows(ws: Worksheet, first: int, card: PeriodCard, cuts: Truncations) -> int:
+    row = first
+    for line in card.metrics:
+        unit = line_unit(line.metric)
+        put_text(ws, row, 1, line.label, cuts)
+        _figure(ws, row, 2, line.target, unit)
+        _figure(ws, row, 3, line.value, unit)
+        _verdict(ws, row, 4, line.verdict)
+        put_number(ws, row, 5, line.count)
+        row += 1
+    return row
+
+
+def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
+    """Build the workbook into `path` (the caller makes the write atomic)."""
+    from openpyxl import Workbook
+
+    from evaluator.xlsx_text import set_properties
+
+    review, meta = report.review, report.meta
+    contract, quarter = review.card.contract, review.quarter
+    fill = PatternFill("solid", fgColor=meta.branding.accent.lstrip("#"))
+    cuts = Truncations()
+    book = Workbook()
+    ws = book.active
+    ws.title = "Quarter"
+    title_block(
+        ws,
+        f"{contract.candidate}: service review {meta.quarter}",
+        [
+            f"Contract of {contract.evaluation}; go-live {contract.go_live:%Y-%m-%d}; "
+            f"monthly fee {contract.monthly_fee:,.2f}; months in {contract.time_zone}",
+            f"Quarter: {MARKS.get(quarter.verdict, quarter.verdict)}, {quarter.tickets:,} "
+            f"tickets, {len(quarter.breaches)} breaches, service credits "
+            f"{quarter.credit:,.2f}",
+        ],
+    )
+    header(ws, 5, ["Metric", "Target", "Delivered", "Verdict", "Counted"], fill)
+    last = _metric_rows(ws, 6, quarter, cuts) - 1
+    widths(ws, [44, 12, 12, 14, 10])
+    add_table(ws, "QuarterMetrics", 5, 5, last)
+    print_setup(ws, 5, landscape=False)
+
+    ws = book.create_sheet("Months")
+    title_block(ws, "Every month from go-live", ["Response and resolution: share in time"])
+    months = review.year.months
+    keys = [(m.metric, m.priority, m.label) for m in (months[0].metrics if months else [])]
+    header(ws, 4, ["Month", "Tickets", "Verdict", "Credit", *(k[2] for k in keys)], fill)
+    for row, card in enumerate(months, start=5):
+        put_text(ws, row, 1, card.label)
+        put_number(ws, row, 2, card.tickets)
+        _verdict(ws, row, 3, card.verdict)
+        put_number(ws, row, 4, card.credit, "#,##0.00")
+        for column, (metric, priority, _label) in enumerate(keys, start=5):
+            line = card.metric(metric, priority)
+            _figure(ws, row, column, line.value if line else None, line_unit(metric))
+    widths(ws, [10, 9, 13, 11, *[14] * len(keys)])
+    print_setup(ws, 4)
+
+    ws = book.create_sheet("Breaches")
+    header(ws, 1, ["Month", "Breached metric", "Credit of the month"], fill)
+    row = 2
+    for card in review.card.months:
+        for label in card.breaches or ["none"]:
+            put_text(ws, row, 1, card.label)
+            put_text(ws, row, 2, label)
+            put_number(ws, row, 3, card.credit, "#,##0.00")
+            row += 1
+    put_text(ws, row, 1, meta.quarter).font = Font(name=FONT_NAME, bold=True)
+    put_text(ws, row, 2, "Quarter's service credits (the months' sum)")
+    put_number(ws, row, 3, quarter.credit, "#,##0.00")
+    widths(ws, [10, 44, 20])
+
+    ws = book.create_sheet("Worst tickets")
+    header(ws, 1, ["Ticket", "Opened (local)", "Restore (min)", "Target (min)", "Category",
+                   "Group"], fill)  # fmt: skip
+    for row, t in enumerate(review.worst, start=2):
+        put_text(ws, row, 1, t.ticket_id, cuts)
+        put_number(ws, row, 2, t.opened.replace(tzinfo=None), DATE_TIME)  # type: ignore[arg-type]
+        if t.open_still:
+            put_text(ws, row, 3, "still open")
+        else:
+            put_number(ws, row, 3, t.restore_minutes, "0")
+        put_number(ws, row, 4, t.target_minutes, "0")
+        put_text(ws, row, 5, t.category, cuts)
+        put_text(ws, row, 6, t.group, cuts)
+    widths(ws, [16, 17, 13, 12, 24, 30])
+
+    ws = book.create_sheet("Targets")
+    header(ws, 1, ["Metric", "Target", "Commitment", "Source", "Where it came from"], fill)
+    for row, target in enumerate(contract.targets, start=2):
+        put_text(ws, row, 1, target.label)
+        put_number(ws, row, 2, target.value, PERCENT if target.info.unit == "share" else "0.##")
+        put_text(ws, row, 3, target.text, cuts)
+        put_text(ws, row, 4, target.source)
+        put_text(ws, row, 5, target.citation, cuts)
+    widths(ws, [40, 10, 30, 14, 90])
+
+    set_properties(book, title=meta.title, subject=meta.subject, creator=meta.author)
+    book.save(path)
+    warnings = meta.branding.problems(check_logo=False)
+    if cuts.cells:
+        warnings.append(f"{len(cuts.cells)} cell(s) were shortened to fit Excel's limit.")
+    return warnings
