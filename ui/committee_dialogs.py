@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,19 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.domain import EvaluationData
+from ui.widgets import ok_cancel
 
 MIN_PASSPHRASE = 8  # evaluator.identity.hash_passphrase refuses shorter ones (a test pins it)
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QWidget]:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
 
 
 def _intro(text: str) -> QLabel:
@@ -66,7 +55,7 @@ class NameChairDialog(QDialog):
             "Afterwards you say again who you are (the chair, or a member), so that your changes "
             "are recorded under the right name."
         )
-        self.buttons, self.ok_button = _buttons(
+        self.buttons, self.ok_button = ok_cancel(
             self, "&Hand over" if handing_over else "&Name the chair"
         )
         layout = QVBoxLayout(self)
@@ -102,7 +91,7 @@ class PassphraseDialog(QDialog):
         form.addRow("&Again:", self.second)
         self.state = QLabel()
         self.state.setWordWrap(True)
-        self.buttons, self.ok_button = _buttons(self, "P&rotect")
+        self.buttons, self.ok_button = ok_cancel(self, "P&rotect")
         layout = QVBoxLayout(self)
         layout.addWidget(
             _intro(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.checklist import OpenItem
+from ui.widgets import ok_cancel
 
 
 class FinaliseDialog(QDialog):
@@ -56,13 +56,7 @@ class FinaliseDialog(QDialog):
         self.reason.setVisible(bool(items))
         self.reason.setMaximumHeight(90)
         layout.addWidget(self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.finalise_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.finalise_button.setText("&Finalise")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.finalise_button = ok_cancel(self, "&Finalise")
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._update)
         # wide enough for the longest item (up to a readable limit), so nothing is cut off

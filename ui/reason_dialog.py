@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from ui.widgets import ok_cancel
 
 
 class ReasonDialog(QDialog):
@@ -38,13 +39,7 @@ class ReasonDialog(QDialog):
         self.editor.setTabChangesFocus(True)
         self.editor.setPlaceholderText(placeholder or "Why (required: it is recorded)")
         self.editor.setMaximumHeight(100)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(action)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, action)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.editor)

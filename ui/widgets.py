@@ -10,8 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
     QLabel,
     QLayout,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -97,3 +100,18 @@ def tool_action(
     button.setAutoRaise(True)
     bar.addWidget(button)
     return action
+
+
+def ok_cancel(
+    dialog: QDialog, ok_text: str, on_ok: Callable[[], object] | None = None
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK and Cancel with OK named for what it does (`ok_text`); OK runs `on_ok` (else accepts),
+    Cancel rejects."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok

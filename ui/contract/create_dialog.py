@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import EvaluationData, Results
 from ui.accessibility import describe
-from ui.widgets import muted
+from ui.widgets import muted, ok_cancel
 
 ZONES = (
     "America/New_York",
@@ -76,13 +75,7 @@ class CreateContractDialog(QDialog):
         self.zone.setEditable(True)
         self.zone.addItems(ZONES)
         describe(self.zone, "Time zone", "Months are counted in this zone (an IANA name)")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("C&reate contract")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, "C&reate contract")
         form = QFormLayout(self)
         form.addRow(
             muted(

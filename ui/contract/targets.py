@@ -11,7 +11,6 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,7 @@ from ui.accessibility import describe
 from ui.contract.models import shown
 from ui.errors import USER_ERRORS, user_message
 from ui.session import EvaluationSession
+from ui.widgets import ok_cancel
 
 
 def typed(target: Target) -> str:
@@ -59,13 +59,7 @@ class TargetDialog(QDialog):
         was = target.text if target.value is None else shown(target.value, target.info.unit)
         source = QLabel(f"Now {was}: {target.source}, {target.citation}")
         source.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Set target")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, "&Set target", self._accept)
         form = QFormLayout(self)
         form.addRow(source)
         value_label = QLabel("&Value:")
