@@ -15,12 +15,13 @@ file byte-identical. Each export first finishes a pair a killed export left in i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluator import services
 from evaluator.audit_verify import verify
+from evaluator.contracts.review import track_records
 from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.progress import CancelCheck, Cancelled, Progress, raise_if_cancelled
@@ -133,6 +134,9 @@ def export_reports(
         # after require_committee_view: a member scoring blind never gets this far
         agreement=build_agreement(data, cancel),
     )
+    earlier = track_records(db, data.id)
+    if earlier:
+        report = replace(report, track_records=tuple((r.candidate, r.sentence()) for r in earlier))
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)
     warnings = _write_files(report, pdf, xlsx, progress, cancel, appendix)

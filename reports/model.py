@@ -448,3 +448,6 @@ class ReportData:
     sensitivity: SensitivitySection | None = None  # reports.sensitivity_data; None: left out
     ahp: tuple[AhpSection, ...] = ()  # pairwise weighting, when the committee used it
     agreement: AgreementSection | None = None  # reports.agreement_data; None: left out
+    # candidate name -> what it delivered under an earlier contract with the same client
+    # (evaluator.contracts.track_records): its record beside its new promises
+    track_records: tuple[tuple[str, str], ...] = ()

@@ -5,6 +5,7 @@ worst P1 restores in order) and the workbook reopened (the same figures as the s
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,35 @@ def test_a_failed_export_leaves_existing_files_and_names_the_problem(reviewed, t
                           str(tmp_path / "nowhere"))  # fmt: skip
     assert code == 2 and "no such folder" in err
     assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+
+
+@pytest.mark.sqlite_only
+def test_the_evaluation_report_shows_a_bidders_earlier_delivery_beside_its_profile(
+    tmp_path, backend
+) -> None:
+    """Close the loop in the client report: the earlier winner's profile says what it delivered
+    (the same sentence as `contract record`); a newcomer's profile says nothing of the kind."""
+    from criteria.loader import load_catalog
+    from evaluator import services
+    from reports.export import export_reports
+
+    db, _ = awarded(tmp_path)
+    contracts.create_contract(db, AWARD, go_live=date(2025, 1, 1), monthly_fee=10_000)
+    paths = write_exports(
+        tmp_path / "o", generate(200, start="2025-01", months=3, seed=4), shapes=("generic",)
+    )
+    contracts.import_tickets(db, AWARD, paths, preset="generic")
+    catalog = load_catalog("ehr-direct")
+    again = services.create_evaluation(
+        db, "Harbor Point Renewal 2026", catalog.criteria, client="Harbor Point Health",
+        scale=catalog.scale, catalog_id=catalog.id, actor="chair",
+    )  # fmt: skip
+    services.add_candidate(db, again, WINNER, actor="chair")
+    services.add_candidate(db, again, "Newcomer Health IT", actor="chair")
+    export_reports(db, again, tmp_path / "again.pdf", None)
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "again.pdf").pages)
+    text = " ".join(text.split())
+    (record,) = contracts.track_records(db, again)
+    assert record.candidate == WINNER
+    assert text.count("Delivered for this client before") == 1
+    assert " ".join(record.sentence().split())[:60] in text

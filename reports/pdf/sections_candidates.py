@@ -243,7 +243,11 @@ def candidate_profile(
     ]
     if section.notes.strip():
         story.append(theme.p(section.notes, theme.small_muted))
-    story += [theme.rich(section.overview), _side_by_side(section, theme, width)]
+    story.append(theme.rich(section.overview))
+    record = dict(report.track_records).get(row.name)
+    if record:
+        story += [heading(theme, "Delivered for this client before", 2), theme.p(record)]
+    story.append(_side_by_side(section, theme, width))
     if section.categories and len(report.ranking) <= CHARTS_UP_TO:
         story += [Spacer(1, 6), candidate_chart(section, theme, width, height - 30)]
     story += [
