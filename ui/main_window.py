@@ -41,6 +41,7 @@ from ui.accessibility import describe, name_from_text, name_windows_when_shown
 from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
+from ui.numbers import percent
 from ui.people.view import CandidatesView, CommitteeView
 from ui.phase_banner import LockableTab, PhaseBanner, identity_text, shut_blind_tabs
 from ui.session import EvaluationSession
@@ -343,14 +344,15 @@ class MainWindow(QMainWindow):
         results = self.session.results
         self.progress_label.setText(
             f"{'Your scores' if blind else 'Scores entered'}: {entered} of {expected} "
-            f"({100 * entered / expected:.0f} %)"
+            f"({percent(entered / expected, 0, spaced=True)})"
         )
         if blind:
             self.progress_label.setToolTip("Your own scores on rated criteria")
         elif results is not None and results.candidates:
             mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
+            average = percent(mean, 0, spaced=True)
             self.progress_label.setToolTip(
-                f"Committee scores entered on rated criteria. On average {100 * mean:.0f} % "
+                f"Committee scores entered on rated criteria. On average {average} "
                 "of each candidate's weight has a value (scores, consensus, answers)."
             )
 

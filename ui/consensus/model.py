@@ -39,9 +39,9 @@ from ui.grid.model import (
     GridRow,
     computed_text,
 )
+from ui.numbers import fmt, percent
 from ui.session import EvaluationSession
 from ui.undo import ClearConsensus, SetConsensus
-from ui.undo_base import fmt
 
 __all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats", "ConsensusModel"]
 
@@ -311,7 +311,7 @@ class ConsensusModel(CriteriaGridModel):
         parts = [f"{flagged} open disagreement{'s' if flagged != 1 else ''}"]
         weight = self.effective_weight(row.key)
         if weight is not None:
-            parts.append(f"{100 * weight:.0f}% of the total")
+            parts.append(f"{percent(weight, 0)} of the total")
         if gates:
             parts.append(gates)
         return "  ·  ".join(parts)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from evaluator.questionnaire.importer import ChangeKind, FilePreview
 from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, ScoresheetPreview
+from ui.numbers import fmt
 from ui.tables.read_only import ReadOnlyTable
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -196,10 +197,6 @@ def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
     return rows
 
 
-def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
 def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
     rows: list[PreviewRow] = []
     for change in preview.changes:
@@ -214,9 +211,9 @@ def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
                     change.candidate,
                     change.criterion_key,
                     change.cell.split("!")[-1],
-                    _score(base),
-                    _score(now),
-                    _score(change.value),
+                    fmt(base),
+                    fmt(now),
+                    fmt(change.value),
                     "",
                     change.kind.value,
                 ),

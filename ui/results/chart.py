@@ -18,6 +18,7 @@ from evaluator.gates import gate_look
 from evaluator.kinds import is_weighted
 from ui.charting import MARGIN, PaintedChart, draw_label, label_width
 from ui.grid.delegates import blend
+from ui.numbers import fixed
 
 # A colour-blind-friendly qualitative set (Okabe-Ito plus two), readable on dark and light.
 SEGMENT_COLOURS = (
@@ -45,9 +46,9 @@ def bar_label(position: int | None, name: str, total: float, disqualified: bool)
     candidate reads '✗ Tessaly Helpdesk Services (disqualified)  54.1'."""
     short = name if len(name) <= LABEL_WIDTH else name[: LABEL_WIDTH - 1] + "…"
     if disqualified:
-        return f"{gate_look(GateState.FAILED).symbol} {short} (disqualified)  {total:.1f}"
+        return f"{gate_look(GateState.FAILED).symbol} {short} (disqualified)  {fixed(total)}"
     prefix = f"{position}. " if position is not None else ""
-    return f"{prefix}{short}  {total:.1f}"
+    return f"{prefix}{short}  {fixed(total)}"
 
 
 TITLE = 28  # pixels above the bars for the chart's title
