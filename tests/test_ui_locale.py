@@ -83,12 +83,17 @@ def test_a_consensus_typed_with_a_comma_in_the_spin_box(qtbot, german, tmp_path:
     db, evaluation = populated(tmp_path)
     for person, value in (("Ann Example", 5), ("Ben Sample", 2)):
         services.set_score(db, evaluation, person, "Zephyr Care IT", "tiers.l4", value, "Seen")
+    services.set_response(db, evaluation, "Zephyr Care IT", "cost.fee", 1250000.5, raw="1250000.5")
+    services.set_response(db, evaluation, "Zephyr Care IT", "offshore.share", 12.5, raw="12.5%")
     start_consensus(db, evaluation)
     db.close()
     session = open_session(tmp_path / "t.db", wait=True)
     try:
         view = show(qtbot, ConsensusView(session), 1300, 750, activate=True)
         zephyr = next(c.id for c in session.data.candidates if c.name == "Zephyr Care IT")
+        # a price as the user writes money; other answers in the vendor's own words
+        assert view.model.answer_text(zephyr, "cost.fee") == "1.250.000,50"
+        assert view.model.answer_text(zephyr, "offshore.share") == "12.5%"
         cell = view.model.index_of(zephyr, "tiers.l4")
         view.grid.setCurrentIndex(cell)
         spin = view.panel.value

@@ -39,7 +39,7 @@ from ui.grid.model import (
     GridRow,
     computed_text,
 )
-from ui.numbers import fmt, percent
+from ui.numbers import fmt, money, percent
 from ui.session import EvaluationSession
 from ui.undo import ClearConsensus, SetConsensus
 
@@ -218,7 +218,12 @@ class ConsensusModel(CriteriaGridModel):
         response = self.session.response(candidate_id, key)
         if response is None or (response.value is None and not response.raw):
             return "no answer yet"
-        return response.raw or str(response.value)
+        value = response.value
+        if not isinstance(value, float):
+            return response.raw or str(value)
+        if self.session.criterion(key).kind is CriterionKind.PRICE:
+            return money(value)  # as the user writes amounts, whatever the vendor typed
+        return response.raw or fmt(value)  # the vendor's own words ("12.5%") when there are
 
     def consensus_text(self, consensus: ConsensusScore, kind: CriterionKind) -> str:
         """The agreed value; for a gate its state as symbol and word ("✗ failed")."""
