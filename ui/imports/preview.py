@@ -28,6 +28,7 @@ COLOURS = {
     "warning": "#FFF9DB",
     "note": "#EEF3F8",
 }
+ERROR_STATUSES = frozenset({"error", "refused"})  # the rows that stop an import
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -146,6 +147,12 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+def _question(key: str, cell: str) -> str:
+    """'support.engineers (E14)': the question id and its cell, or whichever is known."""
+    where = cell.split("!")[-1]
+    return f"{key} ({where})" if key and where else key or where
+
+
 def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
     rows: list[PreviewRow] = []
     for item in previews:
@@ -183,7 +190,7 @@ def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
                     (
                         name,
                         preview.candidate,
-                        problem.cell or problem.key,
+                        _question(problem.key, problem.cell),
                         "",
                         _short(problem.text),
                         problem.severity.value,
