@@ -185,12 +185,6 @@ def write_csv(path: str | Path, rows: Sequence[TrailRow]) -> None:
 
 def write_xlsx(path: str | Path, rows: Sequence[TrailRow], title: str = "") -> None:
     """The rows as a workbook: one sheet, every cell text through the safe writer."""
-    write_table(
-        path,
-        HEADERS,
-        WIDTHS,
-        (_cells(row) for row in rows),
-        sheet_name="Audit trail",
-        title=f"Audit trail: {title}" if title else "Audit trail",
-        wrap=(5, 11),
-    )
+    named = f"Audit trail: {title}" if title else "Audit trail"
+    cells = (_cells(row) for row in rows)
+    write_table(path, HEADERS, WIDTHS, cells, sheet_name="Audit trail", title=named, wrap=(5, 11))

@@ -112,12 +112,7 @@ def scoresheet_lines(preview: ScoresheetPreview) -> list[ProblemLine]:
 def write_problem_workbook(path: str | Path, lines: Sequence[ProblemLine], title: str = "") -> Path:
     """The lines as a one-sheet workbook, errors first (in file order); returns where it went."""
     ordered = sorted(lines, key=lambda line: not line.is_error)  # a stable sort
-    write_table(
-        path,
-        HEADERS,
-        WIDTHS,
-        (astuple(line) for line in ordered),
-        sheet_name="Problems",
-        title=f"Problems found: {title}" if title else "Problems found",
-    )
+    named = f"Problems found: {title}" if title else "Problems found"
+    cells = (astuple(line) for line in ordered)
+    write_table(path, HEADERS, WIDTHS, cells, sheet_name="Problems", title=named)
     return Path(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDoubleSpinBox
-from ui_helpers import make_database, open_session, session_on, show
+from ui_helpers import make_database, open_session, session_on, show, type_in_cell
 
 from evaluator import services
 from evaluator.domain import ConsensusScore
@@ -57,13 +57,8 @@ def test_a_weight_typed_with_a_comma_in_the_criteria_tree(qtbot, german, tmp_pat
     with session_on(tmp_path / "criteria.db") as session:
         view = show(qtbot, CriteriaView(session), 1100, 700)
         index = view.model.index_of("tiers.l1", WEIGHT)
-        view.tree.setFocus()
-        view.tree.setCurrentIndex(index)
-        qtbot.keyClick(view.tree, Qt.Key.Key_F2)
-        editor = view.tree.findChild(QDoubleSpinBox)
-        assert editor is not None and editor.isVisible()
-        qtbot.keyClicks(editor, "3,5")
-        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        editor = type_in_cell(qtbot, view.tree, index, "3,5", QDoubleSpinBox)
+        assert editor.locale().language() == QLocale.Language.German
 
         def weight() -> float:
             data = services.load_evaluation(session.db, session.ref)
