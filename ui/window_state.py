@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -38,16 +38,16 @@ def restore(window: MainWindow) -> None:
         window.show_tab(last)
 
 
-def fit_to_screen(window: QMainWindow) -> None:
-    """First start: 1280×820, or the available screen when smaller (a 1366×768 laptop),
-    centred on it."""
+def fit_to_screen(window: QWidget, width: int = 1280, height: int = 820) -> None:
+    """The main window's first start (or a large dialog's): `width`×`height`, or the
+    available screen when smaller (a 1366×768 laptop), centred on it."""
     screen = window.screen() or QApplication.primaryScreen()
     if screen is None:
-        window.resize(1280, 820)
+        window.resize(width, height)
         return
     room = screen.availableGeometry()
     frame = 40  # the title bar and borders the window manager adds around the window
-    window.resize(min(1280, room.width() - 16), min(820, room.height() - frame))
+    window.resize(min(width, room.width() - 16), min(height, room.height() - frame))
     window.move(room.center() - window.rect().center())
 
 

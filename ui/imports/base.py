@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.db import Database
 from evaluator.import_problems import ProblemLine, write_problem_workbook
-from ui import file_dialogs
+from ui import file_dialogs, window_state
 from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message
 from ui.imports.preview import ERROR_STATUSES, STATUS_ROLE, PreviewModel
@@ -158,6 +158,8 @@ class ImportDialogBase(QDialog):
         self.import_button.setDefault(False)
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.reject)
+        # as large as a laptop allows: more rows of the preview in sight
+        window_state.fit_to_screen(self, 1180, 720)
 
     def _bottom(self, layout: QVBoxLayout) -> None:
         layout.addWidget(self.table, 1)
@@ -187,10 +189,10 @@ class ImportDialogBase(QDialog):
             self.details.clear()
             return
         row = self.model.row(self.shown.mapToSource(current).row())
-        facts = [
+        facts = [  # every column, but what the full text below says anyway
             f"{header}: {text}"
             for header, text in zip(self.model.headers, row.cells, strict=False)
-            if text and header
+            if text and header and (len(text) < 24 or text.rstrip("\u2026") not in row.tooltip)
         ]
         self.details.setPlainText(" \u00b7 ".join(facts) + "\n" + row.tooltip)
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
+from evaluator.import_problems import line_of
 from evaluator.questionnaire.importer import ChangeKind, FilePreview
 from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, ScoresheetPreview
 from ui.numbers import fmt
@@ -192,7 +193,7 @@ def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
                         preview.candidate,
                         _question(problem.key, problem.cell),
                         "",
-                        _short(problem.text),
+                        _short(line_of(name, problem).problem),  # its place has a column
                         problem.severity.value,
                     ),
                     problem.severity.value,
@@ -239,7 +240,7 @@ def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
                     problem.cell.split("!")[-1],
                     "",
                     "",
-                    _short(problem.text),
+                    _short(line_of(preview.file_name, problem).problem),
                     "",
                     problem.severity.value,
                 ),

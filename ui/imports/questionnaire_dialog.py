@@ -83,7 +83,6 @@ class QuestionnaireImportDialog(ImportDialogBase):
         )
         super().__init__(db, evaluation_id, model, parent, on_imported)
         self.setWindowTitle("Import questionnaires")
-        self.resize(980, 600)
         self.previews: list[FilePreview] = []
         self.files = QListWidget(self)
         self.files.setMaximumHeight(110)

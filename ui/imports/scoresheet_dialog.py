@@ -36,7 +36,6 @@ class ScoresheetImportDialog(ImportDialogBase):
         self.score_model = ScorePreviewModel()
         super().__init__(db, evaluation_id, self.score_model, parent, on_imported)
         self.setWindowTitle("Import a scoresheet")
-        self.resize(980, 600)
         self.preview_result: ScoresheetPreview | None = None
         self.path = QLineEdit(self)
         self.path.setPlaceholderText("The scoresheet a committee member filled in")

@@ -133,7 +133,13 @@ class ResultsChart(PaintedChart):
         left = MARGIN + label + 8
         right = self.width() - MARGIN - 12  # half a tick label of room for "100"
         height = self.row_pitch() * self.rows()
-        return QRectF(left, MARGIN + TITLE, max(40, right - left), height)
+        return QRectF(left, self.chart_top() + TITLE, max(40, right - left), height)
+
+    def chart_top(self) -> float:
+        """Where the title goes: the chart centred in the height its rows cannot use (a tall
+        tab on a large screen), not stuck to the top above an empty half."""
+        used = 2 * MARGIN + self.frame_height + self.row_pitch() * self.rows()
+        return MARGIN + max(0.0, (self.height() - used) / 2)
 
     def _legend_lines(self) -> list[list[tuple[str, int]]]:
         """The legend's (name, segment index) entries, wrapped onto lines the width allows."""
@@ -162,7 +168,7 @@ class ResultsChart(PaintedChart):
         painter.setFont(bold)
         painter.setPen(text)
         painter.drawText(
-            QRectF(MARGIN, MARGIN, self.width() - 2 * MARGIN, TITLE),
+            QRectF(MARGIN, self.chart_top(), self.width() - 2 * MARGIN, TITLE),
             Qt.AlignmentFlag.AlignCenter,
             self.title,
         )
