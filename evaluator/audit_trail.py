@@ -31,7 +31,7 @@ from evaluator.changes.context import (
 from evaluator.db import Database
 from evaluator.models import CandidateRow, CriterionRow, EvaluatorRow
 from evaluator.records import EvalRef, get_evaluation
-from evaluator.xlsx_text import needs_quote_prefix, put_text, set_properties
+from evaluator.xlsx_text import needs_quote_prefix, write_table
 
 
 @dataclass(frozen=True)
@@ -185,24 +185,6 @@ def write_csv(path: str | Path, rows: Sequence[TrailRow]) -> None:
 
 def write_xlsx(path: str | Path, rows: Sequence[TrailRow], title: str = "") -> None:
     """The rows as a workbook: one sheet, every cell text through the safe writer."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Audit trail"
-    set_properties(workbook, title=f"Audit trail: {title}" if title else "Audit trail")
-    for column, (header, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        put_text(sheet, 1, column, header).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for number, row in enumerate(rows, start=2):
-        for column, value in enumerate(_cells(row), start=1):
-            cell = put_text(sheet, number, column, value)
-            if column in (5, 11):
-                cell.alignment = wrap
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(len(rows) + 1, 1)}"
-    with atomic_path(path) as temp:
-        workbook.save(temp)
+    named = f"Audit trail: {title}" if title else "Audit trail"
+    cells = (_cells(row) for row in rows)
+    write_table(path, HEADERS, WIDTHS, cells, sheet_name="Audit trail", title=named, wrap=(5, 11))

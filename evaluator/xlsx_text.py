@@ -25,7 +25,9 @@ compare like with like.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
@@ -154,3 +156,42 @@ def set_properties(
     workbook.properties.title = plain_text(title, 255)
     workbook.properties.subject = plain_text(subject, 255)
     workbook.properties.creator = plain_text(creator, 255) or NOTE_AUTHOR
+
+
+def write_table(
+    path: str | Path,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence[object]],
+    *,
+    sheet_name: str,
+    title: str,
+    wrap: Container[int] | None = None,
+) -> None:
+    """A one-sheet workbook of text (the audit trail, an import's problems): bold headers, the
+    header row frozen, a filter, every cell through `put_text`, saved through atomic.py.
+    `wrap` names the 1-based columns whose text wraps (all when None)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from evaluator.atomic import atomic_path
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    set_properties(workbook, title=title)
+    for column, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        put_text(sheet, 1, column, header).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = put_text(sheet, count + 1, column, value)
+            if wrap is None or column in wrap:
+                cell.alignment = wrapped
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    with atomic_path(path) as temp:
+        workbook.save(temp)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
-from ui_helpers import make_database, session_on, show
+from ui_helpers import make_database, session_on, show, type_in_cell
 
 from evaluator import services
 from evaluator.domain import AutoRule, Band, Criterion, CriterionKind, Status
@@ -113,14 +113,7 @@ def test_weight_edit_is_fine_grained(session: EvaluationSession) -> None:
 
 
 def test_typing_a_weight_into_the_tree(qtbot, view: CriteriaView) -> None:
-    index = view.model.index_of("tiers.l1", WEIGHT)
-    view.tree.setFocus()
-    view.tree.setCurrentIndex(index)
-    qtbot.keyClick(view.tree, Qt.Key.Key_F2)
-    editor = view.tree.findChild(QDoubleSpinBox)
-    assert editor is not None and editor.isVisible()
-    qtbot.keyClicks(editor, "3")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits from the event loop
+    type_in_cell(qtbot, view.tree, view.model.index_of("tiers.l1", WEIGHT), "3", QDoubleSpinBox)
     qtbot.waitUntil(lambda: stored(view.session, "tiers.l1").weight == 3.0)
     assert view.session.undo_stack.undoText() == "Set weight of Level 1 help desk to 3"
     assert view.model.index_of("tiers.l1", EFFECTIVE).data() == "25.0 %"  # 3 of 6, of 1/2

@@ -183,6 +183,21 @@ def show(qtbot, widget, width: int = 1200, height: int = 700, activate: bool = F
     return widget
 
 
+def type_in_cell(qtbot, view, index, text: str, editor_class: type):  # type: ignore[no-untyped-def]
+    """Like a user: the cell made current, F2 opens its editor, `text` typed, Enter commits
+    (from the event loop: wait for the result). Returns the editor."""
+    from PySide6.QtCore import Qt
+
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.findChild(editor_class)
+    assert editor is not None and editor.isVisible()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    return editor
+
+
 def open_session(path: Path | str, wait: bool = False):  # type: ignore[no-untyped-def]
     """The window's session on the database at `path`, the messages it shows kept in
     `session.errors`; `wait` waits for the first results too."""

@@ -6,8 +6,9 @@ It iterates over the window's tabs, so views added later appear without changes 
 Export reports and New evaluation dialogs and the audit trail follow, and then the committee
 process: the "Who are you?" prompt, the finalise checklist with open items, and the Results tab
 shut while the committee scores blind (the demo moved back to scoring, two sheets reopened, seen
-by a member). Runs offscreen by default (no display needed) and never touches the user's settings
-or database.
+by a member); last the pairwise weighting dialog and the preview of a questionnaire import with
+a vendor's slips. `--width 1920 --height 1080` checks a large screen (into another --out).
+Runs offscreen by default (no display needed) and never touches the user's settings or database.
 """
 
 from __future__ import annotations
@@ -100,6 +101,64 @@ def grab_dialogs(window, out: Path, first: int) -> list[Path]:  # type: ignore[n
         dialog.close()
         saved.append(path)
     return saved
+
+
+def filled_questionnaire(window, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A questionnaire for the demo's last candidate, filled like a hurried vendor: plausible
+    answers by type, but two numbers written in words (errors) and one question left blank."""
+    from openpyxl import load_workbook
+
+    from evaluator.questionnaire.template import write_questionnaire_template
+
+    session = window.session
+    path = folder / "questionnaire filled.xlsx"
+    candidate = session.data.candidates[-1].name
+    write_questionnaire_template(session.db, session.ref, path, candidate)
+    workbook = load_workbook(path)
+    sheet = workbook["Questionnaire"]
+    words = iter(["about a dozen", "roughly half", ""])  # the vendor's slips
+    for row in range(5, sheet.max_row + 1):
+        kind = str(sheet.cell(row, 4).value or "")
+        if not sheet.cell(row, 1).value or kind.startswith("Choose"):
+            continue
+        value: object = {"Yes": "Yes", "Per": 0.2, "Num": 12, "Amo": 480000, "Dat": "2027-01-04"}
+        answer = value.get(kind[:3], "Clinical analysts on every shift, named engineers on call")
+        if kind[:3] in ("Per", "Num"):
+            answer = next(words, answer)
+        sheet.cell(row, 5).value = answer or None
+    workbook.save(path)
+    return path
+
+
+def grab_import(window, out: Path, number: int, screen: tuple[int, int]) -> Path:  # type: ignore[no-untyped-def]
+    """The questionnaire import preview of that file, one error selected so that its full
+    message shows below the table; sized as on a `screen` of that size (the offscreen one is
+    smaller)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from ui.imports.preview import STATUS_ROLE
+    from ui.imports.questionnaire_dialog import QuestionnaireImportDialog
+
+    session = window.session
+    dialog = QuestionnaireImportDialog(session.db, session.ref, window)
+    dialog.add_files([filled_questionnaire(window, Path(session.location).parent)])
+    dialog.resize(min(1180, screen[0] - 16), min(720, screen[1] - 40))  # as fit_to_screen
+    dialog.show()
+    dialog.preview()
+    while dialog.busy:
+        QCoreApplication.processEvents()
+    table = dialog.table.model()
+    errors = [r for r in range(table.rowCount()) if table.index(r, 0).data(STATUS_ROLE) == "error"]
+    if errors:
+        dialog.table.selectRow(errors[0])
+        centre = QAbstractItemView.ScrollHint.PositionAtCenter
+        dialog.table.scrollTo(table.index(errors[0], 0), centre)
+    settle()
+    path = out / f"{number:02d}-import-preview.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    return path
 
 
 PROTECTED_MEMBER = "Dr. Maria Okafor"  # given a passphrase, so the prompt shows that field
@@ -271,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         committee = grab_committee(window, args.out, first=number + 1)
         saved += committee
         saved.append(grab_ahp(window, args.out, number + 1 + len(committee)))
+        size = (args.width, args.height)
+        saved.append(grab_import(window, args.out, number + 2 + len(committee), size))
         window.close()
         window.session.close_database()
     return finish(app, saved)

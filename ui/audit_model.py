@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from evaluator.audit_trail import TrailRow
+from ui.tables.proxy import change_rows_filter
 from ui.tables.read_only import ReadOnlyTable
 
 Index = QModelIndex | QPersistentModelIndex
@@ -96,17 +97,15 @@ class AuditFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filters(self, **values: Any) -> None:
-        begin = getattr(self, "beginFilterChange", None)  # Qt 6.10+; invalidateFilter before
-        if begin is not None:
-            begin()
-        for name, value in values.items():
+        for name in values:
             if not hasattr(self, name):
                 raise AttributeError(name)
-            setattr(self, name, value)
-        if begin is not None:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+
+        def change() -> None:
+            for name, value in values.items():
+                setattr(self, name, value)
+
+        change_rows_filter(self, change)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

@@ -11,6 +11,9 @@ The committee process shows here: opening an evaluation that has a chair asks wh
 what the phase allows (ui/phase_banner.py), and while the committee scores blind the Consensus
 and Results tabs show why they are shut instead of their content, opening again by themselves
 when the phase or the submissions change.
+
+The status bar's labels live in ui/window_status.py and the geometry, splitter sizes and last
+tab kept between runs in ui/window_state.py; this module lays out and follows the session.
 """
 
 from __future__ import annotations
@@ -20,35 +23,33 @@ import importlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from evaluator.domain import STATUS_ORDER, Status
-from ui import errors
+from ui import errors, window_state
 from ui.accessibility import describe, name_from_text, name_windows_when_shown
 from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
 from ui.people.view import CandidatesView, CommitteeView
-from ui.phase_banner import LockableTab, PhaseBanner, identity_text, shut_blind_tabs
+from ui.phase_banner import LockableTab, PhaseBanner, shut_blind_tabs
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.start_page import StartPage
+from ui.window_status import StatusLabels
 
 log = logging.getLogger("supportscope.ui")
-MOVED = "movedByUser"  # a splitter's property: the user dragged it, so its sizes are kept
 
 # (module, class, tab title): the other views, added when their modules exist
 OPTIONAL_VIEWS = (
@@ -63,12 +64,6 @@ OPTIONAL_VIEWS = (
 LOCKED_WHEN_BLIND = {
     "Consensus": "The consensus view",
     "Results": "The ranking (and its chart)",
-}
-STAGE_WORDS = {
-    Status.DRAFT: "Draft: set up criteria, candidates and the committee",
-    Status.SCORING: "Scoring: committee members enter their scores",
-    Status.CONSENSUS: "Consensus: the chair settles disagreements",
-    Status.FINAL: "Final: read-only",
 }
 
 
@@ -124,13 +119,10 @@ class MainWindow(QMainWindow):
         self.picker.activated.connect(self._picked)
         self.menus = MainMenus(self)
 
-        self.db_label = QLabel()
-        self.identity_label = QLabel()
-        self.status_label = QLabel()
-        self.progress_label = QLabel()
-        for label in (self.db_label, self.identity_label, self.status_label, self.progress_label):
-            self.statusBar().addPermanentWidget(label)
-        self.statusBar().setSizeGripEnabled(True)
+        self.status_labels = StatusLabels(self.statusBar())
+        labels = self.status_labels
+        self.db_label, self.identity_label = labels.database, labels.identity
+        self.status_label, self.progress_label = labels.status, labels.progress
 
         self.session.errorRaised.connect(self.show_error)
         self.session.externalChange.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -145,7 +137,7 @@ class MainWindow(QMainWindow):
         self.session.evaluationChanged.connect(self._ask_identity_if_needed)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
-        self._restore_settings()
+        window_state.restore(self)
         self._evaluation_changed()
         # the views build some widgets late: name them when their tab is shown
         self.tabs.currentChanged.connect(lambda _: name_from_text(self))
@@ -225,8 +217,7 @@ class MainWindow(QMainWindow):
         location = self.session.location
         if location:
             self.settings.set_last_evaluation(location, data.id if data else None)
-        self.db_label.setText(f"Database: {location}" if location else "No database open")
-        self.db_label.setToolTip(location)
+        self.status_labels.show_database(location)
         self._read_only_changed(self.session.read_only)
         self._update_status()
         self._update_progress()
@@ -328,42 +319,20 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         data = self.session.data
         self.banner.follow(self.session)
-        self.identity_label.setText(identity_text(self.session))
+        self.status_labels.follow(self.session)
         shut_blind_tabs(self.tabs, self.session)
         if data is None:
             self.setWindowTitle("SupportScope")
-            self.status_label.setText("")
             self.menus.update_actions()
             return
         self.setWindowTitle(f"{data.name} — SupportScope")
-        self.status_label.setText(f"Status: {data.status.value}")
-        self.status_label.setToolTip(STAGE_WORDS[data.status])
         index = self.picker.findData(data.id)
         if index >= 0:
             self.picker.setItemText(index, f"{data.name} ({data.status.value})")
         self.menus.update_actions()
 
     def _update_progress(self) -> None:
-        session = self.session
-        blind = session.blind  # then a member counts their own scores, the chair none
-        mine = session.member_id if blind else None
-        entered, expected = session.score_progress(mine)
-        if session.data is None or expected == 0 or (blind and mine is None):
-            self.progress_label.setText("")
-            return
-        results = self.session.results
-        self.progress_label.setText(
-            f"{'Your scores' if blind else 'Scores entered'}: {entered} of {expected} "
-            f"({100 * entered / expected:.0f} %)"
-        )
-        if blind:
-            self.progress_label.setToolTip("Your own scores on rated criteria")
-        elif results is not None and results.candidates:
-            mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
-            self.progress_label.setToolTip(
-                f"Committee scores entered on rated criteria. On average {100 * mean:.0f} % "
-                "of each candidate's weight has a value (scores, consensus, answers)."
-            )
+        self.status_labels.show_progress(self.session)
 
     def next_status(self) -> Status | None:
         data = self.session.data
@@ -379,43 +348,11 @@ class MainWindow(QMainWindow):
 
     # ---- settings ----------------------------------------------------------------------------
 
-    def _restore_settings(self) -> None:
-        geometry = self.settings.geometry()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.fit_to_screen()
-        state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state)
-        for splitter in self.findChildren(QSplitter):
-            sizes = self.settings.splitter_sizes(splitter.objectName())
-            if splitter.objectName() and sizes and len(sizes) == splitter.count():
-                splitter.setSizes(sizes)
-            splitter.splitterMoved.connect(lambda *_, s=splitter: s.setProperty(MOVED, True))
-        last = self.settings.last_tab()
-        if last and self.tab(last) is not None:
-            self.show_tab(last)
-
     def fit_to_screen(self) -> None:
-        """First start: 1280×820, or the available screen when smaller (a 1366×768 laptop),
-        centred on it."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is None:
-            self.resize(1280, 820)
-            return
-        room = screen.availableGeometry()
-        frame = 40  # the title bar and borders the window manager adds around the window
-        self.resize(min(1280, room.width() - 16), min(820, room.height() - frame))
-        self.move(room.center() - self.rect().center())
+        window_state.fit_to_screen(self)
 
     def save_settings(self) -> None:
-        self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
-        for splitter in self.findChildren(QSplitter):
-            # only sizes the user set or saw: a splitter never shown has no real sizes yet
-            shown = splitter.isVisible() or splitter.property(MOVED)
-            if splitter.objectName() and shown and all(splitter.sizes()):
-                self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
-        self.settings.set_last_tab(self.tab_title(self.tabs.currentIndex()))
-        self.settings.sync()
+        window_state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.session.may_leave():

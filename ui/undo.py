@@ -24,8 +24,9 @@ from evaluator.changes.normalise import clean_name as _clean
 from evaluator.domain import Aggregation, Candidate, CandidateKind, Criterion, Evaluator, Status
 from evaluator.errors import ServiceError
 from evaluator.kinds import is_pass_fail
+from ui.numbers import fmt
 from ui.session import EvaluationSession
-from ui.undo_base import KIND_LABELS, ChangeCommand, fmt
+from ui.undo_base import KIND_LABELS, ChangeCommand
 
 
 def _name(text: str) -> str:

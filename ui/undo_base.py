@@ -23,15 +23,6 @@ KIND_LABELS = {kind: row.in_sentence for kind, row in CANDIDATE_KINDS.items()}
 _MERGE_WEIGHT = 1001
 
 
-def fmt(value: float | str) -> str:
-    """A number as people write it: 4, not 4.0."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return str(int(number)) if number.is_integer() else f"{number:g}"
-
-
 class ChangeCommand(QUndoCommand):
     """One user action on the undo stack (use through `session.execute`, see ui/undo.py)."""
 

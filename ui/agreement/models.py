@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 
 from evaluator.agreement import CriterionSpread, MemberAgreement, RankingRow
 from ui.grid.model import CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, KEY_ROLE, TOOLTIP
+from ui.numbers import fixed, fmt, signed
 from ui.sensitivity.models import DASH, _Table
 
 
@@ -18,8 +19,10 @@ def columns(*pairs: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(h for h, _ in pairs), tuple(t for _, t in pairs)
 
 
-def _number(value: float | None, form: str) -> str:
-    return DASH if value is None else format(value, form)
+def _number(value: float | None, places: int, sign: bool = False) -> str:
+    if value is None:
+        return DASH
+    return signed(value, places) if sign else fixed(value, places)
 
 
 class _ByCriterion(_Table):
@@ -57,20 +60,21 @@ class MembersModel(_ByCriterion):
             if column == 0:
                 return row.name
             if column == 1:
-                return _number(row.leniency, "+.2f")
+                return _number(row.leniency, 2, sign=True)
             if column == 2:
                 return str(row.cells)
             return (
                 ", ".join(
-                    f"{self.criteria.get(a.criterion_key, a.criterion_key)} ({a.deviation:+.1f})"
+                    f"{self.criteria.get(a.criterion_key, a.criterion_key)} ({signed(a.deviation)})"
                     for a in row.apart
                 )
                 or DASH
             )
         if role == TOOLTIP and column == 3 and row.apart:
             return "\n".join(
-                f"{self.criteria.get(a.criterion_key, a.criterion_key)}: {a.distance:.2f} points "
-                f"apart on average, {a.deviation:+.2f} on balance"
+                f"{self.criteria.get(a.criterion_key, a.criterion_key)}: "
+                f"{fixed(a.distance, 2)} points apart on average, "
+                f"{signed(a.deviation, 2)} on balance"
                 for a in row.apart
             )
         if role == FOREGROUND and row.leniency is None:
@@ -99,9 +103,9 @@ class SpreadModel(_ByCriterion):
             values = (
                 self.criteria.get(row.criterion_key, row.criterion_key),
                 str(row.cells),
-                _number(row.mean_sd, ".2f"),
-                _number(row.mean_range, ".2f"),
-                _number(row.max_range, "g"),
+                _number(row.mean_sd, 2),
+                _number(row.mean_range, 2),
+                DASH if row.max_range is None else fmt(row.max_range),
                 str(row.flagged),
             )
             return values[column]
@@ -132,8 +136,8 @@ class NormalisedModel(_Table):
         if role == DISPLAY:
             rank = DASH if row.raw_rank is None else str(row.raw_rank)
             other = DASH if row.normalised_rank is None else str(row.normalised_rank)
-            values = (self.names.get(row.candidate_id, "?"), rank, f"{row.raw_total:.1f}",
-                      other, f"{row.normalised_total:.1f}")  # fmt: skip
+            values = (self.names.get(row.candidate_id, "?"), rank, fixed(row.raw_total),
+                      other, fixed(row.normalised_total))  # fmt: skip
             return values[column]
         if role == FONT and column == 3 and row.normalised_rank != row.raw_rank:
             return self.bold  # the normalisation moves this candidate

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QTimer
 
 from ui.grid.model import CANDIDATE_ROLE, DECORATION, DISPLAY, FOREGROUND, KEY_ROLE, TOOLTIP
-from ui.undo_base import fmt
+from ui.numbers import fmt, percent
 
 if TYPE_CHECKING:
     from ui.consensus.model import ConsensusModel
@@ -210,7 +210,7 @@ class AgendaModel(QAbstractListModel):
             name = grid.session.criterion(item.key).name
             who = grid.session.candidate(item.candidate_id).name
             state = "settled" if item.settled else f"spread {fmt(item.spread)}"
-            return f"{name}\n{who} · {state} · weight {100 * item.weight:.1f}%"
+            return f"{name}\n{who} · {state} · weight {percent(item.weight)}"
         if role == TOOLTIP:
             row = grid.row(grid.index_of(item.candidate_id, item.key).row())
             return grid.tooltip(row, item.candidate_id)

@@ -9,7 +9,7 @@ import html
 
 from ui.consensus.model import ConsensusModel
 from ui.grid.model import GridRow
-from ui.undo_base import fmt
+from ui.numbers import fmt, percent
 
 
 def details_html(model: ConsensusModel, row: GridRow, candidate_id: int, muted: str) -> str:
@@ -19,7 +19,7 @@ def details_html(model: ConsensusModel, row: GridRow, candidate_id: int, muted: 
     weight = model.effective_weight(key)
     facts = [html.escape(candidate), html.escape(row.info.label)]
     if weight is not None and row.weighted:
-        facts.append(f"{100 * weight:.1f}% of the total")
+        facts.append(f"{percent(weight)} of the total")
     parts = [
         f"<h3 style='margin:0'>{html.escape(row.criterion.name)}</h3>",
         f"<p style='margin-top:2px; color:{muted}'>{' · '.join(facts)}</p>",

@@ -39,9 +39,9 @@ from ui.grid.model import (
     GridRow,
     computed_text,
 )
+from ui.numbers import fmt, money, percent
 from ui.session import EvaluationSession
 from ui.undo import ClearConsensus, SetConsensus
-from ui.undo_base import fmt
 
 __all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats", "ConsensusModel"]
 
@@ -218,7 +218,12 @@ class ConsensusModel(CriteriaGridModel):
         response = self.session.response(candidate_id, key)
         if response is None or (response.value is None and not response.raw):
             return "no answer yet"
-        return response.raw or str(response.value)
+        value = response.value
+        if not isinstance(value, float):
+            return response.raw or str(value)
+        if self.session.criterion(key).kind is CriterionKind.PRICE:
+            return money(value)  # as the user writes amounts, whatever the vendor typed
+        return response.raw or fmt(value)  # the vendor's own words ("12.5%") when there are
 
     def consensus_text(self, consensus: ConsensusScore, kind: CriterionKind) -> str:
         """The agreed value; for a gate its state as symbol and word ("✗ failed")."""
@@ -311,7 +316,7 @@ class ConsensusModel(CriteriaGridModel):
         parts = [f"{flagged} open disagreement{'s' if flagged != 1 else ''}"]
         weight = self.effective_weight(row.key)
         if weight is not None:
-            parts.append(f"{100 * weight:.0f}% of the total")
+            parts.append(f"{percent(weight, 0)} of the total")
         if gates:
             parts.append(gates)
         return "  ·  ".join(parts)

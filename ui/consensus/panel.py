@@ -28,6 +28,7 @@ from evaluator.domain import GateState
 from evaluator.gates import gate_look
 from ui.accessibility import describe
 from ui.grid.delegates import gate_colour
+from ui.numbers import localise
 
 
 class NoteEdit(QPlainTextEdit):
@@ -65,7 +66,7 @@ class ConsensusPanel(QWidget):
         describe(
             self.details, "Cell details", "Each member's score and justification for this cell"
         )
-        self.value = QDoubleSpinBox()
+        self.value = localise(QDoubleSpinBox())
         self.value.setDecimals(1)
         self.value.setSingleStep(0.5)
         self.value.setToolTip("The value the committee agreed on (it overrides the aggregate)")

@@ -54,6 +54,7 @@ from ui.criteria.ahp_model import (
     warning_text,
 )
 from ui.errors import user_message
+from ui.numbers import fmt, percent
 from ui.session import EvaluationSession
 from ui.tables.delegates import tint_background
 
@@ -335,8 +336,8 @@ class AhpDialog(QDialog):
         total = sum(c.weight for c in criteria) or 1.0
         self.weights.setRowCount(len(criteria))
         for row, crit in enumerate(criteria):
-            share = f"{100 * analysis.weights[row]:.1f} %" if analysis.determined else "–"
-            now = f"{crit.weight:g} ({100 * crit.weight / total:.1f} %)"
+            share = percent(analysis.weights[row], 1, spaced=True) if analysis.determined else "–"
+            now = f"{fmt(crit.weight)} ({percent(crit.weight / total, 1, spaced=True)})"
             for col, text in enumerate((f"{row + 1} {crit.name}", share, now)):
                 item = QTableWidgetItem(text)
                 if col:
@@ -364,7 +365,7 @@ class AhpDialog(QDialog):
             chair and ready and (not reason_needed or bool(self.reason.text().strip()))
         )
         if combined is not None and combined.determined:
-            shares = ", ".join(f"{w:g}" for w in percentages(combined.weights))
+            shares = "; ".join(fmt(w) for w in percentages(combined.weights))
             self.apply_button.setToolTip(f"Set the raw weights to {shares} (one undo step)")
 
     # ---- actions ------------------------------------------------------------------------------

@@ -26,8 +26,9 @@ from evaluator.domain import Criterion, ScoringError
 from evaluator.kinds import CRITERION_KINDS, is_weighted, kind_info, kind_label
 from evaluator.weights import WeightTree
 from ui.criteria.diff import one_change
+from ui.numbers import fmt, parse, percent
 from ui.session import EvaluationSession
-from ui.undo import EditCriterion, fmt
+from ui.undo import EditCriterion
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
@@ -248,9 +249,9 @@ class CriteriaModel(QAbstractItemModel):
             if not is_weighted(node.kind):
                 return "no weight"
             value = self._tree.effective.get(node.key)
-            return "—" if value is None else f"{100 * value:.1f} %"
+            return "—" if value is None else percent(value, 1, spaced=True)
         share = self._tree.share.get(node.key)
-        return "" if share is None else f"{100 * share:.0f} %"
+        return "" if share is None else percent(share, 0, spaced=True)
 
     def _tooltip(self, node: Criterion, column: int) -> str:
         if column == KIND:
@@ -270,11 +271,11 @@ class CriteriaModel(QAbstractItemModel):
             return False
         column = index.column()
         if column == WEIGHT:
-            try:
-                value = float(str(value).replace(",", ".")) if isinstance(value, str) else value
-            except ValueError:
+            typed = parse(value) if isinstance(value, str) else value
+            if typed is None:
                 self.session.errorRaised.emit(f"The weight {value!r} is not a number.")
                 return False
+            value = typed
         fields = {NAME: "name", KIND: "kind", WEIGHT: "weight"}
         if column not in fields:
             return False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from evaluator.domain import AutoRule, Band
+from ui.numbers import fmt
 
 _BAND = re.compile(r"^\s*(?P<low>-?\d+(?:[.,]\d+)?)?\s*\.\.\s*(?P<high>-?\d+(?:[.,]\d+)?)?\s*$")
 HELP = (
@@ -81,4 +82,4 @@ def _opt(text: str | None) -> float | None:
 
 
 def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return fmt(value)  # in the user's notation, as the grids show numbers

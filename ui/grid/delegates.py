@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import GateState, Scale
 from evaluator.gates import GATE_LOOKS
+from ui.numbers import localise
 
 # Signal-friendly names for where the cursor goes after a commit.
 MOVE_DOWN, MOVE_RIGHT, MOVE_LEFT, STAY = "down", "right", "left", "stay"
@@ -136,6 +137,7 @@ class ScoreDelegate(QStyledItemDelegate):
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
     ) -> QWidget:
         editor = ScaleSpinBox(self.scale, parent)
+        localise(editor)
         editor.refused.connect(lambda why, e=editor: self._say_refused(e, why))
         editor.setRange(self.scale.minimum - 1, self.scale.maximum)
         editor.setSpecialValueText(" ")  # the empty state of a cell without a score

@@ -32,8 +32,8 @@ from evaluator.domain import (
 from evaluator.gates import gate_look
 from evaluator.kinds import CriterionKindInfo, candidate_kind_label, kind_info
 from ui.grid.delegates import GridBrushes
+from ui.numbers import fmt, percent
 from ui.session import EvaluationSession
-from ui.undo_base import fmt
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 EDIT = int(Qt.ItemDataRole.EditRole)
@@ -394,7 +394,7 @@ class CriteriaGridModel(QAbstractTableModel):
             how = row.info.how_scored
             parts.append(how[:1].upper() + how[1:])
         if weight is not None and row.weighted:
-            parts.append(f"{100 * weight:.1f}% of the total")
+            parts.append(f"{percent(weight)} of the total")
         if node.description:
             parts.append(node.description)
         return "\n".join(parts)

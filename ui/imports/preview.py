@@ -15,8 +15,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
+from evaluator.import_problems import line_of
 from evaluator.questionnaire.importer import ChangeKind, FilePreview
 from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, ScoresheetPreview
+from ui.numbers import fmt
 from ui.tables.read_only import ReadOnlyTable
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,6 +29,7 @@ COLOURS = {
     "warning": "#FFF9DB",
     "note": "#EEF3F8",
 }
+ERROR_STATUSES = frozenset({"error", "refused"})  # the rows that stop an import
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -145,6 +148,12 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
+def _question(key: str, cell: str) -> str:
+    """'support.engineers (E14)': the question id and its cell, or whichever is known."""
+    where = cell.split("!")[-1]
+    return f"{key} ({where})" if key and where else key or where
+
+
 def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
     rows: list[PreviewRow] = []
     for item in previews:
@@ -182,9 +191,9 @@ def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
                     (
                         name,
                         preview.candidate,
-                        problem.cell or problem.key,
+                        _question(problem.key, problem.cell),
                         "",
-                        _short(problem.text),
+                        _short(line_of(name, problem).problem),  # its place has a column
                         problem.severity.value,
                     ),
                     problem.severity.value,
@@ -194,10 +203,6 @@ def questionnaire_rows(previews: Sequence[FilePreview]) -> list[PreviewRow]:
         for notice in preview.notices:
             rows.append(PreviewRow((name, preview.candidate, "", "", notice, "note"), "note"))
     return rows
-
-
-def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
@@ -214,9 +219,9 @@ def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
                     change.candidate,
                     change.criterion_key,
                     change.cell.split("!")[-1],
-                    _score(base),
-                    _score(now),
-                    _score(change.value),
+                    fmt(base),
+                    fmt(now),
+                    fmt(change.value),
                     "",
                     change.kind.value,
                 ),
@@ -235,7 +240,7 @@ def scoresheet_rows(preview: ScoresheetPreview) -> list[PreviewRow]:
                     problem.cell.split("!")[-1],
                     "",
                     "",
-                    _short(problem.text),
+                    _short(line_of(preview.file_name, problem).problem),
                     "",
                     problem.severity.value,
                 ),

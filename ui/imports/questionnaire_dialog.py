@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from evaluator import services
 from evaluator.db import Database
+from evaluator.import_problems import ProblemLine, questionnaire_lines
 from evaluator.progress import CancelCheck, Progress
 from evaluator.questionnaire.importer import (
     FilePreview,
@@ -82,7 +83,6 @@ class QuestionnaireImportDialog(ImportDialogBase):
         )
         super().__init__(db, evaluation_id, model, parent, on_imported)
         self.setWindowTitle("Import questionnaires")
-        self.resize(980, 600)
         self.previews: list[FilePreview] = []
         self.files = QListWidget(self)
         self.files.setMaximumHeight(110)
@@ -95,6 +95,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         self.candidate.addItem(FROM_FILE)
         data = services.load_evaluation(db, evaluation_id)
         self.candidate.addItems([c.name for c in data.candidates])
+        self.problems_title = data.name
         self.valid_only.setText("Import the valid answers of files with errors")
         self.preview_button.clicked.connect(self.preview)
         self.import_button.clicked.connect(self.import_files)
@@ -139,6 +140,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
     def _stale(self) -> None:
         self.previews = []
         self.model.set_rows([])
+        self._shown_rows()
         self.import_button.setEnabled(False)
         count = self.files.count()
         self.summary.setText(f"{count} file(s) chosen: Preview to see what would change.")
@@ -162,9 +164,12 @@ class QuestionnaireImportDialog(ImportDialogBase):
     def _previewed(self, previews: list[FilePreview]) -> None:
         self.previews = previews
         self.model.set_rows(questionnaire_rows(previews))
-        self.table.resizeColumnsToContents()
+        self._shown_rows()
         self.summary.setText(self._summary_text())
         self._refresh_import_button()
+
+    def problem_lines(self) -> list[ProblemLine]:
+        return questionnaire_lines(self.previews)
 
     def _refresh_import_button(self, *_: object) -> None:
         self.import_button.setEnabled(not self.busy and bool(self._importable()))
@@ -244,6 +249,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         self.summary.setText(text)
         self.previews = []
         self.import_button.setEnabled(False)
+        self.save_problems_button.setEnabled(False)
         if outcomes:
             self._imported()
 

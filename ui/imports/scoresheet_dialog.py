@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from evaluator.db import Database
 from evaluator.identity import Identity
+from evaluator.import_problems import ProblemLine, scoresheet_lines
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.scoresheet.apply import apply_scoresheet
 from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet_file
@@ -35,7 +36,6 @@ class ScoresheetImportDialog(ImportDialogBase):
         self.score_model = ScorePreviewModel()
         super().__init__(db, evaluation_id, self.score_model, parent, on_imported)
         self.setWindowTitle("Import a scoresheet")
-        self.resize(980, 600)
         self.preview_result: ScoresheetPreview | None = None
         self.path = QLineEdit(self)
         self.path.setPlaceholderText("The scoresheet a committee member filled in")
@@ -80,6 +80,7 @@ class ScoresheetImportDialog(ImportDialogBase):
     def _stale(self) -> None:
         self.preview_result = None
         self.score_model.set_rows([])
+        self._shown_rows()
         self.import_button.setEnabled(False)
 
     def preview(self) -> None:
@@ -103,8 +104,12 @@ class ScoresheetImportDialog(ImportDialogBase):
     def _previewed(self, preview: ScoresheetPreview) -> None:
         self.preview_result = preview
         self.score_model.set_rows(scoresheet_rows(preview))
-        self.table.resizeColumnsToContents()
+        self.problems_title = f"{preview.evaluator}, {preview.file_name}"
+        self._shown_rows()
         self._decisions_changed()
+
+    def problem_lines(self) -> list[ProblemLine]:
+        return [] if self.preview_result is None else scoresheet_lines(self.preview_result)
 
     def _decide_all(self, resolution: Resolution) -> None:
         self.score_model.decide_all(resolution)
@@ -152,6 +157,7 @@ class ScoresheetImportDialog(ImportDialogBase):
     def _applied(self, outcome: Any) -> None:
         self.preview_result = None
         self.import_button.setEnabled(False)
+        self.save_problems_button.setEnabled(False)
         self.summary.setText(
             f"Imported {outcome.written} scores of {outcome.evaluator} from {outcome.file_name}"
             + (f"; kept {outcome.kept_database} database score(s)" if outcome.kept_database else "")

@@ -18,6 +18,7 @@ from evaluator.gates import gate_look
 from evaluator.kinds import is_weighted
 from ui.charting import MARGIN, PaintedChart, draw_label, label_width
 from ui.grid.delegates import blend
+from ui.numbers import fixed
 
 # A colour-blind-friendly qualitative set (Okabe-Ito plus two), readable on dark and light.
 SEGMENT_COLOURS = (
@@ -45,9 +46,9 @@ def bar_label(position: int | None, name: str, total: float, disqualified: bool)
     candidate reads '✗ Tessaly Helpdesk Services (disqualified)  54.1'."""
     short = name if len(name) <= LABEL_WIDTH else name[: LABEL_WIDTH - 1] + "…"
     if disqualified:
-        return f"{gate_look(GateState.FAILED).symbol} {short} (disqualified)  {total:.1f}"
+        return f"{gate_look(GateState.FAILED).symbol} {short} (disqualified)  {fixed(total)}"
     prefix = f"{position}. " if position is not None else ""
-    return f"{prefix}{short}  {total:.1f}"
+    return f"{prefix}{short}  {fixed(total)}"
 
 
 TITLE = 28  # pixels above the bars for the chart's title
@@ -132,7 +133,13 @@ class ResultsChart(PaintedChart):
         left = MARGIN + label + 8
         right = self.width() - MARGIN - 12  # half a tick label of room for "100"
         height = self.row_pitch() * self.rows()
-        return QRectF(left, MARGIN + TITLE, max(40, right - left), height)
+        return QRectF(left, self.chart_top() + TITLE, max(40, right - left), height)
+
+    def chart_top(self) -> float:
+        """Where the title goes: the chart centred in the height its rows cannot use (a tall
+        tab on a large screen), not stuck to the top above an empty half."""
+        used = 2 * MARGIN + self.frame_height + self.row_pitch() * self.rows()
+        return MARGIN + max(0.0, (self.height() - used) / 2)
 
     def _legend_lines(self) -> list[list[tuple[str, int]]]:
         """The legend's (name, segment index) entries, wrapped onto lines the width allows."""
@@ -161,7 +168,7 @@ class ResultsChart(PaintedChart):
         painter.setFont(bold)
         painter.setPen(text)
         painter.drawText(
-            QRectF(MARGIN, MARGIN, self.width() - 2 * MARGIN, TITLE),
+            QRectF(MARGIN, self.chart_top(), self.width() - 2 * MARGIN, TITLE),
             Qt.AlignmentFlag.AlignCenter,
             self.title,
         )

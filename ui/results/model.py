@@ -16,6 +16,7 @@ from evaluator.gates import candidate_status, gate_look
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from ui.grid.delegates import GridBrushes
 from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, TOOLTIP
+from ui.numbers import fixed, percent
 from ui.session import EvaluationSession
 from ui.tables.read_only import ReadOnlyTable
 
@@ -122,9 +123,9 @@ class ResultsModel(ReadOnlyTable):
         if column == KIND:
             return candidate_kind_label(self._candidate(result.candidate_id).kind)
         if column == TOTAL:
-            return f"{result.total:.1f}"
+            return fixed(result.total)
         if column == COMPLETENESS:
-            return f"{100 * result.completeness:.0f}%"
+            return percent(result.completeness, 0)
         return self.status(result)
 
     def status(self, result: CandidateResult) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.accessibility import describe
 from ui.grid.delegates import Banner
+from ui.numbers import fixed
 from ui.results.chart import ResultsChart
 from ui.results.model import CANDIDATE, STATUS, ResultsModel
 from ui.session import EvaluationSession
@@ -125,7 +126,7 @@ class ResultsView(QWidget):
         parts = []
         if leaders:
             names = " and ".join(html.escape(self.model.name(r.candidate_id)) for r in leaders)
-            parts.append(f"Leading: <b>{names}</b> with {leaders[0].total:.1f} points")
+            parts.append(f"Leading: <b>{names}</b> with {fixed(leaders[0].total)} points")
         else:
             parts.append("No candidate can be ranked")
         if out:

@@ -35,11 +35,11 @@ from ui.grid.model import (
     GridRow,
     computed_text,
 )
+from ui.numbers import fmt, percent
 from ui.scoring.editing import ScoreEditing
 from ui.scoring.pending import Pending, PendingEdits
 from ui.scoring.sheet import sheet_editable
 from ui.session import EvaluationSession
-from ui.undo_base import fmt
 
 Index = QModelIndex | QPersistentModelIndex
 EMPTY, SAVED, PENDING, COMPUTED = "empty", "saved", "pending", "computed"
@@ -372,7 +372,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         """'7 of 16 scored · 15% of the total' (cached until a score below changes)."""
         keys = [r.key for r in self.leaves_under(row.key) if r.members_score]
         weight = self.effective_weight(row.key)
-        share = f"{100 * weight:.0f}% of the total" if weight is not None else ""
+        share = f"{percent(weight, 0)} of the total" if weight is not None else ""
         if not keys:  # gates only (or nothing scored by members): how the gates stand
             return self.gate_counts(row) or share or "no rated criteria"
         done = sum(1 for c in self._candidates for k in keys if (c.id, k) in self._scored)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, Scale
 from evaluator.kinds import kind_info
 from ui.accessibility import describe
+from ui.numbers import percent
 
 
 class RubricPanel(QScrollArea):
@@ -65,7 +66,7 @@ class RubricPanel(QScrollArea):
         info = kind_info(criterion.kind)
         facts = [info.how_scored]
         if weight is not None and info.weighted:
-            facts.append(f"{100 * weight:.1f}% of the total")
+            facts.append(f"{percent(weight)} of the total")
         parts = [
             f"<h3 style='margin:0'>{html.escape(criterion.name)}</h3>",
             f"<p style='margin-top:2px'><span style='color:{muted}'>"

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontMetrics, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from ui.charting import MARGIN, ROW, PaintedChart, draw_label, label_width
+from ui.numbers import percent, signed
 
 if TYPE_CHECKING:
     from evaluator.flip_table import FlipRow
@@ -52,7 +53,7 @@ class FlipChart(PaintedChart):
         metrics = QFontMetrics(self.font())
         width = self.width() - 2 * MARGIN
         label = label_width([n for n, _, _ in self.bars], self.font(), width * 0.4)
-        tags = [f"{change:+.1f}  {leader}" for _, change, leader in self.bars]
+        tags = [f"{signed(change)}  {leader}" for _, change, leader in self.bars]
         tag_room = min(int(width * 0.55), max(metrics.horizontalAdvance(t) for t in tags) + 8)
         plot = max(40, width - label - tag_room - 8)
         # the axis splits the plot in proportion to how far bars reach either way
@@ -138,6 +139,6 @@ class OddsChart(PaintedChart):
             painter.drawText(
                 QRectF(left + plot + 6, y, tag_room, ROW),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{100 * chance:.1f}%  {ranks}",
+                f"{percent(chance)}  {ranks}",
             )
         painter.end()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
 from evaluator.simulation_settings import HIGH_PERCENTILE, LOW_PERCENTILE
 from ui.grid.delegates import WARNING_HUE, blend
 from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, KEY_ROLE, TOOLTIP
+from ui.numbers import fixed, fmt, percent, signed
 from ui.tables.read_only import ReadOnlyTable
 
 if TYPE_CHECKING:  # numpy-backed: imported when an analysis runs, not with the window
@@ -60,17 +61,17 @@ class FlipModel(_Table):
             if column == 0:
                 return "    " * row.depth + row.name
             if column == 1:
-                return f"{100 * flip.effective_weight:.1f}%"
+                return percent(flip.effective_weight)
             if row.holds:
                 if column == 5:
                     return "alone (share fixed)" if row.alone else "holds"
                 return DASH
             if column == 2:
-                return f"{flip.change_points:+.1f} pts"
+                return f"{signed(flip.change_points)} pts"
             if column == 3:
-                return f"{100 * flip.flip_effective_weight:.1f}%"
+                return percent(flip.flip_effective_weight)
             if column == 4:
-                return f"{flip.flip_raw_weight:.3g}"
+                return fmt(flip.flip_raw_weight, 3)
             return self.names.get(flip.new_winner_id or 0, "?")
         if role == TOOLTIP:
             return row.sentence(self.names)
@@ -115,7 +116,7 @@ class OddsModel(_Table):
             if row.rank_median is None:
                 return "disqualified" if column == 2 else DASH
             if column == 1:
-                return f"{100 * row.chance:.1f}%"
+                return percent(row.chance)
             if column == 2:
                 low, high = row.rank_low, row.rank_high
                 return str(low) if low == high else f"{low}–{high}"
@@ -182,12 +183,12 @@ class SetsModel(_Table):
         if role == DISPLAY:
             if ranking.error or candidate_id not in ranking.ranks:
                 return DASH
-            return f"{ranking.ranks[candidate_id]} ({ranking.totals[candidate_id]:.1f})"
+            return f"{ranking.ranks[candidate_id]} ({fixed(ranking.totals[candidate_id])})"
         if role == TOOLTIP:
             if ranking.error:
                 return ranking.error
             total = ranking.totals.get(candidate_id)
-            return None if total is None else f"{total:.2f} points under {ranking.name}"
+            return None if total is None else f"{fixed(total, 2)} points under {ranking.name}"
         dissent = (
             not ranking.error
             and ranking.ranks.get(candidate_id) == 1

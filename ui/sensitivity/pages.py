@@ -37,6 +37,7 @@ from evaluator.simulation_settings import (
 )
 from ui.accessibility import describe
 from ui.grid.delegates import Banner
+from ui.numbers import localise
 from ui.sensitivity.charts import FlipChart, OddsChart
 from ui.sensitivity.models import FlipModel, OddsModel, SetsModel
 from ui.widgets import muted, scrolled
@@ -104,6 +105,7 @@ class OddsPage(QWidget):
         self.new_seed = QPushButton("New seed")
         self.new_seed.setToolTip("Pick another seed at random (the one used is always shown)")
         self.concentration = QDoubleSpinBox(minimum=0.5, maximum=100_000.0, decimals=1)
+        localise(self.concentration)
         self.concentration.setValue(DEFAULT_CONCENTRATION)
         self.concentration.setToolTip(
             "How closely drawn weights follow the current ones (Dirichlet concentration κ): a "
@@ -176,7 +178,7 @@ class OddsPage(QWidget):
 
 
 CLOSE_CALL_TEXT = (
-    "Close call: {leader} ranks first in only {chance:.1f}% of the draws (below "
+    "Close call: {leader} ranks first in only {chance} of the draws (below "
     f"{100 * CLOSE_CALL:.0f}%). Another reasonable set of weights or scores could change the "
     "winner."
 )

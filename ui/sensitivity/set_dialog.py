@@ -29,6 +29,7 @@ from evaluator.domain import ScoringError, WeightSet
 from evaluator.weight_sets import SUGGESTED_NAMES, complete_weights
 from evaluator.weights import WeightTree
 from ui.accessibility import describe
+from ui.numbers import fmt, localise
 from ui.session import EvaluationSession
 
 NAME, CURRENT, WEIGHT = range(3)
@@ -76,8 +77,9 @@ class WeightSetDialog(QDialog):
                 font.setBold(True)
                 item.setFont(font)
             self.table.setItem(row, NAME, item)
-            self.table.setItem(row, CURRENT, QTableWidgetItem(f"{node.raw_weight:g}"))
+            self.table.setItem(row, CURRENT, QTableWidgetItem(fmt(node.raw_weight)))
             spin = QDoubleSpinBox(decimals=3, maximum=1_000_000.0, singleStep=1.0)
+            localise(spin)
             spin.setValue(given.get(node.key, node.raw_weight))
             spin.setToolTip(f"Raw weight of {node.name} for this group")
             describe(spin, f"Weight of {node.name} in this set")

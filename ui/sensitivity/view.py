@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from ui.accessibility import describe
 from ui.analysis_tab import AnalysisTab
+from ui.numbers import fixed, percent
 from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.work import (
@@ -124,7 +125,7 @@ class SensitivityView(AnalysisTab):
         first = [r for r in results.candidates if r.rank == 1] if results else []
         self.leader.setText(
             f"Leader: <b>{names.get(first[0].candidate_id, '?')}</b> with "
-            f"{first[0].total:.1f} points."
+            f"{fixed(first[0].total)} points."
             if first
             else "No candidate can be ranked yet."
         )
@@ -172,7 +173,7 @@ class SensitivityView(AnalysisTab):
         self.odds.chart.show_simulation(simulation, names)
         if simulation is not None and simulation.close_call:
             leader = names.get(simulation.leader_id or 0, "?")
-            chance = 100 * (simulation.leader_chance or 0.0)
+            chance = percent(simulation.leader_chance or 0.0)
             self.odds.close_call.show_message(CLOSE_CALL_TEXT.format(leader=leader, chance=chance))
         else:
             self.odds.close_call.show_message("")

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.numbers import localise
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -112,7 +114,7 @@ class WeightDelegate(QStyledItemDelegate):
     """A spin box for raw weights: 0 or more, up to three decimals."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        spin = QDoubleSpinBox(parent)
+        spin = localise(QDoubleSpinBox(parent))
         spin.setRange(0.0, 1_000_000.0)
         spin.setDecimals(3)
         spin.setFrame(False)
