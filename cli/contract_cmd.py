@@ -5,7 +5,7 @@
     contract record EVAL          candidates' delivery under the client's earlier contracts
     contract target EVAL METRIC [--priority P] VALUE --reason TEXT
     tickets import EVAL FILE... [--source NAME] [--preset servicenow|jira|generic]
-                   [--map COL=FIELD ...] [--tz ZONE] [--dry-run]
+                   [--map COL=FIELD|COL= ...] [--tz ZONE] [--dry-run]
     calls import EVAL FILE
     scorecard EVAL [--month YYYY-MM | --quarter YYYY-Qn] [--json]
     scorecard export EVAL --quarter YYYY-Qn -o DIR   the quarterly service review (PDF, xlsx)
@@ -71,7 +71,10 @@ def add_contract_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("files", nargs="+", metavar="FILE")
     a.add_argument("--source", default=None, help="the export's source (its mapping is saved)")
     a.add_argument("--preset", choices=("servicenow", "jira", "generic"), default=None)
-    a.add_argument("--map", action="append", default=[], metavar="COL=FIELD")
+    a.add_argument(
+        "--map", action="append", default=[], metavar="COL=FIELD",
+        help="read column COL as FIELD (COL= leaves a column the preset reads out)",
+    )  # fmt: skip
     a.add_argument("--tz", default=None, metavar="ZONE", help="zone of times without offset")
     a.add_argument("--dry-run", action="store_true", help="preview only; write nothing")
     actions = _actions(sub, common, "calls", "import monthly call statistics")

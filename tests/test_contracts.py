@@ -264,3 +264,42 @@ def test_calls_a_mapping_saved_per_source_and_a_backup_that_keeps_the_contract(t
     assert counts(fresh)["tickets"] == 2 and counts(fresh)["call_stats"] == 1
     assert json.loads(ok(fresh, "contract", "show", AWARD, "--json"))["candidate"] == WINNER
     assert ok(fresh, "scorecard", AWARD, "--month", "2025-01") == text_out
+
+
+def test_a_column_the_preset_reads_can_be_left_out_and_stays_out(tmp_path):
+    """`--map COL=` (the window's "(not imported)") leaves out a column the generic preset would
+    read: the satisfaction scores of a survey the hospital does not trust are not imported, and
+    the source's saved mapping remembers it."""
+    where = contracted(tmp_path)
+    mine = tmp_path / "desk.csv"
+    mine.write_text(
+        "ticket_id,opened,priority,satisfaction\n"
+        "S-1,2025-01-05T10:00:00Z,P2,5\nS-2,2025-01-06T10:00:00Z,P3,1\n"
+    )
+    args = ("tickets", "import", AWARD, str(mine), "--source", "desk", "--preset", "generic")
+    ok(where, *args, "--map", "satisfaction=")
+    left_out = ok(where, "scorecard", AWARD, "--month", "2025-01", "--json")
+    card = json.loads(left_out)
+    assert all(line["value"] is None for line in _lines(card, "satisfaction"))
+    ok(where, *args)  # the preset again, without --map: the column is read this time
+    card = json.loads(ok(where, "scorecard", AWARD, "--month", "2025-01", "--json"))
+    assert [line["value"] for line in _lines(card, "satisfaction")] == [0.5]
+    assert "--map 'x=nonsense'" in refused(where, *args, "--map", "x=nonsense")
+
+
+def _lines(card: dict, metric: str) -> list[dict]:
+    """The scorecard JSON's lines of `metric` (any period, any priority)."""
+    found = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("metric") == metric:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found

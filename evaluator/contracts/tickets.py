@@ -87,7 +87,8 @@ def settings_for(
     overrides: Sequence[str] = (),
     time_zone: str | None = None,
 ) -> SourceSettings:
-    """The mapping to use: the preset's (or the source's saved one), with --map COL=FIELD on top."""
+    """The mapping to use: the preset's (or the source's saved one), with --map COL=FIELD on top
+    (COL= leaves that column out)."""
     name = (source or preset or "generic").strip()
     saved = session.scalar(
         select(TicketSourceRow).where(
@@ -103,12 +104,16 @@ def settings_for(
         mapping = {k.casefold(): v for k, v in F.PRESETS[chosen].items()}
     for item in overrides:
         column, sep, target = item.rpartition("=")
-        if not sep or not column.strip() or target.strip() not in F.FIELDS:
+        target = target.strip()
+        if not sep or not column.strip() or (target and target not in F.FIELDS):
             raise FileRefused(
-                f"--map {item!r}: write COLUMN=FIELD, FIELD one of {', '.join(F.FIELDS)}"
+                f"--map {item!r}: write COLUMN=FIELD, FIELD one of {', '.join(F.FIELDS)} "
+                "(or COLUMN= to leave the column out)"
             )
-        mapping = {k: v for k, v in mapping.items() if v != target.strip()}
-        mapping[column.strip().casefold()] = target.strip()
+        mapping.pop(column.strip().casefold(), None)
+        if target:  # COLUMN= leaves a column the preset or saved mapping reads out
+            mapping = {k: v for k, v in mapping.items() if v != target}
+            mapping[column.strip().casefold()] = target
     zone = time_zone or (saved.time_zone if saved is not None else contract.time_zone)
     priorities = dict(saved.priorities) if saved is not None else {}
     return SourceSettings(name, chosen, mapping, check_time_zone(zone), priorities)

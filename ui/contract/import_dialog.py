@@ -212,8 +212,8 @@ class TicketImportDialog(QDialog):
         for row in range(self.mapping.rowCount()):
             combo = self.mapping.cellWidget(row, 1)
             item = self.mapping.item(row, 0)
-            if isinstance(combo, QComboBox) and item is not None and combo.currentIndex() > 0:
-                found[item.text().casefold()] = combo.currentText()
+            if isinstance(combo, QComboBox) and item is not None:  # "" leaves the column out
+                found[item.text().casefold()] = combo.currentText() if combo.currentIndex() else ""
         return found
 
     def _fill_mapping(self, mapping: dict[str, str]) -> None:
