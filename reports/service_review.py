@@ -50,11 +50,17 @@ def export_service_review(
     from reports.xlsx.service_review import write_review_xlsx
 
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ServiceError(f"cannot write the service review to {folder}: no such folder")
-    recover_folders([folder])
-    data = review(db, evaluation, quarter)
+    if folder.exists() and not folder.is_dir():
+        raise ServiceError(
+            f"cannot write the service review to {folder}: it is a file; give a folder"
+        )
+    data = review(db, evaluation, quarter)  # a wrong quarter creates no folder
     raise_if_cancelled(cancel)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # like `export`, the folder is made
+    except OSError as exc:
+        raise ServiceError(f"cannot create the folder {folder}: {exc.strerror}") from exc
+    recover_folders([folder])
     contract = data.card.contract
     label = data.quarter.label
     meta = ReviewMeta(

@@ -130,9 +130,15 @@ def test_a_failed_export_leaves_existing_files_and_names_the_problem(reviewed, t
     code, _out, err = cli(where, "scorecard", "export", AWARD, "--quarter", "2025-Q9", "-o",
                           str(out_dir))  # fmt: skip
     assert code == 2 and "YYYY-Qn" in err
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
     code, _out, err = cli(where, "scorecard", "export", AWARD, "--quarter", "2025-Q1", "-o",
-                          str(tmp_path / "nowhere"))  # fmt: skip
-    assert code == 2 and "no such folder" in err
+                          str(a_file))  # fmt: skip
+    assert code == 2 and "it is a file" in err and a_file.read_text() == "not a folder"
+    code, _out, err = cli(where, "scorecard", "export", AWARD, "--quarter", "2025-Q1", "-o",
+                          str(tmp_path / "new" / "reviews"))  # fmt: skip
+    assert code == 0, err
+    assert len(list((tmp_path / "new" / "reviews").iterdir())) == 2
     assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
 
 
