@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from evaluator.contracts import STANDARDS, Contract, Target
+from evaluator.contracts.card import TicketArrays, compute_period
 from evaluator.contracts.metrics import Direction
-from evaluator.contracts.scorecard import TicketArrays, compute_period
 from evaluator.contracts.sla_math import Verdict, credits, verdict
 
 NAN = float("nan")

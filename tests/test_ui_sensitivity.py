@@ -260,5 +260,5 @@ def test_the_window_has_the_tab(qtbot, tmp_path):
     window = MainWindow()
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[-2:] == ["Sensitivity", "Agreement"]
+    assert titles[-3:] == ["Sensitivity", "Agreement", "Contract"]
     assert isinstance(window.tab("Sensitivity"), SensitivityView)

@@ -19,8 +19,6 @@ from evaluator.contracts.baseline import baseline_targets, create_contract, read
 from evaluator.contracts.calls import import_calls
 from evaluator.contracts.metrics import METRICS, PRIORITIES, STANDARDS, Direction, Source
 from evaluator.contracts.model import Contract, SetTarget, Target, TargetApplied, TargetValue
-from evaluator.contracts.review import TrackRecord, track_records
-from evaluator.contracts.scorecard import MetricLine, PeriodCard, PriorityLine, Scorecard, scorecard
 from evaluator.contracts.targets import apply_target, parse_target, set_target
 from evaluator.contracts.ticket_files import FileRefused
 from evaluator.contracts.tickets import (
@@ -30,6 +28,29 @@ from evaluator.contracts.tickets import (
     import_tickets,
     saved_sources,
 )
+
+# The scorecard and the track record need NumPy: loaded when first asked for, so that a window
+# that only shows the Contract tab's list does not pay for NumPy at start (test_startup_imports).
+_LATER = {
+    "MetricLine": "card",
+    "PeriodCard": "card",
+    "PriorityLine": "card",
+    "Scorecard": "card",
+    "scorecard": "card",
+    "TrackRecord": "review",
+    "track_records": "review",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"evaluator.contracts.{_LATER[name]}"), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
 
 __all__ = [
     "METRICS",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
 
-from evaluator.contracts.scorecard import PeriodCard, Scorecard, scorecard
+from evaluator.contracts.card import PeriodCard, Scorecard, scorecard
 from evaluator.db import Database
 from evaluator.models import CandidateRow, ContractRow, EvaluationRow, TicketRow
 from evaluator.records import EvalRef, get_evaluation

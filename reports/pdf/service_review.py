@@ -14,9 +14,9 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, 
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
 
+from evaluator.contracts.card import PeriodCard
 from evaluator.contracts.metrics import METRICS, line_unit, shown
 from evaluator.contracts.review import Review
-from evaluator.contracts.scorecard import PeriodCard
 from reports.branding import Branding
 from reports.pdf.blocks import data_table, heading, key_figures, note
 from reports.pdf.document import Heading, ReportDocument, canvas_maker

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluator.contracts.card import PeriodCard
 from evaluator.contracts.metrics import line_unit
-from evaluator.contracts.scorecard import PeriodCard
 from reports.xlsx.cells import (
     DATE_TIME,
     FONT_NAME,

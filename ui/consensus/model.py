@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from evaluator.domain import ConsensusScore, CriterionKind, GateState, Score
 from evaluator.gates import decision_state, gate_look
-from evaluator.kinds import is_pass_fail
+from evaluator.kinds import Scoring, is_pass_fail, kind_info
 from evaluator.scoring import aggregate, conflicts, counts, spread
 from ui.consensus.agenda import AgendaItem, AgendaModel
 from ui.grid.model import (
@@ -221,7 +221,7 @@ class ConsensusModel(CriteriaGridModel):
         value = response.value
         if not isinstance(value, float):
             return response.raw or str(value)
-        if self.session.criterion(key).kind is CriterionKind.PRICE:
+        if kind_info(self.session.criterion(key).kind).scoring is Scoring.PRICE:
             return money(value)  # as the user writes amounts, whatever the vendor typed
         return response.raw or fmt(value)  # the vendor's own words ("12.5%") when there are
 

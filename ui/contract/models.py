@@ -5,14 +5,19 @@ A verdict is shown as a word with a symbol and a tinted background, never by col
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
-from evaluator.contracts import MetricLine, PriorityLine, Target
+from evaluator.contracts import Target
 from evaluator.contracts.metrics import line_unit as metric_line_unit
 from evaluator.contracts.metrics import shown
 from ui.grid.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, blend
 from ui.grid.model import BACKGROUND, DISPLAY, KEY_ROLE, TOOLTIP
 from ui.tables.read_only import ReadOnlyTable
+
+if TYPE_CHECKING:
+    from evaluator.contracts.card import MetricLine, PriorityLine
 
 VERDICT_WORDS = {
     "met": "✓ met",

@@ -4,13 +4,18 @@ is shown beside its new promises. Read on the thread pool (it computes scorecard
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from evaluator.contracts import TrackRecord, track_records
+from evaluator import contracts
 from ui.accessibility import describe
 from ui.jobs import JobRunner
 from ui.session import EvaluationSession
 from ui.widgets import muted
+
+if TYPE_CHECKING:
+    from evaluator.contracts.review import TrackRecord
 
 
 class TrackRecordLabel(QWidget):
@@ -38,7 +43,7 @@ class TrackRecordLabel(QWidget):
             return
         ref = data.id
         self.jobs.start(
-            lambda _p, _c: track_records(db, ref),
+            lambda _p, _c: contracts.track_records(db, ref),
             key="records",
             on_finished=self._show,
             on_failed=lambda _message: self._show([]),

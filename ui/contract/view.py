@@ -8,7 +8,7 @@ edit and import goes through evaluator.contracts."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import (
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator import contracts
-from evaluator.contracts import METRICS, PRIORITIES, Contract, PeriodCard, Scorecard
+from evaluator.contracts import METRICS, PRIORITIES, Contract
 from evaluator.domain import Status
 from evaluator.errors import NotFound
 from evaluator.progress import raise_if_cancelled
@@ -38,6 +38,9 @@ from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import JobRunner
 from ui.session import EvaluationSession
 from ui.widgets import muted
+
+if TYPE_CHECKING:
+    from evaluator.contracts.card import PeriodCard, Scorecard
 
 TREND_METRICS = (
     ("sla_attainment", ""),
