@@ -20,6 +20,7 @@ from evaluator.domain import (
     Response,
     Results,
     Score,
+    Status,
     ValueSource,
     leaves,
 )
@@ -139,7 +140,7 @@ def candidate_section(
     return CandidateSection(
         row=row,
         notes=ctx.candidates[cid].notes,
-        overview=overview(row, ranking, ctx.categories),
+        overview=overview(row, ranking, ctx.categories, ctx.data.status is Status.FINAL),
         categories=_category_comparisons(ctx, row, ranking),
         strengths=_highlights(ctx, cid, strengths=True),
         weaknesses=_highlights(ctx, cid, strengths=False),

@@ -107,7 +107,7 @@ def build_report(
         meta=meta,
         categories=categories,
         ranking=ranking,
-        leaders=leader_paragraphs(ranking, categories),
+        leaders=leader_paragraphs(ranking, categories, meta.is_final),
         candidates=tuple(candidate_section(ctx, row, ranking) for row in ranking),
         committee=committee_members(data, history),
         disagreements=_disagreements(ctx, results),

@@ -61,8 +61,13 @@ def overview(
     row: RankingRow,
     ranking: Sequence[RankingRow],
     categories: Sequence[CategoryColumn],
+    final: bool = False,
 ) -> Narrative:
-    """One paragraph: rank, total, completeness, best and worst category, gap to the others."""
+    """One paragraph: rank, total, completeness, best and worst category, gap to the others.
+
+    A final evaluation cannot change any more, so its gaps are worded as facts of record,
+    not as work still to come.
+    """
     spans: list[Span] = [Span(row.name, strong=True)]
     ranked = [other for other in ranking if other.rank is not None]
     if row.disqualified:
@@ -80,7 +85,15 @@ def overview(
     if tied:
         spans += [Span(", level with "), *_names([o.name for o in tied])]
     spans.append(Span(". "))
-    if row.completeness < 1 - 1e-9:
+    if row.completeness < 1 - 1e-9 and final:
+        spans += [Span(percent(1 - row.completeness), strong=True)]
+        spans += [
+            Span(
+                " of the weight had no value when the evaluation was made final; "
+                "missing values count as zero. "
+            )
+        ]
+    elif row.completeness < 1 - 1e-9:
         spans += [Span(percent(row.completeness), strong=True)]
         spans += [
             Span(
@@ -103,12 +116,14 @@ def overview(
     ]
     if waiting and len(categories) > 1:
         spans += [*_names(waiting), Span(_plural(len(waiting), " is", " are"))]
-        spans += [
-            Span(
-                f" not compared yet: some of {_plural(len(waiting), 'its', 'their')} criteria "
-                "are not answered or not scored yet. "
-            )
-        ]
+        its = _plural(len(waiting), "its", "their")
+        reason = (
+            f" not compared: some of {its} criteria had no value when the evaluation was "
+            "made final. "
+            if final
+            else f" not compared yet: some of {its} criteria are not answered or not scored yet. "
+        )
+        spans.append(Span(reason))
 
     leaders = [o for o in ranked if o.rank == 1]
     if row.rank == 1:
@@ -122,7 +137,12 @@ def overview(
         spans += [Span("It trails "), Span(leader.name, strong=True), Span(" by ")]
         spans += [Span(points(leader.total - row.total), strong=True), Span(" points. ")]
 
-    if row.provisional:
+    if row.provisional and final:
+        gates = list(row.pending_gates)
+        spans += [Span("The gate" + ("s " if len(gates) > 1 else " "))]
+        spans += [*_quoted_names(gates), Span(_plural(len(gates), " was", " were"))]
+        spans += [Span(" not decided when the evaluation was made final.")]
+    elif row.provisional:
         gates = list(row.pending_gates)
         spans += [
             Span("The rank is provisional until the gate" + ("s " if len(gates) > 1 else " "))
@@ -140,11 +160,11 @@ def _trimmed(spans: list[Span]) -> Narrative:
 
 
 def leader_paragraphs(
-    ranking: Sequence[RankingRow], categories: Sequence[CategoryColumn]
+    ranking: Sequence[RankingRow], categories: Sequence[CategoryColumn], final: bool = False
 ) -> tuple[Narrative, ...]:
     """A paragraph for each candidate ranked in the top `LEADING_COUNT` (ties included)."""
     return tuple(
-        overview(row, ranking, categories)
+        overview(row, ranking, categories, final)
         for row in ranking
         if row.rank is not None and row.rank <= LEADING_COUNT
     )

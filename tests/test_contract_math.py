@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
 
+from cli.scorecard_text import write_period
 from evaluator.contracts import STANDARDS, Contract, Target
 from evaluator.contracts.card import TicketArrays, compute_period
 from evaluator.contracts.metrics import Direction
@@ -95,6 +98,8 @@ def test_every_metric_of_a_small_month_recomputed_by_hand():
         (0.95, 0.90, Direction.MIN, Verdict.MET),
         (0.89, 0.90, Direction.MIN, Verdict.BREACHED),
         (None, 0.90, Direction.MIN, Verdict.NO_DATA),
+        (None, None, Direction.MIN, Verdict.NO_DATA),
+        (0.083, None, Direction.MAX, Verdict.NO_TARGET),  # delivered, but held to nothing
     ],
 )
 def test_verdicts_at_the_edges(value, target, direction, expected):
@@ -104,3 +109,16 @@ def test_verdicts_at_the_edges(value, target, direction, expected):
 def test_credits_are_capped():
     assert credits(3, 10_000, 2, 20) == 600
     assert credits(15, 10_000, 2, 20) == 2000  # 30% asked, 20% cap
+
+
+def test_a_figure_with_no_target_says_no_target_not_no_data():
+    """8.3% handled offshore with nothing to hold it to is not a lack of data."""
+    base = contract()
+    untargeted = replace(base, targets=tuple(t for t in base.targets if t.metric != "offshore"))
+    card = compute_period("2025-03", [202503], month_of_tickets(), {}, untargeted)
+    offshore = next(m for m in card.metrics if m.metric == "offshore")
+    assert offshore.value == pytest.approx(1 / 4) and offshore.verdict == "no target"
+    out = io.StringIO()
+    write_period(out, card)
+    line = next(x for x in out.getvalue().splitlines() if offshore.label in x)
+    assert line.rstrip().endswith("no target") and "no data" not in line

@@ -227,3 +227,28 @@ def test_chart_greys_a_disqualified_candidate(session, consensus, results, qtbot
     faded_rows, coloured_rows = rows_painted(faded), rows_painted(coloured)
     assert faded_rows and coloured_rows
     assert min(faded_rows) > max(coloured_rows)  # Orbis's bar is below Zephyr's
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_hint_lines_are_muted_yet_readable(qtbot, dark):
+    """The hint lines (and Kendall's W sentence) are quieter than text, not faint grey."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.widgets import muted, muted_colour
+
+    app = QApplication.instance()
+    before = app.palette()
+    palette = dark_palette() if dark else QPalette(QColor("#efefef"))
+    if not dark:
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#000000"))
+    try:
+        app.setPalette(palette)
+        label = muted("Amber cells disagree")
+        qtbot.addWidget(label)
+        back = palette.color(QPalette.ColorRole.Window)
+        shown = label.palette().color(QPalette.ColorRole.WindowText)
+        assert shown == muted_colour(palette)
+        text = palette.color(QPalette.ColorRole.WindowText)
+        assert 4.5 <= contrast(shown, back) < contrast(text, back)
+    finally:
+        app.setPalette(before)

@@ -86,6 +86,26 @@ def test_leading_paragraphs_name_strongest_and_weakest_categories():
     assert NORTHWIND in names_in_bold and ACME in names_in_bold
 
 
+def test_a_final_report_states_its_gaps_as_facts_not_as_work_to_come():
+    report = make_report(Status.FINAL)
+    zephyr = plain(report.leaders[2])
+    assert (
+        "25% of the weight had no value when the evaluation was made final; missing values "
+        "count as zero." in zephyr
+    )
+    assert (
+        "Support model is not compared: some of its criteria had no value when the "
+        "evaluation was made final." in zephyr
+    )
+    assert zephyr.endswith(
+        "The gate “Signs the business associate agreement” was not decided when the evaluation "
+        "was made final."
+    )
+    assert plain(section(report, ZEPHYR).overview) == zephyr
+    for paragraph in report.leaders:
+        assert not any(word in plain(paragraph) for word in ("so far", " yet", "until"))
+
+
 def test_a_disqualified_candidate_is_described_but_not_ranked():
     text = plain(section(make_report(), FAILS).overview)
     assert text == (

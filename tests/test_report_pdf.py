@@ -245,6 +245,18 @@ def test_export_writes_both_files_from_the_database(demo_db, tmp_path):
     assert exported == order
 
 
+def test_headings_stay_with_what_follows_and_the_profiles_intro_is_never_alone(demo_db, tmp_path):
+    db, evaluation = demo_db
+    pdf = tmp_path / "demo.pdf"
+    export_reports(db, evaluation, pdf)
+    pages = pdf_text(pdf)
+    intro = next(page for page in pages if "3 Candidate profiles One profile per" in page)
+    assert "3.1 " in intro  # the first profile starts on the intro's page
+    headings = ("Gate results", "Key questionnaire answers", "Category scores against the best")
+    for number, page in enumerate(pages, start=1):
+        assert not page.endswith(headings), f"a heading ends page {number}: {page[-80:]}"
+
+
 def test_a_failed_export_leaves_existing_files_byte_identical(demo_db, tmp_path, monkeypatch):
     db, evaluation = demo_db
     pdf, xlsx = tmp_path / "keep.pdf", tmp_path / "keep.xlsx"

@@ -166,6 +166,8 @@ def test_wrong_passphrase_is_refused_in_place_and_a_member_sees_only_their_own_s
     for title, what in (
         ("Results", "The ranking (and its chart)"),
         ("Consensus", "The consensus view"),
+        ("Sensitivity", "The sensitivity analysis"),  # shut and padlocked like the others
+        ("Agreement", "The committee's agreement"),
     ):
         assert locked(window, title)
         index = window.tabs.indexOf(window.tab_page(title))
@@ -216,6 +218,7 @@ def test_locked_tabs_open_by_themselves_when_everyone_has_submitted(
     db.close()
     assert session.check_for_changes()  # what the window's watch does every few seconds
     assert not locked(window, "Results") and not locked(window, "Consensus")
+    assert not locked(window, "Sensitivity") and not locked(window, "Agreement")
     index = window.tabs.indexOf(window.tab_page("Results"))
     assert window.tabs.tabIcon(index).isNull() and window.tabs.tabToolTip(index) == ""
     assert scores_seen(window) == {(ANN, ANN_WHY), (BEN, BEN_WHY)}  # re-read, now open

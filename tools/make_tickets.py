@@ -1,6 +1,6 @@
 """Fictitious service-desk ticket exports for the contract tests, the benchmark and demos.
 
-    python tools/make_tickets.py OUT_DIR [--count 2000] [--seed 7] [--start 2025-01]
+    python tools/make_tickets.py OUT_DIR [--count 2000] [--seed 7] [--start YYYY-MM]
         [--months 12] [--zone America/New_York] [--format csv|xlsx] [--shape all|servicenow|...]
 
 Writes ServiceNow-like (local times without offset, "1 - Critical"), Jira-like (ISO times with
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -203,17 +204,38 @@ def call_table(months: list[str], seed: int = 7) -> list[list[object]]:
     return table
 
 
+def year_month(text: str) -> str:
+    """argparse type for --start: a month as YYYY-MM, refused by argparse with a clear message
+    (a date such as 2027-01-01 used to end in a traceback deep in the generator)."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month as YYYY-MM (e.g. 2025-01)")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument(
+        "out",
+        type=Path,
+        metavar="OUT_DIR",
+        help="folder to write the exports and calls file into (made if missing)",
+    )
+    parser.add_argument("--count", type=int, default=2000, help="tickets (default 2000)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--start", default="2025-01")
+    parser.add_argument(
+        "--start",
+        type=year_month,
+        default="2025-01",
+        metavar="YYYY-MM",
+        help="first month of tickets, as YYYY-MM (default 2025-01)",
+    )
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--zone", default="America/New_York")
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--shape", choices=("all", *SHAPES), default="all")
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"OUT_DIR {args.out} is a file, not a folder")
     tickets = generate(
         args.count, seed=args.seed, start=args.start, months=args.months, zone=args.zone
     )

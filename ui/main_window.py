@@ -64,6 +64,8 @@ OPTIONAL_VIEWS = (
 LOCKED_WHEN_BLIND = {
     "Consensus": "The consensus view",
     "Results": "The ranking (and its chart)",
+    "Sensitivity": "The sensitivity analysis",
+    "Agreement": "The committee's agreement",
 }
 
 

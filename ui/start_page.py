@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -98,6 +99,13 @@ class StartPage(QWidget):
             ["Evaluation", "Client", "Status", "Candidates", "Members"]
         )
         self.evaluations.setToolTip("Double-click or press Enter to open")
+        # names and clients share the width; the short columns keep their contents whole
+        header = self.evaluations.header()
+        header.setStretchLastSection(False)
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         describe(
             self.evaluations,
             "Evaluations in this database",

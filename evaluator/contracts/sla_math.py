@@ -27,9 +27,10 @@ class Verdict(StrEnum):
     AT_RISK = "at risk"
     BREACHED = "breached"
     NO_DATA = "no data"
+    NO_TARGET = "no target"  # a figure was delivered, but nothing holds it to a target
 
 
-SEVERITY = (Verdict.NO_DATA, Verdict.MET, Verdict.AT_RISK, Verdict.BREACHED)
+SEVERITY = (Verdict.NO_DATA, Verdict.NO_TARGET, Verdict.MET, Verdict.AT_RISK, Verdict.BREACHED)
 
 
 def percentile(values: Floats, q: float) -> float | None:
@@ -51,9 +52,12 @@ def within(values: Floats, target: float) -> float | None:
 
 
 def verdict(value: float | None, target: float | None, direction: Direction) -> Verdict:
-    """Met, at risk (met within 10% of the target) or breached; no data without both."""
-    if value is None or target is None or direction is Direction.TEXT:
+    """Met, at risk (met within 10% of the target) or breached; no data without a figure,
+    no target when a figure has nothing to be held to (saying "no data" there misleads)."""
+    if value is None:
         return Verdict.NO_DATA
+    if target is None or direction is Direction.TEXT:
+        return Verdict.NO_TARGET
     eps = 1e-12
     if direction is Direction.MAX:
         if value > target + eps:
@@ -68,7 +72,7 @@ def verdict(value: float | None, target: float | None, direction: Direction) -> 
 
 
 def worst(verdicts: list[Verdict]) -> Verdict:
-    """The period's verdict: the worst of its metrics' (no data counts only when alone)."""
+    """The period's verdict: the worst of its metrics' (no data or no target only when alone)."""
     return max(verdicts, key=SEVERITY.index, default=Verdict.NO_DATA)
 
 

@@ -90,8 +90,9 @@ def write_pdf(
     width, height = doc.width, doc.height
 
     def profile(i: int, section: CandidateSection) -> Callable[[], list[Flowable]]:
+        # the section's intro goes inside the first profile's block, never alone on a page
         intro = profiles_intro(report, theme, appendix) if i == 1 else []
-        return lambda: [*intro, *candidate_profile(report, section, i, theme, width, height)]
+        return lambda: candidate_profile(report, section, i, theme, width, height, intro)
 
     def detail(section: CandidateSection) -> Callable[[], list[Flowable]]:
         return lambda: candidate_detail(report, section, theme, width)

@@ -233,10 +233,13 @@ def candidate_profile(
     theme: Theme,
     width: float,
     height: float,
+    lead: Sequence[Flowable] = (),
 ) -> list[Flowable]:
-    """Kept on one page where it fits; profiles follow each other without page breaks."""
+    """Kept on one page where it fits; profiles follow each other without page breaks. `lead`
+    (the section's intro) is kept with the profile so it never stands alone on a page."""
     row = section.row
     story: list[Flowable] = [
+        *lead,
         heading(theme, f"3.{number}  {row.name}", 1, key=profile_key(number)),
         _figures(section, theme, width),
         Spacer(1, 6),

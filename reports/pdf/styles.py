@@ -149,7 +149,8 @@ def _heading(
     colour: colors.Color,
     space: tuple[float, float],
 ) -> ParagraphStyle:
-    """A heading's style: `font` at `size` (font size, leading), `space` before and after."""
+    """A heading's style: `font` at `size` (font size, leading), `space` before and after;
+    kept with what follows, so no heading is stranded at the foot of a page."""
     return ParagraphStyle(
         name,
         parent=parent,
@@ -159,6 +160,7 @@ def _heading(
         textColor=colour,
         spaceBefore=space[0],
         spaceAfter=space[1],
+        keepWithNext=1,
     )
 
 

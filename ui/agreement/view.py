@@ -152,7 +152,17 @@ class AgreementView(AnalysisTab):
         self.members.show(list(agreement.members), criteria)
         self.spreads.show(list(agreement.spreads), criteria)
         self.normalised.replace(list(agreement.normalised or ()), names)
+        self._fit_ranking()
         self.summary.setText(w_sentence(agreement, data))
+
+    def _fit_ranking(self) -> None:
+        """The normalised ranking tall enough for its rows (up to eight): one row per candidate
+        is short, and showing half of them hid the point of the comparison."""
+        table = self.normalised_table
+        rows = min(max(self.normalised.rowCount(), 1), 8)
+        header = table.horizontalHeader().sizeHint().height()
+        row = table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(header + rows * row + 2 * table.frameWidth())
 
     def _normalise_toggled(self, on: bool) -> None:
         self.normalised_table.setVisible(on)

@@ -84,7 +84,7 @@ class ConsensusPanel(QWidget):
         self.decision.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.note = NoteEdit(lambda: self.set_button.click())
         self.note.setPlaceholderText("Why the committee agreed on this (required)")
-        self.note.setMaximumHeight(110)
+        self.note.setMaximumHeight(72)  # the justifications above need the room more
         self.set_button = QPushButton("&Set consensus")
         self.set_button.setToolTip("Record the agreed value with its note (Ctrl+Enter in the note)")
         self.clear_button = QPushButton("Clear consensus")

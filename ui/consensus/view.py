@@ -97,7 +97,8 @@ class ConsensusView(QWidget):
         agenda_layout.addWidget(agenda_title)
         agenda_layout.addWidget(self.agenda)
         self.panel = ConsensusPanel()
-        self.splitter = beside_panels(self.grid, agenda_box, self.panel, [330, 420], [960, 420])
+        # the panel (members' justifications above the note) gets most of the side's height
+        self.splitter = beside_panels(self.grid, agenda_box, self.panel, [230, 520], [960, 420])
         hint = muted(
             "Cells show the evaluators' aggregate and the range of their scores, "
             "lowest–highest: 2.3 (1–4). Amber cells disagree; green ones are settled. Gates "

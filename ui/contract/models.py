@@ -24,6 +24,7 @@ VERDICT_WORDS = {
     "at risk": "! at risk",
     "breached": "✗ breached",
     "no data": "– no data",
+    "no target": "– no target",
 }
 VERDICT_HUES = {"met": AGREED_HUE, "at risk": WARNING_HUE, "breached": DANGER_HUE}
 SOURCE_WORDS = {
@@ -86,7 +87,8 @@ class MetricsModel(ReadOnlyTable):
         "within the priority's time target",
         "What was delivered in the period",
         "The target it is held to",
-        "Met; at risk (within 10% of the target); breached; or no data",
+        "Met; at risk (within 10% of the target); breached; no data; or no target (a figure "
+        "but nothing to hold it to)",
         "Tickets (or calls) the figure counts",
     )
     right = frozenset({1, 2, 4})

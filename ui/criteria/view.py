@@ -86,8 +86,9 @@ class CriteriaView(QWidget):
             (WEIGHT, "Weight"),
             (EFFECTIVE, "Effective"),
         ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
-        header.resizeSection(SHARE, metrics.horizontalAdvance("100 %") + 130)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 20)
+        # a short bar reads as well as a long one; the stretched names get the width back
+        header.resizeSection(SHARE, metrics.horizontalAdvance("100 %") + 80)
         # wide enough that the weights never scroll out of sight (a restored splitter once left
         # the tree at 250 px): the names keep ~24 characters beside the fixed columns
         fixed = sum(header.sectionSize(column) for column in (KIND, WEIGHT, EFFECTIVE, SHARE))

@@ -28,7 +28,7 @@ from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate
 from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
-from ui.widgets import tool_action
+from ui.widgets import muted, tool_action
 
 
 class PeopleView(QWidget):
@@ -79,9 +79,7 @@ class PeopleView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
-        hint = QLabel(self.hint, wordWrap=True)
-        hint.setEnabled(False)  # greyed through the palette's disabled text colour
-        layout.addWidget(hint)
+        layout.addWidget(muted(self.hint))
 
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
@@ -133,8 +131,12 @@ class PeopleView(QWidget):
                 self.table.setColumnWidth(column, width + 12)  # breathing room
 
     def _fit_edited(self, first: QModelIndex, last: QModelIndex) -> None:
-        if first.row() == last.row() and first.column() == last.column() == self.count_column:
-            return  # a score count changed: its width barely moves
+        one_count = first.row() == last.row() and first.column() == last.column()
+        fits = self.table.sizeHintForIndex(first).width() + 12 <= self.table.columnWidth(
+            first.column()
+        )
+        if one_count and first.column() == self.count_column and fits:
+            return  # a score count changed and still fits ("hidden until..." may not)
         self._fit_columns()
 
     def current_id(self) -> int | None:
