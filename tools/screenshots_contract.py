@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         view.trend_metric.setCurrentIndex(view.trend_metric.findText("Time to resolve P1"))
         view.trend_metric.activated.emit(view.trend_metric.currentIndex())
         settle()
-        saved = [args.out / "18-contract-scorecard.png"]
+        saved = [args.out / "19-contract-scorecard.png"]
         window.grab().save(str(saved[0]))
         window.session.close_database()
         window.close()
