@@ -1,6 +1,6 @@
 """Benchmark of the sensitivity analysis at committee scale (a script, not a test; no asserts).
 
-50 candidates x 200 criteria x 10 members (the synthetic evaluation of tests/bench_scoring.py):
+50 candidates x 200 criteria x 10 members (the synthetic evaluation of benchmarks/bench_scoring.py):
 10,000 simulation draws with the weights varied (Dirichlet) and every cell's members' scores
 resampled (bootstrap), as the window, the command line and the reports run them; then the
 weight-to-flip table (every category and criterion) and the ranking under three weighting sets.
@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
+    from benchmarks.bench_scoring import build_data
     from evaluator.domain import WeightSet
     from evaluator.flip_table import flip_table
     from evaluator.robustness import Settings, simulate
     from evaluator.set_rankings import compare_sets
-    from tests.bench_scoring import build_data
 
     data = build_data()
     leaves = sum(1 for root in data.criteria for _ in root.children)

@@ -40,6 +40,7 @@ def _round(value: float | None) -> float | None:
 
 def agreement_document(data, agreement) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The agreement as plain JSON-ready data, with names instead of ids."""
+    from evaluator.agreement import w_words
     from evaluator.domain import leaves
 
     names = {c.id: c.name for c in data.candidates}
@@ -68,6 +69,7 @@ def agreement_document(data, agreement) -> dict[str, Any]:  # type: ignore[no-un
             for m in agreement.members
         ],
         "kendall_w": _round(w.w),
+        "agreement_in_words": None if w.w is None else w_words(w.w),
         "ranked_by": [members[j] for j in w.judges],
         "left_out": [{"member": members[m], "why": why} for m, why in w.left_out],
         "candidates_ranked": len(w.candidates),
@@ -103,31 +105,23 @@ def cmd_agreement(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     from evaluator.agreement import committee_agreement
 
     data = committee_data(args, db, "the committee's agreement")
-    document = agreement_document(data, committee_agreement(data, args.normalise))
+    agreement = committee_agreement(data, args.normalise)
+    document = agreement_document(data, agreement)
     if args.json:
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
-    _write_text(document, out)
+    names = {e.id: e.name for e in data.evaluators}
+    _write_text(document, agreement.concordance.sentence(names, digits=3), out)
 
 
 def _number(value: float | None, form: str = "+.2f") -> str:
     return "-" if value is None else format(value, form)
 
 
-def _write_text(document: dict[str, Any], out: TextIO) -> None:
+def _write_text(document: dict[str, Any], concordance: str, out: TextIO) -> None:
     from cli.sensitivity_text import _table
 
-    out.write(f"{document['evaluation']} ({document['status']})\n")
-    w = document["kendall_w"]
-    if w is None:
-        out.write("\nKendall's W: needs two members' rankings of two candidates or more\n")
-    else:
-        out.write(
-            f"\nKendall's W = {w:.3f} over {len(document['ranked_by'])} members' rankings of "
-            f"{document['candidates_ranked']} candidates (1: they rank alike; 0: no agreement)\n"
-        )
-    for left in document["left_out"]:
-        out.write(f"  {left['member']} does not rank: {left['why']}\n")
+    out.write(f"{document['evaluation']} ({document['status']})\n\n{concordance}\n")
     out.write(
         "\nLeniency: mean points above (+) or below (-) the other members on the same cells\n"
     )

@@ -56,7 +56,8 @@ def add_ahp_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ahp", help=help_text, description=help_text, parents=[common])
     actions = p.add_subparsers(dest="ahp_action", metavar="[show|set|apply] EVAL", required=True,
                                action=_ShowByDefault, parser_class=type(p))  # fmt: skip
-    options = argparse.ArgumentParser(add_help=False)
+    options = argparse.ArgumentParser(add_help=False)  # what every action takes
+    options.add_argument("evaluation")
     options.add_argument("--parent", default=None, metavar="ID",
                          help="the category whose criteria are compared (default: the top "
                          "level)")  # fmt: skip
@@ -66,14 +67,12 @@ def add_ahp_command(sub: Any, common: argparse.ArgumentParser) -> None:
         help="(the default) the comparison matrix, weights, lambda_max, CI, CR and what is "
         "missing: the committee's (geometric mean of the members'), or one member's",
     )  # fmt: skip
-    a.add_argument("evaluation")
     a.add_argument("--member", default=None, metavar="NAME", help="show this member's judgments")
     a = actions.add_parser(
         "set", parents=[common, options],
         help="record a member's judgment: A is VALUE times as important as B (1/9..9, or "
         "equal, moderate, strong, very strong, extreme; 'clear' removes it)",
     )  # fmt: skip
-    a.add_argument("evaluation")
     a.add_argument("first", metavar="A", help="a criterion's id")
     a.add_argument("second", metavar="B", help="a sibling criterion's id")
     a.add_argument("value", metavar="VALUE")
@@ -84,7 +83,6 @@ def add_ahp_command(sub: Any, common: argparse.ArgumentParser) -> None:
         "apply", parents=[common, options],
         help="the chair sets the raw weights to the committee's AHP weights (percentages)",
     )  # fmt: skip
-    a.add_argument("evaluation")
     a.add_argument("--why", default="", help="the reason recorded (needed when the judgments "
                    "are inconsistent)")  # fmt: skip
 

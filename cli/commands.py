@@ -123,41 +123,37 @@ def cmd_show(args: argparse.Namespace, db: Database, out: TextIO) -> None:
     )
 
 
-def cmd_candidate(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+def _people(
+    args: argparse.Namespace,
+    db: Database,
+    out: TextIO,
+    word: str,
+    verbs: tuple[Callable[..., Any], ...],
+    *details: Any,
+) -> None:
+    """add, rename or remove a candidate or committee member (`word`): `verbs` are the
+    services' add, update and remove; `details` the add's fields after the name."""
+    add, update, remove = verbs
     if args.action == "add":
-        services.add_candidate(
-            db, args.evaluation, args.name, args.kind, args.notes, actor=_me(args, db)
-        )
-        out.write(f"added candidate {args.name!r}\n")
+        add(db, args.evaluation, args.name, *details, actor=_me(args, db))
+        out.write(f"added {word} {args.name!r}\n")
     elif args.action == "rename":
-        services.update_candidate(
-            db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db)
-        )
-        out.write(f"renamed candidate {args.name!r} to {args.new_name!r}\n")
+        update(db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db))
+        out.write(f"renamed {word} {args.name!r} to {args.new_name!r}\n")
     else:
-        removed = services.remove_candidate(
-            db, args.evaluation, args.name, why=args.why, actor=_me(args, db)
-        )
-        out.write(f"removed candidate {args.name!r} and {len(removed.dependents.scores)} scores\n")
+        removed = remove(db, args.evaluation, args.name, why=args.why, actor=_me(args, db))
+        count = len(removed.dependents.scores)
+        out.write(f"removed {word} {args.name!r} and {count} scores\n")
+
+
+def cmd_candidate(args: argparse.Namespace, db: Database, out: TextIO) -> None:
+    verbs = (services.add_candidate, services.update_candidate, services.remove_candidate)
+    _people(args, db, out, "candidate", verbs, args.kind, args.notes)
 
 
 def cmd_evaluator(args: argparse.Namespace, db: Database, out: TextIO) -> None:
-    if args.action == "add":
-        services.add_evaluator(
-            db, args.evaluation, args.name, args.role, args.coi, actor=_me(args, db)
-        )
-        out.write(f"added committee member {args.name!r}\n")
-    elif args.action == "rename":
-        services.update_evaluator(
-            db, args.evaluation, args.name, new_name=args.new_name, actor=_me(args, db)
-        )
-        out.write(f"renamed committee member {args.name!r} to {args.new_name!r}\n")
-    else:
-        removed = services.remove_evaluator(
-            db, args.evaluation, args.name, why=args.why, actor=_me(args, db)
-        )
-        count = len(removed.dependents.scores)
-        out.write(f"removed committee member {args.name!r} and {count} scores\n")
+    verbs = (services.add_evaluator, services.update_evaluator, services.remove_evaluator)
+    _people(args, db, out, "committee member", verbs, args.role, args.coi)
 
 
 def cmd_criterion(args: argparse.Namespace, db: Database, out: TextIO) -> None:
@@ -369,3 +365,7 @@ HANDLERS.update(AHP_HANDLERS)
 from cli.agreement_cmd import AGREEMENT_HANDLERS  # noqa: E402
 
 HANDLERS.update(AGREEMENT_HANDLERS)
+
+from cli.contract_cmd import CONTRACT_HANDLERS  # noqa: E402
+
+HANDLERS.update(CONTRACT_HANDLERS)

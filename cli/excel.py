@@ -30,13 +30,10 @@ def not_imported(message: str) -> NoReturn:
 
 def add_excel_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add `questionnaire` and `scoresheet` to the top-level subparsers."""
-    from cli.parser import OneLineParser
+    from cli.parser import action_commands
 
     text = "make a vendor questionnaire workbook, or import filled ones"
-    p = sub.add_parser("questionnaire", help=text, description=text, parents=[common])
-    actions = p.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
-    )
+    actions = action_commands(sub, "questionnaire", text, common)
     a = actions.add_parser("template", help="write the questionnaire workbook", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
@@ -55,10 +52,7 @@ def add_excel_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--yes", action="store_true", help="replace answers already on record")
 
     text = "export a committee member's scoresheet for offline scoring, or import it back"
-    p = sub.add_parser("scoresheet", help=text, description=text, parents=[common])
-    actions = p.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
-    )
+    actions = action_commands(sub, "scoresheet", text, common)
     a = actions.add_parser("export", help="write one member's scoresheet", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("--evaluator", required=True, help="the committee member")

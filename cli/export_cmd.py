@@ -1,4 +1,5 @@
-"""`export EVAL [--pdf FILE] [--xlsx FILE] [--live]`: the client reports, from the shell.
+"""`export EVAL [--pdf FILE] [--xlsx FILE] [--appendix] [--live]`: the client reports, from the
+shell.
 
 The report shows every member's scores, so during blind scoring it is refused to a member, to
 anyone who does not say who they are once a chair is named, and to the chair unless they look
@@ -28,6 +29,12 @@ def add_export_command(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="draws of the sensitivity section's simulation (default 2000)")  # fmt: skip
     p.add_argument("--seed", type=int, metavar="S",
                    help="the simulation's seed, printed in the report (default 1)")  # fmt: skip
+    p.add_argument(
+        "--appendix",
+        action="store_true",
+        help="add appendix B to the PDF: every criterion's detail and the members' "
+        "justifications (long at committee scale; the workbook holds them in any case)",
+    )
     p.add_argument(
         "--live",
         action="store_true",
@@ -68,7 +75,7 @@ def cmd_export(args: argparse.Namespace, db: Database, out: TextIO) -> None:
         result = export_reports(
             db, args.evaluation, args.pdf, args.xlsx, branding,
             viewer=viewer, live_view=args.live, why="export --live",
-            simulation=_simulation(args),
+            simulation=_simulation(args), appendix=args.appendix,
         )  # fmt: skip
     except NotVisible as refused:
         raise NotVisible(with_live_hint(refused)) from None

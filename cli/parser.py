@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 class UsageError(ValueError):
@@ -40,6 +40,15 @@ def _add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="act as this committee member or the chair (passphrase from a prompt or "
         "$SUPPORTSCOPE_PASSPHRASE)",
+    )
+
+
+def action_commands(sub: Any, name: str, help_text: str, common: argparse.ArgumentParser) -> Any:
+    """A command whose next word is an ACTION (`candidate add`, `questionnaire import`): the
+    subparsers to add the actions to."""
+    p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+    return p.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
     )
 
 
@@ -83,10 +92,7 @@ def build_parser() -> OneLineParser:
 
     for who in ("candidate", "evaluator"):
         article = "an" if who == "evaluator" else "a"
-        p = command(who, f"add, rename or remove {article} {who}")
-        actions = p.add_subparsers(
-            dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
-        )
+        actions = action_commands(sub, who, f"add, rename or remove {article} {who}", common)
         a = actions.add_parser("add", help=f"add a {who}", parents=[common])
         a.add_argument("evaluation")
         a.add_argument("name")
@@ -110,10 +116,7 @@ def build_parser() -> OneLineParser:
         a.add_argument("name")
         a.add_argument("--why", default="")
 
-    p = command("criterion", "edit a criterion of an evaluation")
-    actions = p.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
-    )
+    actions = action_commands(sub, "criterion", "edit a criterion of an evaluation", common)
     a = actions.add_parser("set", help="change a criterion's name or weight", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("criterion", metavar="ID")
@@ -169,10 +172,8 @@ def build_parser() -> OneLineParser:
     )
     p.add_argument("evaluation")
 
-    p = command("catalog", "save an evaluation's criteria as a reusable catalog file")
-    actions = p.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=OneLineParser, required=True
-    )
+    text = "save an evaluation's criteria as a reusable catalog file"
+    actions = action_commands(sub, "catalog", text, common)
     a = actions.add_parser("save", help="save the criteria as a catalog (TOML)", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("-o", "--output", required=True, metavar="FILE.toml")
@@ -200,6 +201,10 @@ def build_parser() -> OneLineParser:
     add_backup_commands(sub, common)
 
     add_excel_commands(sub, common)
+
+    from cli.contract_cmd import add_contract_commands
+
+    add_contract_commands(sub, common)
     return parser
 
 

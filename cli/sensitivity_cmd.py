@@ -18,6 +18,7 @@ from evaluator.errors import ServiceError
 
 
 def add_sensitivity_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    from cli.parser import action_commands
     from evaluator.simulation_settings import (
         CLOSE_CALL,
         DEFAULT_CONCENTRATION,
@@ -48,8 +49,7 @@ def add_sensitivity_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.epilog = f"A leader winning under {CLOSE_CALL:.0%} of the draws is reported as a close call."
 
     help_text = "weighting sets: each stakeholder group's own weights (list, add, set, remove)"
-    p = sub.add_parser("weights-sets", help=help_text, description=help_text, parents=[common])
-    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p), required=True)
+    actions = action_commands(sub, "weights-sets", help_text, common)
     a = actions.add_parser("list", help="the sets and their weights", parents=[common])
     a.add_argument("evaluation")
     a.add_argument("--json", action="store_true")

@@ -14,15 +14,7 @@ from typing import Any
 from criteria.model import Catalog, CatalogError
 from criteria.schema import or_list, validate_catalog_id, validate_criteria
 from evaluator.codec import criterion_to_dict
-from evaluator.domain import (
-    AnswerType,
-    AutoRule,
-    Band,
-    Criterion,
-    CriterionKind,
-    Question,
-    Scale,
-)
+from evaluator.domain import AnswerType, AutoRule, Band, Criterion, CriterionKind, Question, Scale
 from evaluator.kinds import CRITERION_KINDS, is_weighted
 
 CATALOG_FIELDS = ("id", "name", "description", "version", "scale", "criteria")

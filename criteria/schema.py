@@ -217,12 +217,10 @@ def _auto_problems(node: Criterion, label: str, scale: Scale) -> list[str]:
 
 def _price_problems(node: Criterion, label: str) -> list[str]:
     assert node.question is not None
-    problems: list[str] = []
-    if node.question.answer_type not in PRICE_ANSWERS:
-        problems.append(
-            f"{label} is a price but its answer is {node.question.answer_type}: use currency"
-        )
-    return problems
+    answer_type = node.question.answer_type
+    if answer_type in PRICE_ANSWERS:
+        return []
+    return [f"{label} is a price but its answer is {answer_type}: use currency"]
 
 
 def _gate_problems(node: Criterion, label: str) -> list[str]:

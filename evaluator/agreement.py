@@ -25,6 +25,8 @@ only on `rated` leaves, the ones members score. Definitions (the tests pin each 
   candidates, R_i the sum of candidate i's ranks and T_j = sum(t^3 - t) over judge j's groups of
   t tied candidates: W = 12 S / (m^2 (n^3 - n) - m sum_j T_j), S = sum_i (R_i - mean R)^2.
   A member with a declared conflict with one of those candidates, or with no scores, ranks none.
+  W is read in words after Schmidt (1997, table 3): from 0.9 unusually strong agreement, 0.7
+  strong, 0.5 moderate, 0.3 weak, 0.1 very weak, below that hardly any.
 """
 
 from __future__ import annotations
@@ -34,16 +36,21 @@ import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from evaluator.domain import EvaluationData, Results, Score, leaves
 from evaluator.kinds import Scoring, kind_info
+from evaluator.progress import CancelCheck, raise_if_cancelled
 from evaluator.scoring import RANK_TOLERANCE, conflicts, counts, score_evaluation, spread
 
 APART_SHOWN = 3  # leaves named where a member stands apart most
+# Schmidt, R. C. (1997), Managing Delphi surveys using nonparametric statistical techniques,
+# Decision Sciences 28(3), 763-774, table 3: Kendall's W and the agreement it shows
+W_WORDS = ((0.9, "unusually strong"), (0.7, "strong"), (0.5, "moderate"), (0.3, "weak"),
+           (0.1, "very weak"))  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Apart:
+class Apart(NamedTuple):
     """A leaf where a member stands apart: mean |d| (`distance`) and mean d (`deviation`)."""
 
     criterion_key: str
@@ -80,6 +87,29 @@ class Concordance:
     candidates: tuple[int, ...]  # candidate ids ranked
     ranks: dict[int, dict[int, float]]  # member -> candidate -> rank (ties share the mean)
     left_out: tuple[tuple[int, str], ...]  # (member id, why) not ranking
+
+    def sentence(self, names: dict[int, str], digits: int = 2) -> str:
+        """W in figures and in words, with who does not rank and why (the window, the shell
+        and the reports say the same); `names` by member id."""
+        if self.w is None:
+            text = (
+                "Kendall's W needs at least two members' rankings of two candidates or more: "
+                "nothing to compare yet."
+            )
+        else:
+            text = (
+                f"Kendall's W = {self.w:.{digits}f} over {len(self.judges)} members' rankings "
+                f"of {len(self.candidates)} candidates: {w_words(self.w)} agreement (1: they "
+                "rank the candidates alike; 0: no agreement; reading after Schmidt 1997). Each "
+                "member's ranking is the one their own scores would give."
+            )
+        left = "; ".join(f"{names.get(m, '?')} does not rank ({why})" for m, why in self.left_out)
+        return f"{text} {left}." if left else text
+
+
+def w_words(w: float) -> str:
+    """How strong the agreement a W shows is, in words (Schmidt 1997; `W_WORDS`)."""
+    return next((words for bound, words in W_WORDS if w >= bound - 1e-12), "hardly any")
 
 
 @dataclass(frozen=True)
@@ -136,6 +166,13 @@ def mid_ranks(totals: dict[int, float]) -> dict[int, float]:
             ranks[key] = shared
         start = end
     return ranks
+
+
+def pstdev(values: Sequence[float]) -> float:
+    """The population standard deviation in floating point (`statistics.pstdev` works in exact
+    fractions: a second at committee scale for figures shown to two decimals)."""
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def kendall_w(rankings: Sequence[Sequence[float]]) -> float | None:
@@ -219,7 +256,7 @@ def criterion_spreads(data: EvaluationData) -> tuple[CriterionSpread, ...]:
             CriterionSpread(
                 key,
                 len(groups),
-                math.fsum(statistics.pstdev(values) for values in groups) / len(groups),
+                math.fsum(pstdev(values) for values in groups) / len(groups),
                 math.fsum(width for width, _ in widths) / len(groups),
                 max(width for width, _ in widths),
                 sum(1 for _, flagged in widths if flagged),
@@ -235,11 +272,11 @@ def normalised_scores(data: EvaluationData) -> list[Score]:
     if not counting:
         return list(data.scores)
     pooled = [s.value for s in counting]
-    pooled_mean, pooled_sd = statistics.fmean(pooled), statistics.pstdev(pooled)
+    pooled_mean, pooled_sd = statistics.fmean(pooled), pstdev(pooled)
     own: defaultdict[int, list[float]] = defaultdict(list)
     for s in counting:
         own[s.evaluator_id].append(s.value)
-    moments = {m: (statistics.fmean(v), statistics.pstdev(v)) for m, v in own.items()}
+    moments = {m: (statistics.fmean(v), pstdev(v)) for m, v in own.items()}
     low, high = data.scale.minimum, data.scale.maximum
     keep = {id(s) for s in counting}
     result = []
@@ -266,7 +303,9 @@ def ranking_effect(data: EvaluationData, raw: Results | None = None) -> tuple[Ra
 # ---- the committee ---------------------------------------------------------------------------
 
 
-def concordance(data: EvaluationData, raw: Results | None = None) -> Concordance:
+def concordance(
+    data: EvaluationData, raw: Results | None = None, cancel: CancelCheck | None = None
+) -> Concordance:
     """Kendall's W over the rankings each member's scores alone would give (module docstring)."""
     raw = raw or score_evaluation(data)
     ranked = tuple(r.candidate_id for r in raw.candidates if r.rank is not None)
@@ -281,6 +320,7 @@ def concordance(data: EvaluationData, raw: Results | None = None) -> Concordance
         by_member[s.evaluator_id].append(s)
     judges, left_out, ranks = [], [], {}
     for member in data.evaluators:
+        raise_if_cancelled(cancel)  # each member's ranking scores the evaluation once
         if any(member.conflicted_with(c) for c in ranked):
             left_out.append((member.id, "declared a conflict with a ranked candidate"))
             continue
@@ -294,12 +334,15 @@ def concordance(data: EvaluationData, raw: Results | None = None) -> Concordance
     return Concordance(w, tuple(judges), ranked, ranks, tuple(left_out))
 
 
-def committee_agreement(data: EvaluationData, normalise: bool = False) -> Agreement:
-    """Everything the agreement view, the CLI and the reports show, in one call."""
+def committee_agreement(
+    data: EvaluationData, normalise: bool = False, cancel: CancelCheck | None = None
+) -> Agreement:
+    """Everything the agreement view, the CLI and the reports show, in one call (a few seconds
+    at committee scale: `cancel` is asked between the members' rankings)."""
     raw = score_evaluation(data)
     return Agreement(
         member_agreement(data),
-        concordance(data, raw),
+        concordance(data, raw, cancel),
         criterion_spreads(data),
         ranking_effect(data, raw) if normalise else None,
     )

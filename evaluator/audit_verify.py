@@ -181,40 +181,37 @@ def _check_state(
 
 def _stored_cells(session: Session, evaluation_id: int) -> Iterator[tuple[Any, str, str]]:
     """(row for stored_cell_ref, the value as the writers record it, what it is) per cell."""
-    scores = (
-        select(
-            ScoreRow.evaluator_id,
-            EvaluatorRow.uid.label("evaluator_uid"),
-            EvaluatorRow.name.label("evaluator_name"),
-            ScoreRow.candidate_id,
+
+    def cells(table: type[ScoreRow] | type[ConsensusRow], *columns: Any) -> Any:
+        """The evaluation's `table` rows: `columns`, the cell's candidate and criterion, and
+        its value (scores joined with their member first)."""
+        query = select(
+            *columns,
+            table.candidate_id,
             CandidateRow.uid.label("candidate_uid"),
             CandidateRow.name.label("candidate_name"),
             CriterionRow.key,
             CriterionRow.name.label("criterion_name"),
-            ScoreRow.value,
-            ScoreRow.abstained,
+            table.value,
         )
-        .join(EvaluatorRow, EvaluatorRow.id == ScoreRow.evaluator_id)
-        .join(CandidateRow, CandidateRow.id == ScoreRow.candidate_id)
-        .join(CriterionRow, CriterionRow.id == ScoreRow.criterion_id)
-        .where(ScoreRow.evaluation_id == evaluation_id)
+        if table is ScoreRow:
+            query = query.join(EvaluatorRow, EvaluatorRow.id == ScoreRow.evaluator_id)
+        return (
+            query.join(CandidateRow, CandidateRow.id == table.candidate_id)
+            .join(CriterionRow, CriterionRow.id == table.criterion_id)
+            .where(table.evaluation_id == evaluation_id)
+        )
+
+    scores = cells(
+        ScoreRow,
+        ScoreRow.evaluator_id,
+        EvaluatorRow.uid.label("evaluator_uid"),
+        EvaluatorRow.name.label("evaluator_name"),
+        ScoreRow.abstained,
     )
     for row in session.execute(scores):
         yield row, "abstain" if row.abstained else fmt(row.value), "score"
-    consensus = (
-        select(
-            ConsensusRow.candidate_id,
-            CandidateRow.uid.label("candidate_uid"),
-            CandidateRow.name.label("candidate_name"),
-            CriterionRow.key,
-            CriterionRow.name.label("criterion_name"),
-            CriterionRow.kind,
-            ConsensusRow.value,
-        )
-        .join(CandidateRow, CandidateRow.id == ConsensusRow.candidate_id)
-        .join(CriterionRow, CriterionRow.id == ConsensusRow.criterion_id)
-        .where(ConsensusRow.evaluation_id == evaluation_id)
-    )
+    consensus = cells(ConsensusRow, CriterionRow.kind)
     for row in session.execute(consensus):
         cell = _ConsensusCell(row)
         yield cell, _consensus_text(row.kind, row.value), "consensus value"

@@ -37,23 +37,11 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from evaluator import models
 from evaluator.audit_chain import ChainEntry, insert_imported
 from evaluator.audit_verify import read_chain, stored_values
+from evaluator.contracts import copy as contract_copy
 from evaluator.jsonio import Written, new_evaluation_row, to_document, write_rows
-from evaluator.models import (
-    AhpJudgmentRow,
-    AuditRow,
-    CandidateRow,
-    ConsensusRow,
-    CriterionRow,
-    DeclarationRow,
-    EvaluationRow,
-    EvaluatorRow,
-    QuestionRow,
-    ResponseRow,
-    ScoreRow,
-    WeightSetRow,
-)
 from evaluator.records import audit
 from evaluator.services.reading import read_evaluation
 
@@ -72,20 +60,21 @@ COPIED_TABLES = frozenset(
         "weight_sets",
         "ahp_judgments",
         "audit_log",
+        *contract_copy.TABLES,  # a contract, its targets and tickets (evaluator.contracts.copy)
     }
 )
 # an evaluation's own rows, children before parents
 CHILD_MODELS = (
-    AhpJudgmentRow,
-    ScoreRow,
-    ConsensusRow,
-    ResponseRow,
-    QuestionRow,
-    CriterionRow,
-    DeclarationRow,
-    WeightSetRow,
+    models.AhpJudgmentRow,
+    models.ScoreRow,
+    models.ConsensusRow,
+    models.ResponseRow,
+    models.QuestionRow,
+    models.CriterionRow,
+    models.DeclarationRow,
+    models.WeightSetRow,
 )
-PEOPLE_MODELS = (CandidateRow, EvaluatorRow)
+PEOPLE_MODELS = (models.CandidateRow, models.EvaluatorRow)
 
 
 @dataclass
@@ -104,6 +93,7 @@ class EvaluationCopy:
     evaluators: dict[int, str]
     declarations: list[dict[str, Any]] = field(default_factory=list)  # rows, oldest first
     audit: list[ChainEntry] = field(default_factory=list)  # the chain, oldest first
+    contract: dict[str, Any] | None = None  # the support contract and its rows, if any
 
     @property
     def is_final(self) -> bool:
@@ -116,31 +106,35 @@ class EvaluationCopy:
 
 def evaluation_ids(session: Session) -> list[tuple[int, str]]:
     """(id, name) of every evaluation, oldest first."""
-    rows = session.execute(select(EvaluationRow.id, EvaluationRow.name).order_by(EvaluationRow.id))
+    rows = session.execute(
+        select(models.EvaluationRow.id, models.EvaluationRow.name).order_by(models.EvaluationRow.id)
+    )
     return [(r.id, r.name) for r in rows]
 
 
 def read_copy(session: Session, evaluation_id: int) -> EvaluationCopy:
     """Everything about one evaluation, read in the caller's (read or write) transaction."""
     data = read_evaluation(session, evaluation_id)
-    row = session.get(EvaluationRow, evaluation_id)
+    row = session.get(models.EvaluationRow, evaluation_id)
     assert row is not None  # read_evaluation found it
     document = to_document(data, row.catalog_id)
     names = {c.id: c.name for c in data.candidates}
     sources = {
         (names[r.candidate_id], r.key): r.source
         for r in session.execute(
-            select(ResponseRow.candidate_id, QuestionRow.key, ResponseRow.source)
-            .join(QuestionRow, QuestionRow.id == ResponseRow.question_id)
-            .where(ResponseRow.evaluation_id == evaluation_id)
+            select(
+                models.ResponseRow.candidate_id, models.QuestionRow.key, models.ResponseRow.source
+            )
+            .join(models.QuestionRow, models.QuestionRow.id == models.ResponseRow.question_id)
+            .where(models.ResponseRow.evaluation_id == evaluation_id)
         )
     }
     for response in document["responses"]:
         response["source"] = sources.get((response["candidate"], response["question"]), "")
     uids = dict(
         session.execute(
-            select(CandidateRow.name, CandidateRow.uid).where(
-                CandidateRow.evaluation_id == evaluation_id
+            select(models.CandidateRow.name, models.CandidateRow.uid).where(
+                models.CandidateRow.evaluation_id == evaluation_id
             )
         ).all()
     )
@@ -150,12 +144,12 @@ def read_copy(session: Session, evaluation_id: int) -> EvaluationCopy:
         r.name: r
         for r in session.execute(
             select(
-                EvaluatorRow.id,
-                EvaluatorRow.name,
-                EvaluatorRow.uid,
-                EvaluatorRow.secret,
-                EvaluatorRow.submitted_at,
-            ).where(EvaluatorRow.evaluation_id == evaluation_id)
+                models.EvaluatorRow.id,
+                models.EvaluatorRow.name,
+                models.EvaluatorRow.uid,
+                models.EvaluatorRow.secret,
+                models.EvaluatorRow.submitted_at,
+            ).where(models.EvaluatorRow.evaluation_id == evaluation_id)
         )
     }
     for member in document["evaluators"]:
@@ -173,6 +167,7 @@ def read_copy(session: Session, evaluation_id: int) -> EvaluationCopy:
         evaluators={e.id: e.name for e in data.evaluators},
         declarations=_declarations(session, evaluation_id, {r.id: n for n, r in members.items()}),
         audit=list(read_chain(session, evaluation_id)),
+        contract=contract_copy.read_contract_copy(session, evaluation_id),
     )
 
 
@@ -181,9 +176,9 @@ def _declarations(
 ) -> list[dict[str, Any]]:
     """The declaration rows as stored, their member named (a removed member's went with them)."""
     rows = session.scalars(
-        select(DeclarationRow)
-        .where(DeclarationRow.evaluation_id == evaluation_id)
-        .order_by(DeclarationRow.id)
+        select(models.DeclarationRow)
+        .where(models.DeclarationRow.evaluation_id == evaluation_id)
+        .order_by(models.DeclarationRow.id)
     )
     return [
         {
@@ -201,10 +196,10 @@ def _declarations(
 def loose_audit(session: Session, kept: set[int]) -> dict[int | None, list[ChainEntry]]:
     """The chains of no evaluation in `kept` (evaluations deleted earlier, or none), by their
     evaluation id: a backup of the whole database carries the whole record."""
-    query = select(AuditRow.evaluation_id).distinct()
+    query = select(models.AuditRow.evaluation_id).distinct()
     if kept:
         query = query.where(
-            or_(AuditRow.evaluation_id.is_(None), AuditRow.evaluation_id.not_in(kept))
+            or_(models.AuditRow.evaluation_id.is_(None), models.AuditRow.evaluation_id.not_in(kept))
         )
     chains = sorted(session.scalars(query), key=lambda i: (i is not None, i or 0))
     return {chain: list(read_chain(session, chain)) for chain in chains}
@@ -234,6 +229,8 @@ def write_verbatim(session: Session, copy: EvaluationCopy) -> None:
     # one last update, the status with its time (a final row refuses any update after it)
     ev.status, ev.updated_at = copy.status, copy.updated_at
     session.flush()
+    names = {name: i for i, name in copy.candidates.items()}
+    contract_copy.write_contract_copy(session, copy.contract, ev.id, names, keep_ids=True)
     insert_imported(session, ev.id, copy.audit)
 
 
@@ -250,7 +247,7 @@ def write_restored(
     session: Session,
     copy: EvaluationCopy,
     *,
-    into: EvaluationRow | None,
+    into: models.EvaluationRow | None,
     actor: str | None,
     why: str,
 ) -> tuple[int, Written]:
@@ -298,12 +295,15 @@ def write_restored(
           why=why + note)  # fmt: skip
     ev.status = copy.status  # rows went in as a draft: a final one is locked last
     session.flush()
+    contract_copy.write_contract_copy(session, copy.contract, ev.id, written.candidates,
+                                      keep_ids=False)  # fmt: skip
     return ev.id, written
 
 
 def clear_rows(session: Session, evaluation_id: int) -> None:
     """Delete an evaluation's criteria, questions, declarations, people and cells (not its
-    audit trail)."""
+    audit trail); a contract first, which holds on to its candidate."""
+    contract_copy.delete_contract(session, evaluation_id)
     for model in (*CHILD_MODELS, *PEOPLE_MODELS):
         session.execute(delete(model).where(model.evaluation_id == evaluation_id))
 
@@ -340,7 +340,7 @@ def _insert_declarations(
     their order (the newest counts), under the members' row ids here."""
     if rows:
         session.execute(
-            insert(DeclarationRow.__table__),
+            insert(models.DeclarationRow.__table__),
             [
                 {
                     **({"id": row["id"]} if keep_ids else {}),
@@ -363,5 +363,5 @@ def _people_ids(session: Session, evaluation_id: int) -> dict[str, dict[str, int
                 select(model.name, model.id).where(model.evaluation_id == evaluation_id)
             ).all()
         )
-        for key, model in (("candidates", CandidateRow), ("evaluators", EvaluatorRow))
+        for key, model in (("candidates", models.CandidateRow), ("evaluators", models.EvaluatorRow))
     }

@@ -172,10 +172,7 @@ def _publish(target: Path, build: Callable[[Path], tuple[str, ...]]) -> tuple[st
 
 def _online_copy(db: Database, built: Path) -> tuple[str, ...]:
     """SQLite's online backup of the live file into `built` (consistent while others write)."""
-    raw = db.engine.raw_connection()
-    try:
-        source = raw.driver_connection
-        assert isinstance(source, sqlite3.Connection)
+    with db_files.live_connection(db.engine) as source:
         copy = sqlite3.connect(built, isolation_level=None)
         try:
             source.backup(copy)
@@ -183,8 +180,6 @@ def _online_copy(db: Database, built: Path) -> tuple[str, ...]:
             return tuple(r[0] for r in copy.execute("SELECT name FROM evaluations ORDER BY id"))
         finally:
             copy.close()
-    finally:
-        raw.close()
 
 
 def _load_into(

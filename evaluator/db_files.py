@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,23 +113,35 @@ def is_damage(text: str) -> bool:
     return "malformed" in text or "corrupt" in text
 
 
+@contextlib.contextmanager
+def live_connection(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """The sqlite3 connection under one of the engine's connections (for the backup API)."""
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        yield source
+    finally:
+        raw.close()
+
+
+def copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup of `source` into a new file `target` (consistent while others
+    write)."""
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+
+
 def backup(engine: Engine, path: Path, keep: int = KEEP_BACKUPS) -> Path:
     """Copy the live database to `<name>.<UTC stamp>.bak` beside it with SQLite's online backup
     API (consistent while others write), keeping the newest `keep` such backups."""
     stamp = datetime.now(UTC).strftime(STAMP)
     target = path.with_name(f"{path.name}.{stamp}.bak")
-    raw = engine.raw_connection()
-    try:
-        source = raw.driver_connection
-        assert isinstance(source, sqlite3.Connection)
-        with atomic_path(target) as temp:
-            copy = sqlite3.connect(temp)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-    finally:
-        raw.close()
+    with live_connection(engine) as source, atomic_path(target) as temp:
+        copy_into(source, temp)
     for old in sorted(path.parent.glob(f"{path.name}.*.bak"))[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from evaluator import models
 from evaluator.atomic import write_text_atomic
 from evaluator.audit_chain import (
     ChainEntry,
@@ -30,23 +31,19 @@ from evaluator.audit_chain import (
 from evaluator.audit_verify import read_chain, verify_in
 from evaluator.codec import criterion_from_dict, criterion_to_dict
 from evaluator.db import Database
-from evaluator.domain import EvaluationData, Scale, ScoringError, leaves, walk_tree
+from evaluator.domain import (
+    ConsensusScore,
+    EvaluationData,
+    Scale,
+    Score,
+    ScoringError,
+    leaves,
+    walk_tree,
+)
 from evaluator.jsonio_ahp import insert_judgments, judgments_document
 from evaluator.kinds import is_pass_fail, members_score
 from evaluator.live_files import live_database_problem
-from evaluator.models import (
-    CandidateRow,
-    ConsensusRow,
-    CriterionRow,
-    DeclarationRow,
-    EvaluationRow,
-    EvaluatorRow,
-    QuestionRow,
-    ResponseRow,
-    ScoreRow,
-    WeightSetRow,
-    utcnow,
-)
+from evaluator.models import utcnow
 from evaluator.records import ServiceError, audit, clean_name, insert_criteria
 from evaluator.services.evaluations import validate_tree
 from evaluator.services.reading import read_evaluation
@@ -71,6 +68,15 @@ def to_document(
     history, when given)."""
     cand = {c.id: c for c in data.candidates}
     people = {e.id: e for e in data.evaluators}
+
+    def cell(item: Score | ConsensusScore) -> dict[str, Any]:
+        """A score's or consensus value's cell: candidate, criterion, value."""
+        return {
+            "candidate": cand[item.candidate_id].name,
+            "criterion": item.criterion_key,
+            "value": item.value,
+        }
+
     cand_order = {c.id: i for i, c in enumerate(data.candidates)}
     eval_order = {e.id: i for i, e in enumerate(data.evaluators)}
     leaf_order = {leaf.key: i for i, leaf in enumerate(leaves(data.criteria))}
@@ -136,23 +142,13 @@ def to_document(
         "scores": [
             {
                 "evaluator": people[s.evaluator_id].name,
-                "candidate": cand[s.candidate_id].name,
-                "criterion": s.criterion_key,
-                "value": s.value,
+                **cell(s),
                 "justification": s.justification,
                 "abstained": s.abstained,
             }
             for s in scores
         ],
-        "consensus": [
-            {
-                "candidate": cand[s.candidate_id].name,
-                "criterion": s.criterion_key,
-                "value": s.value,
-                "note": s.note,
-            }
-            for s in consensus
-        ],
+        "consensus": [{**cell(s), "note": s.note} for s in consensus],
         "responses": [
             {
                 "candidate": cand[r.candidate_id].name,
@@ -175,7 +171,7 @@ def dump_evaluation(db: Database, evaluation: int | str, path: str | Path) -> di
         if db.engine.dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         data = read_evaluation(session, evaluation)
-        catalog_id = session.get(EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
+        catalog_id = session.get(models.EvaluationRow, data.id).catalog_id  # type: ignore[union-attr]
         trail = list(read_chain(session, data.id))
         declarations = _declaration_history(session, data)
     document = to_document(data, catalog_id, trail, declarations)
@@ -188,13 +184,15 @@ def _declaration_history(session: Any, data: EvaluationData) -> list[dict[str, A
     members = {e.id: e.name for e in data.evaluators}
     uids = dict(
         session.execute(
-            select(CandidateRow.uid, CandidateRow.name).where(CandidateRow.evaluation_id == data.id)
+            select(models.CandidateRow.uid, models.CandidateRow.name).where(
+                models.CandidateRow.evaluation_id == data.id
+            )
         ).all()
     )
     rows = session.scalars(
-        select(DeclarationRow)
-        .where(DeclarationRow.evaluation_id == data.id)
-        .order_by(DeclarationRow.id)
+        select(models.DeclarationRow)
+        .where(models.DeclarationRow.evaluation_id == data.id)
+        .order_by(models.DeclarationRow.id)
     )
     return [
         {
@@ -259,7 +257,7 @@ def load_document(
     name = clean_name(name or meta["name"], "evaluation name")
     criteria, _scale = _criteria_of(document)
     with db.transaction() as session:
-        if session.query(EvaluationRow.id).filter(EvaluationRow.name == name).first():
+        if session.query(models.EvaluationRow.id).filter(models.EvaluationRow.name == name).first():
             raise ServiceError(
                 f"an evaluation named {name!r} already exists: load it under "
                 "another name (--name NAME)"
@@ -327,11 +325,11 @@ def _criteria_of(document: dict[str, Any]) -> tuple[list[Any], Scale]:
     return criteria, scale
 
 
-def new_evaluation_row(document: dict[str, Any], name: str) -> EvaluationRow:
+def new_evaluation_row(document: dict[str, Any], name: str) -> models.EvaluationRow:
     """The evaluations row of a document, as a draft: the database refuses rows for a final
     evaluation, so `write_rows` gives it its status after its rows."""
     meta = document["evaluation"]
-    return EvaluationRow(
+    return models.EvaluationRow(
         name=name,
         client=meta.get("client", ""),
         status="draft",
@@ -345,7 +343,7 @@ def new_evaluation_row(document: dict[str, Any], name: str) -> EvaluationRow:
 
 def write_rows(
     session: Any,
-    ev: EvaluationRow,
+    ev: models.EvaluationRow,
     document: dict[str, Any],
     *,
     source: str = "",
@@ -367,17 +365,17 @@ def write_rows(
     wanted = people_ids or {}
     insert_criteria(session, ev.id, criteria)
     crit_ids = dict(
-        session.query(CriterionRow.key, CriterionRow.id)
-        .filter(CriterionRow.evaluation_id == ev.id)
+        session.query(models.CriterionRow.key, models.CriterionRow.id)
+        .filter(models.CriterionRow.evaluation_id == ev.id)
         .all()
     )
     question_ids = dict(
-        session.query(QuestionRow.key, QuestionRow.id)
-        .filter(QuestionRow.evaluation_id == ev.id)
+        session.query(models.QuestionRow.key, models.QuestionRow.id)
+        .filter(models.QuestionRow.evaluation_id == ev.id)
         .all()
     )
     cand_ids = _insert_named(
-        session, CandidateRow, ev.id, document["candidates"], "candidate",
+        session, models.CandidateRow, ev.id, document["candidates"], "candidate",
         wanted.get("candidates", {}),
     )  # fmt: skip
     people = [  # a backup's copy brings its own time of submission (evaluator.backup_copy)
@@ -386,7 +384,12 @@ def write_rows(
         for e in document["evaluators"]
     ]
     person_ids = _insert_named(
-        session, EvaluatorRow, ev.id, people, "committee member", wanted.get("evaluators", {})
+        session,
+        models.EvaluatorRow,
+        ev.id,
+        people,
+        "committee member",
+        wanted.get("evaluators", {}),
     )
     _insert_declarations(session, ev.id, document, cand_ids, person_ids, source or "file")
     insert_judgments(session, ev.id, document, criteria, person_ids, source or "file")
@@ -396,26 +399,26 @@ def write_rows(
             raise ServiceError(f"{source or 'file'}: {section}[{i}] names unknown {what} {key!r}")
         return table[key]
 
+    def cell_ids(item: dict[str, Any], i: int, section: str) -> dict[str, Any]:
+        """A score's or consensus value's candidate, criterion and value, as row fields."""
+        return {
+            "candidate_id": lookup(cand_ids, item["candidate"], "candidate", i, section),
+            "criterion_id": lookup(crit_ids, item["criterion"], "criterion", i, section),
+            "value": item["value"],
+        }
+
     scores = [
         {
             "evaluation_id": ev.id,
             "evaluator_id": lookup(person_ids, s["evaluator"], "committee member", i, "scores"),
-            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "scores"),
-            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "scores"),
-            "value": s["value"],
+            **cell_ids(s, i, "scores"),
             "justification": s["justification"],
             "abstained": bool(s.get("abstained", False)),
         }
         for i, s in enumerate(document["scores"])
     ]
     consensus = [
-        {
-            "evaluation_id": ev.id,
-            "candidate_id": lookup(cand_ids, s["candidate"], "candidate", i, "consensus"),
-            "criterion_id": lookup(crit_ids, s["criterion"], "criterion", i, "consensus"),
-            "value": s["value"],
-            "note": s["note"],
-        }
+        {"evaluation_id": ev.id, **cell_ids(s, i, "consensus"), "note": s["note"]}
         for i, s in enumerate(document["consensus"])
     ]
     responses = [
@@ -433,9 +436,9 @@ def write_rows(
     _check_values(document, criteria, scale, source)
     _insert_weight_sets(session, ev.id, document, criteria, source or "file")
     for model, rows in (
-        (ScoreRow, scores),
-        (ConsensusRow, consensus),
-        (ResponseRow, responses),
+        (models.ScoreRow, scores),
+        (models.ConsensusRow, consensus),
+        (models.ResponseRow, responses),
     ):
         if rows:
             session.execute(insert(model.__table__), rows)  # Core: a plain executemany
@@ -487,7 +490,7 @@ def _insert_weight_sets(
         except ScoringError as error:
             raise ServiceError(f"{where}: weight_sets[{i}] ({name}): {error}") from None
         session.add(
-            WeightSetRow(
+            models.WeightSetRow(
                 evaluation_id=evaluation_id,
                 position=i,
                 name=name,
@@ -509,8 +512,8 @@ def _insert_declarations(
     """The declaration history, candidates named by the file turned into this database's uids."""
     uids = dict(
         session.execute(
-            select(CandidateRow.name, CandidateRow.uid).where(
-                CandidateRow.evaluation_id == evaluation_id
+            select(models.CandidateRow.name, models.CandidateRow.uid).where(
+                models.CandidateRow.evaluation_id == evaluation_id
             )
         ).all()
     )
@@ -520,7 +523,7 @@ def _insert_declarations(
         if unknown:
             raise ServiceError(f"{where}: declarations[{i}] names unknown {unknown[0]!r}")
         session.add(
-            DeclarationRow(
+            models.DeclarationRow(
                 evaluation_id=evaluation_id,
                 evaluator_id=person_ids[item["member"]],
                 declared_at=datetime.fromisoformat(item["at"]),

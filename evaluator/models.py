@@ -8,11 +8,14 @@ keep a migration in step with every change here.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -260,3 +263,102 @@ class AhpJudgmentRow(Base):
     second_key: Mapped[str] = mapped_column(String(120))
     value: Mapped[float] = mapped_column(Float)  # first over second, 1/9..9
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# ---- after the award: the support contract, its targets and what was delivered (0008) ---------
+
+
+class ContractRow(Base):
+    """The support contract of a final evaluation with its selected candidate (one per
+    evaluation). A trigger refuses it for an evaluation that is not final. The candidate cannot
+    be removed while its contract exists (RESTRICT): tickets are a year's record."""
+
+    __tablename__ = "support_contracts"
+    __table_args__ = (UniqueConstraint("evaluation_id", name="uq_support_contracts_evaluation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="RESTRICT"))
+    go_live: Mapped[date] = mapped_column(Date)
+    monthly_fee: Mapped[float] = mapped_column(Float)
+    time_zone: Mapped[str] = mapped_column(String(64))  # IANA name: months are local months
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TargetRow(Base):
+    """One target: a number with its direction (max: no more than; min: at least) or, for a
+    promise no ticket measures (named team, 24x7 cover), its text; where it came from."""
+
+    __tablename__ = "contract_targets"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "metric", "priority", name="uq_contract_targets_metric"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("support_contracts.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(60))
+    priority: Mapped[str] = mapped_column(String(2), default="")  # "P1".."P4" or ""
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20))  # questionnaire, consensus, standard
+    citation: Mapped[str] = mapped_column(Text, default="")
+
+
+class TicketSourceRow(Base):
+    """A ticket export's origin with its saved column mapping (header -> field), the time zone
+    of its naive timestamps and its priority words (word -> 1..4)."""
+
+    __tablename__ = "ticket_sources"
+    __table_args__ = (UniqueConstraint("contract_id", "name", name="uq_ticket_sources_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("support_contracts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    preset: Mapped[str] = mapped_column(String(20), default="generic")
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    priorities: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TicketRow(Base):
+    """A service-desk ticket. Times are UTC seconds since 1970 (compact, the same on every back
+    end, vectorised reads); `opened_month` is YYYYMM of the opening in the contract's zone."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "ticket_id", name="uq_tickets_ticket_id"),
+        Index("ix_tickets_month", "contract_id", "opened_month"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("support_contracts.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("ticket_sources.id", ondelete="CASCADE"))
+    ticket_id: Mapped[str] = mapped_column(String(100))
+    opened_utc: Mapped[int] = mapped_column(BigInteger)
+    responded_utc: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    resolved_utc: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    opened_month: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[int] = mapped_column(Integer)  # 1..4
+    category: Mapped[str] = mapped_column(String(200), default="")
+    assignment_group: Mapped[str] = mapped_column(String(200), default="")
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    fcr: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    offshore: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    clinical: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1..5
+
+
+class CallMonthRow(Base):
+    """A month's call statistics as the supplier's telephony reports them."""
+
+    __tablename__ = "call_stats"
+    __table_args__ = (UniqueConstraint("contract_id", "month", name="uq_call_stats_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("support_contracts.id", ondelete="CASCADE"))
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM
+    offered: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    abandoned: Mapped[int] = mapped_column(Integer)
+    asa_seconds: Mapped[float] = mapped_column(Float)

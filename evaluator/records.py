@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,37 +100,33 @@ def editable_evaluation(session: Session, ref: EvalRef) -> EvaluationRow:
     return row
 
 
-def get_candidate(session: Session, evaluation: EvaluationRow, name: str) -> CandidateRow:
-    row = session.scalar(
-        select(CandidateRow).where(
-            CandidateRow.evaluation_id == evaluation.id, CandidateRow.name == name
-        )
-    )
+RowT = TypeVar("RowT", CandidateRow, EvaluatorRow, CriterionRow)
+
+
+def _evaluation_row(
+    session: Session, evaluation: EvaluationRow, model: type[RowT], where: Any, missing: str
+) -> RowT:
+    """The evaluation's one `model` row matching `where`; NotFound ("`missing` in evaluation
+    'X'") when there is none."""
+    row = session.scalar(select(model).where(model.evaluation_id == evaluation.id, where))
     if row is None:
-        raise NotFound(f"no candidate named {name!r} in evaluation {evaluation.name!r}")
+        raise NotFound(f"{missing} in evaluation {evaluation.name!r}")
     return row
+
+
+def get_candidate(session: Session, evaluation: EvaluationRow, name: str) -> CandidateRow:
+    where, missing = CandidateRow.name == name, f"no candidate named {name!r}"
+    return _evaluation_row(session, evaluation, CandidateRow, where, missing)
 
 
 def get_evaluator(session: Session, evaluation: EvaluationRow, name: str) -> EvaluatorRow:
-    row = session.scalar(
-        select(EvaluatorRow).where(
-            EvaluatorRow.evaluation_id == evaluation.id, EvaluatorRow.name == name
-        )
-    )
-    if row is None:
-        raise NotFound(f"no committee member named {name!r} in evaluation {evaluation.name!r}")
-    return row
+    where, missing = EvaluatorRow.name == name, f"no committee member named {name!r}"
+    return _evaluation_row(session, evaluation, EvaluatorRow, where, missing)
 
 
 def get_criterion(session: Session, evaluation: EvaluationRow, key: str) -> CriterionRow:
-    row = session.scalar(
-        select(CriterionRow).where(
-            CriterionRow.evaluation_id == evaluation.id, CriterionRow.key == key
-        )
-    )
-    if row is None:
-        raise NotFound(f"no criterion with id {key!r} in evaluation {evaluation.name!r}")
-    return row
+    where, missing = CriterionRow.key == key, f"no criterion with id {key!r}"
+    return _evaluation_row(session, evaluation, CriterionRow, where, missing)
 
 
 def audit(

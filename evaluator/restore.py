@@ -157,11 +157,7 @@ def open_backup(path: Path, live: Path | None = None) -> Iterator[Database]:
     with tempfile.TemporaryDirectory(prefix="supportscope-restore-") as folder:
         copy_path = Path(folder) / "restore.db"
         try:
-            copy = sqlite3.connect(copy_path)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
+            db_files.copy_into(source, copy_path)
         finally:
             source.close()
         copy_db = open_database(copy_path, create=False)

@@ -51,6 +51,7 @@ from reports.text import (
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
     from evaluator.services.committee import CommitteeHistory
+    from reports.agreement_data import AgreementSection
     from reports.sensitivity_model import SensitivitySection
 
 __all__ = ["ReportData", "build_report"]
@@ -69,13 +70,14 @@ def build_report(
     chain: tuple[bool, str] | None = None,
     history: CommitteeHistory | None = None,
     sensitivity: SensitivitySection | None = None,
+    agreement: AgreementSection | None = None,
 ) -> ReportData:
     """Everything both reports show, decided once from the evaluation and its results.
 
     `chain` is the audit chain's check made with the data: (intact, its sentence); `history`
     every member's declarations and submission time (evaluator.services.committee; without
-    it, only the latest declarations are known); `sensitivity` the section
-    `reports.sensitivity_data` built from the same data."""
+    it, only the latest declarations are known); `sensitivity` and `agreement` the sections
+    `reports.sensitivity_data` and `reports.agreement_data` built from the same data."""
     tree = WeightTree.build(data.criteria)
     node_weights = tree.node_effective(tree.raw_weights())
     categories = tuple(
@@ -129,6 +131,7 @@ def build_report(
         open_when_final=open_when_final(data, results),
         sensitivity=sensitivity,
         ahp=ahp_sections(data),
+        agreement=agreement,
     )
 
 

@@ -32,6 +32,7 @@ from evaluator.services.process import view_live_results
 from evaluator.simulation_settings import Settings
 from evaluator.version import app_version
 from evaluator.visibility import require_committee_view
+from reports.agreement_data import build_agreement
 from reports.branding import Branding
 from reports.data import build_report
 from reports.model import ReportData
@@ -90,13 +91,15 @@ def export_reports(
     live_view: bool = False,
     why: str = "report export",
     simulation: Settings | None = None,
+    appendix: bool = False,
 ) -> ExportResult:
     """Score the evaluation and write the requested reports; raises `ExportError` on failure
     (existing files untouched), `Cancelled` when `cancel` asked to stop, and
     `evaluator.visibility.NotVisible` (nothing written) when `viewer` may not see the
     committee's scores now. `live_view`: the chair looks at live results during blind scoring,
     recorded with `why`. `simulation` sets the sensitivity section's draws and seed (default:
-    evaluator.simulation_settings)."""
+    evaluator.simulation_settings). `appendix` adds the PDF's appendix B: the per-criterion
+    detail and the members' justifications (long at committee scale; the workbook has them)."""
     pdf = Path(pdf_path) if pdf_path is not None else None
     xlsx = Path(xlsx_path) if xlsx_path is not None else None
     if pdf is None and xlsx is None:
@@ -127,10 +130,12 @@ def export_reports(
         chain=(verdict.intact, verdict.sentence()),
         history=history,
         sensitivity=sensitivity,
+        # after require_committee_view: a member scoring blind never gets this far
+        agreement=build_agreement(data, cancel),
     )
     if progress is not None:
         progress(int(_SCALE * 0.1), _SCALE)
-    warnings = _write_files(report, pdf, xlsx, progress, cancel)
+    warnings = _write_files(report, pdf, xlsx, progress, cancel, appendix)
     if progress is not None:
         progress(_SCALE, _SCALE)
     return ExportResult(pdf, xlsx, tuple(dict.fromkeys(warnings)))
@@ -142,6 +147,7 @@ def _write_files(
     xlsx: Path | None,
     progress: Progress | None,
     cancel: CancelCheck | None,
+    appendix: bool = False,
 ) -> list[str]:
     """Render into temporary files and move both into place only when both are complete."""
     from reports.pdf import write_pdf
@@ -159,7 +165,8 @@ def _write_files(
                     temps[kind] = pair.temp_for(path)
             if pdf is not None:
                 current = f"the PDF {pdf}"
-                warnings += write_pdf(report, temps["PDF"], _stage(progress, 0.1, pdf_span), cancel)
+                stage = _stage(progress, 0.1, pdf_span)
+                warnings += write_pdf(report, temps["PDF"], stage, cancel, appendix=appendix)
             if xlsx is not None:
                 current = f"the Excel workbook {xlsx}"
                 warnings += write_xlsx(

@@ -23,6 +23,7 @@ from reports.branding import Branding
 
 if TYPE_CHECKING:
     from evaluator.services import AuditEntry
+    from reports.agreement_data import AgreementSection
     from reports.sensitivity_model import SensitivitySection
 
 
@@ -446,3 +447,4 @@ class ReportData:
     open_when_final: tuple[str, ...] = ()
     sensitivity: SensitivitySection | None = None  # reports.sensitivity_data; None: left out
     ahp: tuple[AhpSection, ...] = ()  # pairwise weighting, when the committee used it
+    agreement: AgreementSection | None = None  # reports.agreement_data; None: left out

@@ -57,5 +57,17 @@ def pg_url():  # type: ignore[no-untyped-def]
     server.drop(name)
 
 
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Messages the window shows (instead of blocking on a modal box), in order."""
+    from ui import errors
+
+    messages: list[str] = []
+    monkeypatch.setattr(
+        errors, "show_error", lambda _parent, text, _title="": messages.append(text)
+    )
+    return messages
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     pg.stop_server()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluator import changes as c
 from evaluator import services
+from evaluator.changes.write import apply_change
 from evaluator.db import Database, open_database
 from evaluator.domain import (
     AnswerType,
@@ -12,10 +14,36 @@ from evaluator.domain import (
     Band,
     Criterion,
     CriterionKind,
+    EvaluationData,
     Question,
 )
 
 RUBRIC = {0: "absent", 1: "poor", 2: "weak", 3: "adequate", 4: "strong", 5: "exemplary"}
+
+
+def rated(key: str, weight: float = 1.0) -> Criterion:
+    """A bare rated leaf (no rubric, no question), for trees worked out by hand."""
+    return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
+
+
+def category(key: str, name: str, weight: float, *children: Criterion) -> Criterion:
+    return Criterion(key, name, weight=weight, children=list(children))
+
+
+def yes_no(key: str, name: str, question: str, yes: float | None = None) -> Criterion:
+    """A leaf the yes/no answer to `question` decides: auto-scored `yes` (or 0), or, without
+    `yes`, a gate that a yes passes."""
+    kind, weight = (CriterionKind.GATE, 0) if yes is None else (CriterionKind.AUTO, 1)
+    rule = AutoRule(yes=1 if yes is None else yes, no=0)
+    return Criterion(
+        key, name, kind, weight, question=Question(question, AnswerType.YES_NO), rule=rule
+    )
+
+
+def annual_fee(unit: str, key: bool = False) -> Criterion:
+    """The price leaf cost.fee: the annual support fee in `unit`."""
+    question = Question("Annual support fee?", AnswerType.CURRENCY, unit=unit, key=key)
+    return Criterion("cost.fee", "Annual support fee", CriterionKind.PRICE, 1, question=question)
 
 
 def small_tree() -> list[Criterion]:
@@ -62,34 +90,9 @@ def small_tree() -> list[Criterion]:
                 ),
             ],
         ),
-        Criterion(
-            "cost",
-            "Cost",
-            weight=1,
-            children=[
-                Criterion(
-                    "cost.fee",
-                    "Annual support fee",
-                    CriterionKind.PRICE,
-                    1,
-                    question=Question("Annual support fee?", AnswerType.CURRENCY, unit="USD"),
-                ),
-            ],
-        ),
-        Criterion(
-            "gates",
-            "Gates",
-            weight=0,
-            children=[
-                Criterion(
-                    "gates.baa",
-                    "Signs a HIPAA BAA",
-                    CriterionKind.GATE,
-                    0,
-                    question=Question("Will you sign our BAA?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=1, no=0),
-                ),
-            ],
+        category("cost", "Cost", 1, annual_fee("USD")),
+        category(
+            "gates", "Gates", 0, yes_no("gates.baa", "Signs a HIPAA BAA", "Will you sign our BAA?")
         ),
     ]
 
@@ -161,6 +164,20 @@ def populated(tmp_path: Path, phase: str = "scoring") -> tuple[Database, int]:
     if phase != "draft":
         start_scoring(db, ev)
     return db, ev
+
+
+def fresh(db: Database, ev: int) -> EvaluationData:
+    """The evaluation as the database has it, in canonical order (to compare with a snapshot)."""
+    return c.canonical(services.load_evaluation(db, ev))
+
+
+def step(db: Database, ev: int, data: EvaluationData, change: c.Change, actor: object = "Ann"
+         ) -> tuple[EvaluationData, c.Applied]:  # fmt: skip
+    """Apply a change through the core, the returned change to the snapshot, and compare."""
+    applied = apply_change(db, ev, change, actor=actor)
+    data = c.apply_applied(data, applied)
+    assert c.canonical(data) == fresh(db, ev), change
+    return data, applied
 
 
 def start_scoring(db: Database, ev: int | str) -> None:

@@ -20,6 +20,7 @@ from tests.core_fixtures import start_scoring
 
 EVALUATION = "Lakeside Support RFP"
 CANDIDATES = ("Northwind Clinical IT", "Bluefin Support Partners", "Kestrel Health Desk")
+NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 MEMBERS = (("Rosa Ferreira", "CNO"), ("Ivo Brandt", "CIO"))
 RUBRIC = {0: "absent", 1: "poor", 2: "weak", 3: "adequate", 4: "strong", 5: "exemplary"}
 LOFFICE_FIXTURE = Path(__file__).parent / "fixtures" / "questionnaire-libreoffice.xlsx"

@@ -126,6 +126,12 @@ def replace_members(source: Path, target: Path, replacements: dict[str, bytes]) 
     return target
 
 
+def with_first_sheet(path: Path, sheet: str) -> Path:
+    """A valid workbook at `path` whose first worksheet's XML is replaced by `sheet`."""
+    plain = write_valid_workbook(path.with_name("plain-" + path.name))
+    return replace_members(plain, path, {SHEET1: sheet.encode()})
+
+
 def write_macro_workbook(path: Path) -> Path:
     """A normal workbook with a VBA project added, as a .xlsm carries it."""
     plain = write_valid_workbook(path.with_name("plain-" + path.name))
@@ -143,8 +149,7 @@ def write_billion_laughs(path: Path) -> Path:
         f'<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
         "<is><t>&lol9;</t></is></c></row></sheetData></worksheet>"
     )
-    plain = write_valid_workbook(path.with_name("plain-" + path.name))
-    return replace_members(plain, path, {SHEET1: sheet.encode()})
+    return with_first_sheet(path, sheet)
 
 
 def write_external_entity(path: Path) -> Path:
@@ -166,8 +171,7 @@ def write_broken_sheet_data(path: Path) -> Path:
         f'<?xml version="1.0"?><worksheet xmlns="{SHEET_NS}"><dimension ref="A1:D4"/>'
         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>q1</t></is></c><c r="B1"'
     )
-    plain = write_valid_workbook(path.with_name("plain-" + path.name))
-    return replace_members(plain, path, {SHEET1: sheet.encode()})
+    return with_first_sheet(path, sheet)
 
 
 def write_lying_dimension(path: Path, rows: int = 5) -> Path:
@@ -182,8 +186,7 @@ def write_lying_dimension(path: Path, rows: int = 5) -> Path:
         f'<sheetData>{cells}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
         "</worksheet>"
     )
-    plain = write_valid_workbook(path.with_name("plain-" + path.name))
-    return replace_members(plain, path, {SHEET1: sheet.encode()})
+    return with_first_sheet(path, sheet)
 
 
 def write_lying_sizes(path: Path, real_bytes: int, declared_bytes: int) -> Path:

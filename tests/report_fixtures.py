@@ -38,6 +38,7 @@ from evaluator.domain import (
     Status,
 )
 from evaluator.services import AuditEntry
+from tests.core_fixtures import annual_fee, category
 
 NORTHWIND = "Northwind Care Systems"
 ACME = "<b>Acme</b> & Co"
@@ -91,22 +92,7 @@ def criteria() -> list[Criterion]:
                 ),
             ],
         ),
-        Criterion(
-            "cost",
-            "Cost",
-            weight=1,
-            children=[
-                Criterion(
-                    "cost.fee",
-                    "Annual support fee",
-                    CriterionKind.PRICE,
-                    1,
-                    question=Question(
-                        "Annual support fee?", AnswerType.CURRENCY, unit="€ per year", key=True
-                    ),
-                )
-            ],
-        ),
+        category("cost", "Cost", 1, annual_fee("€ per year", key=True)),
         Criterion(
             "gates",
             "Gates",

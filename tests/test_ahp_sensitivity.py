@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import random
 
 import numpy as np
@@ -18,7 +17,6 @@ from evaluator.domain import (
     Response,
     Score,
     ScoringError,
-    find_criterion,
 )
 from evaluator.progress import Cancelled
 from evaluator.scoring import score_evaluation
@@ -29,6 +27,8 @@ from evaluator.sensitivity import (
     totals_for,
     winner_flip,
 )
+from tests.core_fixtures import rated
+from tests.sensitivity_fixtures import leader, two_way, with_weight
 
 # ---- AHP ------------------------------------------------------------------------------------
 
@@ -95,45 +95,8 @@ def test_invalid_matrices_are_refused_clearly(matrix: list[list[float]], message
 # ---- sensitivity: a two-candidate case worked by hand ---------------------------------------
 
 
-def two_candidates(cost_weight: float = 3.0, quality_weight: float = 1.0) -> EvaluationData:
-    """Cost and Quality, one leaf each. X: cost 5, quality 1; Y: cost 2, quality 4 (0..5).
-
-    With s the share of Cost: X = 100 (s + 0.2 (1 - s)) = 20 + 80 s and
-    Y = 100 (0.4 s + 0.8 (1 - s)) = 80 - 40 s. They draw level at s = 1/2.
-    At raw weights 3 : 1, s = 3/4: X = 80, Y = 50, X wins.
-    """
-    criteria = [
-        Criterion("cost", "Cost", weight=cost_weight, children=[leaf("fee")]),
-        Criterion("quality", "Quality", weight=quality_weight, children=[leaf("q")]),
-    ]
-    values = {(1, "fee"): 5, (1, "q"): 1, (2, "fee"): 2, (2, "q"): 4}
-    return EvaluationData(
-        id=1,
-        name="Two-way RFP",
-        criteria=criteria,
-        candidates=[Candidate(1, "Example Vendor X"), Candidate(2, "Example Outsourcer Y")],
-        consensus=[ConsensusScore(c, k, v, "") for (c, k), v in values.items()],
-    )
-
-
-def leaf(key: str, weight: float = 1.0) -> Criterion:
-    return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
-
-
-def winner(data: EvaluationData) -> int:
-    return score_evaluation(data).candidates[0].candidate_id
-
-
-def with_weight(data: EvaluationData, key: str, weight: float) -> EvaluationData:
-    changed = copy.deepcopy(data)
-    node = find_criterion(changed.criteria, key)
-    assert node is not None
-    node.weight = weight
-    return changed
-
-
 def test_winner_flip_by_hand() -> None:
-    data = two_candidates()
+    data = two_way()
     assert [(r.candidate_id, r.total) for r in score_evaluation(data).candidates] == [
         (1, pytest.approx(80.0)),
         (2, pytest.approx(50.0)),
@@ -155,18 +118,18 @@ def test_winner_flip_by_hand() -> None:
 
 
 def test_winner_flip_point_really_flips_the_ranking() -> None:
-    data = two_candidates()
+    data = two_way()
     cost, quality = winner_flip(data)
-    assert winner(with_weight(data, "cost", cost.flip_raw_weight + 0.01)) == 1
-    assert winner(with_weight(data, "cost", cost.flip_raw_weight - 0.01)) == 2
-    assert winner(with_weight(data, "quality", quality.flip_raw_weight - 0.01)) == 1
-    assert winner(with_weight(data, "quality", quality.flip_raw_weight + 0.01)) == 2
+    assert leader(with_weight(data, "cost", cost.flip_raw_weight + 0.01)) == 1
+    assert leader(with_weight(data, "cost", cost.flip_raw_weight - 0.01)) == 2
+    assert leader(with_weight(data, "quality", quality.flip_raw_weight - 0.01)) == 1
+    assert leader(with_weight(data, "quality", quality.flip_raw_weight + 0.01)) == 2
 
 
 def test_the_nearest_rival_defines_the_flip() -> None:
     # add Z: cost 0, quality 5 -> Z = 100 (1 - s); it draws level with X at s = 80/180 = 0.444,
     # farther from 3/4 than Y's 1/2, so Y is still the one that takes over first
-    data = two_candidates()
+    data = two_way()
     data.candidates.append(Candidate(3, "Example Partner Z"))
     data.consensus += [ConsensusScore(3, "fee", 0, ""), ConsensusScore(3, "q", 5, "")]
     cost, quality = winner_flip(data)
@@ -180,14 +143,14 @@ def test_the_nearest_rival_defines_the_flip() -> None:
 
 def test_flip_beyond_the_allowed_range_is_none() -> None:
     # Quality would need raw weight 3, which is above 0.5 x the group's total of 4
-    quality = winner_flip(two_candidates(), max_raw_factor=0.5)[1]
+    quality = winner_flip(two_way(), max_raw_factor=0.5)[1]
     assert quality.flip_raw_weight is None
     assert quality.change_points is None
     assert quality.new_winner_id is None
 
 
 def test_leaves_alone_in_their_group_cannot_flip() -> None:
-    flips = winner_flip(two_candidates(), include_leaves=True)
+    flips = winner_flip(two_way(), include_leaves=True)
     assert [f.criterion_key for f in flips] == ["cost", "fee", "quality", "q"]
     assert [f.flip_raw_weight is None for f in flips] == [False, True, False, True]
 
@@ -201,8 +164,8 @@ def test_leaf_flip_inside_a_category() -> None:
         id=1,
         name="Leaf flip",
         criteria=[
-            Criterion("c", "C", weight=1, children=[leaf("l1", 2), leaf("l2", 1)]),
-            Criterion("d", "D", weight=1, children=[leaf("d1")]),
+            Criterion("c", "C", weight=1, children=[rated("l1", 2), rated("l2", 1)]),
+            Criterion("d", "D", weight=1, children=[rated("d1")]),
         ],
         candidates=[Candidate(1, "Example X"), Candidate(2, "Example Y")],
         consensus=[
@@ -229,7 +192,7 @@ def test_leaf_flip_inside_a_category() -> None:
 
 
 def test_no_flip_when_the_winner_dominates() -> None:
-    data = two_candidates()
+    data = two_way()
     data.consensus = [ConsensusScore(1, k, 5, "") for k in ("fee", "q")] + [
         ConsensusScore(2, k, 1, "") for k in ("fee", "q")
     ]
@@ -237,14 +200,14 @@ def test_no_flip_when_the_winner_dominates() -> None:
 
 
 def test_no_winner_means_no_flips() -> None:
-    data = two_candidates()
+    data = two_way()
     data.criteria.append(Criterion("g", "Gate", CriterionKind.GATE))
     data.responses = [Response(1, "g", False), Response(2, "g", False)]
     assert winner_flip(data) == []
 
 
 def test_disqualified_candidates_cannot_take_the_win() -> None:
-    data = two_candidates()
+    data = two_way()
     data.criteria.append(Criterion("g", "Gate", CriterionKind.GATE))
     data.responses = [Response(2, "g", False)]  # Y is out; X alone: nothing can flip
     assert [f.flip_raw_weight for f in winner_flip(data)] == [None, None]
@@ -255,26 +218,26 @@ def test_disqualified_candidates_cannot_take_the_win() -> None:
 
 def test_small_perturbations_never_reach_the_flip_point() -> None:
     # with factors in [0.8, 1.2] the Cost share stays >= 2.4 / 3.6 = 2/3 > 1/2
-    assert rank_probabilities(two_candidates(), runs=500, spread=0.2) == {1: 1.0, 2: 0.0}
+    assert rank_probabilities(two_way(), runs=500, spread=0.2) == {1: 1.0, 2: 0.0}
 
 
 def test_large_perturbations_match_the_analytic_probability() -> None:
     # Y wins when 3 f1 < f2 with f1, f2 uniform on [0.1, 1.9]:
     # P = (1 / 1.8^2) * integral from 0.1 to 1.9/3 of (1.9 - 3 f) df = 0.13169
-    probabilities = rank_probabilities(two_candidates(), runs=20_000, spread=0.9, seed=7)
+    probabilities = rank_probabilities(two_way(), runs=20_000, spread=0.9, seed=7)
     assert probabilities[2] == pytest.approx(0.13169, abs=0.01)
     assert probabilities[1] + probabilities[2] == pytest.approx(1.0)
 
 
 def test_rank_probabilities_are_deterministic_per_seed() -> None:
-    data = two_candidates()
+    data = two_way()
     first = rank_probabilities(data, runs=300, spread=0.9, seed=3)
     assert rank_probabilities(data, runs=300, spread=0.9, seed=3) == first
     assert rank_probabilities(data, runs=300, spread=0.9, seed=4) != first
 
 
 def test_ties_split_the_win_and_disqualified_get_zero() -> None:
-    data = two_candidates()
+    data = two_way()
     data.candidates.append(Candidate(3, "Example Clone of X"))
     data.candidates.append(Candidate(4, "Example Excluded"))
     data.consensus += [ConsensusScore(3, "fee", 5, ""), ConsensusScore(3, "q", 1, "")]
@@ -287,7 +250,7 @@ def test_ties_split_the_win_and_disqualified_get_zero() -> None:
 def test_progress_is_reported_and_cancel_stops() -> None:
     calls: list[tuple[int, int]] = []
     rank_probabilities(
-        two_candidates(), runs=250, progress=lambda done, total: calls.append((done, total))
+        two_way(), runs=250, progress=lambda done, total: calls.append((done, total))
     )
     assert calls == [(100, 250), (200, 250), (250, 250)]
 
@@ -295,7 +258,7 @@ def test_progress_is_reported_and_cancel_stops() -> None:
     seen: list[tuple[int, int]] = []
     with pytest.raises(Cancelled):
         rank_probabilities(
-            two_candidates(),
+            two_way(),
             runs=1000,
             progress=lambda done, total: seen.append((done, total)),
             cancel=lambda: next(checks),
@@ -306,7 +269,7 @@ def test_progress_is_reported_and_cancel_stops() -> None:
 @pytest.mark.parametrize(("runs", "spread"), [(0, 0.2), (10, 1.0), (10, -0.1)])
 def test_rank_probabilities_reject_bad_arguments(runs: int, spread: float) -> None:
     with pytest.raises(ValueError):
-        rank_probabilities(two_candidates(), runs=runs, spread=spread)
+        rank_probabilities(two_way(), runs=runs, spread=spread)
 
 
 # ---- building blocks --------------------------------------------------------------------
@@ -319,7 +282,7 @@ def test_leaf_matrix_totals_match_score_evaluation() -> None:
             f"c{c}",
             f"C{c}",
             weight=rng.randint(1, 4),
-            children=[leaf(f"c{c}.l{i}", rng.randint(0, 3) or 1) for i in range(4)],
+            children=[rated(f"c{c}.l{i}", rng.randint(0, 3) or 1) for i in range(4)],
         )
         for c in range(3)
     ]
@@ -329,7 +292,7 @@ def test_leaf_matrix_totals_match_score_evaluation() -> None:
             "Sub",
             weight=2,
             children=[
-                Criterion("sub.in", "In", weight=1, children=[leaf("deep", 2), leaf("deep2")])
+                Criterion("sub.in", "In", weight=1, children=[rated("deep", 2), rated("deep2")])
             ],
         )
     )
@@ -361,6 +324,6 @@ def test_leaf_matrix_totals_match_score_evaluation() -> None:
 
 
 def test_leaf_weights_report_an_all_zero_group() -> None:
-    tree = leaf_matrix(two_candidates()).tree
+    tree = leaf_matrix(two_way()).tree
     with pytest.raises(ScoringError, match="top level"):
         leaf_weights(tree, np.zeros(len(tree.nodes)))

@@ -18,28 +18,16 @@ from evaluator.ahp_committee import committee_result, judgment_value
 from evaluator.changes.rules import NotAllowed
 from evaluator.changes.write import apply_change
 from evaluator.db import Database
-from evaluator.domain import EvaluationData, ScoringError
+from evaluator.domain import ScoringError
 from evaluator.errors import ServiceError, StaleChange
 from evaluator.identity import identify
 from evaluator.jsonio import dump_evaluation, load_file, read_document
 from evaluator.services import ahp, process
-from tests.core_fixtures import populated, start_consensus
+from tests.core_fixtures import populated, start_consensus, step
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 TOP = ("tiers", "offshore", "cost")  # the top-level criteria of small_tree that take a share
-
-
-def fresh(db: Database, ev: int) -> EvaluationData:
-    return c.canonical(services.load_evaluation(db, ev))
-
-
-def step(db: Database, ev: int, data: EvaluationData, change: c.Change, actor: object = "Chair"
-         ) -> tuple[EvaluationData, c.Applied]:  # fmt: skip
-    applied = apply_change(db, ev, change, actor=actor)
-    data = c.apply_applied(data, applied)
-    assert c.canonical(data) == fresh(db, ev), change
-    return data, applied
 
 
 def weights(db: Database, ev: int) -> dict[str, float]:
@@ -59,7 +47,7 @@ def test_judgments_and_weights_keep_snapshot_equal_to_database(tmp_path):
         c.SetJudgment(ann, None, "cost", "tiers", 1 / 5, 1 / 7),  # the same pair, turned round
         c.SetJudgment(ann, None, "offshore", "cost", 2, None),  # cleared
     ):
-        data, done = step(db, ev, data, change)
+        data, done = step(db, ev, data, change, actor="Chair")
         applied.append(done)
     assert applied[1].change.first == "cost" and applied[1].change.after == pytest.approx(0.2)
     assert judgment_value(data, None, ann, "tiers", "cost") == pytest.approx(7)
@@ -69,10 +57,10 @@ def test_judgments_and_weights_keep_snapshot_equal_to_database(tmp_path):
         c.EditCriterion("cost", {"weight": 1.0}, {"weight": 10}),
     )
     change = c.SetWeights(None, edits)
-    data, done = step(db, ev, data, change)
+    data, done = step(db, ev, data, change, actor="Chair")
     assert weights(db, ev) == {"tiers": 70, "offshore": 1, "cost": 10, "gates": 0}
     for undo in [done.inverse, *(a.inverse for a in reversed(applied))]:
-        data, _ = step(db, ev, data, undo)
+        data, _ = step(db, ev, data, undo, actor="Chair")
     assert weights(db, ev) == {"tiers": 3, "offshore": 1, "cost": 1, "gates": 0}
     assert data.judgments == []
 
@@ -181,9 +169,9 @@ def test_a_removed_members_judgments_come_back_with_the_undo(tmp_path):
     ahp.set_judgment(db, ev, "tiers", "tiers.l1", "tiers.l4", 1 / 3, member="Ben Sample")
     data = services.load_evaluation(db, ev)
     ben = data.evaluators[1]
-    data, removed = step(db, ev, data, c.RemoveEvaluator(ben))
+    data, removed = step(db, ev, data, c.RemoveEvaluator(ben), actor="Chair")
     assert data.judgments == []
-    data, _ = step(db, ev, data, removed.inverse)
+    data, _ = step(db, ev, data, removed.inverse, actor="Chair")
     assert sorted((j.parent or "", j.first, j.value) for j in data.judgments) == [
         ("", "cost", pytest.approx(1 / 3)), ("tiers", "tiers.l1", pytest.approx(1 / 3)),
     ]  # fmt: skip
@@ -273,6 +261,7 @@ def test_a_set_too_large_to_compare_pairwise_is_refused_and_not_offered(tmp_path
 
 @pytest.mark.sqlite_only
 def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_path, backend):
+    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
 
     import evaluator.db as dbmod
@@ -284,7 +273,7 @@ def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_pa
     engine = create_engine(f"sqlite:///{path}")
     db_migrate.upgrade(engine, dbmod.MIGRATIONS, target="0006")
     engine.dispose()
-    db = open_database(str(path))  # upgraded to the newest revision (0007) as it opens
+    db = open_database(str(path))  # upgraded to the newest revision as it opens
     with db.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         triggers = {
@@ -294,7 +283,7 @@ def test_a_database_of_revision_0006_is_upgraded_with_the_judgments_table(tmp_pa
                 "AND tbl_name = 'ahp_judgments'"
             )
         }
-    assert version == "0007"
+    assert version == ScriptDirectory(str(dbmod.MIGRATIONS)).get_current_head() >= "0007"
     assert triggers == {f"ahp_judgments_final_no_{verb}" for verb in ("insert", "update", "delete")}
     ev = services.create_evaluation(db, "Upgraded RFP", small_tree())
     services.add_evaluator(db, ev, "Ann Example")

@@ -140,22 +140,23 @@ def committee_rows(where: str) -> dict[str, dict]:
         db.close()
 
 
-def chain(where: str, name: str) -> list[tuple[str, str, bool]]:
+def record_fields(where: str, name: str, *fields: str) -> list[tuple]:
+    """`fields` of every entry of the evaluation's record, oldest first."""
+    db = open_database(where, create=False)
+    try:
+        return [tuple(getattr(r, f) for f in fields) for r in read_trail(db, name)]
+    finally:
+        db.close()
+
+
+def chain(where: str, name: str) -> list[tuple]:
     """(hash, ref, imported) of every entry of the evaluation's record, oldest first."""
-    db = open_database(where, create=False)
-    try:
-        return [(r.hash, r.ref, r.imported) for r in read_trail(db, name)]
-    finally:
-        db.close()
+    return record_fields(where, name, "hash", "ref", "imported")
 
 
-def resolved(where: str, name: str) -> list[tuple[str, str, str]]:
+def resolved(where: str, name: str) -> list[tuple]:
     """What each entry is about as the audit viewer names it (member, candidate, criterion)."""
-    db = open_database(where, create=False)
-    try:
-        return [(r.member, r.candidate, r.criterion) for r in read_trail(db, name)]
-    finally:
-        db.close()
+    return record_fields(where, name, "member", "candidate", "criterion")
 
 
 def intact(where: str, name: str) -> bool:

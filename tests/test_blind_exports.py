@@ -168,3 +168,31 @@ def test_once_everyone_submitted_the_report_is_everyones_and_shows_the_record(tm
         record
     )
     assert "Open when it was finalised" in record and "complete" in record
+
+
+def test_the_agreement_in_the_reports_follows_the_blind_rule(tmp_path):
+    """The agreement shows every member's scores side by side (Ann +4.00 against Ben on their
+    one shared cell tells Ben that Ann gave 5): a member gets no report while scoring is blind;
+    the chair's recorded look has it, and so does everyone once the committee has submitted."""
+    db = blind_committee(tmp_path)
+    xlsx = tmp_path / "ben.xlsx"
+    assert "opens when every committee member" in fail(db, "export", EV, "--xlsx", str(xlsx),
+                                                       "--as", BEN)  # fmt: skip
+    assert not xlsx.exists()
+
+    def leniency(path: Path) -> dict[str, float | None]:
+        sheet = openpyxl.load_workbook(path)["Agreement"]
+        rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=6, max_col=2, values_only=True)}
+        return {name: rows[name] for name in (ANN, BEN, CY)}
+
+    live = tmp_path / "live.xlsx"
+    ok(db, "export", EV, "--xlsx", str(live), "--as", CHAIR, "--live")
+    assert leniency(live) == {ANN: 4.0, BEN: -4.0, CY: None}
+    for member in (ANN, BEN):
+        ok(db, "submit", EV, "--as", member)
+    ok(db, "excuse", EV, CY, "--why", "Joined after the demos", "--as", CHAIR)
+    pdf = tmp_path / "ben-after.pdf"
+    ok(db, "export", EV, "--pdf", str(pdf), "--xlsx", str(xlsx), "--as", BEN)
+    assert leniency(xlsx) == {ANN: 4.0, BEN: -4.0, CY: None}
+    text = " ".join(pdf_text(pdf))
+    assert "6 Committee agreement" in text and "Ann Example scores the most generously" in text

@@ -19,7 +19,6 @@ from evaluator import services
 from evaluator.ahp_committee import judgment_value
 from evaluator.changes.model import place_of
 from evaluator.changes.write import apply_change, apply_changes
-from evaluator.db import Database
 from evaluator.domain import (
     Aggregation,
     Candidate,
@@ -35,23 +34,10 @@ from evaluator.domain import (
 )
 from evaluator.errors import ServiceError, StaleChange
 from evaluator.identity import Identity
-from tests.core_fixtures import RUBRIC, populated
+from tests.core_fixtures import RUBRIC, fresh, populated, step
 
 # Each test runs on a SQLite file and on the test PostgreSQL server (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-def fresh(db: Database, ev: int) -> EvaluationData:
-    return c.canonical(services.load_evaluation(db, ev))
-
-
-def step(db: Database, ev: int, data: EvaluationData, change: c.Change, actor: object = "Ann"
-         ) -> tuple[EvaluationData, c.Applied]:  # fmt: skip
-    """Apply a change through the core, the returned change to the snapshot, and compare."""
-    applied = apply_change(db, ev, change, actor=actor)
-    data = c.apply_applied(data, applied)
-    assert c.canonical(data) == fresh(db, ev), change
-    return data, applied
 
 
 def test_every_kind_of_change_and_its_inverse_keep_snapshot_equal_to_database(tmp_path):

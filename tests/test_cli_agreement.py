@@ -11,8 +11,8 @@ import pytest
 from evaluator import services
 from evaluator.changes import SetChair
 from evaluator.db import open_database
+from tests.agreement_fixtures import committee, leniency_case
 from tests.core_fixtures import populated, target
-from tests.test_agreement import committee, leniency_case
 from tests.test_cli import fail, ok
 from tests.test_cli_sensitivity import loaded
 

@@ -4,41 +4,21 @@ consultant would type and the app's own effective weights."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from cli import run
 from evaluator import services
 from evaluator.db import open_database
 from evaluator.domain import Criterion, CriterionKind
 from tests.core_fixtures import small_tree, target
+from tests.test_cli import fail, ok
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 EV = "Riverbend RFP"
-
-
-def cli(db: Path, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run([args[0], "--db", target(db), *args[1:]], out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def ok(db: Path, *args: str) -> str:
-    code, out, err = cli(db, *args)
-    assert code == 0 and err == "", err
-    return out
-
-
-def fail(db: Path, *args: str) -> str:
-    code, out, err = cli(db, *args)
-    assert code == 2, (out, err)
-    assert err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err
-    return err
 
 
 def setup(tmp_path: Path, tree: list[Criterion] | None = None) -> Path:

@@ -15,8 +15,8 @@ from evaluator.db import open_database
 from evaluator.domain import Aggregation, EvaluationData, Evaluator, Score, Status
 from evaluator.jsonio import dumps, to_document
 from tests.core_fixtures import populated, target
+from tests.sensitivity_fixtures import one_cell, two_way
 from tests.test_cli import fail, ok
-from tests.test_sensitivity_core import one_cell, two_way
 
 pytestmark = pytest.mark.usefixtures("backend")
 

@@ -11,17 +11,16 @@ from cli.runner import run
 from evaluator import services
 from tests import hostile_files as hostile
 from tests.excel_fixtures import (
-    CANDIDATES,
+    BLUEFIN,
     EVALUATION,
     FIXTURE_EXPECTED,
     GOOD,
     LOFFICE_FIXTURE,
+    NORTHWIND,
     dump_tables,
     fill_questionnaire,
     lakeside_db,
 )
-
-NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 
 
 @pytest.fixture
@@ -37,22 +36,19 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def template(
+    capsys: pytest.CaptureFixture[str], db_path: Path, path: Path, *options: str
+) -> tuple[int, str, str]:
+    """`questionnaire template` of the evaluation to `path`, with `options` (--candidate)."""
+    argv = ("questionnaire", "template", EVALUATION, "-o", str(path), *options)
+    return cli(capsys, *argv, "--db", str(db_path))
+
+
 def test_template_blank_and_per_candidate(
     capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "northwind.xlsx"
-    code, out, err = cli(
-        capsys,
-        "questionnaire",
-        "template",
-        EVALUATION,
-        "-o",
-        str(target),
-        "--candidate",
-        NORTHWIND,
-        "--db",
-        str(db_path),
-    )
+    code, out, err = template(capsys, db_path, target, "--candidate", NORTHWIND)
     assert (code, err) == (0, "")
     assert out == f"wrote {target}: 15 questions, for {NORTHWIND}\n"
     assert load_workbook(target)["Questionnaire"]["B2"].value == NORTHWIND
@@ -67,18 +63,7 @@ def test_template_blank_and_per_candidate(
         str(db_path),
     )
     assert code == 0 and out.endswith("15 questions, blank\n")
-    code, out, err = cli(
-        capsys,
-        "questionnaire",
-        "template",
-        EVALUATION,
-        "-o",
-        str(tmp_path / "x.xlsx"),
-        "--candidate",
-        "Nobody",
-        "--db",
-        str(db_path),
-    )
+    code, out, err = template(capsys, db_path, tmp_path / "x.xlsx", "--candidate", "Nobody")
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("error: no candidate named 'Nobody'")
 
@@ -86,20 +71,9 @@ def test_template_blank_and_per_candidate(
 def test_import_applies_new_answers_and_needs_yes_to_replace(
     capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
 ) -> None:
-    template = tmp_path / "t.xlsx"
-    cli(
-        capsys,
-        "questionnaire",
-        "template",
-        EVALUATION,
-        "-o",
-        str(template),
-        "--candidate",
-        NORTHWIND,
-        "--db",
-        str(db_path),
-    )
-    first = fill_questionnaire(template, tmp_path / "first.xlsx", GOOD)
+    written = tmp_path / "t.xlsx"
+    assert template(capsys, db_path, written, "--candidate", NORTHWIND)[0] == 0
+    first = fill_questionnaire(written, tmp_path / "first.xlsx", GOOD)
     code, out, err = cli(
         capsys, "questionnaire", "import", EVALUATION, str(first), "--db", str(db_path)
     )
@@ -111,7 +85,7 @@ def test_import_applies_new_answers_and_needs_yes_to_replace(
     assert out.endswith(
         f"imported 15 answers for {NORTHWIND} from first.xlsx (15 new, 0 replaced)\n"
     )
-    second = fill_questionnaire(template, tmp_path / "bafo.xlsx", dict(GOOD, **{"cost.fee": 1}))
+    second = fill_questionnaire(written, tmp_path / "bafo.xlsx", dict(GOOD, **{"cost.fee": 1}))
     code, out, err = cli(
         capsys, "questionnaire", "import", EVALUATION, str(second), "--db", str(db_path)
     )
@@ -183,20 +157,9 @@ def test_many_files_show_progress_and_import_the_good_ones(
 ) -> None:
     paths = []
     for name in (NORTHWIND, BLUEFIN):
-        template = tmp_path / f"t-{name}.xlsx"
-        cli(
-            capsys,
-            "questionnaire",
-            "template",
-            EVALUATION,
-            "-o",
-            str(template),
-            "--candidate",
-            name,
-            "--db",
-            str(db_path),
-        )
-        paths.append(fill_questionnaire(template, tmp_path / f"{name}.xlsx", GOOD))
+        written = tmp_path / f"t-{name}.xlsx"
+        assert template(capsys, db_path, written, "--candidate", name)[0] == 0
+        paths.append(fill_questionnaire(written, tmp_path / f"{name}.xlsx", GOOD))
     csv = hostile.write_csv_renamed(tmp_path / "kestrel.xlsx")
     code, out, err = cli(
         capsys,

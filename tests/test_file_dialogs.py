@@ -149,3 +149,60 @@ def test_no_module_of_ui_shows_a_file_dialog_but_the_helper():
     assert offenders == [], "use ui/file_dialogs.py instead:\n" + "\n".join(offenders)
     helper = (ROOT / "ui" / "file_dialogs.py").read_text(encoding="utf-8")
     assert not re.search(r"\.get(Open|Save|Existing)\w*\(", helper)  # no static dialogs
+
+
+def test_a_dialog_starts_in_the_last_folder_of_its_kind_else_documents(
+    qtbot, folder: Path, monkeypatch
+):
+    from ui.settings import AppSettings
+
+    documents = folder / "Documents"
+    documents.mkdir()
+    (documents / "notes.txt").write_text("listed", encoding="utf-8")  # a folder that lists
+    monkeypatch.setattr(file_dialogs, "documents_folder", lambda: str(documents))
+    settings = AppSettings()
+    opened: list[str] = []
+
+    def pick_answers(dialog: QFileDialog) -> None:
+        opened.append(dialog.directory().absolutePath())
+        _pick(qtbot, folder / "answers.xlsx")(dialog)
+
+    def cancel(dialog: QFileDialog) -> None:
+        opened.append(dialog.directory().absolutePath())
+        dialog.reject()
+
+    # nothing remembered yet: Documents, not the program's folder
+    answer(qtbot, cancel)
+    assert (
+        file_dialogs.choose_open_files(None, "Import", "", kind="workbook", settings=settings) == []
+    )
+    assert opened[-1] == str(documents)
+    # a workbook chosen in the data folder: the next workbook dialog starts there
+    answer(qtbot, lambda d: (d.setDirectory(str(folder)), pick_answers(d)))
+    chosen = file_dialogs.choose_open_files(None, "Import", "", kind="workbook", settings=settings)
+    assert chosen == [str(folder / "answers.xlsx")]
+    assert settings.last_folder("workbook") == str(folder)
+    answer(qtbot, cancel)
+    file_dialogs.choose_save_file(None, "Save", "sheet.xlsx", kind="workbook", settings=settings)
+    assert opened[-1] == str(folder)
+    # another kind keeps its own folder; a caller's own folder wins
+    answer(qtbot, cancel)
+    file_dialogs.choose_open_file(None, "Restore", "", kind="backup", settings=settings)
+    assert opened[-1] == str(documents)
+    answer(qtbot, cancel)
+    file_dialogs.choose_open_file(None, "Open", str(documents), kind="workbook", settings=settings)
+    assert opened[-1] == str(documents)
+
+
+def test_the_start_keeps_a_suggested_name_in_the_remembered_folder(tmp_path: Path):
+    from ui.settings import AppSettings
+
+    settings = AppSettings()
+    settings.set_last_folder("backup", str(tmp_path))
+    assert file_dialogs.start_path("all.ssbackup", "backup", settings) == str(
+        tmp_path / "all.ssbackup"
+    )
+    gone = tmp_path / "gone"
+    settings.set_last_folder("backup", str(gone))  # removed since: Documents again
+    assert file_dialogs.start_path("", "backup", settings) == file_dialogs.documents_folder()
+    assert file_dialogs.start_path(str(gone / "x.db"), "backup", settings) == str(gone / "x.db")

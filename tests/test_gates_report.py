@@ -129,7 +129,7 @@ def test_pdf_shows_gates_with_symbol_and_word(decided_pdf):
     assert f"✗ Disqualified: failed the gate “{GATE_NAME}”" in summary
     assert "? Provisional: the gate" in summary
     assert "failed Signs" not in text  # the old fragment, never a sentence
-    assert f"{GATE_NAME} ✓ Passed Questionnaire answer: Yes" in text  # Northwind's profile
+    assert f"✓ Passed: {GATE_NAME}." in text  # Northwind's profile names its passed gates
     assert f"{GATE_NAME} ? Pending No answer or decision yet" in text  # Zephyr's
     assert f"{GATE_NAME} ✗ Failed Committee decision: Withdrew its signature" in text  # Acme's
     assert "✗ Failed Withdrew its signature" in text  # the consensus decisions list it so too

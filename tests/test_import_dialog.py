@@ -14,10 +14,11 @@ from evaluator.questionnaire.template import write_questionnaire_template
 from evaluator.scoresheet.export import write_scoresheet
 from tests import hostile_files as hostile
 from tests.excel_fixtures import (
-    CANDIDATES,
+    BLUEFIN,
     GOOD,
     GOOD_VALUES,
     LOFFICE_FIXTURE,
+    NORTHWIND,
     dump_tables,
     fill_questionnaire,
     lakeside_db,
@@ -26,8 +27,6 @@ from ui.imports import base as import_base
 from ui.imports import questionnaire_dialog as import_dialog
 from ui.imports.preview import STATUS_ROLE
 from ui.imports.questionnaire_dialog import QuestionnaireImportDialog, ScoresheetImportDialog
-
-NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 
 
 @pytest.fixture

@@ -31,20 +31,20 @@ from evaluator.workbook_guard import WorkbookRejected
 from tests import hostile_files as hostile
 from tests.core_fixtures import start_consensus
 from tests.excel_fixtures import (
-    CANDIDATES,
+    BLUEFIN,
     FIXTURE_BLANKS,
     FIXTURE_CANDIDATE,
     FIXTURE_ERRORS,
     FIXTURE_EXPECTED,
     GOOD,
     GOOD_VALUES,
+    KESTREL,
     LOFFICE_FIXTURE,
+    NORTHWIND,
     dump_tables,
     fill_questionnaire,
     lakeside_db,
 )
-
-NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 
 
 @pytest.fixture

@@ -191,7 +191,7 @@ def test_open_items_of_a_final_evaluation_are_those_it_was_finalised_with():
 def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("committee")
     report, _ = committee_report()
-    render_pdf(report, folder / "r.pdf")
+    render_pdf(report, folder / "r.pdf", appendix=True)  # with the members' justifications
     render_xlsx(report, folder / "r.xlsx")
     return folder / "r.pdf", folder / "r.xlsx"
 
@@ -210,7 +210,7 @@ def test_the_pdf_shows_declarations_abstentions_live_views_and_the_finalise_reas
     assert "Finalised (from consensus to final) Board deadline" in record
     assert "Reopened the final evaluation (back to consensus) Protest upheld" in record
     assert f"• {ZEPHYR} is 75% complete" in record
-    profile = " ".join(p for p in pages if "Committee justifications" in p)
+    profile = " ".join(p for p in pages if "Justifications:" in p)  # appendix B
     assert f"{KIM} Nurse informaticist abstain Missed their demo" in profile
     assert f"{KIM} Nurse informaticist 0 / 5" not in profile
 

@@ -68,12 +68,24 @@ def test_every_candidate_has_a_section_with_its_content(sample_pdf):
     text = " ".join(pdf_text(sample_pdf))
     for number, name in enumerate(CANDIDATES_IN_ORDER, start=1):
         assert f"3.{number} {name}" in text
-    assert "Only <i>Level 4</i> & nothing else." in text  # a justification, printed as written
+    # the justifications are in the workbook and the optional appendix, not in the body
+    assert "Only <i>Level 4</i> & nothing else." not in text and "Appendix B" not in text
     assert "100,000 € per year" in text  # a key answer with its unit
     assert "Worked for Northwind until 2019." in text  # a conflict-of-interest declaration
     assert "Agreed at 3 after the reference calls." in text  # a consensus decision
     assert "A.1 Criteria and weights" in text and "A.3 Formulas" in text
     assert "SupportScope 9.9.9" in text
+
+
+def test_the_appendix_prints_each_members_justification(tmp_path):
+    path = tmp_path / "appendix.pdf"
+    render_pdf(report_for(sample_data()), path, appendix=True)
+    pages = pdf_text(path)
+    appendix = " ".join(pages[next(i for i, p in enumerate(pages) if "Appendix B" in p and i) :])
+    assert "Appendix B Criterion detail" in pages[0]  # listed in the contents
+    assert "Only <i>Level 4</i> & nothing else." in appendix  # printed as written
+    for name in CANDIDATES_IN_ORDER:
+        assert f"Justifications: {name}" in appendix
 
 
 def test_cover_contents_give_the_page_each_section_starts_on(sample_pdf):
@@ -147,7 +159,7 @@ def test_long_text_wraps_and_splits_across_pages(tmp_path):
     data.scores.append(Score(2, 3, "support.tiers", 3, f"{unbroken} {essay}"))
     data.candidates[0] = dataclasses.replace(data.candidates[0], notes="n" * 3_000)
     path = tmp_path / "long.pdf"
-    render_pdf(report_for(data), path)
+    render_pdf(report_for(data), path, appendix=True)  # justifications are in the appendix
     pages = pdf_text(path)
     holding = [i for i, page in enumerate(pages) if "word" in page and "THE-END" not in page]
     assert len(pages) > 15 and holding  # the essay runs over several pages

@@ -23,7 +23,7 @@ from reports.pdf import render_pdf
 from reports.sensitivity_data import build_sensitivity
 from reports.xlsx import render_xlsx
 from tests.core_fixtures import new_db
-from tests.test_sensitivity_core import one_cell, two_way
+from tests.sensitivity_fixtures import one_cell, two_way
 
 WHEN = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
 HOSTILE = '=HYPERLINK("http://example.invalid","Prize")'

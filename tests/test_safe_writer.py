@@ -132,8 +132,11 @@ def cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+Hostile = tuple[Path, str, dict[str, Path]]  # the database, evaluation id and workbooks
+
+
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, Path]]:
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     """The database, the evaluation id and the three workbooks written by the CLI."""
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "hostile.db"
@@ -154,6 +157,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[s
         code, out, err = cli(*command, "--db", str(db))
         assert code == 0, (command, err)
         assert not RAW_CONTROL.search(out + err), (out, err)
+    return db, ev, files
+
+
+@pytest.fixture
+def own_copy(hostile: Hostile, tmp_path: Path) -> Hostile:
+    """`hostile` with this test's own copy of the database, for a test that changes it."""
+    db_path, ev, files = hostile
+    db = tmp_path / "copy.db"
+    db.write_bytes(db_path.read_bytes())
     return db, ev, files
 
 
@@ -178,9 +190,7 @@ def _user_strings() -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["template", "blank", "scoresheet", "report"])
-def test_no_formula_holds_user_text_and_no_cell_is_an_error(
-    hostile: tuple[Path, str, dict[str, Path]], which: str
-) -> None:
+def test_no_formula_holds_user_text_and_no_cell_is_an_error(hostile: Hostile, which: str) -> None:
     path = hostile[2][which]
     parts = _parts(path)
     sheets = {n: root for n, root in parts.items() if n.startswith("xl/worksheets/sheet")}
@@ -214,7 +224,7 @@ def _text_cells(path: Path) -> dict[str, list[object]]:
 
 
 def test_template_shows_hostile_names_questions_and_choices_as_quoted_text(
-    hostile: tuple[Path, str, dict[str, Path]],
+    hostile: Hostile,
 ) -> None:
     cells = _text_cells(hostile[2]["template"])
     for text in (LINK, *CHOICES, "=EVIL cat\u2407", "@EVIL pick one", "How many EVIL?"):
@@ -229,18 +239,14 @@ def test_template_shows_hostile_names_questions_and_choices_as_quoted_text(
     assert "TRUNCATED" in long_question
 
 
-def test_scoresheet_keeps_justifications_as_text(
-    hostile: tuple[Path, str, dict[str, Path]],
-) -> None:
+def test_scoresheet_keeps_justifications_as_text(hostile: Hostile) -> None:
     cells = _text_cells(hostile[2]["scoresheet"])
     for text in JUSTIFICATIONS:
         assert stored_text(text) in cells, text
     assert stored_text(MEMBER) + ", =EVIL role\u2407" in cells
 
 
-def test_report_keeps_every_hostile_record_as_text(
-    hostile: tuple[Path, str, dict[str, Path]],
-) -> None:
+def test_report_keeps_every_hostile_record_as_text(hostile: Hostile) -> None:
     cells = _text_cells(hostile[2]["report"])
     for text in (*CANDIDATES, *JUSTIFICATIONS, *TEXT_ANSWERS, "=EVIL()\x07 agreed"):
         assert stored_text(text) in cells, text
@@ -248,9 +254,7 @@ def test_report_keeps_every_hostile_record_as_text(
     assert book.properties.title.startswith('=HYPERLINK("http://x.invalid","ev") EVIL\u2407')
 
 
-def test_untouched_scoresheet_reimports_as_no_change(
-    hostile: tuple[Path, str, dict[str, Path]],
-) -> None:
+def test_untouched_scoresheet_reimports_as_no_change(hostile: Hostile) -> None:
     db, ev, files = hostile
     code, out, err = cli("scoresheet", "import", ev, str(files["scoresheet"]), "--db", str(db))
     assert code == 0, err
@@ -258,12 +262,8 @@ def test_untouched_scoresheet_reimports_as_no_change(
     assert not RAW_CONTROL.search(out + err)
 
 
-def test_scoresheet_edits_import_hostile_text_exactly(
-    hostile: tuple[Path, str, dict[str, Path]], tmp_path: Path
-) -> None:
-    db_path, ev, files = hostile
-    db = tmp_path / "copy.db"
-    db.write_bytes(db_path.read_bytes())
+def test_scoresheet_edits_import_hostile_text_exactly(own_copy: Hostile, tmp_path: Path) -> None:
+    db, ev, files = own_copy
     book = load_workbook(files["scoresheet"])
     sheet = book["Scores"]
     new_text = '=HYPERLINK("http://x.invalid","new") EVIL'
@@ -297,11 +297,9 @@ def test_scoresheet_edits_import_hostile_text_exactly(
 
 
 def test_questionnaire_answers_typed_as_text_import_as_that_text(
-    hostile: tuple[Path, str, dict[str, Path]], tmp_path: Path
+    own_copy: Hostile, tmp_path: Path
 ) -> None:
-    db_path, ev, files = hostile
-    db = tmp_path / "copy.db"
-    db.write_bytes(db_path.read_bytes())
+    db, ev, files = own_copy
     book = load_workbook(files["template"])
     sheet = book["Questionnaire"]
     answers = {
@@ -354,7 +352,7 @@ def test_scoresheet_export_with_a_bell_in_a_justification_succeeds(tmp_path: Pat
 
 
 def test_cli_output_naming_hostile_candidates_has_no_raw_control_characters(
-    hostile: tuple[Path, str, dict[str, Path]],
+    hostile: Hostile,
 ) -> None:
     db, ev, _ = hostile
     runs = [

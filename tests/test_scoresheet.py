@@ -17,9 +17,8 @@ from evaluator.scoresheet.apply import apply_scoresheet
 from evaluator.scoresheet.export import write_scoresheet
 from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, preview_scoresheet
 from evaluator.services import ServiceError, audit_trail, load_evaluation
-from tests.excel_fixtures import CANDIDATES, dump_tables, lakeside_db
+from tests.excel_fixtures import BLUEFIN, CANDIDATES, KESTREL, NORTHWIND, dump_tables, lakeside_db
 
-NORTHWIND, BLUEFIN, KESTREL = CANDIDATES
 ROSA, IVO = "Rosa Ferreira", "Ivo Brandt"
 RATED = [
     "support.analysts",

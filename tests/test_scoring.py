@@ -35,12 +35,9 @@ from evaluator.scoring import (
     rank_totals,
     score_evaluation,
 )
+from tests.core_fixtures import rated
 
 # ---- builders -------------------------------------------------------------------------------
-
-
-def rated(key: str, weight: float = 1.0) -> Criterion:
-    return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
 
 
 def auto(key: str, rule: AutoRule | None, weight: float = 1.0) -> Criterion:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -19,7 +18,6 @@ from evaluator.bootstrap import Cell, CellSampler, alias_table, mean_distributio
 from evaluator.domain import (
     Aggregation,
     Candidate,
-    ConsensusScore,
     Criterion,
     CriterionKind,
     Declaration,
@@ -29,14 +27,14 @@ from evaluator.domain import (
     Scale,
     Score,
     WeightSet,
-    find_criterion,
 )
 from evaluator.flip_table import flip_table, most_sensitive
 from evaluator.progress import Cancelled
 from evaluator.robustness import CLOSE_CALL, Settings, simulate
-from evaluator.scoring import score_evaluation
 from evaluator.set_rankings import compare_sets
 from evaluator.weight_sets import complete_weights
+from tests.core_fixtures import rated
+from tests.sensitivity_fixtures import agreed, leader, one_cell, three_levels, two_way, with_weight
 
 DRAWS = 20_000
 
@@ -46,52 +44,7 @@ def within(estimate: float, p: float, draws: int = DRAWS) -> bool:
     return abs(estimate - p) <= 4.5 * math.sqrt(p * (1 - p) / draws)
 
 
-def leaf(key: str, weight: float = 1.0) -> Criterion:
-    return Criterion(key, f"Leaf {key}", CriterionKind.RATED, weight)
-
-
-def agreed(values: dict[tuple[int, str], float]) -> list[ConsensusScore]:
-    return [ConsensusScore(c, k, v, "agreed") for (c, k), v in values.items()]
-
-
 # ---- what flips the winner ------------------------------------------------------------------
-
-
-def three_levels() -> EvaluationData:
-    """Service (1) holds Tiers (1, holding leaf t) and leaf s (1); Cost (1) holds leaf c.
-
-    Effective weights now: t 1/4, s 1/4, c 1/2. On 0..5, X: t 5, s 0, c 4; Y: t 0, s 1, c 5.
-    X = 100 (1/4 + 0 + 0.4) = 65, Y = 100 (0 + 0.05 + 0.5) = 55: X leads.
-    """
-    criteria = [
-        Criterion(
-            "service",
-            "Service",
-            weight=1,
-            children=[Criterion("tiers", "Tiers", weight=1, children=[leaf("t")]), leaf("s")],
-        ),
-        Criterion("cost", "Cost", weight=1, children=[leaf("c")]),
-    ]
-    values = {(1, "t"): 5, (1, "s"): 0, (1, "c"): 4, (2, "t"): 0, (2, "s"): 1, (2, "c"): 5}
-    return EvaluationData(
-        id=1,
-        name="Three-level RFP",
-        criteria=criteria,
-        candidates=[Candidate(1, "Example Vendor X"), Candidate(2, "Example Partner Y")],
-        consensus=agreed(values),
-    )
-
-
-def leader(data: EvaluationData) -> int:
-    return score_evaluation(data).candidates[0].candidate_id
-
-
-def with_weight(data: EvaluationData, key: str, weight: float) -> EvaluationData:
-    changed = copy.deepcopy(data)
-    node = find_criterion(changed.criteria, key)
-    assert node is not None
-    node.weight = weight
-    return changed
 
 
 def test_flip_table_by_hand_at_every_depth() -> None:
@@ -160,23 +113,6 @@ def test_flip_sentences_say_what_to_do_and_who_leads() -> None:
 # ---- chances of winning and rank ranges -----------------------------------------------------
 
 
-def two_way(cost: float = 3.0, quality: float = 1.0) -> EvaluationData:
-    """Cost and Quality, one leaf each. X: fee 5, q 1; Y: fee 2, q 4. With s Cost's share,
-    X = 20 + 80 s and Y = 80 - 40 s: X wins exactly when s > 1/2."""
-    criteria = [
-        Criterion("cost", "Cost", weight=cost, children=[leaf("fee")]),
-        Criterion("quality", "Quality", weight=quality, children=[leaf("q")]),
-    ]
-    values = {(1, "fee"): 5, (1, "q"): 1, (2, "fee"): 2, (2, "q"): 4}
-    return EvaluationData(
-        id=1,
-        name="Two-way RFP",
-        criteria=criteria,
-        candidates=[Candidate(1, "Example Vendor X"), Candidate(2, "Example Outsourcer Y")],
-        consensus=agreed(values),
-    )
-
-
 def test_weight_draws_match_the_beta_distribution() -> None:
     # shares 3/4 : 1/4 with concentration 8: s ~ Beta(6, 2). For whole a, b,
     # P(s <= x) = P(Binomial(a + b - 1, x) >= a), so P(s <= 1/2) = P(Bin(7, 1/2) >= 6) = 8/128
@@ -191,21 +127,6 @@ def test_weight_draws_match_the_beta_distribution() -> None:
     assert (y.rank_low, y.rank_median, y.rank_high) == (1, 2, 2)
     assert sum(x.rank_counts) == DRAWS and x.rank_counts == tuple(reversed(y.rank_counts))
     assert not result.close_call
-
-
-def one_cell(scores: list[float], rival: float, aggregation: Aggregation) -> EvaluationData:
-    """One criterion; A's members score `scores`, B has the consensus value `rival`."""
-    members = [Evaluator(i, f"Member {i}") for i in range(1, len(scores) + 1)]
-    return EvaluationData(
-        id=1,
-        name="One-cell RFP",
-        aggregation=aggregation,
-        criteria=[leaf("q")],
-        candidates=[Candidate(1, "Example A"), Candidate(2, "Example B")],
-        evaluators=members,
-        scores=[Score(m.id, 1, "q", v, "why") for m, v in zip(members, scores, strict=True)],
-        consensus=[ConsensusScore(2, "q", rival, "agreed")],
-    )
 
 
 def test_resampled_mean_matches_the_bootstrap_by_hand() -> None:
@@ -237,7 +158,7 @@ def test_weights_and_scores_vary_together_as_computed() -> None:
     data = EvaluationData(
         id=1,
         name="Both RFP",
-        criteria=[leaf("l1"), leaf("l2")],
+        criteria=[rated("l1"), rated("l2")],
         candidates=[Candidate(1, "Example A"), Candidate(2, "Example B")],
         evaluators=members,
         scores=[Score(1, 1, "l1", 5, "why"), Score(2, 1, "l1", 0, "why")],

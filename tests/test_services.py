@@ -17,35 +17,21 @@ from tests.core_fixtures import RUBRIC, new_db, populated, small_tree, start_con
 pytestmark = pytest.mark.usefixtures("backend")
 
 
+TABLES = (  # what an evaluation is stored in
+    "evaluations", "criteria", "questions", "candidates", "evaluators", "scores",
+    "consensus_scores", "responses", "audit_log",
+)  # fmt: skip
+
+
 def table_counts(db) -> dict[str, int]:
-    names = [
-        "evaluations",
-        "criteria",
-        "questions",
-        "candidates",
-        "evaluators",
-        "scores",
-        "consensus_scores",
-        "responses",
-        "audit_log",
-    ]
     with db.engine.connect() as conn:
-        return {n: conn.exec_driver_sql(f"SELECT count(*) FROM {n}").scalar() for n in names}
+        return {n: conn.exec_driver_sql(f"SELECT count(*) FROM {n}").scalar() for n in TABLES}
 
 
 def dump_all(db) -> dict[str, list]:
     out = {}
     with db.engine.connect() as conn:
-        for name in [
-            "evaluations",
-            "criteria",
-            "candidates",
-            "evaluators",
-            "scores",
-            "consensus_scores",
-            "responses",
-            "audit_log",
-        ]:
+        for name in TABLES:
             out[name] = [tuple(r) for r in conn.execute(text(f"SELECT * FROM {name} ORDER BY id"))]
     return out
 

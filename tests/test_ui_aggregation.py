@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evaluator import services
 from evaluator.domain import Aggregation
-from tests.test_agreement import committee
+from tests.agreement_fixtures import committee
 from tests.test_cli_sensitivity import loaded
 from tests.test_ui_window import make_window
 from ui import errors

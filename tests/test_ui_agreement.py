@@ -9,8 +9,8 @@ from ui_helpers import show
 
 from evaluator import services
 from evaluator.changes import SetChair
+from tests.agreement_fixtures import committee, leniency_case
 from tests.core_fixtures import populated
-from tests.test_agreement import committee, leniency_case
 from tests.test_ui_aggregation import opened
 from ui.agreement.view import AgreementView
 from ui.main_window import MainWindow

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import finalise, make_database
+from ui_helpers import finalise, make_database, session_on, start_scoring
+from ui_helpers import show as show_widget
 
 from evaluator import services
 from evaluator.services import process
@@ -27,22 +28,13 @@ def session(qtbot, tmp_path: Path) -> EvaluationSession:
     for name in ("Ann Example", "Ben Sample"):
         services.add_evaluator(db, ev, name)
     db.close()
-    session = EvaluationSession()
-    session.messages = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "ahp.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "ahp.db") as session:
+        yield session
 
 
 @pytest.fixture
 def view(qtbot, session: EvaluationSession) -> CriteriaView:
-    view = CriteriaView(session)
-    qtbot.addWidget(view)
-    view.resize(1100, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show_widget(qtbot, CriteriaView(session), 1100, 700)
 
 
 def chair(session: EvaluationSession) -> None:
@@ -207,3 +199,61 @@ def test_the_top_level_and_a_final_evaluation_is_read_only(qtbot, view, session)
     assert not dialog.view.editable and not any(b.isEnabled() for b in dialog.pair_boxes)
     assert not dialog.apply_button.isVisible()
     assert dialog.pair_boxes[0].currentIndex() == choice_index(2)
+
+
+def blind_scoring(qtbot, view, session) -> tuple[AhpDialog, int, int]:
+    """A chair named, the committee scoring with nobody submitted; the chair has entered Ann's
+    and Ben's paper forms (Ann: Level 4 twice as important as Level 1; Ben: eight times)."""
+    chair(session)
+    start_scoring(session)
+    ann, ben = member_id(session, "Ann Example"), member_id(session, "Ben Sample")
+    dialog = open_for(qtbot, view, "tiers")
+    for who, value in ((ann, 1 / 2), (ben, 1 / 8)):
+        show(dialog, who)
+        pick(dialog, (0, 1), value)
+    return dialog, ann, ben
+
+
+def test_a_member_scoring_blind_sees_only_their_own_and_why_the_committee_is_hidden(
+    qtbot, view, session
+):
+    dialog, ann, ben = blind_scoring(qtbot, view, session)
+    assert session.sign_in("Ann Example")
+    choices = [dialog.whose_box.itemData(k) for k in range(dialog.whose_box.count())]
+    assert choices == [ann]  # no colleague, no committee to choose
+    assert dialog.pair_boxes[0].currentIndex() == choice_index(1 / 2)  # her own, not Ben's
+    assert cell(dialog, 0, 1) == "1/2"
+    assert dialog.hidden_note.isVisible()
+    note = dialog.hidden_note.text()
+    assert note.startswith("The committee's result (the geometric mean")
+    assert "opens when every committee member has submitted" in note
+    assert "waiting for Ann Example, Ben Sample" in note and "only your own" in note
+    assert dialog.members.text() == "You: Ann Example: 1 of 3."
+    assert "Ben" not in dialog.members.text() and "applied" not in dialog.members.text()
+    pick(dialog, (1, 2), 2)  # she goes on answering: still only hers
+    assert dialog.whose_box.count() == 1 and dialog.hidden_note.isVisible()
+    assert dialog.members.text() == "You: Ann Example: 2 of 3, CR 0.000."
+    assert not dialog.apply_button.isVisible()
+    stored = services.load_evaluation(session.db, session.ref).judgments
+    assert sorted(j.evaluator_id for j in stored) == [ann, ann, ben]
+
+
+def test_the_chair_sees_everything_during_blind_scoring_and_members_once_it_opens(
+    qtbot, view, session
+):
+    dialog, ann, ben = blind_scoring(qtbot, view, session)
+    assert session.is_chair and session.blind  # the chair sees no scores, but all judgments
+    assert [dialog.whose_box.itemData(k) for k in range(dialog.whose_box.count())] == [
+        ann, ben, COMMITTEE,
+    ]  # fmt: skip
+    assert not dialog.hidden_note.isVisible()
+    show(dialog, COMMITTEE)
+    assert cell(dialog, 0, 1) == "1/4"  # sqrt(1/2 x 1/8): both members' judgments
+    assert "Ann Example: 1 of 3" in dialog.members.text()
+    assert "Ben Sample: 1 of 3" in dialog.members.text()
+    for member in (ann, ben):
+        assert session.submit(member)  # the committee opens: a member sees it all again
+    assert session.sign_in("Ann Example")
+    assert dialog.whose_box.count() == 3 and not dialog.hidden_note.isVisible()
+    show(dialog, COMMITTEE)
+    assert cell(dialog, 0, 1) == "1/4"

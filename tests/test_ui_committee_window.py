@@ -24,7 +24,6 @@ from evaluator.domain import Status
 from evaluator.identity import Identity, hash_passphrase, identify
 from evaluator.services import process
 from tests.core_fixtures import populated
-from ui import errors
 from ui.audit_view import audit_view_for
 from ui.committee_dialogs import (
     MIN_PASSPHRASE,
@@ -42,16 +41,6 @@ from ui.undo import SetScore
 RFP, CHAIR, ANN, BEN = "Riverbend RFP", "Cora Whitfield", "Ann Example", "Ben Sample"
 ANN_PASSPHRASE = "harbour-lights-42"
 ANN_WHY, BEN_WHY = "Nurse triage on every call", "Queue times too long"
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    """Messages the window shows (instead of blocking on a modal box)."""
-    messages: list[str] = []
-    monkeypatch.setattr(
-        errors, "show_error", lambda _parent, text, _title="": messages.append(text)
-    )
-    return messages
 
 
 def me(db, ev, name: str, passphrase: str | None = None) -> Identity:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import show
+from ui_helpers import open_session, show
 
 from evaluator import services
 from evaluator.domain import ConsensusScore
@@ -49,13 +49,7 @@ def scored_session(tmp_path) -> EvaluationSession:
         services.set_score(db, evaluation, person, firm, key, value, why)
     start_consensus(db, evaluation)
     db.close()
-    session = EvaluationSession()
-    errors: list[str] = []
-    session.errorRaised.connect(errors.append)
-    assert session.open_database(str(tmp_path / "t.db"))
-    session.wait_for_results()
-    session.errors = errors  # type: ignore[attr-defined]
-    return session
+    return open_session(tmp_path / "t.db", wait=True)
 
 
 @pytest.fixture
@@ -67,9 +61,7 @@ def session(tmp_path, qtbot):
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = show(qtbot, ConsensusView(session), 1300, 750)
-    widget.activateWindow()
-    return widget
+    return show(qtbot, ConsensusView(session), 1300, 750, activate=True)
 
 
 def firm(session, name: str) -> int:

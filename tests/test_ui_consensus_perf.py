@@ -1,7 +1,7 @@
 """The Consensus tab at committee scale: timings printed, agenda behaviour asserted.
 
 50 candidates x 200 rated criteria x 10 evaluators (100,000 scores, loaded through
-`evaluator.jsonio.load_document` as tests/bench_core.py does). Evaluators score each cell one
+`evaluator.jsonio.load_document` as benchmarks/bench_core.py does). Evaluators score each cell one
 point around a common value, so about 8,900 of the 10,000 cells disagree. A corner is made
 predictable so that one edit can put a cell on the agenda, take one off, or move one:
 
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 
 from evaluator.db import open_database
 from evaluator.jsonio import load_document
+from tests.scale import CANDIDATES, EVALUATORS, LEAVES, committee_criteria, committee_document
 from ui.consensus.view import ConsensusView
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.session import EvaluationSession
@@ -40,38 +41,17 @@ from ui.undo import EditCriterion, SetConsensus
 
 pytestmark = pytest.mark.slow  # about 10 s: 100,000 scores
 
-CANDIDATES, CATEGORIES, LEAVES_PER, EVALUATORS = 50, 10, 20, 10
 AGREEING = [f"c0.l{i}" for i in range(5)]
 OUTLIER = AGREEING[:3]  # Evaluator 0 gives 5 where everyone else gives 3
 
 
 def document() -> dict:
     rng = random.Random(20240611)
-    leaves = [f"c{c}.l{i}" for c in range(CATEGORIES) for i in range(LEAVES_PER)]
-    criteria = [
-        {
-            "key": f"c{c}",
-            "name": f"Category {c}",
-            "kind": "category",
-            "weight": 1 + c % 3,
-            "children": [
-                {
-                    "key": f"c{c}.l{i}",
-                    "name": f"Support criterion {c}.{i}",
-                    "kind": "rated",
-                    "weight": 1 + i % 4,
-                    "question": {"text": "?", "answer_type": "text"},
-                }
-                for i in range(LEAVES_PER)
-            ],
-        }
-        for c in range(CATEGORIES)
-    ]
-    bases = {(c, key): rng.randint(1, 4) for c in range(CANDIDATES) for key in leaves}
+    bases = {(c, key): rng.randint(1, 4) for c in range(CANDIDATES) for key in LEAVES}
     scores = []
     for e in range(EVALUATORS):
         for c in range(CANDIDATES):
-            for key in leaves:
+            for key in LEAVES:
                 if c < 5 and key in AGREEING:
                     value = 5 if e == 0 and key in OUTLIER else 3
                 else:  # near a per-cell consensus: nine cells in ten end up flagged
@@ -85,22 +65,8 @@ def document() -> dict:
                         "justification": "seen",
                     }
                 )
-    return {
-        "format": "supportscope-evaluation",
-        "version": 1,
-        "evaluation": {
-            "name": "Committee scale",
-            "status": "consensus",
-            "scale": {"min": 0, "max": 5},
-            "aggregation": "mean",
-        },
-        "criteria": criteria,
-        "candidates": [{"name": f"Candidate {c:02d}", "kind": "vendor"} for c in range(CANDIDATES)],
-        "evaluators": [{"name": f"Evaluator {e}"} for e in range(EVALUATORS)],
-        "scores": scores,
-        "consensus": [],
-        "responses": [],
-    }
+    criteria = committee_criteria("Support criterion")
+    return committee_document("Committee scale", "consensus", criteria, scores)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
-from ui_helpers import make_database, show
+from ui_helpers import make_database, session_on, show
 
 from evaluator import services
 from evaluator.domain import AutoRule, Band, Criterion, CriterionKind, Status
@@ -24,12 +24,8 @@ from ui.undo import AddCriterion, ChangeStatus, EditCriterion, MoveCriterion, Re
 @pytest.fixture
 def session(qtbot, tmp_path: Path) -> EvaluationSession:
     make_database(tmp_path / "criteria.db")[0].close()
-    session = EvaluationSession()
-    session.messages = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "criteria.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "criteria.db") as session:
+        yield session
 
 
 @pytest.fixture
@@ -242,7 +238,7 @@ def test_final_evaluation_is_read_only(qtbot, view: CriteriaView) -> None:
     view.select("tiers.l4")
     assert view.panel.description.isReadOnly()
     assert not model.setData(model.index_of("tiers.l4", WEIGHT), 9)
-    assert "is final and read-only" in session.messages[-1]
+    assert "is final and read-only" in session.errors[-1]
     assert stored(session, "tiers.l4").weight == 2.0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from ui_helpers import answer_identity_prompt
@@ -24,7 +24,6 @@ import reports.pdf
 from criteria.demo import DEMO_CHAIR, DEMO_NAME, build_demo
 from evaluator.db import open_database
 from reports.branding import Branding, load_branding
-from ui import errors
 from ui.export import branding_dialog
 from ui.export import dialog as export_dialog
 from ui.export.branding_dialog import BrandingDialog
@@ -57,13 +56,6 @@ def opened(monkeypatch) -> list[QUrl]:
     urls: list[QUrl] = []
     monkeypatch.setattr(export_dialog, "open_in_desktop", lambda url: urls.append(url) or True)
     return urls
-
-
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    messages: list[str] = []
-    monkeypatch.setattr(errors, "show_error", lambda _p, text, _t="": messages.append(text))
-    return messages
 
 
 @pytest.fixture
@@ -181,6 +173,24 @@ def test_the_folder_chosen_last_is_offered_next_time(qtbot, window, monkeypatch,
     again = open_dialog(qtbot, window)
     assert again.paths["pdf"].text() == str(elsewhere / f"{DEMO_NAME} report.pdf")
     assert again.checks["pdf"].isChecked() and not again.checks["xlsx"].isChecked()
+
+
+def test_the_appendix_box_adds_the_justifications_and_is_remembered(qtbot, window, tmp_path):
+    dialog = open_dialog(qtbot, window)
+    assert not dialog.appendix.isChecked()  # concise unless asked for
+    set_path(qtbot, dialog, "xlsx", None)
+    qtbot.mouseClick(dialog.checks["pdf"], Qt.MouseButton.LeftButton)
+    assert not dialog.appendix.isEnabled()  # an appendix to no PDF means nothing
+    qtbot.mouseClick(dialog.checks["pdf"], Qt.MouseButton.LeftButton)
+    box = dialog.appendix  # a click on its tick box (the row is wider than its text)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked()
+    export_and_wait(qtbot, dialog)
+    pages = pdf_pages(Path(dialog.paths["pdf"].text()))
+    assert "Appendix B Criterion detail" in pages[0]
+    assert any("Justifications:" in page for page in pages)
+    dialog.close()
+    assert open_dialog(qtbot, window).appendix.isChecked()
 
 
 def test_cancel_mid_export_leaves_the_existing_file_byte_identical(

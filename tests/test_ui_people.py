@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
-from ui_helpers import finalise, make_database, start_scoring
+from ui_helpers import finalise, make_database, session_on, show, start_scoring
 
 from evaluator import services
 from evaluator.domain import CandidateKind, EvaluationData
@@ -26,12 +26,8 @@ from ui.undo import AddCandidate, AddEvaluator, RenameCandidate, SetScore
 @pytest.fixture
 def session(qtbot, tmp_path: Path) -> EvaluationSession:
     make_database(tmp_path / "people.db")[0].close()
-    session = EvaluationSession()
-    session.messages = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "people.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "people.db") as session:
+        yield session
 
 
 def stored(session: EvaluationSession) -> EvaluationData:
@@ -67,9 +63,7 @@ def test_models_pass_the_tester(qtmodeltester, session: EvaluationSession) -> No
 
 
 def test_add_two_candidates_and_edit_them(qtbot, session: EvaluationSession) -> None:
-    view = CandidatesView(session)
-    qtbot.addWidget(view)
-    view.show()
+    view = show(qtbot, CandidatesView(session))
     add_by_typing(qtbot, view, "Acme Health Support")
     add_by_typing(qtbot, view, "Bolt Support Partners")
     assert [c.name for c in stored(session).candidates] == [
@@ -116,16 +110,14 @@ def test_duplicate_name_is_refused_with_a_message(qtbot, session: EvaluationSess
     session.execute(AddCandidate(session, "Bolt Support Partners"))
     model = CandidatesModel(session)
     assert not model.setData(model.index(1, 0), "Acme Health Support")
-    assert session.messages[-1] == (
+    assert session.errors[-1] == (
         "A candidate named 'Acme Health Support' already exists in 'Northwind Regional RFP'."
     )
     assert model.index(1, 0).data() == "Bolt Support Partners"
 
 
 def test_committee_roles_declarations_and_score_counts(qtbot, session: EvaluationSession) -> None:
-    view = CommitteeView(session)
-    qtbot.addWidget(view)
-    view.show()
+    view = show(qtbot, CommitteeView(session))
     add_by_typing(qtbot, view, "Ann Example")
     add_by_typing(qtbot, view, "Ben Sample")
     model = view.model
@@ -190,7 +182,7 @@ def test_final_evaluation_tables_are_read_only(qtbot, session: EvaluationSession
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     assert not view.add_action.isEnabled() and not view.remove_action.isEnabled()
     assert not model.setData(model.index(0, 0), "Renamed")
-    assert "is final and read-only" in session.messages[-1]
+    assert "is final and read-only" in session.errors[-1]
 
 
 # ---- the committee process: declarations, submissions, excuses, the chair's actions ----------
@@ -201,12 +193,8 @@ def chaired_session(qtbot, tmp_path: Path) -> EvaluationSession:
     """`tests.core_fixtures.chaired`: Ann Example and Ben Sample score Zephyr Care IT and
     Orbis Support Co; the chair Cora Chair started scoring; nobody declared yet."""
     chaired(tmp_path)[0].close()
-    session = EvaluationSession()
-    session.messages = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.messages.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "t.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "t.db") as session:
+        yield session
 
 
 def as_member(session: EvaluationSession, name: str) -> Identity:
@@ -214,12 +202,7 @@ def as_member(session: EvaluationSession, name: str) -> Identity:
 
 
 def committee_view(qtbot, session: EvaluationSession) -> CommitteeView:
-    view = CommitteeView(session)
-    qtbot.addWidget(view)
-    view.resize(1200, 400)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return show(qtbot, CommitteeView(session), 1200, 400)
 
 
 def row_texts(view: CommitteeView, row: int) -> list[str]:
@@ -300,7 +283,7 @@ def test_the_chair_reopens_a_sheet_and_excuses_a_member_with_reasons(
     monkeypatch.setattr(errors, "confirm", lambda *_args: True)
     view.excuse_action.trigger()
     assert member(session, "Ben Sample").excused == ""
-    assert session.messages == []
+    assert session.errors == []
 
 
 def test_refused_actions_show_the_cores_message(qtbot, chaired_session):
@@ -313,7 +296,7 @@ def test_refused_actions_show_the_cores_message(qtbot, chaired_session):
     view.table.selectRow(1)
     answer_reason(qtbot, "On leave")
     assert not view.excuse()
-    assert session.messages[-1].startswith(f"The excuse of Ben Sample was changed by {CHAIR} at ")
+    assert session.errors[-1].startswith(f"The excuse of Ben Sample was changed by {CHAIR} at ")
     assert member(session, "Ben Sample").excused == "Travelling"  # not overwritten
     assert row_texts(view, 1)[4] == "Travelling"  # re-read: the user sees why
 

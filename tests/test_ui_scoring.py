@@ -9,32 +9,24 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from evaluator import services
 from evaluator.domain import Score
 from tests.core_fixtures import populated
-from tests.ui_helpers import finalise, show
+from tests.ui_helpers import finalise, session_on, show
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED, ScoringModel
 from ui.scoring.view import ScoringView
-from ui.session import EvaluationSession
 
 
 @pytest.fixture
 def session(tmp_path, qtbot):
     db, evaluation = populated(tmp_path)
     db.close()
-    session = EvaluationSession()
-    errors: list[str] = []
-    session.errorRaised.connect(errors.append)
-    assert session.open_database(str(tmp_path / "t.db"))
-    assert session.data is not None and session.data.id == evaluation
-    session.errors = errors  # type: ignore[attr-defined]
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "t.db") as session:
+        assert session.data is not None and session.data.id == evaluation
+        yield session
 
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = show(qtbot, ScoringView(session), 1200, 700)
-    widget.activateWindow()
-    return widget
+    return show(qtbot, ScoringView(session), 1200, 700, activate=True)
 
 
 def ids(session):
@@ -100,17 +92,65 @@ def test_keyboard_score_with_justification_is_saved_and_undoable(session, view, 
     assert cell.data() == "4"
 
 
-def test_tab_moves_right_after_saving(session, view, qtbot):
+def test_tab_after_a_digit_moves_right_and_enter_comes_back_to_the_justification(
+    session, view, qtbot
+):
     _people, firms = ids(session)
     model = view.model
-    click_cell(qtbot, view, model.index_of(firms["Zephyr Care IT"], "tiers.l4"))
+    zephyr = model.index_of(firms["Zephyr Care IT"], "tiers.l4")
+    orbis = model.index_of(firms["Orbis Support Co"], "tiers.l4")
+    click_cell(qtbot, view, zephyr)
     type_score(qtbot, view, "2", Qt.Key.Key_Tab)
+    assert view.grid.currentIndex() == orbis  # as the hint says: Tab moves right
+    assert view.grid.hasFocus()
+    assert zephyr.data(STATE_ROLE) == PENDING and zephyr.data() == "2 *"  # waits, marked
+    assert saved_scores(session) == set()
+    type_score(qtbot, view, "4", Qt.Key.Key_Backtab)
+    assert view.grid.currentIndex() == zephyr
+    qtbot.keyClick(view.grid, Qt.Key.Key_Return)  # the waiting value: write its justification
+    assert view.justification.editor.hasFocus()
     qtbot.keyClicks(view.justification.editor, "Escalation only via the account manager")
     qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
-    assert view.grid.currentIndex() == model.index_of(firms["Orbis Support Co"], "tiers.l4")
     assert {(s.candidate_id, s.value) for s in saved_scores(session)} == {
         (firms["Zephyr Care IT"], 2.0)
     }
+    assert orbis.data(STATE_ROLE) == PENDING  # the other still waits for its justification
+
+
+def test_enter_on_a_cell_without_a_typed_value_moves_down(session, view, qtbot):
+    _people, firms = ids(session)
+    model = view.model
+    click_cell(qtbot, view, model.index_of(firms["Zephyr Care IT"], "tiers.l1"))
+    qtbot.keyClick(view.grid, Qt.Key.Key_Return)
+    assert view.grid.currentIndex() == model.index_of(firms["Zephyr Care IT"], "tiers.l4")
+    assert view.grid.hasFocus()
+
+
+def test_a_value_outside_the_scale_says_why(session, view, qtbot):
+    from PySide6.QtWidgets import QMainWindow, QToolTip
+
+    window = QMainWindow()  # the window's status line says it too
+    window.setCentralWidget(view)
+    window.show()
+    _people, firms = ids(session)
+    cell = view.model.index_of(firms["Zephyr Care IT"], "tiers.l1")
+    click_cell(qtbot, view, cell)
+    with qtbot.waitSignal(view.delegate.refused) as refused:
+        qtbot.keyClicks(view.grid, "7")
+    assert refused.args == ["7 is not on the scale: scores go from 0 to 5 (whole points)"]
+    assert window.statusBar().currentMessage() == refused.args[0]
+    assert QToolTip.text() == refused.args[0]
+    editor = view.grid.findChild(QSpinBox)
+    assert editor is not None and editor.text() == " "  # the 7 was not taken
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert cell.data(STATE_ROLE) != PENDING and cell.data() == ""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    click_cell(qtbot, view, cell)
+    type_score(qtbot, view, "5")  # a value on the scale is taken without a word
+    assert cell.data() == "5 *"
+    window.takeCentralWidget()  # the view's fixture closes it
+    window.deleteLater()
 
 
 def test_no_score_is_saved_without_a_justification(session, view, qtbot):

@@ -20,6 +20,7 @@ from evaluator.identity import Identity
 from evaluator.services import process
 from tests.core_fixtures import CHAIR, chaired, populated
 from tests.test_ui_scoring import click_cell, type_score
+from tests.ui_helpers import session_on, show
 from ui import errors
 from ui.audit_view import AuditView
 from ui.grid.model import STATE_ROLE
@@ -27,7 +28,6 @@ from ui.main_window import MainWindow
 from ui.reason_dialog import ReasonDialog
 from ui.scoring.model import ABSTAINED, EMPTY
 from ui.scoring.view import ScoringView
-from ui.session import EvaluationSession
 from ui.settings import AppSettings
 from ui.undo import SetScore
 
@@ -38,23 +38,13 @@ ANN, BEN = "Ann Example", "Ben Sample"
 @pytest.fixture
 def session(tmp_path: Path, qtbot):
     chaired(tmp_path)[0].close()
-    session = EvaluationSession()
-    session.errors = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.errors.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "t.db"))
-    yield session
-    session.close_database()
+    with session_on(tmp_path / "t.db") as session:
+        yield session
 
 
 @pytest.fixture
 def view(session, qtbot):
-    widget = ScoringView(session)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    return widget
+    return show(qtbot, ScoringView(session), 1300, 760, activate=True)
 
 
 def ids(session) -> tuple[dict[str, int], dict[str, int]]:

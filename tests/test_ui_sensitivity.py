@@ -16,44 +16,42 @@ from evaluator.changes import SetChair
 from evaluator.domain import Aggregation, EvaluationData, Status
 from evaluator.jsonio import load_document, to_document
 from tests.core_fixtures import new_db, populated, start_consensus
-from tests.test_sensitivity_core import one_cell, three_levels, two_way
+from tests.sensitivity_fixtures import one_cell, three_levels, two_way
+from tests.ui_helpers import open_session, show
 from ui.main_window import MainWindow
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.view import SIMULATION, SensitivityView
-from ui.session import EvaluationSession
 from ui.undo import EditCriterion
-
-
-def open_session(tmp_path: Path, data: EvaluationData) -> EvaluationSession:
-    data.status = Status.CONSENSUS
-    db = new_db(tmp_path)
-    load_document(db, to_document(data))
-    db.close()
-    session = EvaluationSession()
-    session.errors = []  # type: ignore[attr-defined]
-    session.errorRaised.connect(session.errors.append)  # type: ignore[attr-defined]
-    assert session.open_database(str(tmp_path / "t.db"))
-    session.wait_for_results()
-    return session
 
 
 @pytest.fixture
 def make_view(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """Opens the Sensitivity tab on `data` (in consensus), or with no data on the database a
+    test wrote at tmp_path / "t.db"; closes every session it opened afterwards."""
     sessions = []
 
-    def make(data: EvaluationData) -> SensitivityView:
-        session = open_session(tmp_path, data)
+    def make(data: EvaluationData | None = None) -> SensitivityView:
+        if data is not None:
+            data.status = Status.CONSENSUS
+            db = new_db(tmp_path)
+            load_document(db, to_document(data))
+            db.close()
+        session = open_session(tmp_path / "t.db", wait=data is not None)
         sessions.append(session)
-        view = SensitivityView(session)
-        qtbot.addWidget(view)
-        view.resize(1300, 900)
-        view.show()
-        qtbot.waitExposed(view)
-        return view
+        return show(qtbot, SensitivityView(session), 1300, 900)
 
     yield make
     for session in sessions:
         session.close_database()
+
+
+def chair_named(tmp_path: Path, submitted: bool) -> None:
+    """`populated` with Cora Chair named; every member submitted (nothing blind) if `submitted`."""
+    db, ev = populated(tmp_path)
+    if submitted:
+        start_consensus(db, ev)
+    services.apply_change(db, ev, SetChair("", "Cora Chair"), actor="setup")
+    db.close()
 
 
 def texts(model) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -215,15 +213,10 @@ def test_the_dialog_refuses_an_all_zero_group_until_fixed(make_view, qtbot):
     assert view.session.data.weight_sets[0].weight_map()["quality"] == 2.0
 
 
-def test_blind_scoring_hides_the_analysis(qtbot, tmp_path):
-    db, ev = populated(tmp_path)  # scoring, nobody has submitted
-    services.apply_change(db, ev, SetChair("", "Cora Chair"), actor="setup")
-    db.close()
-    session = EvaluationSession()
-    assert session.open_database(str(tmp_path / "t.db"))
-    view = SensitivityView(session)
-    qtbot.addWidget(view)
-    view.show()
+def test_blind_scoring_hides_the_analysis(qtbot, tmp_path, make_view):
+    chair_named(tmp_path, submitted=False)  # scoring, nobody has submitted
+    view = make_view()
+    session = view.session
     for who in ("Ann Example", "Cora Chair"):
         assert session.sign_in(who)
         session.wait_for_results()
@@ -240,19 +233,12 @@ def test_blind_scoring_hides_the_analysis(qtbot, tmp_path):
     assert session.sign_in("Ann Example")
     session.wait_for_results()
     assert not view.body.isVisible()
-    session.close_database()
 
 
-def test_a_member_sees_the_analysis_but_only_the_chair_changes_sets(qtbot, tmp_path):
-    db, ev = populated(tmp_path)
-    start_consensus(db, ev)  # everyone submitted: nothing is blind any more
-    services.apply_change(db, ev, SetChair("", "Cora Chair"), actor="setup")
-    db.close()
-    session = EvaluationSession()
-    assert session.open_database(str(tmp_path / "t.db"))
-    view = SensitivityView(session)
-    qtbot.addWidget(view)
-    view.show()
+def test_a_member_sees_the_analysis_but_only_the_chair_changes_sets(qtbot, tmp_path, make_view):
+    chair_named(tmp_path, submitted=True)  # everyone submitted: nothing is blind any more
+    view = make_view()
+    session = view.session
     assert session.sign_in("Ann Example")
     session.wait_for_results()
     qtbot.waitUntil(lambda: view.flips.model.rowCount() > 0)
@@ -260,7 +246,6 @@ def test_a_member_sees_the_analysis_but_only_the_chair_changes_sets(qtbot, tmp_p
     assert view.sets.who.text() == "Only the chair adds, edits or removes weighting sets."
     assert session.sign_in("Cora Chair")
     assert view.sets.add_button.isEnabled()
-    session.close_database()
 
 
 def test_a_final_evaluations_sets_are_locked(make_view):

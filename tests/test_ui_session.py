@@ -283,8 +283,9 @@ def test_unreadable_database_is_a_message(tmp_path: Path, qtbot) -> None:
 
 @pytest.mark.slow
 def test_committee_scale_stays_responsive(qtbot, tmp_path: Path) -> None:
-    from bench_scoring import build_data
     from ui_helpers import bulk_database
+
+    from benchmarks.bench_scoring import build_data
 
     path = tmp_path / "big.db"
     bulk_database(path, build_data())

@@ -31,16 +31,6 @@ from ui.settings import AppSettings
 from ui.undo import EditCriterion
 
 
-@pytest.fixture
-def shown(monkeypatch) -> list[str]:
-    """Messages the window shows (instead of blocking on a modal box)."""
-    messages: list[str] = []
-    monkeypatch.setattr(
-        errors, "show_error", lambda _parent, text, _title="": messages.append(text)
-    )
-    return messages
-
-
 def make_window(qtbot, tmp_path: Path, settings: AppSettings | None = None) -> MainWindow:
     catalogs = tmp_path / "catalogs"
     write_catalog(catalogs)
@@ -356,6 +346,7 @@ def test_window_remembers_tab_splitter_and_last_database(qtbot, tmp_path: Path) 
     first.show_tab("Committee")
     splitter = first.criteria_view.findChild(QSplitter, "criteria")
     splitter.setSizes([500, 300])
+    splitter.splitterMoved.emit(500, 1)  # as a drag of its handle does
     wanted = splitter.sizes()
     first.close()
 
@@ -367,6 +358,32 @@ def test_window_remembers_tab_splitter_and_last_database(qtbot, tmp_path: Path) 
     assert second.criteria_view.findChild(QSplitter, "criteria").sizes() == wanted
     assert (second.size().width(), second.size().height()) == (760, 560)
     assert settings.recent_files()[0] == second.session.location
+
+
+def test_first_start_fits_the_screen_and_the_criteria_tree_keeps_its_weights(
+    qtbot, tmp_path: Path
+) -> None:
+    settings = AppSettings()
+    first = make_window(qtbot, tmp_path, settings)
+    room = first.screen().availableGeometry()
+    assert first.width() <= room.width() and first.height() <= room.height()
+    assert room.contains(first.geometry())
+    hint = first.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768 - 60  # a laptop, minus the taskbar
+    first.resize(1300, 740)
+    first.show_tab("Committee")  # the criteria splitter is never shown: its sizes are not real
+    first.close()
+    assert settings.splitter_sizes("criteria") is None
+    settings.set_splitter_sizes("criteria", [250, 1000])  # what an older version saved
+
+    second = make_window(qtbot, tmp_path, settings)
+    second.resize(1300, 740)  # a 1366×768 laptop's room (the offscreen screen is smaller)
+    second.show_tab("Criteria")
+    view = second.criteria_view
+    qtbot.waitUntil(lambda: view.tree.width() >= view.usable_width)
+    header = view.tree.header()
+    right_edge = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in range(5))
+    assert right_edge <= view.tree.viewport().width()  # the weight columns are in sight
 
 
 def test_picker_switches_between_evaluations(qtbot, tmp_path: Path) -> None:

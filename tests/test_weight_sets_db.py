@@ -22,15 +22,11 @@ from evaluator.services.weight_sets import (
     find_set,
     remove_weight_set,
 )
-from tests.core_fixtures import new_db, populated, start_consensus
+from tests.core_fixtures import fresh, new_db, populated, start_consensus
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 TREE_ORDER = ("tiers", "tiers.l1", "tiers.l4", "offshore", "offshore.share", "cost", "cost.fee")
-
-
-def fresh(db, ev):  # type: ignore[no-untyped-def]
-    return c.canonical(services.load_evaluation(db, ev))
 
 
 def test_each_change_and_its_inverse_keep_snapshot_equal_to_database(tmp_path):

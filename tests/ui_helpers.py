@@ -5,6 +5,8 @@ Every organisation and person here is invented.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from criteria import Catalog, save_catalog
@@ -12,12 +14,12 @@ from evaluator import services
 from evaluator.db import Database, open_database
 from evaluator.domain import (
     AnswerType,
-    AutoRule,
     Criterion,
     CriterionKind,
     EvaluationData,
     Question,
 )
+from tests.core_fixtures import category, yes_no
 
 RUBRIC = {
     0: "No evidence",
@@ -41,40 +43,18 @@ def sample_criteria() -> list[Criterion]:
     Effective weights: tiers 3/6 split 1:2:1 (l1 1/8, l4 1/4, coverage 1/8), staff 2/6 all on
     the clinical leaf (the gate has no weight) = 1/3, price 1/6.
     """
+    tiers = [
+        _rated("tiers.l1", "Level 1 help desk", 1, "Describe your first-line help desk."),
+        _rated("tiers.l4", "Level 4 escalation", 2, "How do you reach your engineers?"),
+        yes_no("tiers.coverage", "Round-the-clock coverage", "Do you staff the desk 24x7?", 5),
+    ]
+    staff = [
+        _rated("staff.clinical", "Clinicians on the support desk", 1, "Who answers?"),
+        yes_no("staff.onshore", "Onshore support staff", "Is first-line support onshore?"),
+    ]
     return [
-        Criterion(
-            "tiers",
-            "Support tiers",
-            weight=3,
-            children=[
-                _rated("tiers.l1", "Level 1 help desk", 1, "Describe your first-line help desk."),
-                _rated("tiers.l4", "Level 4 escalation", 2, "How do you reach your engineers?"),
-                Criterion(
-                    "tiers.coverage",
-                    "Round-the-clock coverage",
-                    CriterionKind.AUTO,
-                    1,
-                    question=Question("Do you staff the desk 24x7?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=5, no=0),
-                ),
-            ],
-        ),
-        Criterion(
-            "staff",
-            "Clinical know-how",
-            weight=2,
-            children=[
-                _rated("staff.clinical", "Clinicians on the support desk", 1, "Who answers?"),
-                Criterion(
-                    "staff.onshore",
-                    "Onshore support staff",
-                    CriterionKind.GATE,
-                    0,
-                    question=Question("Is first-line support onshore?", AnswerType.YES_NO),
-                    rule=AutoRule(yes=1, no=0),
-                ),
-            ],
-        ),
+        category("tiers", "Support tiers", 3, *tiers),
+        category("staff", "Clinical know-how", 2, *staff),
         Criterion(
             "price",
             "Annual support fee",
@@ -191,13 +171,40 @@ def start_consensus(session) -> None:  # type: ignore[no-untyped-def]
         assert session.execute(ChangeStatus(session, Status.CONSENSUS))
 
 
-def show(qtbot, widget, width: int = 1200, height: int = 700):  # type: ignore[no-untyped-def]
-    """Show `widget` at a laptop-like size, owned by qtbot, and wait until it is on screen."""
+def show(qtbot, widget, width: int = 1200, height: int = 700, activate: bool = False):  # type: ignore[no-untyped-def]
+    """Show `widget` at a laptop-like size, owned by qtbot, and wait until it is on screen;
+    `activate` gives it the keyboard focus too, for tests that type into it."""
     qtbot.addWidget(widget)
     widget.resize(width, height)
     widget.show()
     qtbot.waitExposed(widget)
+    if activate:
+        widget.activateWindow()
     return widget
+
+
+def open_session(path: Path | str, wait: bool = False):  # type: ignore[no-untyped-def]
+    """The window's session on the database at `path`, the messages it shows kept in
+    `session.errors`; `wait` waits for the first results too."""
+    from ui.session import EvaluationSession
+
+    session = EvaluationSession()
+    session.errors = []  # type: ignore[attr-defined]
+    session.errorRaised.connect(session.errors.append)  # type: ignore[attr-defined]
+    assert session.open_database(str(path))
+    if wait:
+        session.wait_for_results()
+    return session
+
+
+@contextmanager
+def session_on(path: Path | str, wait: bool = False) -> Iterator:  # type: ignore[type-arg]
+    """`open_session`, closed again afterwards: the body of a session fixture."""
+    session = open_session(path, wait)
+    try:
+        yield session
+    finally:
+        session.close_database()
 
 
 def answer_identity_prompt(window, name: str, passphrase: str = "") -> None:  # type: ignore[no-untyped-def]

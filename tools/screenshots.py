@@ -1,6 +1,6 @@
 """Screenshots of every main tab and dialog, taken from the demo in a throw-away database.
 
-    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1400 --height 950]
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--width 1366 --height 768]
 
 It iterates over the window's tabs, so views added later appear without changes here; then the
 Export reports and New evaluation dialogs and the audit trail follow, and then the committee
@@ -196,24 +196,40 @@ def grab_ahp(window, out: Path, number: int) -> Path:  # type: ignore[no-untyped
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(argv: list[str] | None, description: str):  # type: ignore[no-untyped-def]
+    """The screenshot scripts' shared start: their options, then the application, offscreen
+    unless told otherwise and away from the user's settings. Returns (options, application)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=950)
+    parser.add_argument("--width", type=int, default=1366)  # a common laptop screen
+    parser.add_argument("--height", type=int, default=768)
     parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["SUPPORTSCOPE_NO_SETTINGS"] = "1"
 
-    from criteria.demo import DEMO_NAME
     from ui.app import make_application
-    from ui.main_window import MainWindow
 
     app = make_application()
     if args.dark:
         use_dark_palette(app)
     args.out.mkdir(parents=True, exist_ok=True)
+    return args, app
+
+
+def finish(app, saved: list[Path]) -> int:  # type: ignore[no-untyped-def]
+    """Let Qt finish closing, then list the files written (relative to the checkout)."""
+    app.processEvents()
+    for path in saved:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, app = start(argv, __doc__.splitlines()[0])
+    from criteria.demo import DEMO_NAME
+    from ui.main_window import MainWindow
+
     with tempfile.TemporaryDirectory(prefix="supportscope-demo-") as folder:
         window = MainWindow()
         window.resize(args.width, args.height)
@@ -257,10 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         saved.append(grab_ahp(window, args.out, number + 1 + len(committee)))
         window.close()
         window.session.close_database()
-    app.processEvents()
-    for path in saved:
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-    return 0
+    return finish(app, saved)
 
 
 if __name__ == "__main__":

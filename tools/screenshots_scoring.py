@@ -10,8 +10,6 @@ A new member, Sam Whitfield, joins and has not declared yet. Every name is ficti
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -54,23 +52,11 @@ def prepare(path: Path) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=950)
-    parser.add_argument("--dark", action="store_true", help="use a dark palette (Fusion style)")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["SUPPORTSCOPE_NO_SETTINGS"] = "1"
+    from tools.screenshots import finish, settle, start
 
-    from tools.screenshots import settle, use_dark_palette
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    args, app = start(argv, __doc__.splitlines()[0])
+    from ui.main_window import MainWindow  # after start(): it sets the environment Qt reads
 
-    app = make_application()
-    if args.dark:
-        use_dark_palette(app)
-    args.out.mkdir(parents=True, exist_ok=True)
     saved = []
     with tempfile.TemporaryDirectory(prefix="supportscope-scoring-") as folder:
         candidate, key = prepare(Path(folder) / "demo.db")
@@ -100,10 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             saved.append(path)
         window.close()
         session.close_database()
-    app.processEvents()
-    for path in saved:
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-    return 0
+    return finish(app, saved)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ class AggregationMenu:
 
     def __init__(self, parent: QWidget, menu: QMenu, session: EvaluationSession) -> None:
         self.session = session
-        self.menu = menu.addMenu("&Combine members' scores by")
+        self.menu = menu.addMenu("Combine members' scores &by")
         self.group = QActionGroup(parent)
         self.group.setExclusive(True)
         self.actions: dict[Aggregation, QAction] = {}

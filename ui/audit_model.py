@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -19,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from evaluator.audit_trail import TrailRow
+from ui.tables.read_only import ReadOnlyTable
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the TrailRow of a row
@@ -31,39 +31,21 @@ def local_time(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC).astimezone()
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(ReadOnlyTable):
     """The trail rows as a table; the rows are replaced wholesale (`set_rows`)."""
+
+    headers = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[TrailRow] = []
+        self.rows: list[TrailRow] = []
         self._italic = QFont()
         self._italic.setItalic(True)
 
-    def set_rows(self, rows: list[TrailRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def trail_row(self, row: int) -> TrailRow:
-        return self._rows[row]
+        return self.rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
+    def cell(self, row: TrailRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from evaluator.audit_trail import TrailRow, criterion_names, read_trail, write_csv, write_xlsx
 from evaluator.audit_verify import verify
 from ui import errors
+from ui.accessibility import describe
 from ui.audit_model import ROW_ROLE, AuditFilter, AuditModel, local_time
 from ui.file_dialogs import choose_save_file
 from ui.grid.delegates import AGREED_HUE, DANGER_HUE, Banner
@@ -47,7 +48,7 @@ ALL = "(all)"
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, kinds: str) -> str:
     """The file chooser (a module function that tests replace)."""
-    return choose_save_file(parent, title, suggested, kinds)
+    return choose_save_file(parent, title, suggested, kinds, kind="audit")
 
 
 class AuditView(QDialog):
@@ -65,6 +66,7 @@ class AuditView(QDialog):
 
         self.verdict = Banner(self)
         self.verdict.setObjectName("auditVerdict")
+        describe(self.verdict, "Audit check")
         self.blind_note = Banner(self)
         self.blind_note.setObjectName("auditBlindNote")
         self.combos: dict[str, QComboBox] = {}
@@ -87,6 +89,8 @@ class AuditView(QDialog):
         self.dates = QCheckBox("&Dates from")
         self.first_day = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.last_day = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        describe(self.first_day, "First day")
+        describe(self.last_day, "Last day")
         for edit in (self.first_day, self.last_day):
             edit.setEnabled(False)
             edit.dateChanged.connect(self._filters_changed)
@@ -109,6 +113,7 @@ class AuditView(QDialog):
 
         self.table = QTableView()
         self.table.setObjectName("auditTable")
+        describe(self.table, "Audit entries", "Who changed what, when, from where and why")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -128,7 +133,7 @@ class AuditView(QDialog):
 
         self.count = QLabel()
         self.count.setObjectName("auditCount")
-        self.export_csv = QPushButton("Export &CSV…")
+        self.export_csv = QPushButton("Export C&SV…")
         self.export_xlsx = QPushButton("Export &Excel…")
         close = QPushButton("Close")
         self.export_csv.clicked.connect(lambda: self._export("csv"))

@@ -44,11 +44,11 @@ def choose_scope(parent: QWidget | None, evaluation: str) -> str | None:
 
 
 def choose_backup_target(parent: QWidget | None, suggested: str) -> str:
-    return choose_save_file(parent, "Back up to", suggested, BACKUP_FILTER)
+    return choose_save_file(parent, "Back up to", suggested, BACKUP_FILTER, kind="backup")
 
 
 def choose_backup_file(parent: QWidget | None, folder: str) -> str:
-    return choose_open_file(parent, "Restore from backup", folder, BACKUP_FILTER)
+    return choose_open_file(parent, "Restore from backup", folder, BACKUP_FILTER, kind="backup")
 
 
 def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
@@ -87,7 +87,7 @@ class BackupActions(QObject):
                 return
             scope = chosen
         label = data.name if scope == ONE and data is not None else "all-evaluations"
-        path = choose_backup_target(window, str(self._folder() / _suggested(label)))
+        path = choose_backup_target(window, str(Path(self._folder()) / _suggested(label)))
         if not path:
             return
         if scope == ONE and data is not None:
@@ -114,7 +114,7 @@ class BackupActions(QObject):
         db = self.window.session.db
         if db is None or self.busy:
             return
-        path = choose_backup_file(self.window, str(self._folder()))
+        path = choose_backup_file(self.window, self._folder())
         if path:
             self._run(lambda: plan_restore(db, path), self._planned, READING)
 
@@ -182,10 +182,14 @@ class BackupActions(QObject):
             on_failed=failed,
         )
 
-    def _folder(self) -> Path:
-        """Where the file dialogs start: the database's folder, else the home folder."""
+    def _folder(self) -> str:
+        """Where the backup dialogs start: the folder of the last backup, else the database's
+        folder, else "" (then the file dialog starts in Documents)."""
+        remembered = self.window.settings.last_folder("backup")
+        if remembered and Path(remembered).is_dir():
+            return remembered
         db = self.window.session.db
-        return db.path.parent if db is not None and db.path is not None else Path.home()
+        return str(db.path.parent) if db is not None and db.path is not None else ""
 
 
 def _suggested(label: str) -> str:

@@ -102,7 +102,7 @@ class PassphraseDialog(QDialog):
         form.addRow("&Again:", self.second)
         self.state = QLabel()
         self.state.setWordWrap(True)
-        self.buttons, self.ok_button = _buttons(self, "&Protect")
+        self.buttons, self.ok_button = _buttons(self, "P&rotect")
         layout = QVBoxLayout(self)
         layout.addWidget(
             _intro(

@@ -15,7 +15,10 @@ dialog with:
   in the database dialogs (which open it through SQLite), its working files everywhere; the
   dialog stays open to choose another.
 
-ui/ calls QFileDialog only here (tests/test_file_dialogs.py checks).
+Each dialog starts where the user last chose a file of the same `kind` (database, backup,
+workbook, report, ...; remembered in the settings), else in the user's Documents folder; a
+caller's own start folder (the open database's) wins. ui/ calls QFileDialog only here
+(tests/test_file_dialogs.py checks).
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
+    QStandardPaths,
 )
 from PySide6.QtGui import QAbstractFileIconProvider
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QWidget
 
 from evaluator.live_files import is_working_file, live_database_problem
 from ui import errors
+from ui.settings import AppSettings
 
 FOLDER, FILE = QAbstractFileIconProvider.IconType.Folder, QAbstractFileIconProvider.IconType.File
 DRIVE = QAbstractFileIconProvider.IconType.Drive
@@ -81,14 +86,41 @@ class _WithoutWorkingFiles(QSortFilterProxyModel):
         return model.isDir(index) or not is_working_file(model.filePath(index))
 
 
+def documents_folder() -> str:
+    """The user's Documents folder (their home when the platform has none)."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return found if found and Path(found).is_dir() else str(Path.home())
+
+
+def start_path(start: str, kind: str, settings: AppSettings | None) -> str:
+    """Where a dialog opens: the caller's folder when it names one; else the folder last used
+    for this kind of file (keeping a suggested file name), else Documents."""
+    begin = Path(start).expanduser() if start else None
+    if begin is not None and (begin.is_absolute() or begin.parent != Path(".")):
+        return str(begin)
+    remembered = settings.last_folder(kind) if settings is not None and kind else ""
+    folder = remembered if remembered and Path(remembered).is_dir() else documents_folder()
+    return str(Path(folder) / begin) if begin is not None else folder
+
+
 class SafeFileDialog(QFileDialog):
     """Qt's own file dialog that opens no listed file (see the module's docstring)."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, start: str, filters: str, database: bool
+        self,
+        parent: QWidget | None,
+        title: str,
+        start: str,
+        filters: str,
+        database: bool,
+        kind: str = "",
+        settings: AppSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database  # the file chosen is a database, opened with SQLite
+        self.kind = kind
+        self.settings = settings if settings is not None or not kind else AppSettings()
+        start = start_path(start, kind, self.settings)
         # before anything is listed: the widgets (and their model), then our icon provider
         self.setOption(QFileDialog.Option.DontUseNativeDialog)
         self.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons)
@@ -124,25 +156,42 @@ class SafeFileDialog(QFileDialog):
         """Run the dialog, then let it go; the chosen paths, or [] when cancelled."""
         try:
             accepted = self.exec() == QFileDialog.DialogCode.Accepted
-            return self.selectedFiles() if accepted else []
+            chosen = self.selectedFiles() if accepted else []
+            if chosen and self.kind and self.settings is not None:
+                self.settings.set_last_folder(self.kind, str(Path(chosen[0]).parent))
+            return chosen
         finally:
             self.deleteLater()  # with its file system model and that model's thread
 
 
 def choose_open_file(
-    parent: QWidget | None, title: str, start: str = "", filters: str = "", *, database=False
+    parent: QWidget | None,
+    title: str,
+    start: str = "",
+    filters: str = "",
+    *,
+    database: bool = False,
+    kind: str = "",
+    settings: AppSettings | None = None,
 ) -> str:
-    """One existing file, or "" when cancelled. `database`: the file is opened with SQLite."""
-    dialog = SafeFileDialog(parent, title, start, filters, database)
+    """One existing file, or "" when cancelled. `database`: the file is opened with SQLite;
+    `kind`: the kind of file, whose last folder the dialog starts in (see the docstring)."""
+    dialog = SafeFileDialog(parent, title, start, filters, database, kind, settings)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     return next(iter(dialog.chosen()), "")
 
 
 def choose_open_files(
-    parent: QWidget | None, title: str, start: str = "", filters: str = ""
+    parent: QWidget | None,
+    title: str,
+    start: str = "",
+    filters: str = "",
+    *,
+    kind: str = "",
+    settings: AppSettings | None = None,
 ) -> list[str]:
     """Existing files, or [] when cancelled."""
-    dialog = SafeFileDialog(parent, title, start, filters, database=False)
+    dialog = SafeFileDialog(parent, title, start, filters, False, kind, settings)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     return dialog.chosen()
 
@@ -155,10 +204,12 @@ def choose_save_file(
     *,
     confirm_overwrite: bool = True,
     database: bool = False,
+    kind: str = "",
+    settings: AppSettings | None = None,
 ) -> str:
     """Where to write a file, or "" when cancelled. `database`: New database (never replaced:
-    an existing one is opened)."""
-    dialog = SafeFileDialog(parent, title, suggested, filters, database)
+    an existing one is opened). A bare suggested name goes in the kind's last folder."""
+    dialog = SafeFileDialog(parent, title, suggested, filters, database, kind, settings)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, not confirm_overwrite)

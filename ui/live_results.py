@@ -31,6 +31,12 @@ KEY = "results"
 UNEXPECTED = "an unexpected error ({error}); please report this"  # after "cannot be computed:"
 
 
+def small(data: EvaluationData) -> bool:
+    """Whether scoring `data` is quick enough to run inline, without a thread's overhead."""
+    cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
+    return len(data.scores) + cells <= INLINE_LIMIT
+
+
 def scoring_work(data: EvaluationData) -> Callable[[Progress, CancelCheck], ScoreBook]:
     """Scoring as job work (it is too quick to report progress or stop half-way)."""
 
@@ -97,11 +103,10 @@ class LiveResults(QObject):
             self._book = None
             self._accept(None, "", 0.0)
             return
-        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
         self._jobs.start(
             scoring_work(data),
             key=KEY,
-            inline=len(data.scores) + cells <= INLINE_LIMIT,
+            inline=small(data),
             unexpected=UNEXPECTED,
             on_ended=self._ended,
         )

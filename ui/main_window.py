@@ -23,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QLabel,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import STATUS_ORDER, Status
 from ui import errors
+from ui.accessibility import describe, name_from_text, name_windows_when_shown
 from ui.criteria.view import CriteriaView
 from ui.grid.delegates import DANGER_HUE, Banner
 from ui.main_menus import MainMenus
@@ -46,6 +48,7 @@ from ui.settings import AppSettings
 from ui.start_page import StartPage
 
 log = logging.getLogger("supportscope.ui")
+MOVED = "movedByUser"  # a splitter's property: the user dragged it, so its sizes are kept
 
 # (module, class, tab title): the other views, added when their modules exist
 OPTIONAL_VIEWS = (
@@ -90,6 +93,9 @@ class MainWindow(QMainWindow):
         self.audit_bar.linkActivated.connect(lambda _: self.open_audit())
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.setObjectName("mainTabs")
+        describe(self.tabs, "Steps", "Start, criteria, candidates, committee, scoring, results")
+        describe(self.banner, "Phase", "The phase, who you are and what the phase allows")
+        describe(self.audit_bar, "Audit warning")
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -112,6 +118,7 @@ class MainWindow(QMainWindow):
         self.picker = QComboBox(minimumContentsLength=28)
         self.picker.setObjectName("evaluationPicker")
         self.picker.setToolTip("The evaluation shown in every tab")
+        describe(self.picker, "Evaluation", "The evaluation shown in every tab")
         self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.activated.connect(self._picked)
         self.menus = MainMenus(self)
@@ -139,6 +146,12 @@ class MainWindow(QMainWindow):
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
         self._restore_settings()
         self._evaluation_changed()
+        # the views build some widgets late: name them when their tab is shown
+        self.tabs.currentChanged.connect(lambda _: name_from_text(self))
+        name_from_text(self)
+        app = QApplication.instance()
+        if app is not None:  # and its dialogs, as each is shown
+            name_windows_when_shown(app)
 
     # ---- tabs --------------------------------------------------------------------------------
 
@@ -368,7 +381,7 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 820)
+            self.fit_to_screen()
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
@@ -376,14 +389,29 @@ class MainWindow(QMainWindow):
             sizes = self.settings.splitter_sizes(splitter.objectName())
             if splitter.objectName() and sizes and len(sizes) == splitter.count():
                 splitter.setSizes(sizes)
+            splitter.splitterMoved.connect(lambda *_, s=splitter: s.setProperty(MOVED, True))
         last = self.settings.last_tab()
         if last and self.tab(last) is not None:
             self.show_tab(last)
 
+    def fit_to_screen(self) -> None:
+        """First start: 1280×820, or the available screen when smaller (a 1366×768 laptop),
+        centred on it."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 820)
+            return
+        room = screen.availableGeometry()
+        frame = 40  # the title bar and borders the window manager adds around the window
+        self.resize(min(1280, room.width() - 16), min(820, room.height() - frame))
+        self.move(room.center() - self.rect().center())
+
     def save_settings(self) -> None:
         self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
         for splitter in self.findChildren(QSplitter):
-            if splitter.objectName():
+            # only sizes the user set or saw: a splitter never shown has no real sizes yet
+            shown = splitter.isVisible() or splitter.property(MOVED)
+            if splitter.objectName() and shown and all(splitter.sizes()):
                 self.settings.set_splitter_sizes(splitter.objectName(), splitter.sizes())
         self.settings.set_last_tab(self.tab_title(self.tabs.currentIndex()))
         self.settings.sync()

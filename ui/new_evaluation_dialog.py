@@ -102,7 +102,7 @@ class NewEvaluationDialog(QDialog):
 
     def _browse(self) -> None:
         path = file_dialogs.choose_open_file(
-            self, "Catalog file", "", "Catalogs (*.toml);;All files (*)"
+            self, "Catalog file", "", "Catalogs (*.toml);;All files (*)", kind="catalog"
         )
         if not path:
             return

@@ -1,5 +1,5 @@
 """What the window remembers between runs: geometry, splitters, last tab, recent databases,
-who last worked on each evaluation (a name only).
+who last worked on each evaluation (a name only), the last folder of each kind of file.
 
 A thin typed wrapper over QSettings. With SUPPORTSCOPE_NO_SETTINGS=1 (set by the test suite)
 it writes to a throw-away INI file instead, so tests never read or change the user's settings.
@@ -109,6 +109,13 @@ class AppSettings:
 
     def set_last_identity(self, location: str, evaluation_id: int, name: str) -> None:
         self._store.setValue(f"identities/{_key(location)}-{evaluation_id}", name)
+
+    def last_folder(self, kind: str) -> str:
+        """The folder a file of this kind (database, backup, workbook, ...) was last chosen in."""
+        return str(self._store.value(f"folders/{kind}", "") or "")
+
+    def set_last_folder(self, kind: str, folder: str) -> None:
+        self._store.setValue(f"folders/{kind}", folder)
 
     def catalog_dirs(self) -> list[Path]:
         """Folders of the user's saved catalogs (listed after the built-in ones)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from criteria import load_catalog
 from evaluator.db import default_database
 from ui import errors, file_dialogs
+from ui.accessibility import describe
 from ui.new_evaluation_dialog import NewEvaluationDialog
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
@@ -71,7 +72,7 @@ class StartPage(QWidget):
         self.new_db_button = QPushButton("New &database…")
         self.new_db_button.setToolTip("Create an empty database file for a portfolio of RFPs")
         self.new_db_button.clicked.connect(self.new_database_dialog)
-        self.new_eval_button = QPushButton("New &evaluation from a catalog…")
+        self.new_eval_button = QPushButton("&New evaluation from a catalog…")
         self.new_eval_button.setToolTip("Start an evaluation from a built-in or saved catalog")
         self.new_eval_button.clicked.connect(self.new_evaluation_dialog)
         self.demo_button = QPushButton("Open the de&mo evaluation")
@@ -85,6 +86,7 @@ class StartPage(QWidget):
 
         self.recent = QListWidget()
         self.recent.setToolTip("Double-click or press Enter to open")
+        describe(self.recent, "Recent databases", "Databases opened before; Enter opens one")
         self.recent.itemActivated.connect(lambda item: self.open_location(item.text()))
         recent_box = QGroupBox("&Recent databases")
         QVBoxLayout(recent_box).addWidget(self.recent)
@@ -96,6 +98,11 @@ class StartPage(QWidget):
             ["Evaluation", "Client", "Status", "Candidates", "Members"]
         )
         self.evaluations.setToolTip("Double-click or press Enter to open")
+        describe(
+            self.evaluations,
+            "Evaluations in this database",
+            "Name, client, status, candidates and members of each; Enter opens one",
+        )
         self.evaluations.itemActivated.connect(self._open_listed)
         evaluations_box = QGroupBox("Evaluations in this database")
         box_layout = QVBoxLayout(evaluations_box)
@@ -200,7 +207,13 @@ class StartPage(QWidget):
 
     def open_database_dialog(self) -> None:
         path = file_dialogs.choose_open_file(
-            self, "Open database", self._folder(), DB_FILTER, database=True
+            self,
+            "Open database",
+            self._folder(),
+            DB_FILTER,
+            database=True,
+            kind="database",
+            settings=self.settings,
         )
         if path:
             self.open_location(path)
@@ -209,8 +222,10 @@ class StartPage(QWidget):
         path = file_dialogs.choose_save_file(
             self,
             "New database",
-            str(Path(self._folder() or Path.home()) / "evaluations.db"),
+            str(Path(self._folder()) / "evaluations.db"),  # no folder: the last one used
             DB_FILTER,
+            kind="database",
+            settings=self.settings,
             confirm_overwrite=False,  # an existing database is opened, never replaced
             database=True,
         )

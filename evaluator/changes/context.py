@@ -238,3 +238,16 @@ def ref_subjects(ref: str) -> tuple[str, str, str]:
     if kind == "judgment" and parts:  # a member's AHP comparison (evaluator.changes.write_ahp)
         return f"evaluator:{parts[0]}", "", ""
     return "", "", ""
+
+
+def in_order(ctx: WriteContext, model: Any) -> list[Any]:
+    """The evaluation's rows of a listed `model` (candidates, members, weighting sets) in their
+    list order, as the database has them now."""
+    return list(
+        ctx.session.scalars(
+            select(model)
+            .where(model.evaluation_id == ctx.ev.id)
+            .order_by(model.position, model.id)
+            .execution_options(populate_existing=True)
+        )
+    )

@@ -77,22 +77,27 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
         "justification": after.justification,
         "abstained": after.abstained,
     }
-    if row is None:
-        new_id = ctx.session.execute(
-            insert(ScoreRow).values(
-                evaluation_id=ctx.ev.id,
-                evaluator_id=person.id,
-                candidate_id=cand.id,
-                criterion_id=crit.id,
-                **values,
-            )
-        ).inserted_primary_key[0]
-        rows[cand.id, crit.id] = {"id": new_id, **values}
-    else:
-        ctx.session.execute(update(ScoreRow).where(ScoreRow.id == row["id"]).values(**values))
-        row.update(values)
+    owner = {"evaluator_id": person.id, "candidate_id": cand.id, "criterion_id": crit.id}
+    row_id = _save(ctx, ScoreRow, None if row is None else row["id"], values, owner)
+    rows.setdefault((cand.id, crit.id), {}).update(id=row_id, **values)
     ctx.audit("set score", target, old, score_text(after), after.justification, ref=ref)
     return applied, True
+
+
+def _save(
+    ctx: WriteContext,
+    table: type[ScoreRow] | type[ConsensusRow] | type[ResponseRow],
+    row_id: int | None,
+    values: dict[str, Any],
+    owner: dict[str, int],
+) -> int:
+    """Insert a cell's row (`owner`: the ids it belongs to) or update row `row_id` with
+    `values`; returns the row's id."""
+    if row_id is None:
+        insert_row = insert(table).values(evaluation_id=ctx.ev.id, **owner, **values)
+        return int(ctx.session.execute(insert_row).inserted_primary_key[0])
+    ctx.session.execute(update(table).where(table.id == row_id).values(**values))
+    return row_id
 
 
 def score_text(cell: ScoreCell) -> str:
@@ -166,22 +171,9 @@ def write_consensus(ctx: WriteContext, change: SetConsensus) -> tuple[SetConsens
         ctx.session.execute(delete(ConsensusRow).where(ConsensusRow.id == row.id))
         ctx.audit("clear consensus", _cell(cand.name, crit), old, "", change.why, ref=ref)
         return applied, True
-    if row is None:
-        ctx.session.execute(
-            insert(ConsensusRow).values(
-                evaluation_id=ctx.ev.id,
-                candidate_id=cand.id,
-                criterion_id=crit.id,
-                value=after.value,
-                note=after.note,
-            )
-        )
-    else:
-        ctx.session.execute(
-            update(ConsensusRow)
-            .where(ConsensusRow.id == row.id)
-            .values(value=after.value, note=after.note)
-        )
+    values = {"value": after.value, "note": after.note}
+    owner = {"candidate_id": cand.id, "criterion_id": crit.id}
+    _save(ctx, ConsensusRow, None if row is None else row.id, values, owner)
     if is_pass_fail(CriterionKind(crit.kind)):
         shown = "pass" if after.value > 0 else "fail"
     else:
@@ -240,18 +232,9 @@ def write_answer(ctx: WriteContext, change: SetAnswer) -> tuple[SetAnswer, bool]
             "comment": after.comment,
             "source": change.source,
         }
-        if row is None:
-            new_id = ctx.session.execute(
-                insert(ResponseRow).values(
-                    evaluation_id=ctx.ev.id, candidate_id=cand.id, question_id=question_id, **values
-                )
-            ).inserted_primary_key[0]
-            rows[question_id] = {"id": new_id, **values}
-        else:
-            ctx.session.execute(
-                update(ResponseRow).where(ResponseRow.id == row["id"]).values(**values)
-            )
-            row.update(values)
+        owner = {"candidate_id": cand.id, "question_id": question_id}
+        row_id = _save(ctx, ResponseRow, None if row is None else row["id"], values, owner)
+        rows.setdefault(question_id, {}).update(id=row_id, **values)
     old = "" if stored is None else stored.raw
     new = "" if after is None else after.raw
     why = f"from {change.source}" if change.source else ""

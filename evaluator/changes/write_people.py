@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from evaluator.changes import normalise
-from evaluator.changes.context import WriteContext, candidate_ref, evaluator_ref
+from evaluator.changes.context import WriteContext, candidate_ref, evaluator_ref, in_order
 from evaluator.changes.dependents import insert_dependents, read_dependents
 from evaluator.changes.model import (
     AddCandidate,
@@ -79,18 +79,6 @@ def _table(change: object) -> _People:
     return EVALUATORS
 
 
-def _ordered(ctx: WriteContext, people: _People) -> list[Any]:
-    model = people.model
-    return list(
-        ctx.session.scalars(
-            select(model)
-            .where(model.evaluation_id == ctx.ev.id)
-            .order_by(model.position, model.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
 def _renumber(ctx: WriteContext, people: _People, ids: list[int]) -> None:
     """Positions 0..n-1 in the given order (only rows whose position changes are written)."""
     model = people.model
@@ -135,7 +123,7 @@ def write_add(
             f"the {people.what} {person.name!r} cannot be put back: its record was reused "
             "meanwhile; reload"
         )
-    order = [row.id for row in _ordered(ctx, people)]
+    order = [row.id for row in in_order(ctx, people.model)]
     index = len(order) if change.index is None else max(0, min(change.index, len(order)))
     values = _values(people, person) | {"evaluation_id": ctx.ev.id, "position": index}
     if restoring and change.row is not None:  # exactly as it was: uid, passphrase, submission
@@ -209,7 +197,7 @@ def write_remove(
 ) -> tuple[RemoveCandidate | RemoveEvaluator, bool]:
     people = _table(change)
     seen: Person = change.candidate if isinstance(change, RemoveCandidate) else change.evaluator
-    rows = _ordered(ctx, people)
+    rows = in_order(ctx, people.model)
     found = [i for i, row in enumerate(rows) if row.id == seen.id]
     if not found:
         raise ctx.stale(f"the {people.what} {seen.name!r}", people.ref(seen.id))

@@ -7,16 +7,9 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
+from evaluator.changes import model as m
 from evaluator.changes import normalise
 from evaluator.changes.context import EVALUATION_REF, WriteContext, evaluator_ref
-from evaluator.changes.model import (
-    Declare,
-    Excuse,
-    SetChair,
-    SetPassphrase,
-    SetSubmitted,
-    ViewLiveResults,
-)
 from evaluator.domain import Declaration
 from evaluator.errors import ServiceError
 from evaluator.models import CandidateRow, DeclarationRow, ScoreRow, utcnow
@@ -58,7 +51,7 @@ def describe_declaration(declaration: Declaration | None, names: dict[int, str])
     return "" if declaration is None else declaration.describe(names)
 
 
-def write_declare(ctx: WriteContext, change: Declare) -> tuple[Declare, bool]:
+def write_declare(ctx: WriteContext, change: m.Declare) -> tuple[m.Declare, bool]:
     member = ctx.evaluator(change.evaluator_id)
     candidates = _candidates(ctx)
     stored = stored_declaration(ctx, member.id)
@@ -89,7 +82,7 @@ def write_declare(ctx: WriteContext, change: Declare) -> tuple[Declare, bool]:
         ref=evaluator_ref(member.id),
     )
     member.conflict_of_interest = shown if after.conflicted else ""
-    return Declare(member.id, stored, after), True
+    return m.Declare(member.id, stored, after), True
 
 
 def _same(stored: Declaration | None, seen: Declaration | None) -> bool:
@@ -99,12 +92,12 @@ def _same(stored: Declaration | None, seen: Declaration | None) -> bool:
     return replace(stored, at=None) == replace(seen, at=None)
 
 
-def write_submitted(ctx: WriteContext, change: SetSubmitted) -> tuple[SetSubmitted, bool]:
+def write_submitted(ctx: WriteContext, change: m.SetSubmitted) -> tuple[m.SetSubmitted, bool]:
     member = ctx.evaluator(change.evaluator_id)
     stored = member.submitted_at is not None
     if stored != change.before:
         raise ctx.stale(f"the scoresheet of {member.name}", evaluator_ref(member.id))
-    applied = SetSubmitted(member.id, stored, change.after, change.why)
+    applied = m.SetSubmitted(member.id, stored, change.after, change.why)
     if stored == change.after:
         return applied, False
     if change.after:
@@ -123,12 +116,12 @@ def write_submitted(ctx: WriteContext, change: SetSubmitted) -> tuple[SetSubmitt
     return applied, True
 
 
-def write_excuse(ctx: WriteContext, change: Excuse) -> tuple[Excuse, bool]:
+def write_excuse(ctx: WriteContext, change: m.Excuse) -> tuple[m.Excuse, bool]:
     member = ctx.evaluator(change.evaluator_id)
     if member.excused != change.before:
         raise ctx.stale(f"the excuse of {member.name}", evaluator_ref(member.id))
     after = change.after.strip()
-    applied = Excuse(member.id, member.excused, after)
+    applied = m.Excuse(member.id, member.excused, after)
     if after == member.excused:
         return applied, False
     action = "excuse member" if after else "withdraw excuse"
@@ -137,12 +130,12 @@ def write_excuse(ctx: WriteContext, change: Excuse) -> tuple[Excuse, bool]:
     return applied, True
 
 
-def write_chair(ctx: WriteContext, change: SetChair) -> tuple[SetChair, bool]:
+def write_chair(ctx: WriteContext, change: m.SetChair) -> tuple[m.SetChair, bool]:
     if ctx.ev.chair != change.before:
         raise ctx.stale("the chair", EVALUATION_REF)
     # "" un-names the chair (the undo of naming one): back to one person setting up
     after = normalise.clean_name(change.after, "chair's name") if change.after.strip() else ""
-    applied = SetChair(ctx.ev.chair, after)
+    applied = m.SetChair(ctx.ev.chair, after)
     if after == ctx.ev.chair:
         return applied, False
     action = (
@@ -154,7 +147,7 @@ def write_chair(ctx: WriteContext, change: SetChair) -> tuple[SetChair, bool]:
     return applied, True
 
 
-def write_passphrase(ctx: WriteContext, change: SetPassphrase) -> tuple[SetPassphrase, bool]:
+def write_passphrase(ctx: WriteContext, change: m.SetPassphrase) -> tuple[m.SetPassphrase, bool]:
     if change.secret is not None and not change.secret.startswith("scrypt$"):
         raise ValueError("a passphrase change carries its hash, never the clear text")
     if change.evaluator_id is None:
@@ -171,6 +164,6 @@ def write_passphrase(ctx: WriteContext, change: SetPassphrase) -> tuple[SetPassp
     return change, True
 
 
-def write_live_view(ctx: WriteContext, change: ViewLiveResults) -> tuple[ViewLiveResults, bool]:
+def write_live_view(ctx: WriteContext, change: m.ViewLiveResults) -> tuple[m.ViewLiveResults, bool]:
     ctx.audit("view live results", ctx.ev.name, "", "", change.why, ref=EVALUATION_REF)
     return change, True

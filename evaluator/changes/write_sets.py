@@ -7,10 +7,10 @@ snapshot and a reload hold the same set. Positions are dense (0..n-1), like the 
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 
 from evaluator.changes import normalise
-from evaluator.changes.context import WriteContext
+from evaluator.changes.context import WriteContext, in_order
 from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.domain import ScoringError, WeightSet
 from evaluator.errors import ServiceError
@@ -27,23 +27,12 @@ def stored_set(row: WeightSetRow) -> WeightSet:
     return WeightSet(row.id, row.name, tuple((str(k), float(w)) for k, w in row.weights), row.note)
 
 
-def _rows(ctx: WriteContext) -> list[WeightSetRow]:
-    return list(
-        ctx.session.scalars(
-            select(WeightSetRow)
-            .where(WeightSetRow.evaluation_id == ctx.ev.id)
-            .order_by(WeightSetRow.position, WeightSetRow.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
 def normalised_set(
     ctx: WriteContext, weight_set: WeightSet, exclude: int | None = None
 ) -> WeightSet:
     """The set as it is stored: a clean, unique name, a stripped note, full weights."""
     name = normalise.clean_name(weight_set.name, "weighting set name")
-    for row in _rows(ctx):
+    for row in in_order(ctx, WeightSetRow):
         if row.id != exclude and row.name.casefold() == name.casefold():
             raise ServiceError(f"a weighting set named {row.name!r} already exists")
     criteria, _keys = read_criteria(ctx.session, ctx.ev.id)
@@ -69,7 +58,7 @@ def _pairs(weight_set: WeightSet) -> list[list[object]]:
 
 def write_add_set(ctx: WriteContext, change: AddWeightSet) -> tuple[AddWeightSet, bool]:
     weight_set = normalised_set(ctx, change.weight_set)
-    order = [row.id for row in _rows(ctx)]
+    order = [row.id for row in in_order(ctx, WeightSetRow)]
     index = len(order) if change.index is None else max(0, min(change.index, len(order)))
     values = {
         "evaluation_id": ctx.ev.id,
@@ -144,7 +133,7 @@ def write_edit_set(ctx: WriteContext, change: EditWeightSet) -> tuple[EditWeight
 
 def write_remove_set(ctx: WriteContext, change: RemoveWeightSet) -> tuple[RemoveWeightSet, bool]:
     row = _seen(ctx, change.weight_set)
-    order = [r.id for r in _rows(ctx)]
+    order = [r.id for r in in_order(ctx, WeightSetRow)]
     index = order.index(row.id)
     ctx.session.execute(delete(WeightSetRow).where(WeightSetRow.id == row.id))
     order.remove(row.id)

@@ -14,8 +14,12 @@ ${imports if imports else ""}
 # revision identifiers, used by Alembic.
 revision: str = ${repr(up_revision)}
 down_revision: Union[str, Sequence[str], None] = ${repr(down_revision)}
+% if branch_labels:
 branch_labels: Union[str, Sequence[str], None] = ${repr(branch_labels)}
+% endif
+% if depends_on:
 depends_on: Union[str, Sequence[str], None] = ${repr(depends_on)}
+% endif
 
 
 def upgrade() -> None:

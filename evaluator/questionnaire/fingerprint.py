@@ -17,9 +17,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from evaluator.domain import Criterion, CriterionKind, Question
+from evaluator.domain import Criterion, CriterionKind, EvaluationData, Question
+from evaluator.version import app_version
 
 META_SHEET = "_supportscope"
 META_TITLE = "SupportScope metadata: do not edit this sheet"
@@ -107,15 +109,27 @@ class Metadata:
 
 def write_metadata(
     workbook: Any,
-    fields: dict[str, object],
+    file_format: tuple[str, str],
+    data: EvaluationData,
+    own_fields: dict[str, object],
     item_header: Sequence[str] = (),
     items: Sequence[Sequence[object]] = (),
 ) -> None:
-    """Add the very hidden metadata sheet; `fields` must fit in rows 2..29. Values are stored
-    as `stored_text` makes them (control characters shown as symbols), so readers compare
-    names through `stored_text` too."""
+    """Add the very hidden metadata sheet: the format (name, version) and the evaluation, the
+    file's `own_fields`, when and by which version it was made; all must fit in rows 2..29.
+    Values are stored as `stored_text` makes them (control characters shown as symbols), so
+    readers compare names through `stored_text` too."""
     from evaluator.xlsx_text import set_text
 
+    fields = {
+        "format": file_format[0],
+        "format_version": file_format[1],
+        "evaluation_id": data.id,
+        "evaluation_name": data.name,
+        **own_fields,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "app_version": app_version(),
+    }
     if len(fields) > FIELDS_LAST_ROW - FIELDS_FIRST_ROW + 1:
         raise ValueError("too many metadata fields")
     sheet = workbook.create_sheet(META_SHEET)

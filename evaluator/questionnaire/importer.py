@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluator.changes.model import Answer, SetAnswer
-from evaluator.changes.write import write_changes
 from evaluator.db import Database
 from evaluator.domain import Candidate, EvaluationData, Response
-from evaluator.errors import StaleChange
+from evaluator.file_import import refuse_problems, write_file
 from evaluator.models import CandidateRow
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
 from evaluator.questionnaire.fingerprint import (
@@ -238,12 +237,7 @@ def apply_questionnaire(
     names one already taken for an earlier file of the same batch, which covers this one too.
     """
     errors = preview.errors
-    if errors and not valid_only:
-        raise ServiceError(
-            f"{preview.file_name} has {plural(len(errors), 'problem')} that stop the import "
-            f"(first: {errors[0].text}); nothing was imported: fix the file, or import the "
-            "valid answers only"
-        )
+    refuse_problems(preview.file_name, errors, valid_only, "answers")
     to_write = preview.to_write
     changes = [
         SetAnswer(
@@ -258,27 +252,10 @@ def apply_questionnaire(
     ]  # fmt: skip
     with db.transaction() as session:
         ev = editable_evaluation(session, preview.evaluation_id)
-        candidate = session.get(CandidateRow, preview.candidate_id)
-        if candidate is None or candidate.evaluation_id != ev.id:
-            raise ServiceError(
-                f"the candidate {preview.candidate!r} was removed after the preview of "
-                f"{preview.file_name}: nothing was imported"
-            )
-        if backup is None:
-            from evaluator.backups import before_import
-
-            backup = before_import(db, session, ev.id)
-        try:
-            write_changes(session, ev, changes, actor)
-        except StaleChange as exc:
-            raise StaleChange(
-                f"the answers of {candidate.name} changed after the preview of "
-                f"{preview.file_name} ({exc}); nothing was imported: preview the file again"
-            ) from exc
-        except ServiceError as exc:
-            raise ServiceError(
-                f"{exc}; nothing was imported from {preview.file_name}: preview it again"
-            ) from exc
+        about = (CandidateRow, preview.candidate_id, f"the candidate {preview.candidate!r}")
+        candidate, backup = write_file(
+            db, session, ev, changes, actor, backup, preview.file_name, about, "answers"
+        )
         new = sum(c.kind is ChangeKind.NEW for c in to_write)
         replaced = sum(c.replaces for c in to_write)
         skipped = len({p.key or p.text for p in errors})

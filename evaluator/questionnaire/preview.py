@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from evaluator.domain import AnswerType, Response
-from evaluator.questionnaire.problems import FileFindings, Problem, plural
+from evaluator.questionnaire.problems import FileFindings, plural
 
 
 class ChangeKind(StrEnum):
@@ -55,16 +55,9 @@ class AnswerChange:
 class QuestionnairePreview(FileFindings):
     """What importing one file would do; nothing has been written."""
 
-    path: Path
-    sha256: str
-    evaluation_id: int
-    evaluation_name: str
     candidate_id: int
     candidate: str
     changes: list[AnswerChange] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notices: tuple[str, ...] = ()
-    outdated: bool = False  # made from an older question set
 
     @property
     def to_write(self) -> list[AnswerChange]:

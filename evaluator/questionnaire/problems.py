@@ -8,10 +8,11 @@ shown and never block. A file that cannot be imported at all raises `ImportRefus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from evaluator.questionnaire.fingerprint import Metadata
 from evaluator.records import ServiceError
 
 
@@ -37,12 +38,30 @@ class Problem:
         return self.text
 
 
+@dataclass
+class ReadFile:
+    """What a reader found in one workbook (the questionnaire's and the scoresheet's extend it)."""
+
+    file_name: str
+    sha256: str
+    sheet: str
+    metadata: Metadata | None
+    problems: list[Problem] = field(default_factory=list, kw_only=True)
+    notices: tuple[str, ...] = field(default=(), kw_only=True)  # from the guard: "macros ignored"
+
+
+@dataclass
 class FileFindings:
-    """What a file preview says about its file: mixed into the questionnaire and scoresheet
-    previews, which both carry `path` and `problems`."""
+    """What a file preview says about its file and the evaluation it is for: the base of the
+    questionnaire and scoresheet previews."""
 
     path: Path
-    problems: list[Problem]
+    sha256: str
+    evaluation_id: int
+    evaluation_name: str
+    problems: list[Problem] = field(default_factory=list, kw_only=True)
+    notices: tuple[str, ...] = field(default=(), kw_only=True)  # from the guard
+    outdated: bool = field(default=False, kw_only=True)  # made from an older question set
 
     @property
     def file_name(self) -> str:

@@ -21,7 +21,6 @@ from evaluator.answers import FORMULA_MESSAGE, ParsedAnswer, format_cell_problem
 from evaluator.questionnaire import layout as L
 from evaluator.questionnaire.fingerprint import (
     META_SHEET,
-    Metadata,
     QuestionSpec,
     question_set_fingerprint,
     read_metadata,
@@ -29,6 +28,7 @@ from evaluator.questionnaire.fingerprint import (
 from evaluator.questionnaire.problems import (
     ImportRefused,
     Problem,
+    ReadFile,
     error,
     refuse_other_format,
     warning,
@@ -57,17 +57,11 @@ class CellAnswer:
 
 
 @dataclass
-class QuestionnaireFile:
+class QuestionnaireFile(ReadFile):
     """Everything read from one file; `answers` holds the rows whose id is a known question."""
 
-    file_name: str
-    sha256: str
-    sheet: str
-    metadata: Metadata | None
     typed_candidate: str  # what was typed into the Candidate cell (blank templates)
     answers: dict[str, CellAnswer] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    notices: tuple[str, ...] = ()  # from the guard, e.g. "macros ignored"
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,13 @@ def read_questionnaire(
     formulas = [r for r in rows if _is_formula_cell(r.answer) or _is_formula_cell(r.comment)]
     saved = _saved_values(path, title, formulas, limits, info.sha256) if formulas else {}
     result = QuestionnaireFile(
-        info.file_name, info.sha256, title, metadata, typed_candidate, {}, problems, info.notices
+        info.file_name,
+        info.sha256,
+        title,
+        metadata,
+        typed_candidate,
+        problems=problems,
+        notices=info.notices,
     )
     for row in rows:
         answer, comment = saved.get(row.row, (row.answer, row.comment))

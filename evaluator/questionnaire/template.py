@@ -10,9 +10,8 @@ candidate and the fingerprint of the question set, so the file can be recognised
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -21,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import AnswerType, Candidate, EvaluationData
+from evaluator.names import find_named
 from evaluator.questionnaire import layout as L
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import (
@@ -31,10 +31,8 @@ from evaluator.questionnaire.fingerprint import (
     write_metadata,
 )
 from evaluator.records import EvalRef, ServiceError
-from evaluator.version import app_version
 from evaluator.xlsx_text import plain_text, set_formula, set_properties, set_text
 
-APP_VERSION = app_version()
 WIDTHS = {"id": 0.0, "category": 20, "question": 58, "type": 17, "answer": 26, "comment": 34}
 TEXT_ANSWER_LINES = 3  # free-text questions get room to write
 
@@ -49,16 +47,7 @@ class TemplateSummary:
 
 def find_candidate(data: EvaluationData, name: str) -> Candidate:
     """A candidate by exact name, else by name ignoring case and spacing."""
-    wanted = " ".join(name.split()).casefold()
-    exact = [c for c in data.candidates if c.name == name]
-    loose = [c for c in data.candidates if " ".join(c.name.split()).casefold() == wanted]
-    found = exact or loose
-    if len(found) == 1:
-        return found[0]
-    names = ", ".join(c.name for c in data.candidates) or "none yet"
-    raise ServiceError(
-        f"no candidate named {name!r} in evaluation {data.name!r} (candidates: {names})"
-    )
+    return find_named(data.candidates, name, data.name, "candidate", "candidates")
 
 
 def build_questionnaire(data: EvaluationData, candidate: Candidate | None = None) -> Workbook:
@@ -81,17 +70,13 @@ def build_questionnaire(data: EvaluationData, candidate: Candidate | None = None
     fingerprint = question_set_fingerprint(specs)
     write_metadata(
         workbook,
+        (L.FORMAT_NAME, L.FORMAT_VERSION),
+        data,
         {
-            "format": L.FORMAT_NAME,
-            "format_version": L.FORMAT_VERSION,
-            "evaluation_id": data.id,
-            "evaluation_name": data.name,
             "client": data.client,
             "candidate": candidate.name if candidate else "",
             "candidate_id": candidate.id if candidate else "",
             "fingerprint": fingerprint,
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "app_version": APP_VERSION,
         },
         ("question_id", "digest"),
         [(spec.key, question_digest(spec)) for spec in specs],
@@ -274,68 +259,64 @@ _SIMPLE = frozenset(
 )
 
 
+class _Rule(NamedTuple):
+    """Excel's data validation for an answer type: what it allows and what it tells the vendor."""
+
+    kind: str
+    operator: str | None
+    formula1: str
+    formula2: str | None
+    title: str
+    prompt: str  # "{unit_note}": where the unit, if any, is named
+    error_title: str
+    error: str
+
+
+_RULES = {
+    AnswerType.YES_NO: _Rule(
+        "list", None, '"Yes,No"', None,
+        "Yes or No", "Pick Yes or No; add conditions in the Comment column.",
+        "Yes or No", "Pick Yes or No from the drop-down list.",
+    ),
+    AnswerType.PERCENT: _Rule(
+        "decimal", "between", "0", "100",
+        "Percentage", "Type a percentage from 0 to 100, e.g. 35 or 35%.",
+        "Not a percentage", "Type a number from 0 to 100, e.g. 35 or 35%.",
+    ),
+    AnswerType.CURRENCY: _Rule(
+        "decimal", "greaterThanOrEqual", "0", None,
+        "Amount", "Type the amount as a number only, e.g. 1250000.{unit_note}",
+        "Not an amount", "Type the amount as a number of 0 or more.",
+    ),
+    AnswerType.DATE: _Rule(
+        "date", "greaterThan", "1", None,
+        "Date", "Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
+        "Not a date", "Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
+    ),
+    AnswerType.NUMBER: _Rule(
+        "decimal", "between", "-1000000000000", "1000000000000",
+        "Number", "Type the number only, e.g. 24.{unit_note}",
+        "Not a number", "Type a number only; put any remark in the Comment.",
+    ),
+}  # fmt: skip
+
+
 def _simple_validation(answer_type: AnswerType, unit: str) -> DataValidation:
-    common: dict[str, Any] = {
-        "allow_blank": True,
-        "showInputMessage": True,
-        "showErrorMessage": True,
-    }
+    rule = _RULES.get(answer_type, _RULES[AnswerType.NUMBER])
     unit = plain_text(unit, 60)  # user text in a prompt Excel caps at 255 characters
     unit_note = f" The unit is {unit}." if unit else ""
-    if answer_type is AnswerType.YES_NO:
-        return DataValidation(
-            type="list",
-            formula1='"Yes,No"',
-            promptTitle="Yes or No",
-            prompt="Pick Yes or No; add conditions in the Comment column.",
-            errorTitle="Yes or No",
-            error="Pick Yes or No from the drop-down list.",
-            **common,
-        )
-    if answer_type is AnswerType.PERCENT:
-        return DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="0",
-            formula2="100",
-            promptTitle="Percentage",
-            prompt="Type a percentage from 0 to 100, e.g. 35 or 35%.",
-            errorTitle="Not a percentage",
-            error="Type a number from 0 to 100, e.g. 35 or 35%.",
-            **common,
-        )
-    if answer_type is AnswerType.CURRENCY:
-        return DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            promptTitle="Amount",
-            prompt=f"Type the amount as a number only, e.g. 1250000.{unit_note}",
-            errorTitle="Not an amount",
-            error="Type the amount as a number of 0 or more.",
-            **common,
-        )
-    if answer_type is AnswerType.DATE:
-        return DataValidation(
-            type="date",
-            operator="greaterThan",
-            formula1="1",
-            promptTitle="Date",
-            prompt="Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
-            errorTitle="Not a date",
-            error="Type the date as YYYY-MM-DD, e.g. 2025-03-31.",
-            **common,
-        )
     return DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1000000000000",
-        formula2="1000000000000",
-        promptTitle="Number",
-        prompt=f"Type the number only, e.g. 24.{unit_note}",
-        errorTitle="Not a number",
-        error="Type a number only; put any remark in the Comment.",
-        **common,
+        type=rule.kind,
+        operator=rule.operator,
+        formula1=rule.formula1,
+        formula2=rule.formula2,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=rule.title,
+        prompt=rule.prompt.format(unit_note=unit_note),
+        errorTitle=rule.error_title,
+        error=rule.error,
     )
 
 

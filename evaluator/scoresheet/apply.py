@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluator.changes.model import ScoreCell, SetScore
-from evaluator.changes.write import Actor, write_changes
+from evaluator.changes.write import Actor
 from evaluator.db import Database
-from evaluator.errors import NotFound, StaleChange
+from evaluator.errors import NotFound
+from evaluator.file_import import refuse_problems, write_file
 from evaluator.identity import Identity
 from evaluator.models import EvaluatorRow
 from evaluator.questionnaire.problems import plural
@@ -79,12 +80,7 @@ def apply_scoresheet(
     The evaluation is backed up first, in that transaction (evaluator.backups.before_import),
     unless `backup` names one already taken for the same import."""
     errors = preview.errors
-    if errors and not valid_only:
-        raise ServiceError(
-            f"{preview.file_name} has {plural(len(errors), 'problem')} that stop the import "
-            f"(first: {errors[0].text}); nothing was imported: fix the file, or import the "
-            "valid scores only"
-        )
+    refuse_problems(preview.file_name, errors, valid_only, "scores")
     chosen, kept = chosen_changes(preview, resolution, decisions)
     changes = [
         SetScore(
@@ -102,27 +98,10 @@ def apply_scoresheet(
     ]
     with db.transaction() as session:
         ev = editable_evaluation(session, preview.evaluation_id)
-        member = session.get(EvaluatorRow, preview.evaluator_id)
-        if member is None or member.evaluation_id != ev.id:
-            raise ServiceError(
-                f"the committee member {preview.evaluator!r} was removed after the preview of "
-                f"{preview.file_name}: nothing was imported"
-            )
-        if backup is None:
-            from evaluator.backups import before_import
-
-            backup = before_import(db, session, ev.id)
-        try:
-            write_changes(session, ev, changes, actor)
-        except StaleChange as exc:
-            raise StaleChange(
-                f"the scores of {member.name} changed after the preview of "
-                f"{preview.file_name} ({exc}); nothing was imported: preview the file again"
-            ) from exc
-        except NotFound as exc:
-            raise ServiceError(
-                f"{exc}; nothing was imported from {preview.file_name}: preview it again"
-            ) from exc
+        about = (EvaluatorRow, preview.evaluator_id, f"the committee member {preview.evaluator!r}")
+        member, backup = write_file(
+            db, session, ev, changes, actor, backup, preview.file_name, about, "scores", NotFound
+        )
         skipped = len({p.cell or p.text for p in errors})
         who = actor if isinstance(actor, Identity) else None
         audit(

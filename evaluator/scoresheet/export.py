@@ -13,7 +13,6 @@ a score changed in the database meanwhile is recognised as a conflict rather tha
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,9 @@ from evaluator.atomic import atomic_path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Scale, Score
 from evaluator.identity import Identity
+from evaluator.names import find_named
 from evaluator.questionnaire import sheetstyle as S
 from evaluator.questionnaire.fingerprint import write_metadata
-from evaluator.questionnaire.template import APP_VERSION
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.xlsx_text import set_formula, set_properties, set_text
@@ -44,16 +43,8 @@ class ScoresheetSummary:
 
 
 def find_evaluator(data: EvaluationData, name: str) -> Evaluator:
-    wanted = " ".join(name.split()).casefold()
-    exact = [e for e in data.evaluators if e.name == name]
-    loose = [e for e in data.evaluators if " ".join(e.name.split()).casefold() == wanted]
-    found = exact or loose
-    if len(found) == 1:
-        return found[0]
-    names = ", ".join(e.name for e in data.evaluators) or "none yet"
-    raise ServiceError(
-        f"no committee member named {name!r} in evaluation {data.name!r} (members: {names})"
-    )
+    """A committee member by exact name, else by name ignoring case and spacing."""
+    return find_named(data.evaluators, name, data.name, "committee member", "members")
 
 
 def _value(value: float) -> int | float:
@@ -83,18 +74,14 @@ def build_scoresheet(data: EvaluationData, member: Evaluator) -> tuple[Workbook,
     items = _scores_sheet(sheet, data, member, leaves, mine)
     write_metadata(
         workbook,
+        (L.FORMAT_NAME, L.FORMAT_VERSION),
+        data,
         {
-            "format": L.FORMAT_NAME,
-            "format_version": L.FORMAT_VERSION,
-            "evaluation_id": data.id,
-            "evaluation_name": data.name,
             "evaluator": member.name,
             "evaluator_id": member.id,
             "scale_min": data.scale.minimum,
             "scale_max": data.scale.maximum,
             "fingerprint": L.criteria_fingerprint(leaves, data.scale),
-            "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "app_version": APP_VERSION,
         },
         L.ITEM_HEADER,
         items,

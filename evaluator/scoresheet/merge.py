@@ -17,7 +17,7 @@ from pathlib import Path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Score
 from evaluator.questionnaire.fingerprint import Metadata
-from evaluator.questionnaire.problems import FileFindings, ImportRefused, Problem, plural, warning
+from evaluator.questionnaire.problems import FileFindings, ImportRefused, plural, warning
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.scoresheet.export import find_evaluator
@@ -69,16 +69,9 @@ class ScoreChange:
 
 @dataclass
 class ScoresheetPreview(FileFindings):
-    path: Path
-    sha256: str
-    evaluation_id: int
-    evaluation_name: str
     evaluator_id: int
     evaluator: str
     changes: list[ScoreChange] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notices: tuple[str, ...] = ()
-    outdated: bool = False
 
     @property
     def conflicts(self) -> list[ScoreChange]:
@@ -169,9 +162,9 @@ def preview_scoresheet_file(data: EvaluationData, path: Path) -> ScoresheetPrevi
         member.id,
         member.name,
         changes,
-        problems,
-        read.notices,
-        outdated,
+        problems=problems,
+        notices=read.notices,
+        outdated=outdated,
     )
 
 

@@ -18,7 +18,7 @@ from evaluator.domain import EvaluationData, Scale
 from evaluator.questionnaire.fingerprint import META_SHEET, Metadata, read_metadata
 from evaluator.questionnaire.problems import (
     ImportRefused,
-    Problem,
+    ReadFile,
     error,
     refuse_other_format,
     warning,
@@ -42,14 +42,8 @@ class SheetScore:
 
 
 @dataclass
-class ScoresheetFile:
-    file_name: str
-    sha256: str
-    sheet: str
-    metadata: Metadata | None
+class ScoresheetFile(ReadFile):
     rows: list[SheetScore] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notices: tuple[str, ...] = ()
 
 
 def read_scoresheet(

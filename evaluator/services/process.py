@@ -10,15 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from evaluator.changes.model import (
-    Applied,
-    Declare,
-    Excuse,
-    SetChair,
-    SetPassphrase,
-    SetSubmitted,
-    ViewLiveResults,
-)
+from evaluator.changes import model as m
+from evaluator.changes.model import Applied
 from evaluator.changes.normalise import require_text
 from evaluator.changes.rules import NotAllowed
 from evaluator.changes.write import Actor, write_changes
@@ -46,7 +39,7 @@ def _one(db: Database, evaluation: EvalRef, actor: Actor, build) -> Applied:  # 
 
 def name_chair(db: Database, evaluation: EvalRef, name: str, *, actor: Actor = None) -> Applied:
     """Name the evaluation's chair (or hand the role over)."""
-    return _one(db, evaluation, actor, lambda s, ev: SetChair(ev.chair, name))
+    return _one(db, evaluation, actor, lambda s, ev: m.SetChair(ev.chair, name))
 
 
 def set_passphrase(
@@ -57,8 +50,8 @@ def set_passphrase(
 
     def build(session, ev):  # type: ignore[no-untyped-def]
         if ev.chair and ev.chair.casefold() == " ".join(who.split()).casefold():
-            return SetPassphrase(None, secret)
-        return SetPassphrase(get_evaluator(session, ev, who).id, secret)
+            return m.SetPassphrase(None, secret)
+        return m.SetPassphrase(get_evaluator(session, ev, who).id, secret)
 
     return _one(db, evaluation, actor, build)
 
@@ -80,7 +73,7 @@ def declare(
 
         before = stored_declaration(WriteContext(session, ev, None), person.id)
         ids = tuple(get_candidate(session, ev, name).id for name in conflicts)
-        return Declare(person.id, before, Declaration(ids, (), note))
+        return m.Declare(person.id, before, Declaration(ids, (), note))
 
     return _one(db, evaluation, actor, build)
 
@@ -90,7 +83,7 @@ def submit(db: Database, evaluation: EvalRef, member: str, *, actor: Actor = Non
 
     def build(session, ev):  # type: ignore[no-untyped-def]
         person = get_evaluator(session, ev, member)
-        return SetSubmitted(person.id, person.submitted_at is not None, True)
+        return m.SetSubmitted(person.id, person.submitted_at is not None, True)
 
     return _one(db, evaluation, actor, build)
 
@@ -102,7 +95,7 @@ def reopen_sheet(
 
     def build(session, ev):  # type: ignore[no-untyped-def]
         person = get_evaluator(session, ev, member)
-        return SetSubmitted(person.id, person.submitted_at is not None, False, why)
+        return m.SetSubmitted(person.id, person.submitted_at is not None, False, why)
 
     return _one(db, evaluation, actor, build)
 
@@ -115,7 +108,7 @@ def excuse(
 
     def build(session, ev):  # type: ignore[no-untyped-def]
         person = get_evaluator(session, ev, member)
-        return Excuse(person.id, person.excused, reason)
+        return m.Excuse(person.id, person.excused, reason)
 
     return _one(db, evaluation, actor, build)
 
@@ -124,7 +117,7 @@ def view_live_results(
     db: Database, evaluation: EvalRef, why: str = "", *, actor: Actor = None
 ) -> Applied:
     """The chair looks at the committee's results during blind scoring (audited, reported)."""
-    return _one(db, evaluation, actor, lambda s, ev: ViewLiveResults(why))
+    return _one(db, evaluation, actor, lambda s, ev: m.ViewLiveResults(why))
 
 
 def reopen_evaluation(

@@ -1,5 +1,9 @@
 """The client-ready PDF report, laid out with reportlab from a `ReportData`.
 
+The body stays concise at any scale (about 50 pages for 50 candidates x 200 criteria x 10
+members); `appendix=True` adds appendix B with the per-criterion detail and the members'
+justifications, which the workbook holds in any case.
+
 `render_pdf` is safe to run off the GUI thread: it reports progress after each section and
 checks for cancellation there, and it writes through `atomic_path`, so a failed or cancelled
 render leaves any existing file untouched.
@@ -49,10 +53,12 @@ def render_pdf(
     target: str | Path,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    *,
+    appendix: bool = False,
 ) -> list[str]:
     """Write the PDF report to `target` atomically; returns warnings worth showing the user."""
     with atomic_path(target) as temp:
-        return write_pdf(report, temp, progress, cancel)
+        return write_pdf(report, temp, progress, cancel, appendix=appendix)
 
 
 def write_pdf(
@@ -60,12 +66,19 @@ def write_pdf(
     path: Path,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    *,
+    appendix: bool = False,
 ) -> list[str]:
-    """Lay the report out into `path` directly (callers make the write atomic)."""
+    """Lay the report out into `path` directly (callers make the write atomic); `appendix`
+    adds appendix B, the per-criterion detail and every printed justification."""
+    from reportlab.platypus import PageBreak
+
     from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
+    from reports.pdf.sections_agreement import agreement
     from reports.pdf.sections_back import methodology
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
     from reports.pdf.sections_committee import committee
+    from reports.pdf.sections_detail import candidate_detail, detail_front
     from reports.pdf.sections_front import category_comparison, cover, executive_summary
     from reports.pdf.sections_sensitivity import sensitivity
     from reports.pdf.styles import make_theme
@@ -77,22 +90,32 @@ def write_pdf(
     width, height = doc.width, doc.height
 
     def profile(i: int, section: CandidateSection) -> Callable[[], list[Flowable]]:
-        intro = profiles_intro(report, theme) if i == 1 else []
+        intro = profiles_intro(report, theme, appendix) if i == 1 else []
         return lambda: [*intro, *candidate_profile(report, section, i, theme, width, height)]
 
+    def detail(section: CandidateSection) -> Callable[[], list[Flowable]]:
+        return lambda: candidate_detail(report, section, theme, width)
+
     parts: list[Callable[[], list[Flowable]]] = [
-        lambda: cover(report, theme),
+        lambda: cover(report, theme, appendix),
         lambda: executive_summary(report, theme, width, height),
         lambda: category_comparison(report, theme, width, height),
         *(profile(i, section) for i, section in enumerate(report.candidates, start=1)),
     ]
     if not report.candidates:
-        parts.append(lambda: profiles_intro(report, theme))
+        parts.append(lambda: profiles_intro(report, theme, appendix))
     parts += [
-        lambda: committee(report, theme, width),
+        lambda: [PageBreak()],
+        lambda: committee(report, theme, width, appendix),
         lambda: sensitivity(report, theme, width),
-        lambda: methodology(report, theme, width),
+        lambda: agreement(report, theme, width),
+        lambda: methodology(report, theme, width, appendix),
     ]
+    if appendix:
+        parts += [
+            lambda: [PageBreak(), *detail_front(report, theme, width)],
+            *(detail(section) for section in report.candidates),
+        ]
 
     total = len(parts) + 1  # the last step is saving the file
     story: list[Flowable] = []

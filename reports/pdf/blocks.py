@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 
 from reports.model import ConsensusDecision
 from reports.pdf.document import Heading
@@ -21,8 +21,17 @@ SECTIONS = {
     "profiles": "3  Candidate profiles",
     "committee": "4  Committee and consensus",
     "sensitivity": "5  Sensitivity of the result",
+    "agreement": "6  Committee agreement",
     "method": "Appendix A  Methodology",
+    "detail": "Appendix B  Criterion detail",  # only when asked for (write_pdf(appendix=True))
 }
+
+# The body reads in an hour at any scale: beyond these sizes it lists the most consequential
+# rows and leaves the rest to the workbook and the optional appendix B (sections_detail).
+CHARTS_UP_TO = 12  # candidates: beyond, the per-category and profile charts only repeat tables
+LISTED_ROWS = 20  # disagreements and consensus decisions listed in section 4
+METHOD_ROWS = 60  # criteria tree nodes listed in full in appendix A (else the categories)
+RUBRICS_LISTED = 30  # rubrics printed in appendix A (else in appendix B)
 
 
 def profile_key(number: int) -> str:
@@ -42,6 +51,11 @@ def heading(
     if bookmark and level <= 1:
         return Heading(theme.esc(title), style, level, theme.fonts.drawable(title), key)
     return Paragraph(theme.esc(title), style)
+
+
+def part(theme: Theme, title: str, *intro: str) -> list[Flowable]:
+    """A part's start: on a new page unless two inches are left, its heading, its paragraphs."""
+    return [CondPageBreak(2 * 72), heading(theme, title, 1), *(theme.p(text) for text in intro)]
 
 
 def header_row(

@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.model import CandidateSection, RankingRow, ReportData
+from reports.pdf.fonts import FontSet
 from reports.pdf.styles import MUTED, RULE, Theme, category_colour, mix
 from reports.text import number
 
@@ -29,6 +30,11 @@ def shorten(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def axis_labels(fonts: FontSet, names: list[str], size: float, width: float) -> list[str]:
+    """The bars' labels, each shortened to fit `width` (one blank label for no bars)."""
+    return [shorten(fonts.drawable(name), fonts.regular, size, width - 8) for name in names] or [""]
 
 
 def row_height(count: int, preferred: float, room: float) -> float:
@@ -125,10 +131,9 @@ def totals_chart(report: ReportData, theme: Theme, width: float, max_height: flo
     chart.data = [
         [row.category_points[i] for row in rows] or [0.0] for i in range(len(report.categories))
     ] or [[0.0] * max(1, len(rows))]
-    chart.categoryAxis.categoryNames = [
-        shorten(fonts.drawable(_candidate_label(row)), fonts.regular, LABEL_SIZE, label_width - 8)
-        for row in rows
-    ] or [""]
+    chart.categoryAxis.categoryNames = axis_labels(
+        fonts, [_candidate_label(row) for row in rows], LABEL_SIZE, label_width
+    )
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 20
     chart.barWidth = step * 0.6
@@ -182,10 +187,9 @@ def category_chart(
     )
     chart = _base_chart(theme, label_width, 16, width - label_width - 30, plot_height)
     chart.data = [[100 * (row.category_scores[index] or 0.0) for row in rows] or [0.0]]
-    chart.categoryAxis.categoryNames = [
-        shorten(fonts.drawable(_candidate_label(row)), fonts.regular, AXIS_SIZE, label_width - 8)
-        for row in rows
-    ] or [""]
+    chart.categoryAxis.categoryNames = axis_labels(
+        fonts, [_candidate_label(row) for row in rows], AXIS_SIZE, label_width
+    )
     chart.categoryAxis.labels.fontSize = min(AXIS_SIZE, step * 0.75)
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 25
@@ -223,10 +227,9 @@ def candidate_chart(
         [100 * (item.score or 0.0) for item in items] or [0.0],
         [100 * (item.best_score or 0.0) for item in items] or [0.0],
     ]
-    chart.categoryAxis.categoryNames = [
-        shorten(fonts.drawable(item.name), fonts.regular, LABEL_SIZE, label_width - 8)
-        for item in items
-    ] or [""]
+    chart.categoryAxis.categoryNames = axis_labels(
+        fonts, [item.name for item in items], LABEL_SIZE, label_width
+    )
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 25
     chart.barWidth = group * 0.32

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from evaluator.kinds import is_category
-from reports.model import AuditSummary, ReportData
+from reports.model import AuditSummary, MethodNode, ReportData
 from reports.pdf.blocks import (
+    METHOD_ROWS,
+    RUBRICS_LISTED,
     data_table,
     empty_note,
     heading,
     note,
+    part,
     section_heading,
 )
 from reports.pdf.sections_ahp import ahp_method
@@ -20,11 +25,11 @@ from reports.text import NO_VALUE, number, percent
 AUDIT_TIME = "%Y-%m-%d %H:%M"
 
 
-def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
-    if not report.method:
+def criteria_table(nodes: Sequence[MethodNode], theme: Theme, width: float) -> Flowable:
+    if not nodes:
         return empty_note(theme, "No criteria are defined yet.")
     rows, extra = [], []
-    for i, node in enumerate(report.method, start=1):
+    for i, node in enumerate(nodes, start=1):
         category = is_category(node.kind)
         indent = 10 * node.depth
         style = theme.cell_bold if category else theme.cell
@@ -58,11 +63,14 @@ def _criteria_table(report: ReportData, theme: Theme, width: float) -> Flowable:
     )
 
 
-def _rubrics(report: ReportData, theme: Theme, width: float) -> Flowable:
+def rubric_nodes(report: ReportData) -> list[MethodNode]:
+    """The leaves with a rubric or a questionnaire rule to print."""
+    return [n for n in report.method if not is_category(n.kind) and (n.rubric or n.rule)]
+
+
+def rubrics(nodes: Sequence[MethodNode], theme: Theme, width: float) -> Flowable:
     rows = []
-    for node in report.method:
-        if is_category(node.kind) or not (node.rubric or node.rule):
-            continue
+    for node in nodes:
         lines = [f"<b>{point}</b>  {theme.esc(text)}" for point, text in reversed(node.rubric)]
         if node.rule:
             lines.append(f"<i>Questionnaire rule:</i> {theme.esc(node.rule)}")
@@ -83,7 +91,38 @@ def _rubrics(report: ReportData, theme: Theme, width: float) -> Flowable:
     )
 
 
-def methodology(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+def condensed(report: ReportData) -> tuple[bool, bool]:
+    """Whether appendix A lists only the categories, and whether it leaves out the rubrics."""
+    return len(report.method) > METHOD_ROWS, len(rubric_nodes(report)) > RUBRICS_LISTED
+
+
+def _where_rest(appendix: bool) -> str:
+    return "appendix B" if appendix else "an export with the appendix"
+
+
+def _criteria(report: ReportData, theme: Theme, width: float, appendix: bool) -> list[Flowable]:
+    if not condensed(report)[0]:
+        return [criteria_table(report.method, theme, width)]
+    categories = [node for node in report.method if is_category(node.kind)]
+    text = (
+        f"The {len(categories)} categories; the weights of all "
+        f"{len(report.method) - len(categories)} criteria "
+        f"are in the workbook's Weights sheet and in {_where_rest(appendix)}."
+    )
+    return [note(theme, text), Spacer(1, 3), criteria_table(categories, theme, width)]
+
+
+def _rubrics(report: ReportData, theme: Theme, width: float, appendix: bool) -> list[Flowable]:
+    nodes = rubric_nodes(report)
+    if not condensed(report)[1]:
+        return [rubrics(nodes, theme, width)]
+    text = f"The rubrics and rules of the {len(nodes)} criteria are in {_where_rest(appendix)}."
+    return [note(theme, text)]
+
+
+def methodology(
+    report: ReportData, theme: Theme, width: float, appendix: bool = False
+) -> list[Flowable]:
     meta = report.meta
     story: list[Flowable] = [
         section_heading(theme, "method"),
@@ -98,24 +137,23 @@ def methodology(report: ReportData, theme: Theme, width: float) -> list[Flowable
             "Raw weights are relative among siblings; the effective weight is each node's share "
             "of the total (the product of the shares along its path). Gates carry no weight.",
         ),
-        _criteria_table(report, theme, width),
+        *_criteria(report, theme, width, appendix),
         *ahp_method(report, theme, width),
-        CondPageBreak(2 * 72),
-        heading(theme, "A.2  Scale and rubrics", 1),
-        theme.p(
+        *part(
+            theme,
+            "A.2  Scale and rubrics",
             f"Committee members score on a scale from {meta.scale.minimum} to "
             f"{meta.scale.maximum}; each criterion's rubric says what each point means. "
-            f"Members' scores are combined by the {meta.aggregation_label}."
+            f"Members' scores are combined by the {meta.aggregation_label}.",
         ),
-        _rubrics(report, theme, width),
-        CondPageBreak(2 * 72),
-        heading(theme, "A.3  Formulas", 1),
+        *_rubrics(report, theme, width, appendix),
+        *part(theme, "A.3  Formulas"),
     ]
     for formula in report.formulas:
         story.append(
             Paragraph(f"<b>{theme.esc(formula.title)}.</b> {theme.esc(formula.text)}", theme.body)
         )
-    story += [CondPageBreak(2 * 72), heading(theme, "A.4  About this report", 1)]
+    story += part(theme, "A.4  About this report")
     facts = [
         ("Application", f"SupportScope {meta.app_version}"),
         ("Generated", f"{meta.generated_at:%Y-%m-%d %H:%M %Z}".strip()),
@@ -137,7 +175,7 @@ def methodology(report: ReportData, theme: Theme, width: float) -> list[Flowable
 
 def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
     summary = report.audit_summary
-    story: list[Flowable] = [CondPageBreak(2 * 72), heading(theme, "A.5  Audit summary", 1)]
+    story = part(theme, "A.5  Audit summary")
     if summary.count == 0:
         return [*story, empty_note(theme, "The audit trail is empty.")]
     first = f"{summary.first_at:{AUDIT_TIME}}" if summary.first_at else NO_VALUE

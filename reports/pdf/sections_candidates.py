@@ -1,38 +1,32 @@
-"""One profile per candidate: key figures, categories against the best, strengths and weaknesses,
-gates, key questionnaire answers, consensus decisions and the committee's justifications."""
+"""One concise profile per candidate: key figures, categories against the best, strengths and
+weaknesses, the gates not passed and key questionnaire answers. About half a page each, so that
+50 candidates still read in an hour; each member's scores and justifications are in the workbook
+and, when asked for, in appendix B (sections_detail)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from reportlab.lib import colors
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    Spacer,
-    Table,
-)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from reports.model import ABSTAIN, CandidateSection, Contribution, Justification, ReportData
+from evaluator.domain import GateState
+from reports.model import CandidateSection, Contribution, ReportData
 from reports.pdf.blocks import (
+    CHARTS_UP_TO,
     data_table,
-    decision_cell,
     empty_note,
     heading,
     key_figures,
-    note,
     profile_key,
     section_heading,
 )
 from reports.pdf.charts import candidate_chart
-from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, RULE, Theme, gate_colour, mix
-from reports.text import NO_VALUE, SOURCE_LABELS, number, percent, points
+from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, Theme, gate_colour, mix
+from reports.text import NO_VALUE, percent, points
 
 
-def profiles_intro(report: ReportData, theme: Theme) -> list[Flowable]:
+def profiles_intro(report: ReportData, theme: Theme, appendix: bool = False) -> list[Flowable]:
     return [
         section_heading(theme, "profiles"),
         theme.p(
@@ -40,7 +34,10 @@ def profiles_intro(report: ReportData, theme: Theme) -> list[Flowable]:
             "category's points the candidate earned, set against the best qualified candidate. "
             "Strengths are the criteria adding the most points; weaknesses those where the most "
             "points are lost. Criteria not answered or not scored yet are listed apart: they "
-            "count as zero in the total but are neither strengths nor weaknesses.",
+            "count as zero in the total but are neither strengths nor weaknesses. Each "
+            "member's score and justification, criterion by criterion, is in the Excel "
+            "workbook (Scores sheet)"
+            + (", and in appendix B." if appendix else "; export with the appendix to print them."),
         ),
     ]
 
@@ -62,7 +59,11 @@ def _figures(section: CandidateSection, theme: Theme, width: float) -> Table:
     )
 
 
+COMPACT = (("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5))
+
+
 def _category_rows(section: CandidateSection, theme: Theme, width: float) -> Table:
+    """Compact rows: the category comparison (section 2) names the best candidates."""
     rows = []
     for item in section.categories:
         gap = None
@@ -75,17 +76,17 @@ def _category_rows(section: CandidateSection, theme: Theme, width: float) -> Tab
                 Paragraph(f"{points(item.points)} / {points(item.max_points)}", theme.cell_right),
                 Paragraph(percent(item.score), theme.cell_right),
                 Paragraph(percent(item.best_score), theme.cell_right),
-                theme.p(", ".join(item.best_names) or NO_VALUE, theme.cell),
                 Paragraph(gap_text, theme.cell_right),
             ]
         )
-    widths = [0.29, 0.14, 0.09, 0.09, 0.28, 0.11]
+    widths = [0.38, 0.2, 0.14, 0.14, 0.14]
     return data_table(
         theme,
-        ["Category", "Points", "Score", "Best", "Best candidate", "Gap"],
+        ["Category", "Points", "Score", "Best", "Gap"],
         rows,
         [w * width for w in widths],
-        right=(1, 2, 3, 5),
+        right=(1, 2, 3, 4),
+        extra=COMPACT,
     )
 
 
@@ -96,42 +97,66 @@ def _contribution_cell(items: Sequence[Contribution], theme: Theme, strong: bool
     for item in items:
         figure = item.points if strong else item.forgone
         verb = "earns" if strong else "forgoes"
-        value = NO_VALUE if item.value is None else number(item.value)
-        markup = (
-            f"<b>{theme.esc(item.name)}</b><br/>"
-            f"<font size=7 color='#5F6B76'>{theme.esc(item.category_name)} · value {value} "
-            f"({theme.esc(SOURCE_LABELS[item.source])}) · {verb} {points(figure)} of "
+        markup = (  # the value and its source are in the workbook's Matrix sheet
+            f"<b>{theme.esc(item.name)}</b> <font size=7 color='#5F6B76'>"
+            f"{theme.esc(item.category_name)} · {verb} {points(figure)} of "
             f"{points(100 * item.effective_weight)} pts</font>"
         )
-        cells.append(Paragraph(markup, theme.cell.clone("highlight", spaceAfter=4)))
+        cells.append(Paragraph(markup, theme.cell.clone("highlight", spaceAfter=2)))
     return cells
 
 
-def _strengths(section: CandidateSection, theme: Theme, width: float) -> list[Flowable]:
-    half = width / 2
-    green = mix(PASS_COLOUR, colors.white, 0.9)
-    red = mix(FAIL_COLOUR, colors.white, 0.9)
-    title = theme.cell_bold.clone("sw_title", fontSize=8.5, spaceAfter=4)
-    table = Table(
+def _strengths(section: CandidateSection, theme: Theme, width: float) -> Table:
+    """Strengths above weaknesses, in one column beside the category table."""
+    title = theme.cell_bold.clone("sw_title", fontSize=8.5, spaceAfter=2)
+    return Table(
         [
-            [Paragraph("Strengths", title), Paragraph("Weaknesses", title)],
-            [
-                _contribution_cell(section.strengths, theme, strong=True),
-                _contribution_cell(section.weaknesses, theme, strong=False),
-            ],
+            [Paragraph("Strengths", title)],
+            [_contribution_cell(section.strengths, theme, strong=True)],
+            [Paragraph("Weaknesses", title)],
+            [_contribution_cell(section.weaknesses, theme, strong=False)],
         ],
-        colWidths=[half, half],
+        colWidths=[width],
         hAlign="LEFT",
         style=[
             theme.font_command,
-            ("BACKGROUND", (0, 0), (0, -1), green),
-            ("BACKGROUND", (1, 0), (1, -1), red),
-            ("LINEAFTER", (0, 0), (0, -1), 3, colors.white),
+            ("BACKGROUND", (0, 0), (0, 1), mix(PASS_COLOUR, colors.white, 0.9)),
+            ("BACKGROUND", (0, 2), (0, 3), mix(FAIL_COLOUR, colors.white, 0.9)),
+            ("LINEBELOW", (0, 1), (0, 1), 3, colors.white),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ],
     )
-    return [table, *_missing(section, theme)]
+
+
+def _side_by_side(section: CandidateSection, theme: Theme, width: float) -> Table:
+    """The category table and the strengths and weaknesses in two columns: half a page."""
+    left, right = 0.56 * width, 0.44 * width - 10
+    columns: list[Flowable] = []
+    if section.categories:
+        columns = [
+            heading(theme, "Category scores against the best candidate", 2),
+            _category_rows(section, theme, left),
+        ]
+    return Table(
+        [
+            [
+                columns,
+                [heading(theme, "Strengths and weaknesses", 2), _strengths(section, theme, right)],
+            ]
+        ],
+        colWidths=[left + 10, right],
+        hAlign="LEFT",
+        style=[
+            theme.font_command,
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *(
+                (side, (0, 0), (-1, -1), 0)
+                for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING")
+            ),
+        ],
+    )
 
 
 def _missing(section: CandidateSection, theme: Theme) -> list[Flowable]:
@@ -151,11 +176,20 @@ def _missing(section: CandidateSection, theme: Theme) -> list[Flowable]:
     ]
 
 
-def _gates(section: CandidateSection, theme: Theme, width: float) -> Flowable:
+def _gates(section: CandidateSection, theme: Theme, width: float) -> list[Flowable]:
+    """The gates not passed in a table with their basis; the passed ones named in one line."""
     if not section.gates:
-        return empty_note(theme, "This evaluation has no pass/fail gates.")
+        return [empty_note(theme, "This evaluation has no pass/fail gates.")]
+    open_gates = [gate for gate in section.gates if gate.state is not GateState.PASSED]
+    passed = "; ".join(gate.name for gate in section.gates if gate.state is GateState.PASSED)
+    passed_line = Paragraph(
+        f"<b>{theme.esc(theme.gate_label(GateState.PASSED))}:</b> {theme.esc(passed)}.",
+        theme.small_muted,
+    )
+    if not open_gates:
+        return [passed_line]
     rows, extra = [], []
-    for i, gate in enumerate(section.gates, start=1):
+    for i, gate in enumerate(open_gates, start=1):
         colour = gate_colour(gate.state)
         style = theme.cell_bold.clone("gate_state", textColor=colour)
         rows.append(
@@ -166,18 +200,17 @@ def _gates(section: CandidateSection, theme: Theme, width: float) -> Flowable:
             ]
         )
         extra.append(("BACKGROUND", (1, i), (1, i), mix(colour, colors.white, 0.88)))
-    return data_table(
+    table = data_table(
         theme,
         ["Gate", "Result", "Basis"],
         rows,
         [0.38 * width, 0.12 * width, 0.5 * width],
         extra=extra,
     )
+    return [table, Spacer(1, 2), passed_line] if passed else [table]
 
 
 def _key_answers(section: CandidateSection, theme: Theme, width: float) -> Flowable:
-    if not section.key_answers:
-        return empty_note(theme, "No questionnaire question is marked as a key answer.")
     rows = []
     for answer in section.key_answers:
         question = Paragraph(
@@ -193,84 +226,6 @@ def _key_answers(section: CandidateSection, theme: Theme, width: float) -> Flowa
     )
 
 
-def _decisions(section: CandidateSection, theme: Theme, width: float) -> list[Flowable]:
-    if not section.decisions:
-        return []
-    rows = [
-        [
-            theme.p(d.criterion_name, theme.cell),
-            decision_cell(d, theme),
-            theme.p(d.note, theme.cell),
-        ]
-        for d in section.decisions
-    ]
-    return [
-        heading(theme, "Consensus decisions", 2),
-        data_table(
-            theme,
-            ["Criterion", "Decision", "Note"],
-            rows,
-            [0.35 * width, 0.13 * width, 0.52 * width],
-        ),
-    ]
-
-
-def _justification_intro(section: CandidateSection) -> str:
-    text = "Each member's score and reasons, criterion by criterion."
-    if section.justifications_omitted:
-        text = (
-            "Each member's score and reasons for the most heavily weighted criteria and those "
-            "where the committee disagreed. The justifications for the other "
-            f"{section.justifications_omitted} scored criteria are in the Excel workbook "
-            "(Scores sheet)."
-        )
-    return text
-
-
-def _justifications(
-    section: CandidateSection, theme: Theme, width: float, scale_max: float
-) -> list[list[Flowable]]:
-    """Per criterion: its name, then each member's score and reasons."""
-    if not section.justifications:
-        return [[empty_note(theme, "No committee scores recorded for this candidate yet.")]]
-    groups: dict[str, list[Justification]] = {}
-    for item in section.justifications:
-        groups.setdefault(item.criterion_key, []).append(item)
-    title_style = theme.cell_bold.clone(
-        "justification_title", fontSize=8.5, spaceBefore=6, spaceAfter=2, textColor=theme.accent
-    )
-    role = theme.small_muted.clone("role", fontSize=7, leading=9, spaceAfter=0)
-    story: list[list[Flowable]] = []
-    for items in groups.values():
-        rows = [
-            [
-                [theme.p(item.evaluator_name, theme.cell), theme.p(item.evaluator_role, role)],
-                ABSTAIN if item.abstained else f"{number(item.value)} / {number(scale_max)}",
-                theme.p(item.text.strip() or "(no justification given)", theme.cell),
-            ]
-            for item in items
-        ]
-        table = Table(
-            rows,
-            colWidths=[0.23 * width, 0.11 * width, 0.66 * width],  # room for "abstain"
-            splitInRow=1,
-            hAlign="LEFT",
-            style=[
-                theme.font_command,
-                ("FONT", (1, 0), (1, -1), theme.fonts.bold, 8),
-                ("ALIGN", (1, 0), (1, -1), "CENTER"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEABOVE", (0, 0), (-1, 0), 0.6, theme.accent),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ],
-        )
-        story.append([Paragraph(theme.esc(items[0].criterion_name), title_style), table])
-    return story
-
-
 def candidate_profile(
     report: ReportData,
     section: CandidateSection,
@@ -279,42 +234,28 @@ def candidate_profile(
     width: float,
     height: float,
 ) -> list[Flowable]:
+    """Kept on one page where it fits; profiles follow each other without page breaks."""
     row = section.row
     story: list[Flowable] = [
         heading(theme, f"3.{number}  {row.name}", 1, key=profile_key(number)),
         _figures(section, theme, width),
-        Spacer(1, 8),
+        Spacer(1, 6),
     ]
     if section.notes.strip():
         story.append(theme.p(section.notes, theme.small_muted))
-    story.append(theme.rich(section.overview))
-    if section.categories:
-        story += [
-            heading(theme, "Category scores against the best candidate", 2),
-            _category_rows(section, theme, width),
-            Spacer(1, 6),
-            candidate_chart(section, theme, width, height - 30),
-        ]
+    story += [theme.rich(section.overview), _side_by_side(section, theme, width)]
+    if section.categories and len(report.ranking) <= CHARTS_UP_TO:
+        story += [Spacer(1, 6), candidate_chart(section, theme, width, height - 30)]
     story += [
-        CondPageBreak(1.6 * 72),
-        KeepTogether(
-            [heading(theme, "Strengths and weaknesses", 2), *_strengths(section, theme, width)]
-        ),
-        CondPageBreak(1.2 * 72),
+        *_missing(section, theme),
         heading(theme, "Gate results", 2),
-        _gates(section, theme, width),
-        CondPageBreak(1.2 * 72),
-        heading(theme, "Key questionnaire answers", 2),
-        _key_answers(section, theme, width),
-        *_decisions(section, theme, width),
+        *_gates(section, theme, width),
     ]
-    groups = _justifications(section, theme, width, report.meta.scale.maximum)
-    intro = [
-        heading(theme, "Committee justifications", 2),
-        note(theme, _justification_intro(section)),
-    ]
-    # A heading never ends a page alone, and a short group is never split from its title.
-    story.append(KeepTogether(intro + groups[0]))
-    story += [KeepTogether(group) for group in groups[1:]]
-    story.append(PageBreak())
-    return story
+    if section.key_answers:
+        story += [
+            heading(theme, "Key questionnaire answers", 2),
+            _key_answers(section, theme, width),
+        ]
+    # A profile that fits on the rest of a page goes there, else on the next (KeepTogether
+    # always asks to be split, so none may be nested inside this one).
+    return [KeepTogether(story), Spacer(1, 14)]

@@ -4,12 +4,29 @@ reasons), where the committee disagreed, and its consensus decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
-from reports.model import ABSTAIN, CommitteeMember, ProcessEvent, ReportData
-from reports.pdf.blocks import data_table, decision_cell, empty_note, heading, note, section_heading
+from reports.model import (
+    ABSTAIN,
+    CommitteeMember,
+    ConsensusDecision,
+    DisagreementItem,
+    ProcessEvent,
+    ReportData,
+)
+from reports.pdf.blocks import (
+    LISTED_ROWS,
+    data_table,
+    decision_cell,
+    empty_note,
+    heading,
+    note,
+    section_heading,
+)
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number
 
@@ -17,6 +34,7 @@ WHEN = "%Y-%m-%d %H:%M"
 MUTED = "#5F6B76"
 # steps a challenge looks for first: set in bold in the process record
 MARKED_STEPS = {"live view", "finalise", "reopen"}
+T = TypeVar("T", DisagreementItem, ConsensusDecision)
 
 
 def when(moment: datetime | None) -> str:
@@ -24,7 +42,9 @@ def when(moment: datetime | None) -> str:
     return NO_VALUE if moment is None else f"{moment:{WHEN}}"
 
 
-def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+def committee(
+    report: ReportData, theme: Theme, width: float, appendix: bool = False
+) -> list[Flowable]:
     chair = f" The chair is {report.chair}." if report.chair else ""
     story: list[Flowable] = [
         section_heading(theme, "committee"),
@@ -32,16 +52,16 @@ def committee(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
             "Who scored, in what role, what each member declared about conflicts of interest "
             "and when (every declaration is kept: a member who declared again is listed with "
             "the earlier declarations too), and when each submitted their scores or why the "
-            "chair excused them. Every score is kept with its justification (see the candidate "
-            f"profiles); an abstention reads '{ABSTAIN}' and counts in no aggregate.{chair}"
+            "chair excused them. Every score is kept with its justification (in the workbook's "
+            f"Scores sheet); an abstention reads '{ABSTAIN}' and counts in no aggregate.{chair}"
         ),
         _members(report, theme, width),
         CondPageBreak(1.5 * 72),
         *process_record(report, theme, width),
         CondPageBreak(1.5 * 72),
-        *_disagreements(report, theme, width),
+        *_disagreements(report, theme, width, appendix),
         CondPageBreak(1.5 * 72),
-        *_decisions(report, theme, width),
+        *_decisions(report, theme, width, appendix),
         PageBreak(),
     ]
     return story
@@ -152,7 +172,38 @@ def _event_row(event: ProcessEvent, theme: Theme) -> list[Flowable]:
     ]
 
 
-def _disagreements(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+def by_consequence(report: ReportData, items: Sequence[T], limit: int | None) -> list[T]:
+    """The `limit` items weighing most (effective weight x spread, or weight for a decision),
+    most consequential first; all of them, in their order, when `limit` is None."""
+    if limit is None:
+        return list(items)
+    weights = {node.key: node.effective_weight or 0.0 for node in report.method}
+
+    def weight(item: T) -> float:
+        if getattr(item, "is_gate", False):
+            return 2.0  # a gate decision disqualifies or qualifies: above any weight
+        return weights.get(item.criterion_key, 0.0) * getattr(item, "spread", 1.0)
+
+    return sorted(items, key=weight, reverse=True)[:limit]
+
+
+def _shown_note(theme: Theme, shown: int, total: int, what: str, appendix: bool) -> list[Flowable]:
+    """Says that the body lists only the most consequential rows, and where the rest are."""
+    if shown >= total:
+        return []
+    rest = "appendix B lists them all" if appendix else "an export with the appendix lists them all"
+    return [
+        note(
+            theme,
+            f"The {shown} most consequential of {total:,} {what}, by effective "
+            f"weight{' × spread' if what == 'disagreements' else ''}; {rest}.",
+        )
+    ]
+
+
+def _disagreements(
+    report: ReportData, theme: Theme, width: float, appendix: bool
+) -> list[Flowable]:
     story: list[Flowable] = [
         heading(theme, "Where the committee disagreed", 1),
         theme.p(
@@ -164,9 +215,18 @@ def _disagreements(report: ReportData, theme: Theme, width: float) -> list[Flowa
     ]
     if not report.disagreements:
         return [*story, empty_note(theme, "No criterion reached the disagreement threshold.")]
+    shown = by_consequence(report, report.disagreements, LISTED_ROWS)
+    total = len(report.disagreements)
+    table = disagreement_table(report, shown, theme, width)
+    return [*story, *_shown_note(theme, len(shown), total, "disagreements", appendix), table]
+
+
+def disagreement_table(
+    report: ReportData, items: Sequence[DisagreementItem], theme: Theme, width: float
+) -> Flowable:
     rows = []
-    for item in report.disagreements:
-        scores = "\n".join(
+    for item in items:
+        scores = "; ".join(
             f"{name}: {ABSTAIN if value is None else number(value)}" for name, value in item.scores
         )
         if item.decision is not None:
@@ -185,21 +245,27 @@ def _disagreements(report: ReportData, theme: Theme, width: float) -> list[Flowa
                 theme.p(decided, theme.cell),
             ]
         )
-    table = data_table(
+    return data_table(
         theme,
         ["Candidate", "Criterion", "Scores", "Spread", "Consensus"],
         rows,
         [w * width for w in (0.17, 0.2, 0.25, 0.08, 0.3)],
         right=(3,),
     )
-    return [*story, table]
 
 
-def _decisions(report: ReportData, theme: Theme, width: float) -> list[Flowable]:
+def _decisions(report: ReportData, theme: Theme, width: float, appendix: bool) -> list[Flowable]:
     story: list[Flowable] = [heading(theme, "Consensus decisions", 1)]
     if not report.decisions:
         note_text = "The committee has not recorded any consensus decision."
         return [*story, empty_note(theme, note_text)]
+    shown = by_consequence(report, report.decisions, LISTED_ROWS)
+    total = len(report.decisions)
+    table = decision_table(shown, theme, width)
+    return [*story, *_shown_note(theme, len(shown), total, "decisions", appendix), table]
+
+
+def decision_table(items: Sequence[ConsensusDecision], theme: Theme, width: float) -> Flowable:
     rows = [
         [
             theme.p(d.candidate_name, theme.cell),
@@ -207,12 +273,11 @@ def _decisions(report: ReportData, theme: Theme, width: float) -> list[Flowable]
             decision_cell(d, theme),
             theme.p(d.note, theme.cell),
         ]
-        for d in report.decisions
+        for d in items
     ]
-    table = data_table(
+    return data_table(
         theme,
         ["Candidate", "Criterion", "Decision", "Note"],
         rows,
         [w * width for w in (0.2, 0.25, 0.12, 0.43)],
     )
-    return [*story, table]

@@ -18,6 +18,7 @@ from reportlab.platypus import (
 
 from reports.model import RankingRow, ReportData
 from reports.pdf.blocks import (
+    CHARTS_UP_TO,
     SECTIONS,
     data_table,
     empty_note,
@@ -31,10 +32,10 @@ from reports.pdf.document import Heading, PageRef
 from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, Theme, gate_colour, mix
 from reports.text import number, percent, points
 
-CATEGORY_COLUMNS_PER_TABLE = 8  # more would make the columns too narrow to read
+CATEGORY_COLUMNS_PER_TABLE = 10  # more would make the columns too narrow to read
 
 
-def cover(report: ReportData, theme: Theme) -> list[Flowable]:
+def cover(report: ReportData, theme: Theme, appendix: bool = False) -> list[Flowable]:
     meta = report.meta
     title = theme.h1.clone("cover_title", fontSize=26, leading=31, textColor=INK, spaceAfter=8)
     kicker = theme.small.clone("kicker", textColor=theme.accent, fontName=theme.fonts.bold)
@@ -72,28 +73,29 @@ def cover(report: ReportData, theme: Theme) -> list[Flowable]:
         Spacer(1, 6),
         theme.p(meta.evaluation_name, title),
         theme.p(meta.client, client) if meta.client else Spacer(1, 1),
-        Spacer(1, 0.35 * inch),
+        Spacer(1, 0.2 * inch),
         fact_table,
-        Spacer(1, 0.3 * inch),
+        Spacer(1, 0.15 * inch),
         theme.p(closing, theme.small_muted),
-        Spacer(1, 0.3 * inch),
-        *contents(report, theme),
+        Spacer(1, 0.15 * inch),
+        *contents(report, theme, appendix),
         NextPageTemplate("body"),
         PageBreak(),
     ]
 
 
-CONTENTS_CANDIDATE_LIMIT = 8  # more candidates are listed in the bookmarks only
+CONTENTS_ROWS = 12  # what the cover holds: beyond, the candidates are in the bookmarks only
 
 
-def contents(report: ReportData, theme: Theme) -> list[Flowable]:
+def contents(report: ReportData, theme: Theme, appendix: bool = False) -> list[Flowable]:
     """The sections with their page numbers (filled in when the whole report is laid out)."""
     entry = theme.body.clone("contents", spaceAfter=0)
     sub = theme.cell.clone("contents_sub", leftIndent=14, textColor=MUTED)
     rows: list[list] = []
-    for key, title in SECTIONS.items():
+    sections = {key: title for key, title in SECTIONS.items() if appendix or key != "detail"}
+    for key, title in sections.items():
         rows.append([Paragraph(theme.esc(title), entry), PageRef(key)])
-        if key == "profiles" and len(report.candidates) <= CONTENTS_CANDIDATE_LIMIT:
+        if key == "profiles" and len(sections) + len(report.candidates) <= CONTENTS_ROWS:
             for number, section in enumerate(report.candidates, start=1):
                 label = f"3.{number}  {section.row.name}"
                 rows.append([Paragraph(theme.esc(label), sub), PageRef(profile_key(number))])
@@ -200,11 +202,8 @@ def executive_summary(
         ),
     ]
     if report.ranking and report.categories:
-        story += [
-            CondPageBreak(2.5 * inch),
-            heading(theme, "Totals by category", 2),
-            totals_chart(report, theme, width, height - 30),
-        ]
+        chart = totals_chart(report, theme, width, height - 30)
+        story.append(KeepTogether([heading(theme, "Totals by category", 2), chart]))
     if report.leaders:
         story += [CondPageBreak(1.5 * inch), heading(theme, "Leading candidates", 2)]
         story += [theme.rich(paragraph) for paragraph in report.leaders]
@@ -223,7 +222,7 @@ def _shade(theme: Theme, score: float | None) -> colors.Color:
 
 def category_table(report: ReportData, theme: Theme, width: float, first: int, last: int) -> Table:
     categories = report.categories[first:last]
-    name_width = width * 0.2
+    name_width = width * 0.24
     column = (width - name_width) / max(1, len(categories))
     longest_word = max(
         (stringWidth(word, theme.fonts.bold, 1) for c in categories for word in c.name.split()),
@@ -290,8 +289,10 @@ def category_comparison(
     for first in range(0, count, per_table):
         last = min(count, first + per_table)
         story += [category_table(report, theme, width, first, last), Spacer(1, 10)]
+    if len(report.ranking) > CHARTS_UP_TO:  # a chart per category would only repeat the table
+        return [*story, PageBreak()]
     story += [CondPageBreak(2 * inch), heading(theme, "Scores by category", 2)]
-    per_row = 2 if len(report.ranking) <= 12 else 1
+    per_row = 2
     chart_width = (width - 16) / per_row
     charts = [
         category_chart(report, i, theme, chart_width, height - 30)

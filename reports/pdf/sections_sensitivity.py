@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
 
 from reports.model import ReportData
-from reports.pdf.blocks import data_table, empty_note, heading, key_figures, note, section_heading
+from reports.pdf.blocks import data_table, empty_note, key_figures, note, part, section_heading
 from reports.pdf.charts import shorten
 from reports.pdf.styles import MUTED, PENDING_COLOUR, RULE, Theme, mix
 from reports.sensitivity_model import FlipLine, SensitivitySection
@@ -49,15 +49,13 @@ def _figures(section: SensitivitySection) -> list[tuple[str, str]]:
 
 
 def _flips(section: SensitivitySection, theme: Theme, width: float) -> list[Flowable]:
-    story: list[Flowable] = [
-        CondPageBreak(2 * 72),
-        heading(theme, "What would change the winner", 1),
-        theme.p(
-            "For each category and criterion: the smallest change of its weight, its siblings "
-            "keeping their proportions, at which another candidate draws level with the leader "
-            "and then leads. Changes are in points of the item's share of the whole evaluation."
-        ),
-    ]
+    story = part(
+        theme,
+        "What would change the winner",
+        "For each category and criterion: the smallest change of its weight, its siblings "
+        "keeping their proportions, at which another candidate draws level with the leader "
+        "and then leads. Changes are in points of the item's share of the whole evaluation.",
+    )
     if not section.flips:
         return [*story, empty_note(theme, "No candidate can be ranked, so nothing can flip.")]
     chart = flip_chart(section, theme, width)
@@ -163,17 +161,15 @@ def flip_chart(section: SensitivitySection, theme: Theme, width: float) -> Drawi
 
 def _odds(section: SensitivitySection, theme: Theme, width: float) -> list[Flowable]:
     low, high = section.rank_percentiles
-    story: list[Flowable] = [
-        CondPageBreak(2 * 72),
-        heading(theme, "Chances of winning and rank ranges", 1),
-        theme.p(
-            "The candidates were re-ranked many times with the weights drawn around the current "
-            "ones (a Dirichlet distribution in every group of sibling criteria) and each cell's "
-            "committee scores resampled (a bootstrap of the members who scored it). "
-            f"Settings: {section.settings}. The same seed gives the same figures "
-            f"(sensitivity EVAL --draws {section.draws} --seed {section.seed})."
-        ),
-    ]
+    story = part(
+        theme,
+        "Chances of winning and rank ranges",
+        "The candidates were re-ranked many times with the weights drawn around the current "
+        "ones (a Dirichlet distribution in every group of sibling criteria) and each cell's "
+        "committee scores resampled (a bootstrap of the members who scored it). "
+        f"Settings: {section.settings}. The same seed gives the same figures "
+        f"(sensitivity EVAL --draws {section.draws} --seed {section.seed}).",
+    )
     if section.close_call:
         story.append(_close_call_box(section, theme, width))
     rows = [
@@ -239,15 +235,13 @@ def _close_call_box(section: SensitivitySection, theme: Theme, width: float) -> 
 
 
 def _sets(section: SensitivitySection, theme: Theme, width: float) -> list[Flowable]:
-    story: list[Flowable] = [
-        CondPageBreak(2 * 72),
-        heading(theme, "Rankings under each stakeholder group's weights", 1),
-        theme.p(
-            "Each weighting set is a stakeholder group's own full set of weights (clinical, IT, "
-            "finance, ...). The scores stay the same; only the weights change. Each cell shows "
-            "the rank and the total."
-        ),
-    ]
+    story = part(
+        theme,
+        "Rankings under each stakeholder group's weights",
+        "Each weighting set is a stakeholder group's own full set of weights (clinical, IT, "
+        "finance, ...). The scores stay the same; only the weights change. Each cell shows "
+        "the rank and the total.",
+    )
     if len(section.sets) <= 1:
         return [*story, empty_note(theme, section.sets_sentence)]
     for start in range(1, len(section.sets), SET_COLUMNS_PER_TABLE):

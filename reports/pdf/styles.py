@@ -141,6 +141,27 @@ class Theme:
         return TableStyle(commands)
 
 
+def _heading(
+    name: str,
+    parent: ParagraphStyle,
+    font: str,
+    size: tuple[float, float],
+    colour: colors.Color,
+    space: tuple[float, float],
+) -> ParagraphStyle:
+    """A heading's style: `font` at `size` (font size, leading), `space` before and after."""
+    return ParagraphStyle(
+        name,
+        parent=parent,
+        fontName=font,
+        fontSize=size[0],
+        leading=size[1],
+        textColor=colour,
+        spaceBefore=space[0],
+        spaceAfter=space[1],
+    )
+
+
 def make_theme(branding: Branding) -> Theme:
     fonts = report_fonts()
     accent = colors.HexColor(branding.accent)
@@ -168,35 +189,8 @@ def make_theme(branding: Branding) -> Theme:
         header_cell=ParagraphStyle(
             "header_cell", parent=cell, fontName=fonts.bold, textColor=colors.white
         ),
-        h1=ParagraphStyle(
-            "h1",
-            parent=base,
-            fontName=fonts.bold,
-            fontSize=18,
-            leading=22,
-            textColor=accent,
-            spaceBefore=0,
-            spaceAfter=10,
-        ),
-        h2=ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=fonts.bold,
-            fontSize=12.5,
-            leading=16,
-            textColor=accent,
-            spaceBefore=10,
-            spaceAfter=5,
-        ),
-        h3=ParagraphStyle(
-            "h3",
-            parent=base,
-            fontName=fonts.bold,
-            fontSize=10,
-            leading=13,
-            textColor=INK,
-            spaceBefore=8,
-            spaceAfter=3,
-        ),
+        h1=_heading("h1", base, fonts.bold, (18, 22), accent, (0, 10)),
+        h2=_heading("h2", base, fonts.bold, (12.5, 16), accent, (10, 5)),
+        h3=_heading("h3", base, fonts.bold, (10, 13), INK, (8, 3)),
         lead=ParagraphStyle("lead", parent=base, fontSize=10.5, leading=15, spaceAfter=8),
     )

@@ -2,8 +2,8 @@
 
 Sheets: Summary (ranking; live formulas, each with the app's result stored), Weights (editable
 raw weights), Matrix (normalised values with a colour scale), Sensitivity
-(reports.xlsx.sensitivity_sheet), Scores, Consensus, Responses, Committee, Declarations, Process
-and Audit (Excel tables with filters).
+(reports.xlsx.sensitivity_sheet), Agreement (reports.xlsx.agreement_sheet), Scores,
+Consensus, Responses, Committee, Declarations, Process and Audit (Excel tables with filters).
 Written through `atomic_path`; progress is reported and cancellation checked after each sheet.
 """
 
@@ -40,13 +40,15 @@ def write_xlsx(
     from openpyxl.styles import PatternFill
 
     from evaluator.xlsx_text import set_properties
+    from reports.xlsx.agreement_sheet import write_agreement
     from reports.xlsx.cached import FormulaValues, store_values
     from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
     from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
     from reports.xlsx.record_sheets import RECORD_SHEETS
     from reports.xlsx.sensitivity_sheet import write_sensitivity
 
-    steps = 4 + (report.sensitivity is not None) + len(RECORD_SHEETS)
+    steps = 4 + (report.sensitivity is not None) + (report.agreement is not None)
+    steps += len(RECORD_SHEETS)
     done = 0
 
     def step() -> None:
@@ -73,6 +75,9 @@ def write_xlsx(
     step()
     if report.sensitivity is not None:  # left out of a report built without it
         write_sensitivity(workbook.create_sheet("Sensitivity"), report, fill, cuts)
+        step()
+    if report.agreement is not None:  # left out with fewer than two members, or not built
+        write_agreement(workbook.create_sheet("Agreement"), report, fill, cuts)
         step()
     for name, write in RECORD_SHEETS:
         write(workbook.create_sheet(name), report, fill, cuts)

@@ -137,6 +137,17 @@ def title_block(ws: Worksheet, title: str, lines: Sequence[str]) -> None:
         put_text(ws, offset, 1, line).font = NOTE_FONT
 
 
+def title_and_summary(
+    ws: Worksheet, title: str, summary: str, cuts: Truncations, sizes: Sequence[float]
+) -> None:
+    """Column widths, row 1 the sheet's title, row 2 its summary (user text in it: names) across
+    every column, wrapped; the caller sets row 2's height for the summary it expects."""
+    widths(ws, sizes)
+    put_text(ws, 1, 1, title).font = TITLE_FONT
+    put_text(ws, 2, 1, summary, cuts).alignment = WRAP_TOP
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(sizes))
+
+
 def print_setup(ws: Worksheet, header_row: int, *, landscape: bool = True) -> None:
     """Fit the columns on one page width, repeat the header row, number the pages."""
     ws.print_title_rows = f"{header_row}:{header_row}"

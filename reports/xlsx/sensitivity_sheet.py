@@ -18,15 +18,13 @@ from reports.xlsx.cells import (
     NOTE_FONT,
     PERCENT,
     POINTS,
-    TITLE_FONT,
-    WRAP_TOP,
     Truncations,
     header,
     print_setup,
     put_number,
     put_text,
+    title_and_summary,
     user_header,
-    widths,
 )
 
 FLIP_HEADER = (
@@ -40,12 +38,10 @@ RAW_FORMAT = "0.###"
 def write_sensitivity(
     ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
 ) -> None:
-    put_text(ws, 1, 1, "Sensitivity of the result").font = TITLE_FONT
     section = report.sensitivity
     assert section is not None  # the sheet is made only for a report that has the section
-    widths(ws, [44, 10, 11, 11, 14, 11, 13, 32, 30])
-    put_text(ws, 2, 1, section.summary, cuts).alignment = WRAP_TOP
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(FLIP_HEADER))
+    sizes = [44, 10, 11, 11, 14, 11, 13, 32, 30]
+    title_and_summary(ws, "Sensitivity of the result", section.summary, cuts, sizes)
     ws.row_dimensions[2].height = 48
     row = _flips(ws, section, fill, cuts, 4)
     row = _odds(ws, section, fill, cuts, row + 2)

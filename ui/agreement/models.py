@@ -13,6 +13,11 @@ from ui.grid.model import CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, KEY_ROLE, T
 from ui.sensitivity.models import DASH, _Table
 
 
+def columns(*pairs: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Headers and their tooltips from (header, tooltip) pairs: each header beside its tip."""
+    return tuple(h for h, _ in pairs), tuple(t for _, t in pairs)
+
+
 def _number(value: float | None, form: str) -> str:
     return DASH if value is None else format(value, form)
 
@@ -32,13 +37,18 @@ class _ByCriterion(_Table):
 class MembersModel(_ByCriterion):
     """One row per member, in committee order."""
 
-    headers = ("Member", "Leniency", "Cells", "Stands apart on")
-    header_tips = (
-        "The committee member",
-        "Mean points above (+) or below (−) the other members' mean on the same cells",
-        "Cells (candidate × criterion) the member shares with at least one colleague",
-        "The criteria where the member's scores differ most from the others' (mean distance); "
-        "the sign says higher (+) or lower (−) on balance",
+    headers, header_tips = columns(
+        ("Member", "The committee member"),
+        (
+            "Leniency",
+            "Mean points above (+) or below (−) the other members' mean on the same cells",
+        ),
+        ("Cells", "Cells (candidate × criterion) the member shares with at least one colleague"),
+        (
+            "Stands apart on",
+            "The criteria where the member's scores differ most from the others' "
+            "(mean distance); the sign says higher (+) or lower (−) on balance",
+        ),
     )
     right = frozenset({1, 2})
 
@@ -71,14 +81,16 @@ class MembersModel(_ByCriterion):
 class SpreadModel(_ByCriterion):
     """One row per rated criterion, in tree order."""
 
-    headers = ("Criterion", "Cells", "Mean SD", "Mean range", "Max range", "Flagged")
-    header_tips = (
-        "A criterion the members score",
-        "Candidates with two or more members' scores on it",
-        "Mean standard deviation of the members' scores per candidate",
-        "Mean of highest minus lowest score per candidate",
-        "The widest spread on any candidate",
-        "Candidates whose spread reaches the disagreement threshold (the consensus agenda's)",
+    headers, header_tips = columns(
+        ("Criterion", "A criterion the members score"),
+        ("Cells", "Candidates with two or more members' scores on it"),
+        ("Mean SD", "Mean standard deviation of the members' scores per candidate"),
+        ("Mean range", "Mean of highest minus lowest score per candidate"),
+        ("Max range", "The widest spread on any candidate"),
+        (
+            "Flagged",
+            "Candidates whose spread reaches the disagreement threshold (the consensus agenda's)",
+        ),
     )
     right = frozenset({1, 2, 3, 4, 5})
 
@@ -103,14 +115,16 @@ class SpreadModel(_ByCriterion):
 class NormalisedModel(_Table):
     """The ranking as it stands beside the one on normalised scores, in the raw order."""
 
-    headers = ("Candidate", "Rank", "Total", "Normalised rank", "Normalised total")
-    header_tips = (
-        "The candidate",
-        "Rank as the committee's scores stand",
-        "Total as the committee's scores stand",
-        "Rank with each member's scores normalised: z-scores mapped back to the scale with the "
-        "committee's pooled mean and spread (shown only, never applied)",
-        "Total with each member's scores normalised",
+    headers, header_tips = columns(
+        ("Candidate", "The candidate"),
+        ("Rank", "Rank as the committee's scores stand"),
+        ("Total", "Total as the committee's scores stand"),
+        (
+            "Normalised rank",
+            "Rank with each member's scores normalised: z-scores mapped back to "
+            "the scale with the committee's pooled mean and spread (shown only, never applied)",
+        ),
+        ("Normalised total", "Total with each member's scores normalised"),
     )
     right = frozenset({1, 2, 3, 4})
 

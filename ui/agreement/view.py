@@ -4,10 +4,11 @@ Top, Kendall's W over the members' rankings in a sentence; then each member's le
 criteria where they stand apart, and each criterion's spread of members' scores. A check box adds
 the ranking on normalised scores beside the ranking as it stands: shown only, never applied.
 
-It follows the blind-scoring rule as the Sensitivity tab does: while `session.blind` nothing is
-computed or shown, only the sentence saying when it opens (the session's snapshot then holds no
-colleague's scores anyway). It follows `session.resultsChanged`, is computed only while visible,
-inline for a small evaluation and on the thread pool for a large one.
+It follows the blind-scoring rule as the Sensitivity tab does (ui.analysis_tab): while
+`session.blind` nothing is computed or shown, only the sentence saying when it opens (the
+session's snapshot then holds no colleague's scores anyway). It follows `session.resultsChanged`,
+is computed only while visible, inline for a small evaluation and on the thread pool for a large
+one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator.domain import EvaluationData, leaves
+from ui.accessibility import describe
 from ui.agreement.models import MembersModel, NormalisedModel, SpreadModel
-from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
-from ui.jobs import JobRunner
-from ui.live_results import INLINE_LIMIT
+from ui.analysis_tab import AnalysisTab
+from ui.jobs import Work
 from ui.sensitivity.pages import muted
 from ui.session import EvaluationSession
 
@@ -57,40 +57,42 @@ def _table(model: object, stretch: int) -> QTableView:
 
 
 def w_sentence(agreement: Agreement, data: EvaluationData) -> str:
-    """Kendall's W in words, with who does not rank and why."""
-    w = agreement.concordance
+    """Kendall's W in figures and words, with who does not rank and why."""
     names = {e.id: e.name for e in data.evaluators}
-    if w.w is None:
-        text = (
-            "Kendall's W needs at least two members' rankings of two candidates or more: "
-            "nothing to compare yet."
-        )
-    else:
-        text = (
-            f"Kendall's W = <b>{w.w:.2f}</b> over {len(w.judges)} members' rankings of "
-            f"{len(w.candidates)} candidates (1: they rank the candidates alike; 0: no "
-            "agreement). Each member's ranking is the one their own scores would give."
-        )
-    left = "; ".join(f"{names.get(m, '?')} does not rank ({why})" for m, why in w.left_out)
-    return f"{text} {left}." if left else text
+    return agreement.concordance.sentence(names)
 
 
-class AgreementView(QWidget):
+def agreement_work(data: EvaluationData, normalise: bool) -> Work:
+    """The agreement of `data` as a job (cancellable between the members' rankings)."""
+
+    def run(_progress, cancel):  # type: ignore[no-untyped-def]
+        from evaluator.agreement import committee_agreement
+
+        return committee_agreement(data, normalise, cancel)
+
+    return run
+
+
+class AgreementView(AnalysisTab):
+    opening = "Open an evaluation to see how its committee agrees."
+    subject = "The committee's agreement"
+    failure = "The agreement cannot be computed"
+    unexpected = UNEXPECTED
+
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.jobs = JobRunner(self)
+        super().__init__(session, parent)
         self.agreement: Agreement | None = None
-        self._dirty = True
-        self.banner = Banner()
         self.summary = muted("")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # member names are user text
         self.members = MembersModel(self)
         self.spreads = SpreadModel(self)
         self.normalised = NormalisedModel(self)
         self.members_table = _table(self.members, 3)
         self.spread_table = _table(self.spreads, 0)
         self.normalised_table = _table(self.normalised, 0)
+        describe(self.members_table, "Members", "Each member's leniency and where they stand apart")
+        describe(self.spread_table, "Criteria spread", "Members' spread per criterion")
+        describe(self.normalised_table, "Normalised ranking", "Shown only, never applied")
         self.normalise = QCheckBox("Show the ranking on &normalised scores beside it")
         self.normalise.setToolTip(
             "Each member's scores as z-scores (their own mean and spread) mapped back to the "
@@ -123,55 +125,18 @@ class AgreementView(QWidget):
             signal.connect(self.refresh)
         self.refresh()
 
-    @property
-    def hidden_reason(self) -> str:
-        """Why nothing is shown ("" when the agreement may be shown)."""
-        session = self.session
-        if session.data is None:
-            return "Open an evaluation to see how its committee agrees."
-        if session.blind:
-            return session.blind_reason("The committee's agreement")
-        if session.results_error:
-            return f"The agreement cannot be computed: {session.results_error}"
-        return ""
-
     def refresh(self) -> None:
         """Scores (or who is looking) changed: drop what described the old ones, recompute."""
         self.jobs.discard()
         self.agreement = None
-        reason = self.hidden_reason
-        blocked = bool(reason) and self.session.data is not None
-        self.banner.show_message(reason, DANGER_HUE if blocked else WARNING_HUE)
-        self.body.setVisible(not reason)
-        self.summary.setVisible(not reason)
-        if reason:
+        if self.show_reason(self.body, self.summary):
             self._show(None)
             return
-        self._dirty = True
-        if self.isVisible():
-            self._compute()
+        self.stale()
 
-    def _compute(self) -> None:
-        data = self.session.data
-        if data is None or self.hidden_reason:
-            return
-        self._dirty = False
+    def compute(self) -> None:
         normalise = self.normalise.isChecked()
-        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            from evaluator.agreement import committee_agreement
-
-            return committee_agreement(data, normalise)
-
-        self.jobs.start(
-            work,
-            key=AGREEMENT,
-            inline=len(data.scores) + cells <= INLINE_LIMIT,
-            unexpected=UNEXPECTED,
-            on_finished=self._show,
-            on_failed=lambda message: self.banner.show_message(message, DANGER_HUE),
-        )
+        self.start(AGREEMENT, lambda data: agreement_work(data, normalise), self._show)
 
     def _show(self, agreement: Agreement | None) -> None:
         self.agreement = agreement
@@ -192,13 +157,8 @@ class AgreementView(QWidget):
     def _normalise_toggled(self, on: bool) -> None:
         self.normalised_table.setVisible(on)
         if on and self.agreement is not None and self.agreement.normalised is None:
-            self._compute()
+            self.compute()
 
     def prepare_screenshot(self) -> None:
         """tools/screenshots.py: show the normalised ranking too."""
         self.normalise.setChecked(True)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self._compute()

@@ -27,14 +27,12 @@ from ui.consensus.agenda import AgendaItem, AgendaModel
 from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
-    CANDIDATE_ROLE,
-    CATEGORY_ROLE,
     CENTER,
     DECORATION,
     DISPLAY,
     FONT,
     FOREGROUND,
-    KEY_ROLE,
+    NAMING_ROLES,
     STATE_ROLE,
     TOOLTIP,
     CriteriaGridModel,
@@ -49,10 +47,6 @@ __all__ = ["AGREED", "FLAGGED", "PLAIN", "AgendaItem", "AgendaModel", "CellStats
 
 Index = QModelIndex | QPersistentModelIndex
 FLAGGED, AGREED, PLAIN = "flagged", "agreed", "plain"
-USED_ROLES = frozenset(
-    {DISPLAY, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, DECORATION, TOOLTIP, STATE_ROLE}
-    | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +77,9 @@ class ConsensusModel(CriteriaGridModel):
 
     flagsChanged = Signal()  # any cell's flag, spread, settlement or weight may have changed
     cellChanged = Signal(int, str)  # one cell's (candidate id, key) scores or consensus changed
+    used_roles = NAMING_ROLES | frozenset(
+        {DISPLAY, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, DECORATION, TOOLTIP, STATE_ROLE}
+    )
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._stats: dict[tuple[int, str], CellStats] = {}
@@ -252,24 +249,12 @@ class ConsensusModel(CriteriaGridModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        role = int(role)
-        if role not in USED_ROLES or not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if row.is_category:
-            return self.category_data(row, index.column(), role)
+    def cell_data(self, index: Index, row: GridRow, role: int) -> object:
         candidate_id = self._candidates[index.column()].id
         if role == DISPLAY:
             return self._display(row, candidate_id)
         if role == ALIGNMENT:
             return CENTER
-        if role == KEY_ROLE:
-            return row.key
-        if role == CANDIDATE_ROLE:
-            return candidate_id
-        if role == CATEGORY_ROLE:
-            return False
         state = self.state(candidate_id, row.key)
         if role == STATE_ROLE:
             return state

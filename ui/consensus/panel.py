@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import GateState
 from evaluator.gates import gate_look
+from ui.accessibility import describe
 from ui.grid.delegates import gate_colour
 
 
@@ -61,6 +62,9 @@ class ConsensusPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.details)
+        describe(
+            self.details, "Cell details", "Each member's score and justification for this cell"
+        )
         self.value = QDoubleSpinBox()
         self.value.setDecimals(1)
         self.value.setSingleStep(0.5)
@@ -72,6 +76,7 @@ class ConsensusPanel(QWidget):
         # nothing chosen until the chair chooses: a preselected "passed" was easy to set unread
         self.gate.setPlaceholderText("Choose passed or failed")
         self.colour_gates(self.palette())
+        describe(self.gate, "Agreed decision", "The committee's pass or fail decision")
         self.decision = QStackedWidget()
         self.decision.addWidget(self.value)
         self.decision.addWidget(self.gate)

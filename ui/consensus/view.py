@@ -32,19 +32,20 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListView,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from evaluator.kinds import passes
+from ui.accessibility import describe
 from ui.consensus.details import details_html
 from ui.consensus.model import AgendaModel, ConsensusModel
 from ui.consensus.panel import ConsensusPanel
 from ui.grid.delegates import Banner
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
-from ui.grid.view import CriteriaGrid
+from ui.grid.view import CriteriaGrid, covers
 from ui.session import EvaluationSession
+from ui.widgets import beside_panels, column, muted, tab_order
 
 
 class ConsensusView(QWidget):
@@ -68,7 +69,14 @@ class ConsensusView(QWidget):
         self.summary = QLabel()
         self.grid = CriteriaGrid(editable=False)
         self.grid.setModel(self.model)
+        describe(
+            self.grid,
+            "Consensus grid",
+            "One row per criterion, one column per candidate: the committee's aggregate or agreed "
+            "value; flagged cells need a consensus",
+        )
         self.agenda = QListView()
+        describe(self.agenda, "Consensus agenda", "The cells to discuss, most disagreement first")
         self.agenda.setModel(self.agenda_model)
         # thousands of two-line items at committee scale: measuring each one after every
         # change costs a third of a second, so every line is as tall as the first; long
@@ -89,28 +97,13 @@ class ConsensusView(QWidget):
         agenda_layout.addWidget(agenda_title)
         agenda_layout.addWidget(self.agenda)
         self.panel = ConsensusPanel()
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(agenda_box)
-        side.addWidget(self.panel)
-        side.setSizes([330, 420])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.grid)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([960, 420])
-        hint = QLabel(
+        self.splitter = beside_panels(self.grid, agenda_box, self.panel, [330, 420], [960, 420])
+        hint = muted(
             "Cells show the evaluators' aggregate and the range of their scores, "
             "lowest–highest: 2.3 (1–4). Amber cells disagree; green ones are settled. Gates "
             "read ✓ passed, ✗ failed or ? pending. Enter goes to the decision, Delete clears it."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(hint)
+        column(self, self.summary, self.banner, self.splitter, hint, grow=self.splitter)
 
         self.grid.selectionModel().currentChanged.connect(self._bind)
         self.grid.enterPressed.connect(self.panel.focus_decision)
@@ -130,15 +123,15 @@ class ConsensusView(QWidget):
         session.readOnlyChanged.connect(lambda _ro: self._refresh())
         session.resultsChanged.connect(self._refresh_panel)
         panel = self.panel
-        for first, second in (
-            (self.grid, self.agenda),
-            (self.agenda, panel.value),
-            (panel.value, panel.gate),
-            (panel.gate, panel.note),
-            (panel.note, panel.clear_button),
-            (panel.clear_button, panel.set_button),
-        ):
-            QWidget.setTabOrder(first, second)
+        tab_order(
+            self.grid,
+            self.agenda,
+            panel.value,
+            panel.gate,
+            panel.note,
+            panel.clear_button,
+            panel.set_button,
+        )
         QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.agenda.setFocus)
         self._reset()
 
@@ -270,12 +263,7 @@ class ConsensusView(QWidget):
         self.agenda_model.set_live(self.isVisible())
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        bound = self._bound
-        if (
-            bound.isValid()
-            and top_left.row() <= bound.row() <= bottom_right.row()
-            and top_left.column() <= bound.column() <= bottom_right.column()
-        ):
+        if covers(top_left, bottom_right, self._bound):
             self._refresh_panel(fill=True)
 
     def _refresh_panel(self, fill: bool = False) -> None:

@@ -1,7 +1,9 @@
 """Pairwise weighting (AHP) of one set of sibling criteria: each pair on Saaty's verbal scale,
 the matrix filling in as the member answers, the weights, lambda_max, CI and CR live, a warning
 above 0.10 naming the judgments that cause it with the values that would fit, the member's own
-judgments or the committee's geometric mean, and Apply for the chair (one undo step).
+judgments or the committee's geometric mean, and Apply for the chair (one undo step). While the
+committee scores blind a member sees only their own judgments, and a sentence in place of the
+committee's result says why and when it appears; the chair sees everything.
 
 Every answer is one undoable change through the session, so the dialog shows only what is stored
 and follows undo, redo and colleagues' changes (it redraws on `session.dataChanged`).
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from evaluator.ahp_committee import percentages
 from evaluator.ahp_judgments import as_fraction, sentence
 from evaluator.domain import ScoringError
+from ui.accessibility import describe
 from ui.criteria.ahp_model import (
     CHOICES,
     COMMITTEE,
@@ -42,6 +45,8 @@ from ui.criteria.ahp_model import (
     View,
     cell_text,
     choice_index,
+    hidden_text,
+    judgments_hidden,
     members_text,
     sets_of,
     stats_text,
@@ -78,19 +83,31 @@ class AhpDialog(QDialog):
         top.addRow("Compare the criteria under", self.set_box)
         top.addRow("Comparisons of", self.whose_box)
         self.intro = QLabel(wordWrap=True)
+        self.hidden_note = QLabel(wordWrap=True, visible=False, objectName="ahpHidden")
 
         self.pairs_panel = QWidget()
         self.pairs_grid = QGridLayout(self.pairs_panel)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.pairs_panel)
+        describe(scroll, "Pairwise comparisons")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(600)
         self.matrix = QTableWidget(objectName="ahpMatrix")
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        describe(
+            self.matrix,
+            "Comparison matrix",
+            "How many times more each row matters than each column",
+        )
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.weights = QTableWidget(0, 3, objectName="ahpWeights")
         self.weights.setHorizontalHeaderLabels(["Criterion", "AHP weight", "Raw weight now"])
         self.weights.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        describe(
+            self.weights,
+            "Resulting weights",
+            "The AHP weight and the raw weight now of each criterion",
+        )
         self.weights.verticalHeader().hide()
         self.weights.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.stats = QLabel(wordWrap=True, objectName="ahpStats")
@@ -135,6 +152,7 @@ class AhpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.intro)
+        layout.addWidget(self.hidden_note)
         layout.addWidget(self.warning)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
@@ -162,15 +180,19 @@ class AhpDialog(QDialog):
             self.parent_key = keys[0]
         self.set_box.setCurrentIndex(keys.index(self.parent_key) if keys else -1)
         self.whose_box.clear()
-        data = self.session.data
-        members = data.evaluators if data else []
+        data, hidden = self.session.data, judgments_hidden(self.session)
+        members = [
+            m for m in (data.evaluators if data else [])
+            if not hidden or m.id == self.session.member_id
+        ]  # fmt: skip
         for member in members:
             own = " (you)" if member.id == self.session.member_id else ""
             self.whose_box.addItem(f"{member.name}{own}", member.id)
-        self.whose_box.addItem("the committee (geometric mean of the members')", COMMITTEE)
+        if not hidden:
+            self.whose_box.addItem("the committee (geometric mean of the members')", COMMITTEE)
         ids = [m.id for m in members]
-        if self.whose is not COMMITTEE and self.whose not in ids:
-            self.whose = COMMITTEE
+        if self.whose not in ids:
+            self.whose = ids[0] if hidden and ids else COMMITTEE
         self.whose_box.setCurrentIndex(ids.index(self.whose) if self.whose in ids else len(ids))
         self._building = False
 
@@ -198,9 +220,18 @@ class AhpDialog(QDialog):
             self.reject()
             return
         self._fill_choosers()
+        hidden = judgments_hidden(self.session)
+        self.hidden_note.setText(hidden_text(self.session) if hidden else "")
+        self.hidden_note.setVisible(hidden)
+        empty = ""
         if self.set_box.count() == 0:
+            empty = "No category has two or more weighted criteria to compare."
+        elif hidden and self.whose is COMMITTEE:  # nobody named: nobody's judgments to show
+            empty = "Say who you are (Committee ▸ Switch identity…) to give your comparisons."
+        if empty:
             self.view = None
-            self.intro.setText("No category has two or more weighted criteria to compare.")
+            self.intro.setText(empty)
+            self._rebuild_pair_rows([], [])
             self._update_apply()
             return
         self.view = view_of(self.session, self.parent_key, self.whose)

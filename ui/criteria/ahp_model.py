@@ -21,6 +21,7 @@ from evaluator.ahp_committee import (
     weights_change,
 )
 from evaluator.ahp_judgments import INTENSITIES, Analysis, Pair, as_fraction, ratio_text, snap
+from ui.errors import sentence
 from ui.session import EvaluationSession
 from ui.undo_base import ChangeCommand
 
@@ -61,6 +62,7 @@ class View:
     judgments: dict[Pair, float]  # the judgments shown (given ones only)
     analysis: Analysis
     editable: bool  # the person working may change these judgments now
+    blind: bool = False  # colleagues' judgments and the committee's result hidden from them
 
     @property
     def sset(self) -> SiblingSet:
@@ -82,13 +84,32 @@ def may_edit(session: EvaluationSession, whose: int | None) -> bool:
     return session.is_chair or session.member_id == whose
 
 
+def judgments_hidden(session: EvaluationSession) -> bool:
+    """During blind scoring a member (or a window whose user has not said who they are) sees
+    only their own judgments, so that nobody anchors on colleagues' views; the chair sees all.
+    The session's snapshot then holds only their own, so the committee's "result" would be
+    theirs under the committee's name: it is not shown at all."""
+    return session.blind and not session.is_chair
+
+
+def hidden_text(session: EvaluationSession) -> str:
+    """Why the committee's result is not shown, and when it will be."""
+    reason = session.blind_reason(
+        "The committee's result (the geometric mean of every member's comparisons), with your "
+        "colleagues' comparisons,"
+    )
+    return sentence(reason) + " Here you see and change only your own comparisons."
+
+
 def view_of(session: EvaluationSession, parent: str | None, whose: int | None) -> View:
     assert session.data is not None
     result = committee_result(session.data, parent)
     if whose is COMMITTEE:
         return View(result, COMMITTEE, result.judgments, result.combined, False)
     member = next(m for m in result.members if m.member.id == whose)
-    return View(result, whose, member.judgments, member.analysis, may_edit(session, whose))
+    editable = may_edit(session, whose)
+    return View(result, whose, member.judgments, member.analysis, editable,
+                judgments_hidden(session))  # fmt: skip
 
 
 def cell_text(value: float | None) -> str:
@@ -121,9 +142,13 @@ def members_text(view: View) -> str:
     """How far each member has got and their CR; whether the weights are applied now."""
     lines = []
     for m in view.result.members:
+        if view.blind and m.member.id != view.whose:
+            continue  # colleagues' progress is theirs while the committee scores blind
         a = m.analysis
         ratio = f", CR {a.consistency_ratio:.3f}" if a.given and a.determined else ""
         lines.append(f"{m.member.name}: {a.given} of {view.sset.pairs}{ratio}")
+    if view.blind:
+        return "You: " + " · ".join(lines) + "."
     applied = " They are applied now." if matches_weights(view.result) else ""
     return "Members: " + " · ".join(lines) + "." + applied
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import AnswerType, Criterion, Question
 from evaluator.kinds import kind_info, uses_rubric, uses_rule
+from ui.accessibility import describe
 from ui.criteria.rule_text import HELP, RuleSyntaxError, rule_from_text, rule_to_text
 from ui.session import EvaluationSession
 from ui.undo import EditCriterion
@@ -105,6 +106,7 @@ class CriterionPanel(QWidget):
         rule_layout = QVBoxLayout(self.rule_box)
         self.rule = CommitTextEdit("yes = 5\nno = 0", lines=5)
         self.rule.setToolTip(HELP)
+        describe(self.rule, "Auto-score rule", "One line per answer: answer = points")
         self.rule.committed.connect(self._commit_rule)
         self.rule_help = QLabel(HELP, wordWrap=True)
         self.rule_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -182,6 +184,7 @@ class CriterionPanel(QWidget):
             for point in points:
                 edit = CommitTextEdit(f"What a {point} means", lines=3)
                 edit.committed.connect(self._commit_rubric)
+                describe(edit, f"Rubric for {point} points", f"What a score of {point} means")
                 self.rubric_edits[point] = edit
                 self.rubric_form.addRow(f"{point}:", edit)
         for point, edit in self.rubric_edits.items():

@@ -7,7 +7,7 @@ commands and keeps the selection on the criterion the user is working on.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import Criterion, CriterionKind, walk_tree
 from evaluator.kinds import CRITERION_KINDS, members_score
 from ui import errors
+from ui.accessibility import describe
 from ui.criteria.ahp_dialog import AhpDialog
 from ui.criteria.model import (
     EFFECTIVE,
@@ -39,6 +39,9 @@ from ui.criteria.panel import CriterionPanel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate, tint_background
 from ui.undo import AddCriterion, MoveCriterion, RemoveCriterion
+from ui.widgets import tool_action
+
+MIN_DETAILS = 300  # the details panel beside the tree: its narrowest readable width
 
 
 class CriteriaView(QWidget):
@@ -50,6 +53,12 @@ class CriteriaView(QWidget):
         self.model = CriteriaModel(session, self)
         self.tree = QTreeView(self)
         self.tree.setObjectName("criteriaTree")
+        describe(
+            self.tree,
+            "Criteria tree",
+            "Categories and criteria with their kind, weight and share of the total; "
+            "type to edit a weight",
+        )
         self.tree.setModel(self.model)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -79,6 +88,10 @@ class CriteriaView(QWidget):
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         header.resizeSection(SHARE, metrics.horizontalAdvance("100 %") + 130)
+        # wide enough that the weights never scroll out of sight (a restored splitter once left
+        # the tree at 250 px): the names keep ~24 characters beside the fixed columns
+        fixed = sum(header.sectionSize(column) for column in (KIND, WEIGHT, EFFECTIVE, SHARE))
+        self.usable_width = fixed + metrics.averageCharWidth() * 24 + 40
 
         self.warning = QLabel(wordWrap=True, visible=False)
         self.warning.setObjectName("weightWarning")
@@ -89,38 +102,41 @@ class CriteriaView(QWidget):
         self.panel = CriterionPanel(session)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(self.panel)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(MIN_DETAILS)
+        describe(scroll, "Criterion details")
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("criteria")
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
 
-        self.actions_bar = QHBoxLayout()
-        self.add_action = self._action(
-            "Add criterion", "Insert", QStyle.StandardPixmap.SP_FileIcon,
+        bar = self.actions_bar = QHBoxLayout()
+        icons = QStyle.StandardPixmap
+        self.add_action = tool_action(
+            self, bar, "Add criterion", "Insert", icons.SP_FileIcon,
             "Add a rated criterion inside the selected category (or after the selected "
             "criterion)", self.add_criterion,
         )  # fmt: skip
-        self.add_category_action = self._action(
-            "Add category", "Ctrl+Insert", QStyle.StandardPixmap.SP_FileDialogNewFolder,
+        self.add_category_action = tool_action(
+            self, bar, "Add category", "Ctrl+Insert", icons.SP_FileDialogNewFolder,
             "Add a category after the selection, at the same level", self.add_category,
         )  # fmt: skip
-        self.remove_action = self._action(
-            "Remove", "Delete", QStyle.StandardPixmap.SP_TrashIcon,
+        self.remove_action = tool_action(
+            self, bar, "Remove", "Delete", icons.SP_TrashIcon,
             "Remove the selected criterion with its sub-criteria and scores", self.remove,
         )  # fmt: skip
-        self.up_action = self._action(
-            "Move up", "Alt+Up", QStyle.StandardPixmap.SP_ArrowUp,
+        self.up_action = tool_action(
+            self, bar, "Move up", "Alt+Up", icons.SP_ArrowUp,
             "Move the selected criterion above its previous sibling", lambda: self.move(-1),
         )  # fmt: skip
-        self.down_action = self._action(
-            "Move down", "Alt+Down", QStyle.StandardPixmap.SP_ArrowDown,
+        self.down_action = tool_action(
+            self, bar, "Move down", "Alt+Down", icons.SP_ArrowDown,
             "Move the selected criterion below its next sibling", lambda: self.move(1),
         )  # fmt: skip
-        self.ahp_action = self._action(
-            "Pairwise weights…", "Ctrl+Shift+W", QStyle.StandardPixmap.SP_FileDialogContentsView,
+        self.ahp_action = tool_action(
+            self, bar, "Pairwise weights…", "Ctrl+Shift+W", icons.SP_FileDialogContentsView,
             "Weigh the criteria inside the selected category (for a criterion: it and its "
             "siblings) by comparing them two at a time (AHP)", self.open_pairwise,
         )  # fmt: skip
@@ -140,19 +156,14 @@ class CriteriaView(QWidget):
         session.criteriaChanged.connect(self._update_actions)
         self._after_reset()
 
-    def _action(self, text, shortcut, icon, tip, slot) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(self.style().standardIcon(icon), text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(True)
-        self.actions_bar.addWidget(button)
-        return action
+    def showEvent(self, event: QShowEvent) -> None:
+        """Each time the tab is shown the tree gets at least its usable width, room allowing
+        (saved sizes from a smaller window, or an older version, do not hide the weights)."""
+        super().showEvent(event)
+        tree, details = self.splitter.sizes()
+        total = tree + details
+        if tree < self.usable_width and total >= self.usable_width + MIN_DETAILS:
+            self.splitter.setSizes([self.usable_width, total - self.usable_width])
 
     def prepare_screenshot(self) -> None:
         """Show a rated criterion's details (used by tools/screenshots.py)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
@@ -31,14 +31,18 @@ from PySide6.QtWidgets import (
 from evaluator.live_files import live_database_problem
 from reports.branding import DEFAULT_ACCENT, Branding, is_hex_colour, normalise_hex, save_branding
 from ui import errors, file_dialogs
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
+from ui.widgets import muted
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg);;All files (*)"
 PREVIEW = QSize(260, 90)
 
 
 def choose_logo_file(parent: QWidget | None, start: str) -> str:
-    return file_dialogs.choose_open_file(parent, "Choose the logo", start, IMAGE_FILTER)
+    return file_dialogs.choose_open_file(
+        parent, "Choose the logo", start, IMAGE_FILTER, kind="image"
+    )
 
 
 def _image_file(logo: Path | None) -> Path | None:
@@ -112,6 +116,7 @@ class BrandingDialog(QDialog):
         self.colour_button.setObjectName("accentSwatch")
         self.colour_button.setIconSize(QSize(40, 18))
         self.colour_button.setToolTip("Pick the accent colour")
+        describe(self.colour_button, "Pick the accent colour")
         self.default_colour = QPushButton("&Default")
         self.default_colour.setToolTip(f"Go back to SupportScope's navy {DEFAULT_ACCENT}")
         self.problems = Banner()
@@ -141,13 +146,11 @@ class BrandingDialog(QDialog):
             form.addRow(label, row)
             if field is self.logo:
                 form.addRow("", self.preview)
-        hint = QLabel(
+        hint = muted(
             "The PDF shows the firm name, logo and prepared-by line on its cover and the firm "
             "name in its running header; both files use the accent colour for headings. The "
             "command line's export uses the same branding."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -213,7 +216,7 @@ class BrandingDialog(QDialog):
 
     def _choose_logo(self) -> None:
         current = self.edited().logo
-        start = str(current.parent) if current is not None else str(Path.home())
+        start = str(current.parent) if current is not None else ""  # else the last folder
         chosen = choose_logo_file(self, start)
         if chosen:
             self.logo.setText(chosen)

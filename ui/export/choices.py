@@ -15,6 +15,13 @@ from reports.branding import Branding
 from ui.settings import AppSettings
 
 FOLDER_KEY, PDF_KEY, XLSX_KEY = "export/folder", "export/pdf", "export/xlsx"
+APPENDIX_KEY = "export/appendix"  # the PDF's optional appendix B (off unless asked for)
+APPENDIX_TEXT = "Add the &appendix to the PDF: every criterion's detail and justification"
+APPENDIX_TIP = (
+    "The report stays concise at any scale; the appendix adds each member's justifications "
+    "and every criterion's detail (hundreds of pages for a large evaluation). The workbook "
+    "holds them in any case."
+)
 KINDS = {  # kind: (what it is, check box text, file chooser filter)
     "pdf": ("PDF report", "&PDF report", "PDF files (*.pdf)"),
     "xlsx": ("Excel workbook", "E&xcel workbook", "Excel workbooks (*.xlsx)"),
@@ -53,7 +60,16 @@ def remember_folder(settings: AppSettings, folder: Path) -> None:
 
 def kind_wanted(settings: AppSettings, kind: str) -> bool:
     """Whether this kind of file was exported last time (both are, the first time)."""
-    value = settings.store.value(PDF_KEY if kind == "pdf" else XLSX_KEY, True)
+    return _flag(settings, PDF_KEY if kind == "pdf" else XLSX_KEY, True)
+
+
+def appendix_wanted(settings: AppSettings) -> bool:
+    """Whether the last export asked for the PDF's appendix (not the first time)."""
+    return _flag(settings, APPENDIX_KEY, False)
+
+
+def _flag(settings: AppSettings, key: str, default: bool) -> bool:
+    value = settings.store.value(key, default)
     return value if isinstance(value, bool) else str(value).lower() not in ("false", "0", "")
 
 

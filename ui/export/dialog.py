@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices, QPalette
+from PySide6.QtGui import QCloseEvent, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -38,11 +38,16 @@ from PySide6.QtWidgets import (
 from reports.branding import load_branding
 from reports.export import ExportResult, export_reports
 from ui import file_dialogs
+from ui.accessibility import describe
 from ui.export.branding_dialog import edit_branding, grow_to_fit
 from ui.export.choices import (
+    APPENDIX_KEY,
+    APPENDIX_TEXT,
+    APPENDIX_TIP,
     KINDS,
     PDF_KEY,
     XLSX_KEY,
+    appendix_wanted,
     branding_summary,
     default_name,
     kind_wanted,
@@ -53,6 +58,7 @@ from ui.grid.delegates import AGREED_HUE, DANGER_HUE, WARNING_HUE, Banner
 from ui.jobs import Job, JobRunner
 from ui.session import EvaluationSession
 from ui.settings import AppSettings
+from ui.widgets import muted
 
 UNEXPECTED = (
     "The export stopped because of an unexpected error ({error}); existing files are "
@@ -78,7 +84,7 @@ def open_in_desktop(url: QUrl) -> bool:
 
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str, filter: str) -> str:
-    return file_dialogs.choose_save_file(parent, title, suggested, filter)
+    return file_dialogs.choose_save_file(parent, title, suggested, filter, kind="report")
 
 
 class ExportDialog(QDialog):
@@ -122,6 +128,7 @@ class ExportDialog(QDialog):
             check.setChecked(kind_wanted(settings, kind))
             edit = QLineEdit(str(folder / default_name(self.name, kind)))
             edit.setToolTip(f"Where the {label.lower()} is saved")
+            describe(edit, f"{label} file", f"Where the {label.lower()} is saved")
             # wide enough for the usual path whole (a longer one shows its file name end)
             path_width = edit.fontMetrics().horizontalAdvance(edit.text()) + 24
             edit.setMinimumWidth(min(max(420, path_width), 760))
@@ -135,10 +142,14 @@ class ExportDialog(QDialog):
             button.clicked.connect(lambda _=False, k=kind: self._choose(k))
             self.checks[kind], self.paths[kind], self.browse[kind] = check, edit, button
         grid.setColumnStretch(1, 1)
-        self.replacing = QLabel()
-        self.replacing.setWordWrap(True)
-        self.replacing.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.replacing = muted()
         grid.addWidget(self.replacing, 2, 1, 1, 2)
+        self.appendix = QCheckBox(APPENDIX_TEXT)
+        self.appendix.setChecked(appendix_wanted(settings))
+        self.appendix.setToolTip(APPENDIX_TIP)
+        self.checks["pdf"].toggled.connect(self.appendix.setEnabled)
+        self.appendix.setEnabled(self.checks["pdf"].isChecked())
+        grid.addWidget(self.appendix, 3, 1, 1, 2)
 
         brand_box = QGroupBox("Branding")
         self.branding_label = QLabel()
@@ -278,6 +289,7 @@ class ExportDialog(QDialog):
                 self.branding,
                 viewer=self.session.identity,
                 live_view=self.session.live_view,
+                appendix=self.appendix.isChecked(),
             ),
             unexpected=UNEXPECTED,
             on_finished=self._finished,
@@ -303,6 +315,7 @@ class ExportDialog(QDialog):
             self.close_button,
         ):
             widget.setEnabled(not busy)
+        self.appendix.setEnabled(not busy and self.checks["pdf"].isChecked())
         self.cancel_button.setEnabled(busy)
         if busy:
             self.progress.setRange(0, 0)  # busy until the first report
@@ -327,6 +340,7 @@ class ExportDialog(QDialog):
         remember_folder(self.settings, folder)
         self.settings.store.setValue(PDF_KEY, result.pdf_path is not None)
         self.settings.store.setValue(XLSX_KEY, result.xlsx_path is not None)
+        self.settings.store.setValue(APPENDIX_KEY, self.appendix.isChecked())
         names = " and ".join(f"“{path.name}”" for path in made)
         message = f"Saved {names} in {folder}."
         if result.warnings:

@@ -2,7 +2,9 @@
 
 `ScoreDelegate` edits a score with a spin box limited to the scale (type a digit or step with the
 arrow keys). Enter and Tab commit *and move* like a spreadsheet instead of opening the next
-editor, so the view decides where focus goes next (the justification box, or the next cell).
+editor, so the view decides where focus goes next (the justification box, or the next cell). A
+number typed outside the scale is refused with a sentence naming the scale (a tooltip at the
+cell, and `refused` for the view's status line).
 Colours are derived from the current palette so that the tints read in light and dark themes.
 """
 
@@ -16,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPalette, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QApplication,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -86,10 +89,44 @@ class GridBrushes:
         }
 
 
+class ScaleSpinBox(QSpinBox):
+    """The score editor: a whole number typed outside the scale is refused *with a reason*
+    (`refused`), not silently as QSpinBox does."""
+
+    refused = Signal(str)
+
+    def __init__(self, scale: Scale, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scale = scale
+        self._said = ""
+
+    def validate(self, text: str, pos: int) -> object:
+        result = super().validate(text, pos)
+        state = result[0] if isinstance(result, tuple) else result
+        typed = text.strip()
+        if state == QValidator.State.Invalid and typed.lstrip("-").isdigit():
+            why = out_of_scale(typed, self.scale)
+            if why != self._said:  # once per refused text, not at each revalidation
+                self._said = why
+                self.refused.emit(why)
+        else:
+            self._said = ""
+        return result
+
+
+def out_of_scale(typed: str, scale: Scale) -> str:
+    """The sentence that says why `typed` is not a score."""
+    return (
+        f"{typed} is not on the scale: scores go from {scale.minimum} to {scale.maximum} "
+        "(whole points)"
+    )
+
+
 class ScoreDelegate(QStyledItemDelegate):
     """A spin box over the scale; below the minimum it reads empty, meaning "no change"."""
 
     moveRequested = Signal(str)  # MOVE_* after a commit by Enter or Tab
+    refused = Signal(str)  # a typed value outside the scale, and why it is not taken
 
     def __init__(self, scale: Scale, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +135,8 @@ class ScoreDelegate(QStyledItemDelegate):
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
     ) -> QWidget:
-        editor = QSpinBox(parent)
+        editor = ScaleSpinBox(self.scale, parent)
+        editor.refused.connect(lambda why, e=editor: self._say_refused(e, why))
         editor.setRange(self.scale.minimum - 1, self.scale.maximum)
         editor.setSpecialValueText(" ")  # the empty state of a cell without a score
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -108,6 +146,10 @@ class ScoreDelegate(QStyledItemDelegate):
             "Enter saves and moves down, Tab moves right, Esc cancels"
         )
         return editor
+
+    def _say_refused(self, editor: QWidget, why: str) -> None:
+        QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), why, editor)
+        self.refused.emit(why)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)

@@ -49,6 +49,8 @@ CATEGORY_ROLE = KEY_ROLE + 2  # True on category (group header) rows
 STATE_ROLE = KEY_ROLE + 3  # model-specific cell state ("pending", "flagged", ...)
 
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
+Index = QModelIndex | QPersistentModelIndex
+NAMING_ROLES = frozenset({KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE})  # every grid answers these
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,8 @@ def computed_text(row: GridRow, result: CandidateResult | None, scale: Scale) ->
 
 class CriteriaGridModel(QAbstractTableModel):
     """Base class: rows, columns, headers and the per-snapshot lookups; subclasses add cells."""
+
+    used_roles: frozenset[int] = NAMING_ROLES  # a subclass adds the roles its cells answer
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -335,6 +339,29 @@ class CriteriaGridModel(QAbstractTableModel):
         )
 
     # ---- headers -----------------------------------------------------------------------------
+
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        """The hot path of every paint: roles not used answered first, then category rows and
+        the roles that name a cell; `cell_data` answers the rest for a leaf cell."""
+        role = int(role)
+        if role not in self.used_roles or not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if row.is_category:
+            return self.category_data(row, index.column(), role)
+        if role == KEY_ROLE:
+            return row.key
+        if role == CANDIDATE_ROLE:
+            return self._candidates[index.column()].id
+        if role == CATEGORY_ROLE:
+            return False
+        return self.cell_data(index, row, role)
+
+    def cell_data(
+        self, index: QModelIndex | QPersistentModelIndex, row: GridRow, role: int
+    ) -> object:
+        """What a leaf cell shows for `role` (one of `used_roles`, not a naming role)."""
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> object:
         role = int(role)

@@ -7,7 +7,7 @@ view to clear the selection; the model decides what a cell holds and whether it 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -19,6 +19,18 @@ CURSOR = {
     MOVE_RIGHT: QAbstractItemView.CursorAction.MoveRight,
     MOVE_LEFT: QAbstractItemView.CursorAction.MoveLeft,
 }
+
+
+def covers(
+    top_left: QModelIndex, bottom_right: QModelIndex, index: QModelIndex | QPersistentModelIndex
+) -> bool:
+    """Whether a dataChanged range covers `index` (a valid one): the side panel of the cell
+    being edited or decided must then follow."""
+    return (
+        index.isValid()
+        and top_left.row() <= index.row() <= bottom_right.row()
+        and top_left.column() <= index.column() <= bottom_right.column()
+    )
 
 
 class CriteriaGrid(QTableView):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.db import Database
 from ui import file_dialogs
+from ui.accessibility import describe
 from ui.imports.preview import PreviewModel
 from ui.jobs import Job, JobRunner, Work
 
@@ -40,11 +41,13 @@ UNEXPECTED = (
 
 
 def choose_open_files(parent: QWidget | None, title: str) -> list[str]:
-    return file_dialogs.choose_open_files(parent, title, "", EXCEL_FILTER)
+    return file_dialogs.choose_open_files(parent, title, "", EXCEL_FILTER, kind="workbook")
 
 
 def choose_save_file(parent: QWidget | None, title: str, suggested: str) -> str:
-    return file_dialogs.choose_save_file(parent, title, suggested, "Excel workbook (*.xlsx)")
+    return file_dialogs.choose_save_file(
+        parent, title, suggested, "Excel workbook (*.xlsx)", kind="workbook"
+    )
 
 
 def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
@@ -86,6 +89,9 @@ class ImportDialogBase(QDialog):
         self.model = model
         self.table = QTableView(self)
         self.table.setModel(model)
+        describe(
+            self.table, "Import preview", "What each row of the files would change, and its status"
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)

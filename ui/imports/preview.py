@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
 from evaluator.questionnaire.importer import ChangeKind, FilePreview
 from evaluator.scoresheet.merge import Resolution, ScoreChangeKind, ScoresheetPreview
+from ui.tables.read_only import ReadOnlyTable
 
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 COLOURS = {
@@ -37,40 +38,18 @@ class PreviewRow:
     cell_key: tuple[int, str] | None = None  # scoresheet conflicts: what the decision is for
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ReadOnlyTable):
     """Rows of a preview: what changes (old -> new) and what is wrong, coloured by status."""
 
     def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._headers = list(headers)
-        self._rows: list[PreviewRow] = []
-
-    def set_rows(self, rows: list[PreviewRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.headers = tuple(headers)
+        self.rows: list[PreviewRow] = []
 
     def row(self, number: int) -> PreviewRow:
-        return self._rows[number]
+        return self.rows[number]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
+    def cell(self, row: PreviewRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and column < len(row.cells):
             return row.cells[column]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -111,11 +90,11 @@ class ScorePreviewModel(PreviewModel):
         return dict(self._decisions)
 
     def undecided(self) -> int:
-        keys = [r.cell_key for r in self._rows if r.cell_key is not None]
+        keys = [r.cell_key for r in self.rows if r.cell_key is not None]
         return sum(key not in self._decisions for key in keys)
 
     def decide_all(self, resolution: Resolution) -> None:
-        for number, row in enumerate(self._rows):
+        for number, row in enumerate(self.rows):
             if row.cell_key is not None:
                 self._decisions[row.cell_key] = resolution
                 index = self.index(number, self.DECISION_COLUMN)
@@ -129,7 +108,7 @@ class ScorePreviewModel(PreviewModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.CheckStateRole and self._is_decision(index):
-            key = self._rows[index.row()].cell_key
+            key = self.rows[index.row()].cell_key
             decision = self._decisions.get(key) if key else None
             if decision is None:
                 return Qt.CheckState.PartiallyChecked  # not decided yet
@@ -143,7 +122,7 @@ class ScorePreviewModel(PreviewModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not self._is_decision(index):
             return False
-        key = self._rows[index.row()].cell_key
+        key = self.rows[index.row()].cell_key
         assert key is not None
         state = Qt.CheckState(value) if isinstance(value, int) else value
         self._decisions[key] = (
@@ -156,8 +135,8 @@ class ScorePreviewModel(PreviewModel):
         return (
             index.isValid()
             and index.column() == self.DECISION_COLUMN
-            and 0 <= index.row() < len(self._rows)
-            and self._rows[index.row()].cell_key is not None
+            and 0 <= index.row() < len(self.rows)
+            and self.rows[index.row()].cell_key is not None
         )
 
 

@@ -43,6 +43,7 @@ from evaluator.questionnaire.importer import (
     apply_questionnaire,
     preview_questionnaires,
 )
+from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message
 from ui.imports import base as import_base
 from ui.imports.base import ImportDialogBase
@@ -85,6 +86,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         self.previews: list[FilePreview] = []
         self.files = QListWidget(self)
         self.files.setMaximumHeight(110)
+        describe(self.files, "Files to import")
         self.add_button = QPushButton("Add files\u2026", self)
         self.add_button.clicked.connect(self._choose_files)
         self.remove_button = QPushButton("Remove", self)

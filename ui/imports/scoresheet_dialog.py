@@ -39,6 +39,7 @@ class ScoresheetImportDialog(ImportDialogBase):
         self.preview_result: ScoresheetPreview | None = None
         self.path = QLineEdit(self)
         self.path.setPlaceholderText("The scoresheet a committee member filled in")
+        self.path.setAccessibleName("Scoresheet file")
         self.path.textChanged.connect(self._stale)
         self.browse = QPushButton("Choose\u2026", self)
         self.browse.clicked.connect(self._choose)

@@ -9,8 +9,7 @@ through `session.errorRaised`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,17 +17,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QStyle,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from evaluator.kinds import CANDIDATE_KINDS
 from ui import errors, reason_dialog
+from ui.accessibility import describe
 from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate
 from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
+from ui.widgets import tool_action
 
 
 class PeopleView(QWidget):
@@ -46,6 +46,7 @@ class PeopleView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(model)
         self.table.setObjectName(f"{self.noun.replace(' ', '_')}Table")
+        describe(self.table, f"{self.noun.capitalize()}s", f"One row per {self.noun}; type to edit")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -63,12 +64,12 @@ class PeopleView(QWidget):
         header.setSectionResizeMode(self.stretch_column, QHeaderView.ResizeMode.Stretch)
 
         bar = self.bar = QHBoxLayout()
-        self.add_action = self._action(
-            bar, f"Add {self.noun}", "Insert", QStyle.StandardPixmap.SP_FileIcon,
+        self.add_action = tool_action(
+            self, bar, f"Add {self.noun}", "Insert", QStyle.StandardPixmap.SP_FileIcon,
             f"Add a {self.noun}, then type the name", self.add,
         )  # fmt: skip
-        self.remove_action = self._action(
-            bar, "Remove", "Delete", QStyle.StandardPixmap.SP_TrashIcon,
+        self.remove_action = tool_action(
+            self, bar, "Remove", "Delete", QStyle.StandardPixmap.SP_TrashIcon,
             f"Remove the selected {self.noun} and their scores (asks first)", self.remove,
         )  # fmt: skip
         self._extra_actions(bar)
@@ -93,22 +94,6 @@ class PeopleView(QWidget):
 
     stretch_column = 2
     count_column = 3
-
-    def _action(self, bar, text, shortcut, icon, tip, slot) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(self.style().standardIcon(icon), text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(True)
-        bar.addWidget(button)
-        return action
-
-    # ---- subclass hooks ----------------------------------------------------------------------
 
     def _extra_actions(self, bar: QHBoxLayout) -> None:
         """Subclasses add their own buttons after Add and Remove."""
@@ -231,13 +216,13 @@ class CommitteeView(PeopleView):
         session.identityChanged.connect(self._update)
 
     def _extra_actions(self, bar: QHBoxLayout) -> None:
-        self.excuse_action = self._action(
-            bar, "Excuse…", "Ctrl+Shift+E", QStyle.StandardPixmap.SP_DialogNoButton,
+        self.excuse_action = tool_action(
+            self, bar, "Excuse…", "Ctrl+Shift+E", QStyle.StandardPixmap.SP_DialogNoButton,
             "The chair: do not wait for the selected member's scores, with the reason",
             self.excuse,
         )  # fmt: skip
-        self.reopen_action = self._action(
-            bar, "Reopen sheet…", "Ctrl+Shift+R", QStyle.StandardPixmap.SP_BrowserReload,
+        self.reopen_action = tool_action(
+            self, bar, "Reopen sheet…", "Ctrl+Shift+R", QStyle.StandardPixmap.SP_BrowserReload,
             "The chair: reopen the selected member's submitted scores, with the reason",
             self.reopen,
         )  # fmt: skip

@@ -8,25 +8,17 @@ Sensitivity view's (one figure, one method), not a column here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from evaluator.domain import Candidate, CandidateResult, GateState
 from evaluator.gates import candidate_status, gate_look
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from ui.grid.delegates import GridBrushes
-from ui.grid.model import (
-    ALIGNMENT,
-    BACKGROUND,
-    CANDIDATE_ROLE,
-    DISPLAY,
-    FONT,
-    FOREGROUND,
-    TOOLTIP,
-)
+from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, TOOLTIP
 from ui.session import EvaluationSession
+from ui.tables.read_only import ReadOnlyTable
 
-Index = QModelIndex | QPersistentModelIndex
 RANK, CANDIDATE, KIND, TOTAL, COMPLETENESS, STATUS = range(6)
 HEADERS = ("Rank", "Candidate", "Kind", "Total", "Completeness", "Status")
 HEADER_TIPS = (
@@ -37,18 +29,18 @@ HEADER_TIPS = (
     "Share of the effective weight that has a value; missing values count 0",
     "Disqualified by a failed gate, or provisional while a gate is undecided",
 )
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(ReadOnlyTable):
     """One row per candidate, in ranking order (disqualified ones last)."""
+
+    headers, header_tips = HEADERS, HEADER_TIPS
+    right, centred = frozenset({TOTAL, COMPLETENESS}), frozenset({RANK})
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self._rows: list[CandidateResult] = []
+        self.rows: list[CandidateResult] = []
         self._candidates: dict[int, Candidate] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -63,17 +55,17 @@ class ResultsModel(QAbstractTableModel):
         rows = list(results.candidates) if results is not None else []
         self._candidates = {c.id: c for c in data.candidates} if data else {}
         rows = [r for r in rows if r.candidate_id in self._candidates]  # results may lag
-        old = [r.candidate_id for r in self._rows]
+        old = [r.candidate_id for r in self.rows]
         new = [r.candidate_id for r in rows]
         if old == new:
-            self._rows = rows
+            self.rows = rows
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, STATUS))
         elif sorted(old) == sorted(new):
             self._reorder(rows)
         else:
             self.beginResetModel()
-            self._rows = rows
+            self.rows = rows
             self.endResetModel()
 
     def _reorder(self, rows: list[CandidateResult]) -> None:
@@ -81,59 +73,31 @@ class ResultsModel(QAbstractTableModel):
         position = {r.candidate_id: i for i, r in enumerate(rows)}
         before = self.persistentIndexList()
         after = [
-            self.index(position[self._rows[i.row()].candidate_id], i.column())
+            self.index(position[self.rows[i.row()].candidate_id], i.column())
             if i.isValid()
             else QModelIndex()
             for i in before
         ]
-        self._rows = rows
+        self.rows = rows
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     def set_palette(self, palette: QPalette) -> None:
         self.brushes = GridBrushes(palette)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, STATUS))
 
     def result(self, row: int) -> CandidateResult:
-        return self._rows[row]
+        return self.rows[row]
 
     def results(self) -> list[CandidateResult]:
-        return self._rows
+        return self.rows
 
     # ---- Qt model API ------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        role = int(role)
-        if role == DISPLAY:
-            return HEADERS[section]
-        if role == TOOLTIP:
-            return HEADER_TIPS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        result, column, role = self._rows[index.row()], index.column(), int(role)
+    def cell(self, result: CandidateResult, column: int, role: int) -> object:
         if role == DISPLAY:
             return self._text(result, column)
-        if role == ALIGNMENT:
-            if column in (TOTAL, COMPLETENESS):
-                return RIGHT
-            return CENTER if column == RANK else LEFT
         if role == CANDIDATE_ROLE:
             return result.candidate_id
         if role == FONT and (column in (RANK, TOTAL) or (column == STATUS and result.disqualified)):

@@ -11,22 +11,22 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QSplitter,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
 from ui.results.chart import ResultsChart
 from ui.results.model import CANDIDATE, STATUS, ResultsModel
 from ui.session import EvaluationSession
+from ui.widgets import column, muted, scrolled
 
 
 class ResultsView(QWidget):
@@ -54,30 +54,25 @@ class ResultsView(QWidget):
         header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         self.table.setToolTip("")
+        describe(self.table, "Ranking", "Rank, total, completeness and status of each candidate")
         self.chart = ResultsChart()
-        self.chart_scroll = QScrollArea()
-        self.chart_scroll.setWidgetResizable(True)
-        self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.chart_scroll.setWidget(self.chart)
+        describe(
+            self.chart, "Results chart", "Each candidate's total as a bar; disqualified ones greyed"
+        )
+        self.chart_scroll = scrolled(self.chart)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.chart_scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([300, 480])
-        hint = QLabel(
+        hint = muted(
             "Totals are out of 100; completeness is the share of the weight that has a value. "
             "Disqualified candidates are shown but never ranked; provisional ones wait for a "
             "pass/fail decision. Chances of winning and what would change the winner are in "
             "the Sensitivity tab."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(hint)
+        column(self, self.summary, self.banner, self.splitter, hint, grow=self.splitter)
 
         session.resultsChanged.connect(self._results_changed)
         session.evaluationChanged.connect(self._results_changed)

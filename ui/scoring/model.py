@@ -23,14 +23,12 @@ from evaluator.gates import gate_look
 from ui.grid.model import (
     ALIGNMENT,
     BACKGROUND,
-    CANDIDATE_ROLE,
-    CATEGORY_ROLE,
     CENTER,
     DISPLAY,
     EDIT,
     FONT,
     FOREGROUND,
-    KEY_ROLE,
+    NAMING_ROLES,
     STATE_ROLE,
     TOOLTIP,
     CriteriaGridModel,
@@ -47,10 +45,6 @@ Index = QModelIndex | QPersistentModelIndex
 EMPTY, SAVED, PENDING, COMPUTED = "empty", "saved", "pending", "computed"
 ABSTAINED = "abstained"
 ABSTAIN_TEXT = "abstain"
-USED_ROLES = frozenset(
-    {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
-    | {KEY_ROLE, CANDIDATE_ROLE, CATEGORY_ROLE}
-)
 
 
 class ScoringModel(ScoreEditing, CriteriaGridModel):
@@ -58,6 +52,9 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
 
     progressChanged = Signal()  # scored count or pending edits changed
     sheetChanged = Signal()  # the sheet became editable or read-only, or its columns changed
+    used_roles = NAMING_ROLES | frozenset(
+        {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
+    )
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
         self._evaluator_id: int | None = None
@@ -288,20 +285,8 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        """The hot path of every paint: one dict lookup per cell, roles not used answered first."""
-        role = int(role)
-        if role not in USED_ROLES or not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if row.is_category:
-            return self.category_data(row, index.column(), role)
-        if role == KEY_ROLE:
-            return row.key
-        if role == CANDIDATE_ROLE:
-            return self._candidates[index.column()].id
-        if role == CATEGORY_ROLE:
-            return False
+    def cell_data(self, index: Index, row: GridRow, role: int) -> object:
+        """One dict lookup per cell: the hot path of every paint (see the base's `data`)."""
         if not row.members_score:
             return self._computed_data(row, index.column(), role)
         if role == ALIGNMENT:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import Criterion, Scale
 from evaluator.kinds import kind_info
+from ui.accessibility import describe
 
 
 class RubricPanel(QScrollArea):
@@ -43,6 +44,7 @@ class RubricPanel(QScrollArea):
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.setContentsMargins(6, 6, 6, 6)
         self.setWidget(self.label)
+        describe(self.label, "Rubric", "What each point of the scale means for this criterion")
         self.show_nothing()
 
     def show_nothing(self, text: str = "Select a cell to see its rubric.") -> None:
@@ -128,7 +130,7 @@ class JustificationBox(QWidget):
         self.save_button.setToolTip("Save the score and its justification (Enter in the text)")
         self.discard_button = QPushButton("Discard edit")
         self.discard_button.setToolTip("Forget the unsaved score and text of this cell")
-        self.history_button = QPushButton("&History…")
+        self.history_button = QPushButton("His&tory…")
         self.history_button.setToolTip("Every change of this score: value, who, when, why")
         buttons = QHBoxLayout()
         buttons.addWidget(self.state, 1)

@@ -2,7 +2,9 @@
 
 Type a digit in a cell (or F2 and the arrow keys), Enter: the cell keeps the typed value as an
 unsaved edit and focus goes to the justification box; write why and press Enter: both are saved
-as one undoable SetScore and the cursor moves down (or right, when the value was left with Tab).
+as one undoable SetScore and the cursor moves down. Tab (Shift+Tab) leaves a typed value waiting
+and moves right (left), as in a spreadsheet; Enter on that cell later, or Ctrl+J, writes its
+justification. A number outside the scale is refused with a sentence naming the scale.
 Unsaved edits stay tinted in the grid and are listed above it, so moving away loses nothing;
 the window asks before another evaluation, another database or quitting would drop them
 (`unsaved_count`, `show_unsaved`).
@@ -19,29 +21,30 @@ shell). ui/scoring/sheet.py says what the sheet allows and why.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
 from evaluator.domain import Evaluator
 from evaluator.gates import gate_look
+from ui.accessibility import describe
 from ui.committee_facts import CommitteeFacts, local_day
 from ui.grid.delegates import AGREED_HUE, MOVE_DOWN, WARNING_HUE, Banner, ScoreDelegate
-from ui.grid.view import CriteriaGrid
+from ui.grid.view import CriteriaGrid, covers
 from ui.scoring import sheet
 from ui.scoring.actions import SheetActions
 from ui.scoring.declaration import DeclarationPanel
 from ui.scoring.model import ScoringModel
 from ui.scoring.rubric_panel import JustificationBox, RubricPanel
 from ui.session import EvaluationSession
+from ui.widgets import beside_panels, column, muted, tab_order
 
 __all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: still importable
 
@@ -64,7 +67,7 @@ class ScoringView(QWidget):
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
         self.evaluator_combo.setMinimumContentsLength(24)
         self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        who = QLabel("&Evaluator:")
+        who = QLabel("&Member:")
         who.setBuddy(self.evaluator_combo)
         self.conflict = QLabel()
         self.progress = QProgressBar()
@@ -83,6 +86,7 @@ class ScoringView(QWidget):
         top.addWidget(self.unsaved)
         top.addWidget(self.progress)
         self.banner = Banner()
+        describe(self.banner, "Scoring notice")
         self.declaration = DeclarationPanel()
         self.hidden_line = QLabel()
         self.hidden_line.setObjectName("hiddenCandidates")
@@ -93,41 +97,35 @@ class ScoringView(QWidget):
         self.delegate = ScoreDelegate(self.model.scale, self.grid)
         self.grid.setItemDelegate(self.delegate)
         self.grid.setToolTip("")
+        describe(
+            self.grid,
+            "Scoring grid",
+            "One row per criterion, one column per candidate: type a score, Tab moves right, "
+            "Enter goes to the justification",
+        )
         self.rubric = RubricPanel()
         self.justification = JustificationBox()
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.rubric)
-        side.addWidget(self.justification)
-        side.setSizes([480, 220])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.grid)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([950, 420])
+        self.splitter = beside_panels(
+            self.grid, self.rubric, self.justification, [480, 220], [950, 420]
+        )
 
-        hint = QLabel(
+        hint = muted(
             "Type a digit to score, Enter to write the justification, Enter again to save. "
             "Tab moves right, Delete clears, Ctrl+Z undoes; right-click (or Ctrl+Shift+A) "
             "abstains or shows a score's history. Grey italic values are computed from the "
             "questionnaires and are not scored here."
         )
-        hint.setWordWrap(True)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.actions = SheetActions(self)
         top.insertWidget(top.count() - 1, self.actions.submit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.declaration)
-        layout.addWidget(self.hidden_line)
-        layout.addWidget(self.splitter, 1)
-        layout.addWidget(hint)
+        rows = (top, self.banner, self.declaration, self.hidden_line, self.splitter, hint)
+        column(self, *rows, grow=self.splitter)
 
         self.evaluator_combo.currentIndexChanged.connect(self._evaluator_picked)
         self.grid.selectionModel().currentChanged.connect(self._bind)
         self.grid.clearRequested.connect(self._clear_selection)
         self.delegate.moveRequested.connect(self._committed)
+        self.delegate.refused.connect(self._say)
+        self.grid.enterPressed.connect(self._write_justification)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
         self.justification.editor.escaped.connect(self.grid.setFocus)
@@ -148,13 +146,7 @@ class ScoringView(QWidget):
         self.historyRequested.connect(self.actions.show_in_window)
         session.resultsChanged.connect(self._refresh_side)  # weights, computed values
         box = self.justification
-        for first, second in (
-            (self.evaluator_combo, self.grid),
-            (self.grid, box.editor),
-            (box.editor, box.discard_button),
-            (box.discard_button, box.save_button),
-        ):
-            QWidget.setTabOrder(first, second)
+        tab_order(self.evaluator_combo, self.grid, box.editor, box.discard_button, box.save_button)
         QShortcut(QKeySequence("Ctrl+J"), self, self.justification.editor.setFocus)
         QShortcut(QKeySequence("F8"), self, self.next_unsaved)
         self._fill_evaluators()
@@ -271,6 +263,8 @@ class ScoringView(QWidget):
 
     def _refresh_side(self) -> None:
         index, model, box = self._bound, self.model, self.justification
+        # Enter on a cell whose typed value waits for its justification goes to write it
+        self.grid.enter_moves_down = not index.isValid() or model.pending(index) is None
         if not index.isValid():
             self.rubric.show_nothing()
             box.set_text("")
@@ -309,12 +303,7 @@ class ScoringView(QWidget):
         return f"Not saved yet. {problem}" if problem else "Not saved yet: Enter saves it."
 
     def _cell_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
-        bound = self._bound
-        if (
-            bound.isValid()
-            and top_left.row() <= bound.row() <= bottom_right.row()
-            and top_left.column() <= bound.column() <= bottom_right.column()
-        ):
+        if covers(top_left, bottom_right, self._bound):
             self._refresh_side()
 
     def _draft_changed(self) -> None:
@@ -324,14 +313,25 @@ class ScoringView(QWidget):
     # ---- editing -----------------------------------------------------------------------------
 
     def _committed(self, direction: str) -> None:
-        """The grid editor closed with Enter or Tab: ask for the justification, or move on."""
+        """The grid editor closed: Enter asks for the justification, Tab and Shift+Tab move on
+        as the hint says (the typed value waits, tinted, until its justification is written)."""
         index = self.grid.currentIndex()
-        if self.model.pending(index) is not None:
+        if direction == MOVE_DOWN and self.model.pending(index) is not None:
             self._after_save = direction
             self.justification.editor.setFocus()
             self.justification.editor.selectAll()
         else:
             self.grid.move(direction)
+
+    def _write_justification(self) -> None:
+        self.justification.editor.setFocus()
+        self.justification.editor.selectAll()
+
+    def _say(self, message: str) -> None:
+        """A refused value's reason, in the window's status line as well as at the cell."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 8000)
 
     def save_current(self) -> bool:
         """Save the bound cell's score and justification; back to the grid, one cell on."""

@@ -8,83 +8,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QFont, QGuiApplication, QPalette
 
 from evaluator.simulation_settings import HIGH_PERCENTILE, LOW_PERCENTILE
 from ui.grid.delegates import WARNING_HUE, blend
-from ui.grid.model import (
-    ALIGNMENT,
-    BACKGROUND,
-    CANDIDATE_ROLE,
-    DISPLAY,
-    FONT,
-    FOREGROUND,
-    KEY_ROLE,
-    TOOLTIP,
-)
+from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, KEY_ROLE, TOOLTIP
+from ui.tables.read_only import ReadOnlyTable
 
 if TYPE_CHECKING:  # numpy-backed: imported when an analysis runs, not with the window
     from evaluator.flip_table import FlipRow
     from evaluator.robustness import Odds, Simulation
     from evaluator.set_rankings import SetComparison
 
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 DASH = "—"
 
 
-class _Table(QAbstractTableModel):
-    """Read-only rows and fixed headers; subclasses give the cell text and the extras."""
-
-    headers: tuple[str, ...] = ()
-    header_tips: tuple[str, ...] = ()
-    right: frozenset[int] = frozenset()
+class _Table(ReadOnlyTable):
+    """Rows replaced wholesale with the candidates' names; subclasses give the cells."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
         self.names: dict[int, str] = {}
         self.bold = QFont()
         self.bold.setBold(True)
         self.muted = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
 
     def replace(self, rows: list[Any], names: dict[int, str]) -> None:
-        self.beginResetModel()
-        self.rows, self.names = list(rows), dict(names)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
-            return None
-        if int(role) == DISPLAY:
-            return self.headers[section]
-        if int(role) == TOOLTIP and section < len(self.header_tips):
-            return self.header_tips[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = DISPLAY) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        role = int(role)
-        if role == ALIGNMENT:
-            return RIGHT if index.column() in self.right else LEFT
-        return self.cell(self.rows[index.row()], index.column(), role)
-
-    def cell(self, row: Any, column: int, role: int) -> object:
-        raise NotImplementedError
+        self.names = dict(names)
+        self.set_rows(rows)
 
 
 class FlipModel(_Table):

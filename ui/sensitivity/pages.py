@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -37,9 +35,11 @@ from evaluator.simulation_settings import (
     MAX_DRAWS,
     Settings,
 )
+from ui.accessibility import describe
 from ui.grid.delegates import Banner
 from ui.sensitivity.charts import FlipChart, OddsChart
 from ui.sensitivity.models import FlipModel, OddsModel, SetsModel
+from ui.widgets import muted, scrolled
 
 
 def table_view(model: object, stretch: int | None = 0) -> QTableView:
@@ -59,27 +59,18 @@ def table_view(model: object, stretch: int | None = 0) -> QTableView:
     return view
 
 
-def scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
-
-
-def muted(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
 class FlipsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FlipModel(self)
         self.table = table_view(self.model, stretch=5)
+        describe(self.table, "Weight changes that change the winner")
         self.chart = FlipChart()
+        describe(
+            self.chart,
+            "Weight-to-flip chart",
+            "How far each weight may move before the winner changes",
+        )
         self.title = QLabel("<b>What would change the winner</b>")
         hint = muted(
             "For each category and criterion: the smallest change of its weight (its siblings "
@@ -139,7 +130,7 @@ class OddsPage(QWidget):
         ):  # fmt: skip
             for label, widget in items:
                 if label:
-                    row.addWidget(QLabel(label))
+                    row.addWidget(QLabel(label, buddy=widget))
                 row.addWidget(widget)
         settings.addStretch(1)
         actions.addWidget(self.progress, 2)
@@ -147,8 +138,14 @@ class OddsPage(QWidget):
         self.close_call = Banner()
         self.state = muted("")
         self.model = OddsModel(self)
-        self.table = table_view(self.model, stretch=None)
+        self.table = table_view(self.model, stretch=0)  # the names take the room: no empty strip
+        describe(self.table, "Chances and rank ranges")
         self.chart = OddsChart()
+        describe(
+            self.chart,
+            "Chance of winning chart",
+            "Each candidate's share of first places in the draws",
+        )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setObjectName("sensitivityOddsSplitter")
         split.addWidget(self.table)
@@ -192,10 +189,12 @@ class SetsPage(QWidget):
         self.model = SetsModel(self)
         self.table = table_view(self.model, stretch=None)
         self.table.horizontalHeader().setMinimumSectionSize(96)
+        describe(self.table, "Ranks under each weighting set")
         self.add_button = QPushButton("&Add weighting set…")
         self.chooser = QComboBox(minimumContentsLength=16)
         self.chooser.setToolTip("The weighting set to edit or remove")
-        self.edit_button = QPushButton("&Edit…")
+        describe(self.chooser, "Weighting set to edit or remove")
+        self.edit_button = QPushButton("E&dit…")
         self.remove_button = QPushButton("Re&move")
         self.who = muted("")
         buttons = QHBoxLayout()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from evaluator.domain import ScoringError, WeightSet
 from evaluator.weight_sets import SUGGESTED_NAMES, complete_weights
 from evaluator.weights import WeightTree
+from ui.accessibility import describe
 from ui.session import EvaluationSession
 
 NAME, CURRENT, WEIGHT = range(3)
@@ -63,6 +64,7 @@ class WeightSetDialog(QDialog):
         self.table = QTableWidget(len(self.tree.nodes), 3)
         self.table.setHorizontalHeaderLabels(["Category or criterion", "Current", "This set"])
         self.table.verticalHeader().hide()
+        describe(self.table, "Weights of this set", "Each category's and criterion's raw weight")
         self.spins: dict[str, QDoubleSpinBox] = {}
         depth: list[int] = []
         for row, node in enumerate(self.tree.nodes):
@@ -78,6 +80,7 @@ class WeightSetDialog(QDialog):
             spin = QDoubleSpinBox(decimals=3, maximum=1_000_000.0, singleStep=1.0)
             spin.setValue(given.get(node.key, node.raw_weight))
             spin.setToolTip(f"Raw weight of {node.name} for this group")
+            describe(spin, f"Weight of {node.name} in this set")
             self.table.setCellWidget(row, WEIGHT, spin)
             self.spins[node.key] = spin
         for row in range(self.table.rowCount()):

@@ -17,14 +17,11 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from evaluator.domain import leaves
-from ui.grid.delegates import DANGER_HUE, WARNING_HUE, Banner
-from ui.jobs import JobRunner
-from ui.live_results import INLINE_LIMIT
-from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage, muted
+from ui.accessibility import describe
+from ui.analysis_tab import AnalysisTab
+from ui.sensitivity.pages import CLOSE_CALL_TEXT, FlipsPanel, OddsPage, SetsPage
 from ui.sensitivity.set_dialog import WeightSetDialog
 from ui.sensitivity.work import (
     AddWeightSet,
@@ -34,6 +31,7 @@ from ui.sensitivity.work import (
     simulation_work,
 )
 from ui.session import EvaluationSession
+from ui.widgets import muted
 
 if TYPE_CHECKING:
     from evaluator.robustness import Simulation
@@ -42,19 +40,21 @@ ANALYSIS, SIMULATION = "analysis", "simulation"
 UNEXPECTED = "The analysis failed because of an unexpected error ({error}). Please report this."
 
 
-class SensitivityView(QWidget):
+class SensitivityView(AnalysisTab):
+    opening = "Open an evaluation to see how robust its result is."
+    subject = "The sensitivity analysis"
+    failure = "The analysis cannot be computed"
+    unexpected = UNEXPECTED
+
     def __init__(self, session: EvaluationSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.jobs = JobRunner(self)
+        super().__init__(session, parent)
         self.simulation: Simulation | None = None
-        self._dirty = True
-        self.banner = Banner()
         self.leader = muted("")
         self.flips = FlipsPanel()
         self.odds = OddsPage()
         self.sets = SetsPage()
         self.pages = QTabWidget()
+        describe(self.pages, "Sensitivity views")
         self.pages.addTab(self.odds, "Chance of winning")
         self.pages.addTab(self.sets, "Weighting sets")
         self.body = QSplitter(Qt.Orientation.Vertical)
@@ -85,18 +85,6 @@ class SensitivityView(QWidget):
 
     # ---- following the session ---------------------------------------------------------------
 
-    @property
-    def hidden_reason(self) -> str:
-        """Why nothing is shown ("" when the analysis may be shown)."""
-        session = self.session
-        if session.data is None:
-            return "Open an evaluation to see how robust its result is."
-        if session.blind:
-            return session.blind_reason("The sensitivity analysis")
-        if session.results_error:
-            return f"The analysis cannot be computed: {session.results_error}"
-        return ""
-
     def refresh(self) -> None:
         """Results (or who is looking) changed: drop what described the old ones, recompute."""
         self.jobs.discard()
@@ -105,12 +93,7 @@ class SensitivityView(QWidget):
         self.simulation = None
         self.odds.set_running(False)
         self._show_simulation(None)
-        reason = self.hidden_reason
-        blocked = bool(reason) and self.session.data is not None
-        self.banner.show_message(reason, DANGER_HUE if blocked else WARNING_HUE)
-        self.body.setVisible(not reason)
-        self.leader.setVisible(not reason)
-        if reason:
+        if self.show_reason(self.body, self.leader):
             for model in (self.flips.model, self.odds.model):
                 model.replace([], {})
             self.sets.model.show(None, {}, {})
@@ -118,29 +101,15 @@ class SensitivityView(QWidget):
             return
         if had_simulation:
             self.odds.state.setText("The evaluation changed since the last run: run it again.")
-        self._dirty = True
-        if self.isVisible():
-            self._analyse()
+        self.stale()
         self._update_buttons()
 
     def _names(self) -> dict[int, str]:
         data = self.session.data
         return {c.id: c.name for c in data.candidates} if data else {}
 
-    def _analyse(self) -> None:
-        data = self.session.data
-        if data is None or self.hidden_reason:
-            return
-        self._dirty = False
-        cells = len(data.candidates) * max(1, len(leaves(data.criteria)))
-        self.jobs.start(
-            analysis_work(data),
-            key=ANALYSIS,
-            inline=len(data.scores) + cells <= INLINE_LIMIT,
-            unexpected=UNEXPECTED,
-            on_finished=self._analysed,
-            on_failed=lambda message: self.banner.show_message(message, DANGER_HUE),
-        )
+    def compute(self) -> None:
+        self.start(ANALYSIS, analysis_work, self._analysed)
 
     def _analysed(self, result: tuple[Any, Any]) -> None:
         rows, comparison = result
@@ -160,11 +129,6 @@ class SensitivityView(QWidget):
             else "No candidate can be ranked yet."
         )
         self._update_buttons()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self._analyse()
 
     # ---- the simulation ----------------------------------------------------------------------
 
@@ -218,7 +182,7 @@ class SensitivityView(QWidget):
         data = self.session.data
         if data is None or self.hidden_reason:
             return
-        self._analyse()
+        self.compute()
         self.pages.setCurrentWidget(self.odds)
         self.jobs.start(
             simulation_work(data, self.odds.settings()),

@@ -25,10 +25,15 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from evaluator.migrations.evaluation_rows import (
+    FINAL_ROWS,
+    create_guard,
+    drop_guard,
+    no_truncate_while_final,
+)
+
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 CHILD_TABLES = (
     "scores",
@@ -39,7 +44,6 @@ CHILD_TABLES = (
     "criteria",
     "questions",
 )
-FINAL_ROWS = "the evaluation is final: its rows are read-only"
 NO_REOPEN = (
     "a final evaluation stays final unless a ''reopen evaluation'' audit entry is written "
     "in the same transaction first"
@@ -47,22 +51,9 @@ NO_REOPEN = (
 REOPEN = "reopen evaluation"
 
 
-def _is_final(id_expr: str) -> str:
-    return f"(SELECT status FROM evaluations WHERE id = {id_expr}) = 'final'"
-
-
 def _sqlite_upgrade() -> None:
     for table in CHILD_TABLES:
-        conditions = {
-            "insert": _is_final("NEW.evaluation_id"),
-            "update": f"{_is_final('OLD.evaluation_id')} OR {_is_final('NEW.evaluation_id')}",
-            "delete": _is_final("OLD.evaluation_id"),
-        }
-        for verb, condition in conditions.items():
-            op.execute(
-                f"CREATE TRIGGER {table}_final_no_{verb} BEFORE {verb.upper()} ON {table} "
-                f"WHEN {condition} BEGIN SELECT RAISE(ABORT, '{FINAL_ROWS}'); END"
-            )
+        create_guard(table)
     # Leaving final: the newest audit row of the evaluation must be a reopen entry that this
     # connection has just inserted (last_insert_rowid: the same transaction, nothing since).
     op.execute(
@@ -130,15 +121,8 @@ END $$ LANGUAGE plpgsql;
 def _postgresql_upgrade() -> None:
     op.execute(PG_FUNCTIONS)
     for table in CHILD_TABLES:
-        op.execute(
-            f"CREATE TRIGGER {table}_final_rows BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION supportscope_final_rows()"
-        )
-    for table in (*CHILD_TABLES, "evaluations"):
-        op.execute(
-            f"CREATE TRIGGER {table}_no_truncate_while_final BEFORE TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION supportscope_no_truncate_while_final()"
-        )
+        create_guard(table)
+    no_truncate_while_final("evaluations")
     op.execute(
         "CREATE TRIGGER evaluations_final BEFORE UPDATE OR DELETE ON evaluations "
         "FOR EACH ROW EXECUTE FUNCTION supportscope_final_evaluation()"
@@ -160,19 +144,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
-        for table in CHILD_TABLES:
-            for verb in ("insert", "update", "delete"):
-                op.execute(f"DROP TRIGGER IF EXISTS {table}_final_no_{verb}")
         op.execute("DROP TRIGGER IF EXISTS evaluations_final_no_update")
         op.execute("DROP TRIGGER IF EXISTS evaluations_final_no_reopen")
         op.execute("DROP TRIGGER IF EXISTS evaluations_final_no_delete")
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER IF EXISTS evaluations_final ON evaluations")
-        for table in (*CHILD_TABLES, "evaluations"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate_while_final ON {table}")
-        for table in CHILD_TABLES:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_final_rows ON {table}")
+        op.execute("DROP TRIGGER IF EXISTS evaluations_no_truncate_while_final ON evaluations")
+    for table in CHILD_TABLES:
+        drop_guard(table)
+    if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS supportscope_no_truncate_while_final()")
         op.execute("DROP FUNCTION IF EXISTS supportscope_final_evaluation()")
         op.execute("DROP FUNCTION IF EXISTS supportscope_final_rows()")

@@ -27,8 +27,6 @@ from evaluator.db_migrate import drop_columns, triggers_lifted
 
 revision: str = "0004"
 down_revision: str | Sequence[str] | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def _uid_fill(table: str) -> None:

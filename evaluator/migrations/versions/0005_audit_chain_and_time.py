@@ -26,8 +26,6 @@ from evaluator.audit_chain import CONTENT_FIELDS, TIME_TOLERANCE, seal
 
 revision: str = "0005"
 down_revision: str | Sequence[str] | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 SECONDS = int(TIME_TOLERANCE.total_seconds())
 TIME_MESSAGE = (

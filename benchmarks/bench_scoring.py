@@ -3,7 +3,7 @@
 50 candidates x 200 leaves x 10 evaluators = 100,000 scores, plus auto, price and gate leaves
 answered from questionnaires. Run from the repository root:
 
-    .venv/bin/python tests/bench_scoring.py
+    .venv/bin/python benchmarks/bench_scoring.py
 """
 
 from __future__ import annotations

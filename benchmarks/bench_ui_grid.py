@@ -7,7 +7,7 @@ Prints the time to build each model, a full `data()` sweep over every cell and t
 paint asks for, painting every page of the grid while scrolling, and one edit. Run from the
 repository root:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench_ui_grid.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_ui_grid.py
 """
 
 from __future__ import annotations
@@ -60,8 +60,7 @@ def sweep(model) -> int:
 
 
 def build_database(folder: Path) -> str:
-    from bench_scoring import build_data
-
+    from benchmarks.bench_scoring import build_data
     from evaluator.db import open_database
     from evaluator.domain import AnswerType, CriterionKind, Question, leaves
     from evaluator.jsonio import load_document, to_document

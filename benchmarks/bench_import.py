@@ -4,7 +4,7 @@
 read through the workbook guard in read-only mode over bounded ranges, previewed and applied
 one transaction per file. Run from the repository root:
 
-    .venv/bin/python tests/bench_import.py [FILES]
+    .venv/bin/python benchmarks/bench_import.py [FILES]
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 QUESTIONS = 500
 CATEGORIES = 10
-FILES = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+FILES = 50  # or the first argument of the script
 
 
-def build_tree():  # -> list[Criterion]
+def build_tree(questions: int = QUESTIONS):  # -> list[Criterion]
     from evaluator.domain import AnswerType, AutoRule, Band, Criterion, CriterionKind, Question
 
     kinds = [
@@ -32,7 +32,7 @@ def build_tree():  # -> list[Criterion]
         (AnswerType.CHOICE, AutoRule(choices={"Gold": 5, "Silver": 3, "Bronze": 1})),
         (AnswerType.TEXT, None),
     ]
-    per = QUESTIONS // CATEGORIES
+    per = questions // CATEGORIES
     roots = []
     for c in range(CATEGORIES):
         children = []
@@ -71,7 +71,7 @@ def answer_for(answer_type, index: int) -> object:
     }[answer_type]
 
 
-def main() -> None:
+def main(files: int = FILES) -> None:
     from openpyxl import load_workbook
 
     from evaluator import services
@@ -85,7 +85,7 @@ def main() -> None:
     try:
         db = open_database(folder / "bench.db")
         ev = services.create_evaluation(db, "Bench RFP", build_tree())
-        names = [f"Vendor {n:02d} (fictitious)" for n in range(FILES)]
+        names = [f"Vendor {n:02d} (fictitious)" for n in range(files)]
         for name in names:
             services.add_candidate(db, ev, name)
         start = time.perf_counter()
@@ -100,7 +100,7 @@ def main() -> None:
         filled = folder / "filled.xlsx"
         workbook.save(filled)
         files = []
-        for n in range(FILES):
+        for n in range(files):
             copy = folder / f"vendor-{n:02d}.xlsx"
             shutil.copyfile(filled, copy)
             files.append(copy)
@@ -129,11 +129,11 @@ def main() -> None:
                 f"{what:<9} one {QUESTIONS}-row file: median "
                 f"{values[len(values) // 2] * 1000:6.1f} ms, worst {values[-1] * 1000:6.1f} ms"
             )
-        print(f"import of {FILES} files (preview + apply, one transaction each): {total:.2f} s")
+        print(f"import of {files} files (preview + apply, one transaction each): {total:.2f} s")
         db.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else FILES)

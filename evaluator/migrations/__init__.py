@@ -1,0 +1,1 @@
+"""Alembic's scripts (env.py, versions/) and the DDL that several migrations share."""

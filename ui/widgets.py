@@ -1,0 +1,99 @@
+"""Small widget builders the tabs and dialogs share, so that a hint, a side panel or a scroll
+area looks and behaves the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def muted(text: str = "") -> QLabel:
+    """A wrapped hint line in the palette's muted colour (readable on light and dark themes)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """`widget` in a frameless scroll area that resizes it to the visible width."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+def beside_panels(
+    main: QWidget, top: QWidget, bottom: QWidget, side_sizes: list[int], sizes: list[int]
+) -> QSplitter:
+    """`main` (three quarters of any extra width) left of `top` stacked over `bottom`: the grid
+    tabs' layout, a grid with its side panels, every divider draggable."""
+    side = QSplitter(Qt.Orientation.Vertical)
+    side.addWidget(top)
+    side.addWidget(bottom)
+    side.setSizes(side_sizes)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(main)
+    splitter.addWidget(side)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 1)
+    splitter.setSizes(sizes)
+    return splitter
+
+
+def column(parent: QWidget, *rows: QWidget | QLayout, grow: QWidget | None = None) -> QVBoxLayout:
+    """`parent`'s layout: `rows` top to bottom (widgets or layouts), `grow` taking the spare
+    height."""
+    layout = QVBoxLayout(parent)
+    for row in rows:
+        if isinstance(row, QLayout):
+            layout.addLayout(row)
+        else:
+            layout.addWidget(row, 1 if row is grow else 0)
+    return layout
+
+
+def tab_order(*widgets: QWidget) -> None:
+    """Tab moves through `widgets` in this order (Shift+Tab back)."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def tool_action(
+    owner: QWidget,
+    bar: QBoxLayout,
+    text: str,
+    shortcut: str,
+    icon: QStyle.StandardPixmap,
+    tip: str,
+    slot: Callable[[], object],
+) -> QAction:
+    """An action of `owner`'s tool bar `bar`: a flat text-and-icon button, the shortcut working
+    anywhere inside `owner` and named in the tooltip."""
+    action = QAction(owner.style().standardIcon(icon), text, owner)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})")
+    action.triggered.connect(slot)
+    owner.addAction(action)
+    button = QToolButton(owner)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setAutoRaise(True)
+    bar.addWidget(button)
+    return action
