@@ -1,7 +1,8 @@
 """The questionnaire import, timed: filled files made once, each run on a fresh copy.
 
 SupportScope reads every file through the workbook guard (bounded, read-only), previews it
-against the evaluation and applies it in one audited transaction per file; the baseline reads
+against the evaluation and applies it in one audited transaction per file, the evaluation backed
+up once before the first, as `questionnaire import` does for a batch; the baseline reads
 the same bounded range with openpyxl in read-only mode and bulk-inserts the answers with
 SQLAlchemy Core in one transaction.
 """
@@ -67,9 +68,11 @@ class Questionnaires:
         db = open_database(self.fresh("app.db"))
         start = time.perf_counter()
         data = services.load_evaluation(db, self.evaluation)
+        backup = None  # as `questionnaire import` and the dialog: one backup before the batch
         for path, name in zip(self.files, self.names, strict=True):
-            outcome = apply_questionnaire(db, preview_file(data, path, name))
+            outcome = apply_questionnaire(db, preview_file(data, path, name), backup=backup)
             assert outcome.written == len(self.specs), outcome
+            backup = backup or outcome.backup
         took = time.perf_counter() - start
         db.close()
         return took

@@ -142,21 +142,29 @@ def _head(session: Session, evaluation_id: int | None) -> _Head:
     return head
 
 
-def append_entry(session: Session, evaluation_id: int | None, **fields: str) -> str:
-    """Seal and insert one live entry at the database's time; returns its hash.
-
-    `fields` are the content fields (actor, context, action, target, old, new, why, ref) as the
-    row stores them. The insert is immediate, so the database checks the time now."""
+def append_entries(
+    session: Session, evaluation_id: int | None, entries: Sequence[Mapping[str, str]]
+) -> str:
+    """Seal live entries in order at one database time and insert them at once (a bulk import
+    writes hundreds); returns the newest hash. `entries` hold the content fields (actor, context,
+    action, target, old, new, why, ref) as the rows store them; each links to the one before.
+    The insert is immediate, so the database checks the time now."""
     head = _head(session, evaluation_id)
+    if not entries:
+        return head.hash
     at = _utcnow() + _state(session).offset
     if head.at is not None and head.at > at:  # a clock stepped back a little: keep the order
         at = head.at
-    digest = seal(head.hash, at, fields, False)
-    values = {name: fields.get(name, "") for name in CONTENT_FIELDS}
-    row = {"evaluation_id": evaluation_id, "at": at, "imported": False, **values}
-    session.execute(_INSERT, row | {"prev_hash": head.hash, "hash": digest})
-    head.hash, head.at = digest, at
-    return digest
+    rows, prev = [], head.hash
+    for fields in entries:
+        digest = seal(prev, at, fields, False)
+        values = {name: fields.get(name, "") for name in CONTENT_FIELDS}
+        rows.append({"evaluation_id": evaluation_id, "at": at, "imported": False, **values,
+                     "prev_hash": prev, "hash": digest})  # fmt: skip
+        prev = digest
+    session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+    head.hash, head.at = prev, at
+    return prev
 
 
 @dataclass(frozen=True)

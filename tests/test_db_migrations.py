@@ -322,3 +322,28 @@ def test_a_database_from_before_the_committee_process_upgrades_with_its_final_ev
     with pytest.raises(DBAPIError, match=final), db.engine.begin() as conn:  # the guard is back
         conn.execute(text("UPDATE candidates SET notes = 'x' WHERE id = 1"))
     db.close()
+
+
+def test_the_newest_file_names_alembics_head():
+    """The cheap check of a current schema reads the head from the file names: they agree."""
+    from alembic.script import ScriptDirectory
+
+    from evaluator.db_migrate import newest_revision
+
+    head = ScriptDirectory(str(dbmod.MIGRATIONS)).get_current_head()
+    assert newest_revision(dbmod.MIGRATIONS) == head
+
+
+def test_a_current_database_opens_without_importing_alembic(tmp_path):
+    import subprocess
+
+    open_database(tmp_path / "current.db").close()
+    code = (
+        "import sys; from evaluator.db import open_database; "
+        f"open_database({str(tmp_path / 'current.db')!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

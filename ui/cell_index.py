@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 
+from evaluator.changes.snapshot import score_places
 from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
 
 LARGE = 20_000  # scores from which a snapshot is kept out of the collector's sight
@@ -27,7 +28,10 @@ class CellIndex:
 
     def rebuild(self, data: EvaluationData | None) -> None:
         scores = data.scores if data else []
-        self.scores = {(s.evaluator_id, s.candidate_id, s.criterion_key): s for s in scores}
+        # the snapshot's own cell -> place index (its first score edit needs it anyway): its
+        # 100,000 key tuples are shared rather than made twice
+        places = score_places(data) if data else {}
+        self.scores = {cell: scores[i] for cell, i in places.items()}
         consensus = data.consensus if data else []
         self.consensus = {(c.candidate_id, c.criterion_key): c for c in consensus}
         responses = data.responses if data else []

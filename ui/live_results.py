@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from evaluator.changes import Change
 from evaluator.changes.snapshot import score_places
+from evaluator.collector import collector_paused
 from evaluator.domain import EvaluationData, Results, leaves
 from evaluator.live_scoring import ScoreBook
 from evaluator.progress import CancelCheck, Progress
@@ -41,8 +42,9 @@ def scoring_work(data: EvaluationData) -> Callable[[Progress, CancelCheck], Scor
     """Scoring as job work (it is too quick to report progress or stop half-way)."""
 
     def work(_progress: Progress, _cancel: CancelCheck) -> ScoreBook:
-        score_places(data)  # ready for the first edit (evaluator.changes.snapshot)
-        return ScoreBook.build(data)
+        with collector_paused():  # 100,000 new index entries would set off its passes
+            score_places(data)  # ready for the first edit (evaluator.changes.snapshot)
+            return ScoreBook.build(data)
 
     return work
 

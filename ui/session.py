@@ -84,6 +84,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from evaluator import services
 from evaluator.changes import Applied, Change, SetStatus
 from evaluator.changes.write import apply_change
+from evaluator.collector import collector_paused
 from evaluator.db import Database, open_database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
 from evaluator.identity import Identity
@@ -393,7 +394,8 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
 
     def _set_snapshot(self, data: EvaluationData | None) -> None:
         self._data = data
-        self._cells.rebuild(data)
+        with collector_paused():
+            self._cells.rebuild(data)
         self._live.invalidate()  # results of the previous snapshot are stale
         settle(data)
 

@@ -5,7 +5,7 @@ refusal of stale edits naming who changed the thing last and when.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from evaluator.domain import Scale
 from evaluator.errors import NotFound, StaleChange
 from evaluator.identity import Identity
 from evaluator.models import AuditRow, CandidateRow, CriterionRow, EvaluationRow, EvaluatorRow
-from evaluator.records import audit
+from evaluator.records import AuditItem, audit, audit_entries
 
 
 @dataclass
@@ -136,6 +136,10 @@ class WriteContext:
             self._cache[key] = load()
         return self._cache[key]
 
+    def forget_rows(self, key: tuple[object, ...]) -> None:
+        """Rows cached under `key` changed in ways the writer does not track: read them again."""
+        self._cache.pop(key, None)
+
     # ---- audit and staleness ----------------------------------------------------------------
 
     def audit(
@@ -150,6 +154,11 @@ class WriteContext:
     ) -> None:
         context = self.identity.context if self.identity else ""
         audit(self.session, self.ev.id, self.actor, action, target, old, new, why, ref, context)
+
+    def audit_many(self, items: Sequence[AuditItem]) -> None:
+        """Entries (action, target, old, new, why, ref) in order, sealed and inserted at once."""
+        context = self.identity.context if self.identity else ""
+        audit_entries(self.session, self.ev.id, self.actor, items, context)
 
     def stale(self, what: str, *refs: str) -> StaleChange:
         """The refusal of an edit whose `before` no longer matches: who last changed it (or any

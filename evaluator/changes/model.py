@@ -97,8 +97,8 @@ class SetAnswer:
     after: Answer | None
     source: str = ""  # the file an imported answer came from
 
-    def inverse(self) -> SetAnswer:
-        return replace(self, before=self.after, after=self.before)
+    def inverse(self) -> SetAnswer:  # made directly: an import inverts hundreds
+        return SetAnswer(self.candidate_id, self.key, self.after, self.before, self.source)
 
 
 # ---- candidates and committee members ---------------------------------------------------------

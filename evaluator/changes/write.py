@@ -20,7 +20,8 @@ from evaluator.changes.context import WriteContext
 from evaluator.changes.model_sets import AddWeightSet, EditWeightSet, RemoveWeightSet
 from evaluator.changes.rules import check
 from evaluator.changes.write_ahp import write_judgment, write_weights
-from evaluator.changes.write_cells import write_answer, write_consensus, write_score
+from evaluator.changes.write_answers import write_answer, write_answers
+from evaluator.changes.write_cells import write_consensus, write_score
 from evaluator.changes.write_criteria import (
     write_add_criterion,
     write_edit_criterion,
@@ -89,12 +90,21 @@ def write_changes(
     name = actor.name if isinstance(actor, Identity) else actor
     ctx = WriteContext(session, ev, name, identity, bulk=len(changes) > 1)
     results: list[tuple[m.Change, bool]] = []
+    answers: list[m.SetAnswer] = []  # a run of answers (an import) is written at once
     for change in changes:
         writer = WRITERS.get(type(change))
         if writer is None:
             raise TypeError(f"not a change: {change!r}")
         check(ctx, change)
+        if isinstance(change, m.SetAnswer):
+            answers.append(change)
+            continue
+        if answers:
+            results += write_answers(ctx, answers)
+            answers = []
         results.append(writer(ctx, change))
+    if answers:
+        results += write_answers(ctx, answers)
     if any(changed for _, changed in results):
         ev.revision = (ev.revision or 0) + 1
         if ctx.new_status is not None:

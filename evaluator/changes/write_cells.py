@@ -1,4 +1,5 @@
-"""Writing cell changes: a member's score, the committee's consensus value, a candidate's answer.
+"""Writing cell changes: a member's score, the committee's consensus value (a candidate's answer:
+evaluator.changes.write_answers).
 
 Each writer validates `after` once, compares the stored value with `before` (what the user saw)
 and refuses a stale edit, writes the row and its audit entry, and returns the change as applied
@@ -13,19 +14,17 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from evaluator.changes import normalise
-from evaluator.changes.context import WriteContext, answer_ref, consensus_ref, score_ref
+from evaluator.changes.context import WriteContext, consensus_ref, score_ref
 from evaluator.changes.model import (
-    Answer,
     ConsensusCell,
     ScoreCell,
-    SetAnswer,
     SetConsensus,
     SetScore,
 )
 from evaluator.domain import CriterionKind
 from evaluator.errors import ServiceError
 from evaluator.kinds import is_category, is_pass_fail, kind_label, members_score
-from evaluator.models import ConsensusRow, CriterionRow, QuestionRow, ResponseRow, ScoreRow
+from evaluator.models import ConsensusRow, CriterionRow, ScoreRow
 
 
 def _cell(candidate: str, criterion: CriterionRow) -> str:
@@ -78,15 +77,15 @@ def write_score(ctx: WriteContext, change: SetScore) -> tuple[SetScore, bool]:
         "abstained": after.abstained,
     }
     owner = {"evaluator_id": person.id, "candidate_id": cand.id, "criterion_id": crit.id}
-    row_id = _save(ctx, ScoreRow, None if row is None else row["id"], values, owner)
+    row_id = save_row(ctx, ScoreRow, None if row is None else row["id"], values, owner)
     rows.setdefault((cand.id, crit.id), {}).update(id=row_id, **values)
     ctx.audit("set score", target, old, score_text(after), after.justification, ref=ref)
     return applied, True
 
 
-def _save(
+def save_row(
     ctx: WriteContext,
-    table: type[ScoreRow] | type[ConsensusRow] | type[ResponseRow],
+    table: type[ScoreRow] | type[ConsensusRow],
     row_id: int | None,
     values: dict[str, Any],
     owner: dict[str, int],
@@ -173,105 +172,10 @@ def write_consensus(ctx: WriteContext, change: SetConsensus) -> tuple[SetConsens
         return applied, True
     values = {"value": after.value, "note": after.note}
     owner = {"candidate_id": cand.id, "criterion_id": crit.id}
-    _save(ctx, ConsensusRow, None if row is None else row.id, values, owner)
+    save_row(ctx, ConsensusRow, None if row is None else row.id, values, owner)
     if is_pass_fail(CriterionKind(crit.kind)):
         shown = "pass" if after.value > 0 else "fail"
     else:
         shown = normalise.fmt(after.value)
     ctx.audit("set consensus", _cell(cand.name, crit), old, shown, after.note, ref=ref)
     return applied, True
-
-
-def answer_text(value: object) -> str:
-    """How an answer without its own text is recorded: yes/no, 4 (not 4.0), or the text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return normalise.fmt(value)
-    return str(value)
-
-
-def normalised_answer(answer: Answer | None) -> Answer | None:
-    """None for an empty answer (it clears), else the answer with its shown text filled in."""
-    if answer is None or (answer.value is None and not answer.raw and not answer.comment):
-        return None
-    value = answer.value
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    return Answer(value, answer.raw or answer_text(value), str(answer.comment or ""))
-
-
-def write_answer(ctx: WriteContext, change: SetAnswer) -> tuple[SetAnswer, bool]:
-    cand = ctx.candidate(change.candidate_id)
-    questions = ctx.cached_rows(("questions",), lambda: _question_ids(ctx))
-    question_id = questions.get(change.key)
-    if question_id is None:
-        raise ServiceError(f"no question with id {change.key!r} in evaluation {ctx.ev.name!r}")
-    after = normalised_answer(change.after)
-    if ctx.bulk:
-        rows = ctx.cached_rows(("answers", cand.id), lambda: _answer_rows(ctx, cand.id))
-    else:
-        rows = _answer_rows(ctx, cand.id, question_id)
-    row = rows.get(question_id)
-    stored = None if row is None else Answer(row["value"], row["raw"], row["comment"])
-    ref = answer_ref(cand.id, change.key)
-    if stored != change.before:
-        raise ctx.stale(f"the answer of {cand.name} to {change.key}", ref)
-    applied = replace(change, before=stored, after=after)
-    if stored == after:
-        return applied, False
-    if after is None:
-        ctx.session.execute(delete(ResponseRow).where(ResponseRow.id == row["id"]))
-        del rows[question_id]
-    else:
-        values = {
-            "value": after.value,
-            "raw": after.raw,
-            "comment": after.comment,
-            "source": change.source,
-        }
-        owner = {"candidate_id": cand.id, "question_id": question_id}
-        row_id = _save(ctx, ResponseRow, None if row is None else row["id"], values, owner)
-        rows.setdefault(question_id, {}).update(id=row_id, **values)
-    old = "" if stored is None else stored.raw
-    new = "" if after is None else after.raw
-    why = f"from {change.source}" if change.source else ""
-    if old != new or (stored and after and stored.comment != after.comment):
-        ctx.audit("set answer", f"{cand.name} / {change.key}", old, new, why, ref=ref)
-    return applied, True
-
-
-def _question_ids(ctx: WriteContext) -> dict[str, int]:
-    return dict(
-        ctx.session.execute(
-            select(QuestionRow.key, QuestionRow.id).where(QuestionRow.evaluation_id == ctx.ev.id)
-        ).all()
-    )
-
-
-def _answer_rows(
-    ctx: WriteContext, candidate_id: int, question_id: int | None = None
-) -> dict[int, dict[str, Any]]:
-    """A candidate's answer rows by question row id: all, or the one answer."""
-    query = select(
-        ResponseRow.id,
-        ResponseRow.question_id,
-        ResponseRow.value,
-        ResponseRow.raw,
-        ResponseRow.comment,
-        ResponseRow.source,
-    ).where(ResponseRow.candidate_id == candidate_id)
-    if question_id is not None:
-        query = query.where(ResponseRow.question_id == question_id)
-    return {
-        r.question_id: {
-            "id": r.id,
-            "value": r.value,
-            "raw": r.raw,
-            "comment": r.comment,
-            "source": r.source,
-        }
-        for r in ctx.session.execute(query)
-    }

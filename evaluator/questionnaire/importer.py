@@ -25,7 +25,6 @@ from evaluator.questionnaire.fingerprint import (
     Metadata,
     QuestionSpec,
     question_digest,
-    question_set_fingerprint,
     questionnaire_questions,
 )
 from evaluator.questionnaire.preview import (
@@ -74,7 +73,7 @@ def preview_file(
     """Compare a file with an evaluation snapshot (no database access)."""
     specs = questionnaire_questions(data.criteria)
     read = read_questionnaire(path, specs)
-    _check_evaluation(data, read, specs, path.name)
+    _check_evaluation(data, read, path.name)
     chosen, candidate_notes = _choose_candidate(data, read, candidate, path.name)
     outdated, version_notes = _check_version(read.metadata, specs, read)
     problems = list(read.problems)
@@ -133,9 +132,7 @@ def _kept(problem: Problem, old: Response, spec: QuestionSpec) -> Problem:
     return Problem(problem.severity, text, problem.key, problem.cell)
 
 
-def _check_evaluation(
-    data: EvaluationData, read: QuestionnaireFile, specs: list[QuestionSpec], name: str
-) -> None:
+def _check_evaluation(data: EvaluationData, read: QuestionnaireFile, name: str) -> None:
     meta = read.metadata
     if meta is None:
         return
@@ -143,7 +140,7 @@ def _check_evaluation(
     if not made_for or made_for == stored_text(data.name):
         return
     same_id = meta.integer("evaluation_id") == data.id
-    if same_id and meta.text("fingerprint") == question_set_fingerprint(specs):
+    if same_id and meta.text("fingerprint") == read.fingerprint:
         read.problems.insert(
             0,
             warning(f"{name}: made when this evaluation was called {made_for!r}"),
@@ -192,7 +189,7 @@ def _check_version(
     """(made from an older question set?, file-level notes); flags each changed question."""
     if meta is None:
         return False, ["has no SupportScope metadata; answers are matched by question id only"]
-    if meta.text("fingerprint") == question_set_fingerprint(specs):
+    if meta.text("fingerprint") == read.fingerprint:
         return False, []
     sent = {item[0]: item[1] for item in meta.items if len(item) >= 2 and item[0]}
     current = {spec.key: question_digest(spec) for spec in specs}

@@ -62,6 +62,7 @@ class QuestionnaireFile(ReadFile):
 
     typed_candidate: str  # what was typed into the Candidate cell (blank templates)
     answers: dict[str, CellAnswer] = field(default_factory=dict)
+    fingerprint: str = ""  # of the questions it was read against, when it has metadata
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def read_questionnaire(
         date1904 = _is_1904(workbook)
         metadata = read_metadata(workbook, 0)
         refuse_other_format(metadata, L.FORMAT_NAME, path.name)
-        if metadata and metadata.text("fingerprint") != question_set_fingerprint(questions):
+        fingerprint = question_set_fingerprint(questions) if metadata else ""
+        if metadata and metadata.text("fingerprint") != fingerprint:
             # an older question set: the per-question digests say which questions changed
             metadata = read_metadata(workbook, len(specs) + max(L.ROW_MARGIN_MIN, len(specs)))
         sheet, header = _find_table(workbook, path.name)
@@ -102,11 +104,13 @@ def read_questionnaire(
         typed_candidate,
         problems=problems,
         notices=info.notices,
+        fingerprint=fingerprint,
     )
+    sheet_prefix = format_cell_problem(title, "", "").removesuffix(": ")  # "Questionnaire!"
     for row in rows:
         answer, comment = saved.get(row.row, (row.answer, row.comment))
         spec = specs[row.key]
-        cell = format_cell_problem(title, answer.ref, "").removesuffix(": ")
+        cell = sheet_prefix + answer.ref
         if _is_formula_cell(answer):
             parsed = ParsedAnswer(error=FORMULA_MESSAGE)
         else:
@@ -198,7 +202,7 @@ def _table_rows(
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     duplicated: set[str] = set()
-    for cells in read_range(sheet, first_row, last_row, first_col, last_col):
+    for cells in read_range(sheet, first_row, last_row, first_col, last_col, pad=False):
         id_cell = cells[id_col - first_col]
         answer = cells[answer_col - first_col]
         comment = cells[comment_col - first_col] if comment_col is not None else None
