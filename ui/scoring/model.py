@@ -52,6 +52,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
 
     progressChanged = Signal()  # scored count or pending edits changed
     sheetChanged = Signal()  # the sheet became editable or read-only, or its columns changed
+    notice = Signal(str)  # a typed edit was dropped: the stored score changed under it
     used_roles = NAMING_ROLES | frozenset(
         {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
     )
@@ -167,14 +168,16 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         )
         self._scored = {cell for cell, _s in found}
         self._abstained = {cell for cell, s in found if s.abstained}
+        self.drop_overtaken(repaint=False)  # the callers repaint every cell
         self._pending.settle()
 
     # ---- session signals ---------------------------------------------------------------------
 
     def _score_changed(self, evaluator_id: int, candidate_id: int, key: str) -> None:
+        cell = (evaluator_id, candidate_id, key)
+        self.drop_overtaken(cell)  # of any member: an unsaved edit must not overwrite it
         if evaluator_id != self._evaluator_id:
             return
-        cell = (evaluator_id, candidate_id, key)
         score = self.session.score(*cell)
         if score is None:
             self._scored.discard((candidate_id, key))

@@ -125,6 +125,7 @@ class ScoringView(QWidget):
         self.grid.clearRequested.connect(self._clear_selection)
         self.delegate.moveRequested.connect(self._committed)
         self.delegate.refused.connect(self._say)
+        self.model.notice.connect(self._say)
         self.grid.enterPressed.connect(self._write_justification)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
@@ -328,10 +329,11 @@ class ScoringView(QWidget):
         self.justification.editor.selectAll()
 
     def _say(self, message: str) -> None:
-        """A refused value's reason, in the window's status line as well as at the cell."""
+        """A refused value's reason, or a typed edit dropped because the stored score changed
+        under it, in the window's status line."""
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+            window.statusBar().showMessage(message, 15000)
 
     def save_current(self) -> bool:
         """Save the bound cell's score and justification; back to the grid, one cell on."""

@@ -1,0 +1,96 @@
+"""A committee member's scoring flow in a window, as a tester used it: a score changed from
+another process while the member types one, the status line during blind scoring, the progress
+readings, and undo after submitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from evaluator import services
+from evaluator.identity import Identity
+from tests.core_fixtures import chaired
+from tests.test_ui_scoring import click_cell, type_score
+from tests.test_ui_scoring_process import ANN, ZEPHYR, declare_none, ids
+from tests.ui_helpers import session_on, show
+from ui.grid.model import STATE_ROLE
+from ui.scoring.model import PENDING, SAVED
+from ui.scoring.view import ScoringView
+
+
+@pytest.fixture
+def session(tmp_path: Path, qtbot):
+    chaired(tmp_path)[0].close()
+    with session_on(tmp_path / "t.db") as session:
+        yield session
+
+
+@pytest.fixture
+def window(session, qtbot) -> QMainWindow:
+    """The Scoring view in a window with a status line, Ann signed in and declared."""
+    window = QMainWindow()
+    window.setCentralWidget(ScoringView(session))
+    show(qtbot, window, 1300, 760, activate=True)
+    assert session.sign_in(ANN)
+    declare_none(qtbot, window.centralWidget())
+    return window
+
+
+def shell_score(session, value: int, why: str) -> None:
+    """Ann's score for Zephyr / Level 1 set from another process (her CLI `score`)."""
+    people, _firms = ids(session)
+    services.set_score(
+        session.db, session.ref, ANN, ZEPHYR, "tiers.l1", value, why,
+        actor=Identity(ANN, people[ANN]),
+    )  # fmt: skip
+
+
+def type_four_with_justification(qtbot, view: ScoringView):  # type: ignore[no-untyped-def]
+    _people, firms = ids(view.session)
+    cell = view.model.index_of(firms[ZEPHYR], "tiers.l1")
+    click_cell(qtbot, view, cell)
+    type_score(qtbot, view, "4")
+    assert QApplication.focusWidget() is view.justification.editor
+    qtbot.keyClicks(view.justification.editor, "Named engineers on call")
+    assert cell.data() == "4 *" and cell.data(STATE_ROLE) == PENDING
+    return cell
+
+
+def test_a_stale_save_shows_the_stored_score_and_never_saves_over_it_unseen(session, window, qtbot):
+    view = window.centralWidget()
+    cell = type_four_with_justification(qtbot, view)
+    shell_score(session, 1, "Weak escalation")  # meanwhile, from the shell
+
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)  # save: refused as stale
+    assert "changed by Ann Example" in session.errors[-1]
+    assert cell.data() == "1" and cell.data(STATE_ROLE) == SAVED  # the stored value
+    said = window.statusBar().currentMessage()
+    assert "Your 4 for Zephyr Care IT / " in said and "not saved" in said and "now 1" in said
+    assert view.model.pending_count() == 0
+
+    session.reload()  # F5
+    assert cell.data() == "1"
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, Qt.Key.Key_Return)  # a second Enter saves nothing over the 1
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
+    assert session.score(*view.model._cell(cell)).value == 1.0
+    assert services.load_evaluation(session.db, session.ref).scores[0].value == 1.0
+
+
+def test_a_score_arriving_while_typing_replaces_the_typed_one_with_a_notice(session, window, qtbot):
+    view = window.centralWidget()
+    cell = type_four_with_justification(qtbot, view)
+    shell_score(session, 2, "Slow callbacks")
+    assert session.check_for_changes()  # what the window's timer does
+
+    assert cell.data() == "2" and view.model.pending_count() == 0
+    assert "Your 4 for Zephyr Care IT" in window.statusBar().currentMessage()
+    # typed again on what the member now sees, the save carries the 2 as seen: accepted
+    click_cell(qtbot, view, cell)
+    type_score(qtbot, view, "4")
+    qtbot.keyClicks(view.justification.editor, "Named engineers on call")
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
+    assert session.score(*view.model._cell(cell)).value == 4.0
