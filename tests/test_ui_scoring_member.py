@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 
 from evaluator import services
 from evaluator.identity import Identity
+from evaluator.services import process
 from tests.core_fixtures import chaired
 from tests.test_ui_scoring import click_cell, type_score
-from tests.test_ui_scoring_process import ANN, ZEPHYR, declare_none, ids
+from tests.test_ui_scoring_process import ANN, BEN, ZEPHYR, declare_none, ids
 from tests.ui_helpers import session_on, show
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED
@@ -94,3 +95,19 @@ def test_a_score_arriving_while_typing_replaces_the_typed_one_with_a_notice(sess
     qtbot.keyClicks(view.justification.editor, "Named engineers on call")
     qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
     assert session.score(*view.model._cell(cell)).value == 4.0
+
+
+def test_the_status_line_names_nobody_when_colleagues_save_during_blind_scoring(
+    session, window, qtbot
+):
+    assert session.blind
+    ben = Identity(BEN, ids(session)[0][BEN])
+    process.declare(session.db, session.ref, BEN, actor=ben)
+    services.set_score(
+        session.db, session.ref, BEN, ZEPHYR, "tiers.l1", 3, "Good triage", actor=ben
+    )
+    shell_score(session, 2, "Slow callbacks")  # and Ann's own cell, from her shell
+    messages: list[str] = []
+    session.externalChange.connect(messages.append)
+    assert session.check_for_changes()
+    assert messages == ["Updated with changes saved in another window or process."]

@@ -362,7 +362,7 @@ def test_changes_made_by_another_process_are_picked_up_without_losing_an_unsaved
     assert session.check_for_changes()  # what the timer does every WATCH_MS
     assert session.score(ann, bolt, "tiers.l1").value == 2.0
     assert changed == [(ann, bolt, "tiers.l1")]  # one cell repainted, no reset
-    assert messages == ["Updated with changes saved elsewhere by Ben Sample."]
+    assert messages == ["Updated with changes saved in another window or process."]
     assert model.value(typed) == 4 and model.unsaved_cells()  # the unsaved cell is intact
     assert not session.check_for_changes()  # nothing new
     assert session._watch.isActive() and session._watch.interval() <= 5000
