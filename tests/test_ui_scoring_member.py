@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from evaluator import services
 from evaluator.identity import Identity
 from evaluator.services import process
-from tests.core_fixtures import chaired
+from tests.core_fixtures import CHAIR, chaired
 from tests.test_ui_scoring import click_cell, type_score
 from tests.test_ui_scoring_process import ANN, BEN, ZEPHYR, declare_none, ids
 from tests.ui_helpers import session_on, show
+from ui import errors
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED
 from ui.scoring.view import ScoringView
@@ -111,3 +112,29 @@ def test_the_status_line_names_nobody_when_colleagues_save_during_blind_scoring(
     session.externalChange.connect(messages.append)
     assert session.check_for_changes()
     assert messages == ["Updated with changes saved in another window or process."]
+
+
+def test_undo_is_disabled_after_submitting_and_works_again_on_a_reopened_sheet(
+    session, window, qtbot, monkeypatch
+):
+    view = window.centralWidget()
+    undo = session.undo_stack.createUndoAction(window, "&Undo")  # as the Edit menu has it
+    cell = type_four_with_justification(qtbot, view)
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
+    assert cell.data() == "4" and undo.isEnabled()
+    monkeypatch.setattr(errors, "confirm", lambda *_a: True)
+
+    assert view.actions.submit()
+    assert not undo.isEnabled()  # the submitted scores are frozen: nothing to undo
+
+    process.reopen_sheet(
+        session.db, session.ref, ANN, "Wrong candidate", actor=Identity(CHAIR, chair=True)
+    )
+    assert session.check_for_changes()
+    click_cell(qtbot, view, cell)
+    type_score(qtbot, view, "5")
+    qtbot.keyClicks(view.justification.editor, "Engineers on site")
+    qtbot.keyClick(view.justification.editor, Qt.Key.Key_Return)
+    assert undo.isEnabled()
+    undo.trigger()
+    assert cell.data() == "4" and session.errors == []

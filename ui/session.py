@@ -132,6 +132,8 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         self._identity: Identity | None = None
         self._live_view = False
         self._leave_guards: list[Callable[[], bool]] = []
+        self._submitted = False
+        self.dataChanged.connect(self.follow_submissions)
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
         self._audit = AuditCheck(self)
