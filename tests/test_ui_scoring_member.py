@@ -15,12 +15,21 @@ from evaluator.identity import Identity
 from evaluator.services import process
 from tests.core_fixtures import CHAIR, chaired
 from tests.test_ui_scoring import click_cell, type_score
-from tests.test_ui_scoring_process import ANN, BEN, ZEPHYR, declare_none, ids
+from tests.test_ui_scoring_process import (
+    ANN,
+    BEN,
+    ORBIS,
+    ZEPHYR,
+    answer_reason,
+    declare_none,
+    ids,
+)
 from tests.ui_helpers import session_on, show
 from ui import errors
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED
 from ui.scoring.view import ScoringView
+from ui.window_status import StatusLabels
 
 
 @pytest.fixture
@@ -138,3 +147,27 @@ def test_undo_is_disabled_after_submitting_and_works_again_on_a_reopened_sheet(
     assert undo.isEnabled()
     undo.trigger()
     assert cell.data() == "4" and session.errors == []
+
+
+def test_the_progress_bar_status_line_and_submit_dialog_read_alike(
+    session, window, qtbot, monkeypatch
+):
+    view = window.centralWidget()
+    labels = StatusLabels(window.statusBar())
+    _people, firms = ids(session)
+    shell_score(session, 2, "Slow callbacks")  # 1 of 4 cells: 25 %, not Qt's rounding down
+    assert session.check_for_changes()
+    labels.show_progress(session)
+    assert view.progress.text() == "1 of 4 scored (25 %)"
+    assert labels.progress.text() == "Your scores: 1 of 4 scored (25 %)"
+    answer_reason(qtbot, "Not at the demo")  # an abstention: done, counted alike everywhere
+    click_cell(qtbot, view, view.model.index_of(firms[ORBIS], "tiers.l1"))
+    view.actions.abstain_action.trigger()
+    labels.show_progress(session)
+    assert view.progress.text() == "1 of 4 scored, 1 abstained (50 %)"
+    assert labels.progress.text() == "Your scores: 1 of 4 scored, 1 abstained (50 %)"
+    asked: list[str] = []
+    monkeypatch.setattr(errors, "confirm", lambda _p, _t, text, _a: asked.append(text) is None)
+    assert view.actions.submit()
+    assert "1 of 4 scored, 1 abstained (50 %)" in asked[0]
+    assert "2 cells are still empty" in asked[0]

@@ -38,6 +38,7 @@ from ui.grid.model import (
 from ui.numbers import fmt, percent
 from ui.scoring.editing import ScoreEditing
 from ui.scoring.pending import Pending, PendingEdits
+from ui.scoring.progress import Progress, member_progress
 from ui.scoring.sheet import sheet_editable
 from ui.session import EvaluationSession
 
@@ -257,12 +258,9 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         saved = self.saved(index)
         return saved.justification if saved else ""
 
-    def progress(self) -> tuple[int, int]:
-        """(cells this evaluator has scored or abstained on, rated cells), without a scan."""
-        return len(self._scored), len(self._rated_keys) * len(self._candidates)
-
-    def abstentions(self) -> int:
-        return len(self._abstained)
+    def progress(self) -> Progress:
+        """The shown member's progress, as every other place reads it (ui/scoring/progress.py)."""
+        return member_progress(self.session, self._evaluator_id)
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))

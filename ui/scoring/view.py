@@ -224,12 +224,10 @@ class ScoringView(QWidget):
             self.session.reload()  # what a member's blind view hides follows the declaration
 
     def _show_progress(self) -> None:
-        done, total = self.model.progress()
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-        abstained = self.model.abstentions()
-        also = f", {abstained} abstained" if abstained else ""
-        self.progress.setFormat(f"{done} of {total} scored{also} (%p%)")
+        progress = self.model.progress()
+        self.progress.setMaximum(max(progress.total, 1))
+        self.progress.setValue(progress.done)
+        self.progress.setFormat(progress.text())  # not Qt's %p: it rounds down
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"
