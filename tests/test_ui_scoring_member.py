@@ -4,8 +4,6 @@ readings, and undo after submitting."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -13,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from evaluator import services
 from evaluator.identity import Identity
 from evaluator.services import process
-from tests.core_fixtures import CHAIR, chaired
+from tests import test_ui_scoring_process as process_tests
+from tests.core_fixtures import CHAIR
 from tests.test_ui_scoring import click_cell, type_score
 from tests.test_ui_scoring_process import (
     ANN,
@@ -24,19 +23,14 @@ from tests.test_ui_scoring_process import (
     declare_none,
     ids,
 )
-from tests.ui_helpers import session_on, show
+from tests.ui_helpers import show
 from ui import errors
 from ui.grid.model import STATE_ROLE
 from ui.scoring.model import PENDING, SAVED
 from ui.scoring.view import ScoringView
 from ui.window_status import StatusLabels
 
-
-@pytest.fixture
-def session(tmp_path: Path, qtbot):
-    chaired(tmp_path)[0].close()
-    with session_on(tmp_path / "t.db") as session:
-        yield session
+session = process_tests.session  # the chaired evaluation, in scoring
 
 
 @pytest.fixture
