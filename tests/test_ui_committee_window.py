@@ -160,7 +160,7 @@ def test_wrong_passphrase_is_refused_in_place_and_a_member_sees_only_their_own_s
         f"(0 of 2 have; waiting for {ANN}, {BEN}). Submit when you are done."
     )
     assert window.identity_label.text() == f"Working as {ANN} (committee member)"
-    assert window.progress_label.text() == "Your scores: 1 of 4 (25 %)"  # 2 rated x 2 firms
+    assert window.progress_label.text() == "Your scores: 1 of 4 scored (25 %)"  # 2 rated x 2
     assert not window.menus.advance.isEnabled() and not window.menus.back.isEnabled()
     assert window.menus.advance.toolTip().startswith(f"The chair ({CHAIR}) moves the evaluation")
     for title, what in (

@@ -292,7 +292,7 @@ def test_submit_confirms_then_the_sheet_is_read_only_until_the_chair_reopens(
     assert not member(session, ANN).submitted  # declined
     qtbot.mouseClick(view.actions.submit_button, Qt.MouseButton.LeftButton)
 
-    assert "1 of 4 cells scored, 1 abstention" in asked[0]
+    assert "1 of 4 scored, 1 abstained (50 %)" in asked[0]
     assert "2 cells are still empty: they count as missing." in asked[0]
     assert member(session, ANN).submitted
     at = process.submission_times(db, ev)[people[ANN]]  # UTC, as the database keeps it

@@ -362,13 +362,13 @@ def test_changes_made_by_another_process_are_picked_up_without_losing_an_unsaved
     assert session.check_for_changes()  # what the timer does every WATCH_MS
     assert session.score(ann, bolt, "tiers.l1").value == 2.0
     assert changed == [(ann, bolt, "tiers.l1")]  # one cell repainted, no reset
-    assert messages == ["Updated with changes saved elsewhere by Ben Sample."]
+    assert messages == ["Updated with changes saved in another window or process."]
     assert model.value(typed) == 4 and model.unsaved_cells()  # the unsaved cell is intact
     assert not session.check_for_changes()  # nothing new
     assert session._watch.isActive() and session._watch.interval() <= 5000
 
 
-def test_saving_over_a_score_a_colleague_saved_meanwhile_is_refused_then_allowed(
+def test_a_typed_score_a_colleague_saved_over_meanwhile_is_dropped_then_typed_again(
     session: EvaluationSession,
 ) -> None:
     from ui.scoring.model import ScoringModel
@@ -383,11 +383,15 @@ def test_saving_over_a_score_a_colleague_saved_meanwhile_is_refused_then_allowed
         session.db, session.ref, "Ann Example", "Acme Health Support", "tiers.l4", 1, "Weak",
         actor="Ben Sample",
     )  # fmt: skip
+    said: list[str] = []
+    model.notice.connect(said.append)
     session.check_for_changes()  # the colleague's score arrives while the cell is being typed
-    assert model.value(cell) == 4  # still what the user typed
-    assert not model.save(cell)  # the user started from an empty cell, not Ben's 1
-    assert "changed by Ben Sample" in session.errors[-1]
-    assert session.score(ann, acme, "tiers.l4").value == 1.0 and model.unsaved_cells()
-    assert model.save(cell)  # told, the user saves again: a knowing replacement
+    assert model.value(cell) == 1 and not model.unsaved_cells()  # the stored value, shown
+    assert said and "Your 4 for Acme Health Support" in said[0] and "now 1" in said[0]
+    model.save(cell)  # Enter again: nothing of the 4 is left to save over Ben's 1
+    assert session.score(ann, acme, "tiers.l4").value == 1.0
+    assert model.setData(cell, 4)  # typed again on the 1 the user now sees
+    model.set_draft(cell, "Named engineers")
+    assert model.save(cell)  # a knowing replacement
     assert session.score(ann, acme, "tiers.l4").value == 4.0
     assert_snapshot_matches_database(session)

@@ -133,6 +133,8 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         self._identity: Identity | None = None
         self._live_view = False
         self._leave_guards: list[Callable[[], bool]] = []
+        self._submitted = False
+        self.dataChanged.connect(self.follow_submissions)
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
         self._audit = AuditCheck(self)
@@ -378,9 +380,10 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         if revision is None or revision == self._data.revision:
             return False
         self.reload()
-        who = services.audit_trail(self._db, self._data.id, limit=1) if self._data else []
-        by = f" by {who[0].actor}" if who else ""
-        self.externalChange.emit(f"Updated with changes saved elsewhere{by}.")
+        # nobody named: the last audit entry names one of possibly many writers (not
+        # necessarily whose change shows here), and during blind scoring it would tell a
+        # member which colleague is working
+        self.externalChange.emit("Updated with changes saved in another window or process.")
         return True
 
     def _load(self, evaluation_id: int) -> EvaluationData | None:

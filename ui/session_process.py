@@ -22,6 +22,7 @@ from evaluator.changes import (
     Excuse,
     SetChair,
     SetPassphrase,
+    SetScore,
     SetSubmitted,
     ViewLiveResults,
 )
@@ -33,7 +34,7 @@ from ui.errors import USER_ERRORS, user_message
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
-    from PySide6.QtGui import QUndoStack
+    from PySide6.QtGui import QUndoCommand, QUndoStack
 
     from evaluator.changes import Applied, Change
     from evaluator.db import Database
@@ -47,6 +48,7 @@ class SessionProcess:
     _data: EvaluationData | None
     _identity: Identity | None
     _live_view: bool
+    _submitted: bool  # the sheet of the member working here was submitted when last seen
     errorRaised: SignalInstance
     identityChanged: SignalInstance
     readOnlyChanged: SignalInstance
@@ -200,7 +202,28 @@ class SessionProcess:
         self.reload()
         return True
 
+    def follow_submissions(self) -> None:
+        """The member working here submitted (here or from their shell): their scores are
+        frozen, so undoing a score edit would only be refused ("Cannot do that") — the stack
+        is cleared when it holds one. A sheet the chair reopens takes new edits and undo steps.
+        (The chair's stack is kept: the chair's own steps, e.g. a phase move, may unfreeze a
+        sheet, and a refused step is dropped with the reason.)"""
+        data, me = self._data, self.member_id
+        submitted = data is not None and any(e.id == me and e.submitted for e in data.evaluators)
+        newly, self._submitted = submitted and not self._submitted, submitted
+        stack, mine = self.undo_stack, {me or 0}
+        if newly and any(_edits_scores_of(stack.command(i), mine) for i in range(stack.count())):
+            stack.clear()
+
     def _member(self, evaluator_id: int):  # type: ignore[no-untyped-def]
         if self._data is None:
             raise services.ServiceError("open an evaluation first")
         return next(e for e in self._data.evaluators if e.id == evaluator_id)
+
+
+def _edits_scores_of(command: QUndoCommand, members: set[int]) -> bool:
+    """The undo step (or a step of its macro) changes a score of one of `members`."""
+    change = getattr(command, "change", None)
+    if isinstance(change, SetScore) and change.evaluator_id in members:
+        return True
+    return any(_edits_scores_of(command.child(i), members) for i in range(command.childCount()))

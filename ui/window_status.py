@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from evaluator.domain import Status
 from ui.numbers import percent
 from ui.phase_banner import identity_text
+from ui.scoring.progress import member_progress
 from ui.session import EvaluationSession
 
 STAGE_WORDS = {
@@ -49,18 +50,21 @@ class StatusLabels:
         """'Scores entered: 8 of 12 (67 %)'; a member scoring blind counts their own only."""
         blind = session.blind  # then a member counts their own scores, the chair none
         mine = session.member_id if blind else None
-        entered, expected = session.score_progress(mine)
-        if session.data is None or expected == 0 or (blind and mine is None):
+        if blind:  # the member's own sheet, read as the Scoring tab reads it
+            progress = member_progress(session, mine)
+            self.progress.setText(f"Your scores: {progress.text()}" if progress.total else "")
+            self.progress.setToolTip("Your own scores on rated criteria (an abstention is done)")
+            return
+        entered, expected = session.score_progress()
+        if session.data is None or expected == 0:
             self.progress.setText("")
             return
         results = session.results
         self.progress.setText(
-            f"{'Your scores' if blind else 'Scores entered'}: {entered} of {expected} "
+            f"Scores entered: {entered} of {expected} "
             f"({percent(entered / expected, 0, spaced=True)})"
         )
-        if blind:
-            self.progress.setToolTip("Your own scores on rated criteria")
-        elif results is not None and results.candidates:
+        if results is not None and results.candidates:
             mean = sum(r.completeness for r in results.candidates) / len(results.candidates)
             average = percent(mean, 0, spaced=True)
             self.progress.setToolTip(

@@ -153,16 +153,13 @@ class SheetActions(QObject):
             )
             view.next_unsaved()
             return False
-        done, total = model.progress()
-        abstained = model.abstentions()
+        progress = model.progress()
         whose = "your" if is_mine(session, member.id) else f"{member.name}'s"
-        lines = [f"Submit {whose} scores?", "", f"{done - abstained} of {total} cells scored"]
-        if abstained:
-            lines[-1] += f", {abstained} abstention{'s' if abstained != 1 else ''}"
-        if done < total:
+        lines = [f"Submit {whose} scores?", "", progress.text()]
+        if empty := progress.empty:
             lines.append(
-                f"{total - done} cell{'s are' if total - done != 1 else ' is'} still empty: "
-                "they count as missing."
+                f"{empty} cell{'s are' if empty != 1 else ' is'} still empty: they count as "
+                "missing."
             )
         lines += ["", "After submitting the sheet is read-only: only the chair can reopen it."]
         if not errors.confirm(view, "Submit scores", "\n".join(lines), "Submit"):

@@ -8,7 +8,6 @@ justification (one SetScore), Delete clears, Abstain replaces a number with a re
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
@@ -18,10 +17,13 @@ from evaluator.domain import Score
 from evaluator.errors import ServiceError
 from ui.errors import user_message
 from ui.grid.model import EDIT
+from ui.numbers import fmt
 from ui.scoring.pending import Pending, PendingEdits
 from ui.undo import Abstain, ClearScore, SetScore
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
     from evaluator.domain import Candidate, Scale
     from ui.grid.model import GridRow
     from ui.session import EvaluationSession
@@ -53,6 +55,8 @@ class ScoreEditing:
     saved: Callable[[Index], Score | None]
     _touch_cell: Callable[[QModelIndex], None]
     index: Callable[..., QModelIndex]
+    index_of: Callable[[int, str], QModelIndex]
+    notice: SignalInstance  # a sentence for the status line
 
     # ---- typing ------------------------------------------------------------------------------
 
@@ -126,11 +130,36 @@ class ScoreEditing:
             command = SetScore(self.session, *cell, value, text, before=before)
         ok = self.session.execute(command)
         if not ok:
-            # kept, now based on what is saved: the user has been told why, saving again
-            # replaces the colleague's score knowingly
-            self._pending.restore(cell, replace(pending, seen=self.session.score(*cell)))
+            self._pending.restore(cell, pending)  # as typed, still on what the user saw ...
+            self.drop_overtaken(cell)  # ... unless the stored score changed meanwhile
         self._touch_cell(self.index(index.row(), index.column()))
         return ok
+
+    def drop_overtaken(self, cell: Cell | None = None, repaint: bool = True) -> None:
+        """Drop the edits whose stored score changed since the typing began (a colleague, the
+        shell, an undo) and say so: the cell shows the stored value again, and the user types
+        anew on what they now see, so an edit never replaces a score the user did not see
+        (`repaint` False inside a model reset)."""
+        for each, pending in self._pending.overtaken(cell):
+            self.notice.emit(self.overtaken_text(each, pending))
+            if repaint and each[0] == self._evaluator_id:
+                self._touch_cell(self.index_of(each[1], each[2]))
+
+    def overtaken_text(self, cell: Cell, pending: Pending) -> str:
+        """'Your 4 for Acme / Level 4 was not saved: … now 1 …'."""
+        session = self.session
+        where = f"{session.candidate(cell[1]).name} / {session.criterion(cell[2]).name}"
+        stored = session.score(*cell)
+        now = (
+            "empty" if stored is None
+            else "an abstention" if stored.abstained
+            else fmt(stored.value)
+        )  # fmt: skip
+        yours = "justification" if pending.value is None else fmt(pending.value)
+        return (
+            f"Your {yours} for {where} was not saved: that score was changed meanwhile and is "
+            f"now {now}. Type it again if you still mean it."
+        )
 
     def abstain(self, index: Index, reason: str) -> bool:
         """Abstain on the cell instead of scoring it (one undoable change); a pending edit

@@ -38,6 +38,7 @@ from ui.grid.model import (
 from ui.numbers import fmt, percent
 from ui.scoring.editing import ScoreEditing
 from ui.scoring.pending import Pending, PendingEdits
+from ui.scoring.progress import Progress, member_progress
 from ui.scoring.sheet import sheet_editable
 from ui.session import EvaluationSession
 
@@ -52,6 +53,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
 
     progressChanged = Signal()  # scored count or pending edits changed
     sheetChanged = Signal()  # the sheet became editable or read-only, or its columns changed
+    notice = Signal(str)  # a typed edit was dropped: the stored score changed under it
     used_roles = NAMING_ROLES | frozenset(
         {DISPLAY, EDIT, ALIGNMENT, BACKGROUND, FONT, FOREGROUND, TOOLTIP, STATE_ROLE}
     )
@@ -167,14 +169,16 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         )
         self._scored = {cell for cell, _s in found}
         self._abstained = {cell for cell, s in found if s.abstained}
+        self.drop_overtaken(repaint=False)  # the callers repaint every cell
         self._pending.settle()
 
     # ---- session signals ---------------------------------------------------------------------
 
     def _score_changed(self, evaluator_id: int, candidate_id: int, key: str) -> None:
+        cell = (evaluator_id, candidate_id, key)
+        self.drop_overtaken(cell)  # of any member: an unsaved edit must not overwrite it
         if evaluator_id != self._evaluator_id:
             return
-        cell = (evaluator_id, candidate_id, key)
         score = self.session.score(*cell)
         if score is None:
             self._scored.discard((candidate_id, key))
@@ -254,12 +258,9 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         saved = self.saved(index)
         return saved.justification if saved else ""
 
-    def progress(self) -> tuple[int, int]:
-        """(cells this evaluator has scored or abstained on, rated cells), without a scan."""
-        return len(self._scored), len(self._rated_keys) * len(self._candidates)
-
-    def abstentions(self) -> int:
-        return len(self._abstained)
+    def progress(self) -> Progress:
+        """The shown member's progress, as every other place reads it (ui/scoring/progress.py)."""
+        return member_progress(self.session, self._evaluator_id)
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))

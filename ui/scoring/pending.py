@@ -3,7 +3,9 @@
 A score is saved only with its justification, so a typed value waits here (with the draft text)
 until `ScoringModel.save()` runs; it survives moving to another cell or another member. An
 edit that comes to equal what is saved (typed back, or saved by an undo/redo) is settled and
-dropped. Qt-free: the model (ui/scoring/model.py) repaints the cells it is told changed.
+dropped; one whose stored score changed since the typing began (a colleague, the shell) is
+overtaken: dropped too, and the member told, so a save never replaces a score they did not see.
+Qt-free: the model (ui/scoring/model.py) repaints the cells it is told changed.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class PendingEdits:
         return self._edits.pop(cell, None)
 
     def restore(self, cell: Cell, pending: Pending) -> None:
-        """Put back an edit whose save was refused, so nothing typed is lost."""
+        """Put back an edit whose save was refused for another reason than a newer stored
+        score (a locked database, a closed sheet), so nothing typed is lost."""
         self._edits[cell] = pending
 
     def keep_only(
@@ -86,6 +89,20 @@ class PendingEdits:
             pending = self._edits.get(each)
             if pending is not None and not self.differs(each, pending):
                 del self._edits[each]
+
+    def overtaken(self, cell: Cell | None = None) -> list[tuple[Cell, Pending]]:
+        """Drop and return the edits (one cell's, or all) whose stored score is no longer the
+        one the user saw when typing began: saving them would replace a value the user never
+        saw, so they are not kept (the model says what was dropped, and what is stored now)."""
+        cells = [cell] if cell is not None else list(self._edits)
+        gone = [
+            (each, pending)
+            for each in cells
+            if (pending := self._edits.get(each)) is not None and pending.seen != self._saved(*each)
+        ]
+        for each, _pending in gone:
+            del self._edits[each]
+        return gone
 
     def clear(self) -> None:
         self._edits.clear()

@@ -125,6 +125,7 @@ class ScoringView(QWidget):
         self.grid.clearRequested.connect(self._clear_selection)
         self.delegate.moveRequested.connect(self._committed)
         self.delegate.refused.connect(self._say)
+        self.model.notice.connect(self._say)
         self.grid.enterPressed.connect(self._write_justification)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
@@ -223,12 +224,10 @@ class ScoringView(QWidget):
             self.session.reload()  # what a member's blind view hides follows the declaration
 
     def _show_progress(self) -> None:
-        done, total = self.model.progress()
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-        abstained = self.model.abstentions()
-        also = f", {abstained} abstained" if abstained else ""
-        self.progress.setFormat(f"{done} of {total} scored{also} (%p%)")
+        progress = self.model.progress()
+        self.progress.setMaximum(max(progress.total, 1))
+        self.progress.setValue(progress.done)
+        self.progress.setFormat(progress.text())  # not Qt's %p: it rounds down
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"
@@ -328,10 +327,11 @@ class ScoringView(QWidget):
         self.justification.editor.selectAll()
 
     def _say(self, message: str) -> None:
-        """A refused value's reason, in the window's status line as well as at the cell."""
+        """A refused value's reason, or a typed edit dropped because the stored score changed
+        under it, in the window's status line."""
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+            window.statusBar().showMessage(message, 15000)
 
     def save_current(self) -> bool:
         """Save the bound cell's score and justification; back to the grid, one cell on."""
