@@ -66,3 +66,19 @@ def awarded(tmp_path: Path, *, final: bool = True) -> tuple[Database, int]:
     if final:
         process.finalise(db, ev, "The board signed the award")
     return db, ev
+
+
+RENEWAL = "Harbor Point Renewal 2026"
+NEWCOMER = "Newcomer Health IT"
+
+
+def renewal(db: Database) -> int:
+    """The same client evaluating again: the earlier winner bids beside a newcomer."""
+    catalog = load_catalog("ehr-direct")
+    again = services.create_evaluation(
+        db, RENEWAL, catalog.criteria, client="Harbor Point Health", scale=catalog.scale,
+        catalog_id=catalog.id, actor="chair",
+    )  # fmt: skip
+    services.add_candidate(db, again, WINNER, actor="chair")
+    services.add_candidate(db, again, NEWCOMER, actor="chair")
+    return again

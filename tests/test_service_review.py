@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cli import run
 from evaluator import contracts
 from evaluator.db import open_database
-from tests.contract_fixtures import AWARD, WINNER, awarded
+from tests.contract_fixtures import AWARD, WINNER, awarded, renewal
 from tests.core_fixtures import target
 from tools.make_tickets import generate, write_exports, write_table
 
@@ -148,8 +148,6 @@ def test_the_evaluation_report_shows_a_bidders_earlier_delivery_beside_its_profi
 ) -> None:
     """Close the loop in the client report: the earlier winner's profile says what it delivered
     (the same sentence as `contract record`); a newcomer's profile says nothing of the kind."""
-    from criteria.loader import load_catalog
-    from evaluator import services
     from reports.export import export_reports
 
     db, _ = awarded(tmp_path)
@@ -158,13 +156,7 @@ def test_the_evaluation_report_shows_a_bidders_earlier_delivery_beside_its_profi
         tmp_path / "o", generate(200, start="2025-01", months=3, seed=4), shapes=("generic",)
     )
     contracts.import_tickets(db, AWARD, paths, preset="generic")
-    catalog = load_catalog("ehr-direct")
-    again = services.create_evaluation(
-        db, "Harbor Point Renewal 2026", catalog.criteria, client="Harbor Point Health",
-        scale=catalog.scale, catalog_id=catalog.id, actor="chair",
-    )  # fmt: skip
-    services.add_candidate(db, again, WINNER, actor="chair")
-    services.add_candidate(db, again, "Newcomer Health IT", actor="chair")
+    again = renewal(db)
     export_reports(db, again, tmp_path / "again.pdf", None)
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "again.pdf").pages)
     text = " ".join(text.split())

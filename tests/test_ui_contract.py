@@ -12,7 +12,7 @@ from PySide6.QtCore import QDate
 
 from evaluator import contracts, services
 from evaluator.contracts import SetTarget, TargetValue
-from tests.contract_fixtures import AWARD, WINNER, awarded
+from tests.contract_fixtures import AWARD, WINNER, awarded, renewal
 from tests.test_ui_accessibility import repeats, unnamed, visible_texts
 from tests.test_ui_window import make_window
 from tools.make_tickets import Ticket, generate, write_exports, write_table
@@ -216,7 +216,6 @@ def test_the_same_client_evaluating_again_sees_the_winners_delivered_record(
     import io
 
     from cli import run
-    from criteria.loader import load_catalog
 
     window = contract_window(qtbot, tmp_path)
     view = tab(window)
@@ -225,13 +224,7 @@ def test_the_same_client_evaluating_again_sees_the_winners_delivered_record(
     tickets = slow_p1(generate(200, start="2025-01", months=3, seed=4))
     paths = write_exports(tmp_path / "o", tickets, shapes=("servicenow",))
     contracts.import_tickets(db, AWARD, paths, preset="servicenow")
-    catalog = load_catalog("ehr-direct")
-    again = services.create_evaluation(
-        db, "Harbor Point Renewal 2026", catalog.criteria, client="Harbor Point Health",
-        scale=catalog.scale, catalog_id=catalog.id, actor="chair",
-    )  # fmt: skip
-    services.add_candidate(db, again, WINNER, actor="chair")
-    services.add_candidate(db, again, "Newcomer Health IT", actor="chair")
+    again = renewal(db)
     window.session.open_evaluation(again)
     candidates = window.tab("Candidates")
     candidates.track_record.jobs.wait()
