@@ -88,6 +88,7 @@ def test_a_target_change_needs_a_reason_is_undoable_and_a_stale_one_is_refused(
     window = contract_window(qtbot, tmp_path)
     view = tab(window)
     create(qtbot, view)
+    before = contracts.read_contract(window.session.db, AWARD).target("response", "P1")
     select_target(view, "Time to first response P1")
     view.edit_button.click()
     dialog = view.dialog
@@ -101,9 +102,10 @@ def test_a_target_change_needs_a_reason_is_undoable_and_a_stale_one_is_refused(
     assert len(audit) == 1 and "20 minutes" in audit[0].why
     assert window.session.undo_stack.canUndo()
     window.session.undo_stack.undo()
-    assert contracts.read_contract(db, AWARD).value("response", "P1") == 30
+    assert contracts.read_contract(db, AWARD).target("response", "P1") == before  # source too
     window.session.undo_stack.redo()
-    assert contracts.read_contract(db, AWARD).value("response", "P1") == 20
+    after = contracts.read_contract(db, AWARD).target("response", "P1")
+    assert after.value == 20 and after.source != before.source and "20 minutes" in after.citation
     assert rows(view.targets_model)[0][1] == "≤ 20 min"
 
     select_target(view, "Time to resolve P1")

@@ -15,6 +15,10 @@ class TargetValue:
 
     value: float | None
     text: str = ""
+    # where the value came from, carried so that undoing an edit restores the source too
+    # (not compared: a stale check is about the value the user saw)
+    source: str = field(default="", compare=False)
+    citation: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Target:
 
     @property
     def seen(self) -> TargetValue:
-        return TargetValue(self.value, self.text)
+        return TargetValue(self.value, self.text, self.source, self.citation)
 
     @property
     def label(self) -> str:

@@ -119,7 +119,11 @@ def apply_target(
         )
         ref = target_ref(row.id, change.metric, change.priority)
         label = f"{info.label} {change.priority}".strip()
-        now = None if stored is None else TargetValue(stored.value, stored.text)
+        now = (
+            None
+            if stored is None
+            else TargetValue(stored.value, stored.text, stored.source, stored.citation)
+        )
         if now != change.before:
             raise ctx.stale(f"the target {label}", ref)
         if now == change.after:
@@ -127,8 +131,9 @@ def apply_target(
         values = {
             "value": change.after.value,
             "text": change.after.text,
-            "source": Source.AGREED.value,
-            "citation": why,
+            # an undo restores the source the value had; an edit makes it agreed, with why
+            "source": change.after.source or Source.AGREED.value,
+            "citation": change.after.citation or why,
         }
         if stored is None:
             values.update(contract_id=row.id, metric=change.metric, priority=change.priority)
