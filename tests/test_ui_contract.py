@@ -244,3 +244,41 @@ def test_the_same_client_evaluating_again_sees_the_winners_delivered_record(
                out, err) == 0, err  # fmt: skip
     assert out.getvalue().startswith(f"{WINNER}: Delivered under '{AWARD}', 2025-Q1")
     assert "Newcomer" not in out.getvalue()
+
+
+def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
+    qtbot, tmp_path, shown
+) -> None:
+    """A wheel turn over a mapping choice scrolls, it does not remap; two columns feeding one
+    field are named and block the preview until one is set to (not imported)."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = contract_window(qtbot, tmp_path)
+    view = tab(window)
+    create(qtbot, view)
+    paths = write_exports(tmp_path / "out", generate(50, start="2025-01", months=1, seed=3),
+                          shapes=("servicenow",))  # fmt: skip
+    view.tickets_button.click()
+    dialog = view.dialog
+    dialog.choose_preset("servicenow")
+    dialog.add_files([str(p) for p in paths])
+    dialog.jobs.wait()
+    combo = dialog.mapping.cellWidget(1, 1)
+    chosen = combo.currentText()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentText() == chosen
+    first = dialog.mapping.item(0, 0).text()
+    second = dialog.mapping.item(1, 0).text()
+    taken = dialog.mapping.cellWidget(0, 1).currentText()
+    assert taken != "(not imported)" and dialog.preview_button.isEnabled()
+    dialog.set_field(second, taken)
+    assert dialog.fields_mapped_twice() == {taken: [first, second]}
+    assert not dialog.preview_button.isEnabled()
+    assert first in dialog.banner.text() and second in dialog.banner.text()
+    dialog.set_field(second, "(not imported)")
+    assert dialog.preview_button.isEnabled() and dialog.banner.text() == ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,6 +40,14 @@ from ui.session import EvaluationSession
 PRESET_NAMES = {"servicenow": "ServiceNow-like", "jira": "Jira-like", "generic": "Generic CSV/XLSX"}
 NOT_IMPORTED = "(not imported)"
 SHEETS = "Ticket exports (*.csv *.xlsx *.xlsm);;All files (*)"
+
+
+class FieldCombo(QComboBox):
+    """A mapping choice the mouse wheel does not change: scrolling over the table scrolls it
+    (a wheel turn once silently remapped a date column)."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()
 
 
 class TicketImportDialog(QDialog):
@@ -221,7 +230,7 @@ class TicketImportDialog(QDialog):
         self.mapping.setRowCount(len(self.columns))
         for row, column in enumerate(self.columns):
             self.mapping.setItem(row, 0, QTableWidgetItem(column))
-            combo = QComboBox()
+            combo = FieldCombo()
             combo.addItems([NOT_IMPORTED, *FIELDS])
             describe(combo, f"Field for {column}")
             field = mapping.get(column.casefold())
@@ -234,7 +243,26 @@ class TicketImportDialog(QDialog):
 
     def _mapping_changed(self) -> None:
         self.preview = None
+        twice = self.fields_mapped_twice()
+        if twice:
+            self.banner.show_message(
+                "Each field can come from one column only: "
+                + "; ".join(f"{field} from {' and '.join(cols)}" for field, cols in twice.items())
+                + ". Set one of them to (not imported).",
+                WARNING_HUE,
+            )
+        else:
+            self.banner.show_message("")
         self._update()
+
+    def fields_mapped_twice(self) -> dict[str, list[str]]:
+        """Fields that more than one column of the file would fill (the import reads one)."""
+        by_field: dict[str, list[str]] = {}
+        for row in range(self.mapping.rowCount()):
+            item, combo = self.mapping.item(row, 0), self.mapping.cellWidget(row, 1)
+            if item is not None and isinstance(combo, QComboBox) and combo.currentIndex() > 0:
+                by_field.setdefault(combo.currentText(), []).append(item.text())
+        return {field: cols for field, cols in by_field.items() if len(cols) > 1}
 
     def set_field(self, column: str, field: str) -> None:
         """Map the file's `column` to `field` (what choosing it in the table does)."""
@@ -309,7 +337,12 @@ class TicketImportDialog(QDialog):
     def _update(self, busy: bool = False) -> None:
         busy = busy or self.jobs.running()
         preview = self.preview
-        self.preview_button.setEnabled(bool(self.paths) and not busy)
+        mapped_twice = bool(self.fields_mapped_twice())
+        self.preview_button.setEnabled(bool(self.paths) and not busy and not mapped_twice)
         self.import_button.setEnabled(
-            preview is not None and not preview.written and not preview.problems and not busy
+            preview is not None
+            and not preview.written
+            and not preview.problems
+            and not busy
+            and not mapped_twice
         )
