@@ -274,8 +274,8 @@ def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
     assert combo.currentText() == chosen
     first = dialog.mapping.item(0, 0).text()
     second = dialog.mapping.item(1, 0).text()
-    taken = dialog.mapping.cellWidget(0, 1).currentText()
-    assert taken != "(not imported)" and dialog.preview_button.isEnabled()
+    taken = dialog.mapping.cellWidget(0, 1).currentData()
+    assert taken and dialog.preview_button.isEnabled()
     dialog.set_field(second, taken)
     assert dialog.fields_mapped_twice() == {taken: [first, second]}
     assert not dialog.preview_button.isEnabled()

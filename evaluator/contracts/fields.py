@@ -24,6 +24,20 @@ FIELDS = (
     "satisfaction",
 )
 REQUIRED = ("ticket_id", "opened", "priority")
+FIELD_LABELS = {  # what the mapping step shows for each field
+    "ticket_id": "Ticket id",
+    "opened": "Opened at",
+    "first_response": "First response at",
+    "resolved": "Resolved (restored) at",
+    "priority": "Priority (P1–P4)",
+    "category": "Category",
+    "assignment_group": "Assignment group",
+    "reopened": "Reopened",
+    "fcr": "Resolved at first contact",
+    "offshore": "Handled offshore",
+    "clinical": "Handled by clinically credentialed staff",
+    "satisfaction": "Satisfaction (1–5)",
+}
 
 PRESETS: dict[str, dict[str, str]] = {
     "servicenow": {  # a ServiceNow-like incident export (display labels, local times)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from evaluator import contracts
-from evaluator.contracts.fields import FIELDS, PRESETS
+from evaluator.contracts.fields import FIELD_LABELS, FIELDS, PRESETS
 from ui.accessibility import describe
 from ui.contract.create_dialog import ZONES
 from ui.file_dialogs import choose_open_files
@@ -222,7 +222,7 @@ class TicketImportDialog(QDialog):
             combo = self.mapping.cellWidget(row, 1)
             item = self.mapping.item(row, 0)
             if isinstance(combo, QComboBox) and item is not None:  # "" leaves the column out
-                found[item.text().casefold()] = combo.currentText() if combo.currentIndex() else ""
+                found[item.text().casefold()] = combo.currentData() or ""
         return found
 
     def _fill_mapping(self, mapping: dict[str, str]) -> None:
@@ -231,7 +231,9 @@ class TicketImportDialog(QDialog):
         for row, column in enumerate(self.columns):
             self.mapping.setItem(row, 0, QTableWidgetItem(column))
             combo = FieldCombo()
-            combo.addItems([NOT_IMPORTED, *FIELDS])
+            combo.addItem(NOT_IMPORTED, "")
+            for key in FIELDS:
+                combo.addItem(FIELD_LABELS[key], key)
             describe(combo, f"Field for {column}")
             field = mapping.get(column.casefold())
             combo.setCurrentIndex(FIELDS.index(field) + 1 if field in FIELDS else 0)
@@ -247,7 +249,10 @@ class TicketImportDialog(QDialog):
         if twice:
             self.banner.show_message(
                 "Each field can come from one column only: "
-                + "; ".join(f"{field} from {' and '.join(cols)}" for field, cols in twice.items())
+                + "; ".join(
+                    f"{FIELD_LABELS[field]} from {' and '.join(cols)}"
+                    for field, cols in twice.items()
+                )
                 + ". Set one of them to (not imported).",
                 WARNING_HUE,
             )
@@ -261,7 +266,7 @@ class TicketImportDialog(QDialog):
         for row in range(self.mapping.rowCount()):
             item, combo = self.mapping.item(row, 0), self.mapping.cellWidget(row, 1)
             if item is not None and isinstance(combo, QComboBox) and combo.currentIndex() > 0:
-                by_field.setdefault(combo.currentText(), []).append(item.text())
+                by_field.setdefault(combo.currentData(), []).append(item.text())
         return {field: cols for field, cols in by_field.items() if len(cols) > 1}
 
     def set_field(self, column: str, field: str) -> None:
@@ -270,7 +275,7 @@ class TicketImportDialog(QDialog):
             item = self.mapping.item(row, 0)
             combo = self.mapping.cellWidget(row, 1)
             if item is not None and item.text() == column and isinstance(combo, QComboBox):
-                combo.setCurrentText(field if field in FIELDS else NOT_IMPORTED)
+                combo.setCurrentIndex(max(0, combo.findData(field if field in FIELDS else "")))
 
     # ---- preview and import ------------------------------------------------------------------
 
