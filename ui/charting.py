@@ -6,7 +6,7 @@ light themes both read, an empty-state message, and right-aligned, elided row la
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.grid.delegates import blend
@@ -27,6 +27,17 @@ class PaintedChart(QWidget):
         self.empty_text = ""
 
     def rows(self) -> int:
+        """How many rows the chart paints (its `bars` unless a subclass counts otherwise)."""
+        return len(getattr(self, "bars", ()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = self._start()
+        if painter is not None:
+            self.draw(painter, QFontMetrics(self.font()), self.width() - 2 * MARGIN)
+            painter.end()
+
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
+        """Paint the rows, `width` pixels wide inside the margins (the painter is set up)."""
         raise NotImplementedError
 
     def sizeHint(self) -> QSize:

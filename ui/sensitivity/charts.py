@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetrics, QPaintEvent
+from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QWidget
 
 from ui.charting import MARGIN, ROW, PaintedChart, draw_label, label_width
@@ -42,16 +42,8 @@ class FlipChart(PaintedChart):
         ]
         self._fit()
 
-    def rows(self) -> int:
-        return len(self.bars)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = self._start()
-        if painter is None:
-            return
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
         text, muted, raise_bar, lower_bar = self._colours()
-        metrics = QFontMetrics(self.font())
-        width = self.width() - 2 * MARGIN
         label = label_width([n for n, _, _ in self.bars], self.font(), width * 0.4)
         tags = [f"{signed(change)}  {leader}" for _, change, leader in self.bars]
         tag_room = min(int(width * 0.55), max(metrics.horizontalAdvance(t) for t in tags) + 8)
@@ -87,7 +79,6 @@ class FlipChart(PaintedChart):
             Qt.AlignmentFlag.AlignCenter,
             "Change of share needed, in points, and who then leads: lower ◀ │ ▶ raise",
         )
-        painter.end()
 
 
 class OddsChart(PaintedChart):
@@ -111,16 +102,8 @@ class OddsChart(PaintedChart):
             self.bars.append((names.get(odds.candidate_id, "?"), odds.chance, ranks, leader))
         self._fit()
 
-    def rows(self) -> int:
-        return len(self.bars)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = self._start()
-        if painter is None:
-            return
+    def draw(self, painter: QPainter, metrics: QFontMetrics, width: int) -> None:
         text, muted, bar, faded = self._colours()
-        metrics = QFontMetrics(self.font())
-        width = self.width() - 2 * MARGIN
         bold = self.font()
         bold.setBold(True)  # the leader's name is set in bold
         label = label_width([n for n, *_ in self.bars], bold, width * 0.45)
@@ -141,4 +124,3 @@ class OddsChart(PaintedChart):
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 f"{percent(chance)}  {ranks}",
             )
-        painter.end()
