@@ -4,15 +4,19 @@ a URL, and URLs made safe to show and to save.
 A password never appears in anything SupportScope prints, logs or remembers: URLs are shown with
 the password masked and saved without it. People give PostgreSQL passwords to libpq instead, in
 `~/.pgpass` or the PGPASSWORD environment variable, which it reads by itself.
+
+SQLAlchemy is imported only where a URL is parsed: the window's settings read file paths
+before anything else is loaded, and its first paint must not wait for SQLAlchemy (issue 12).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 APP_NAME = "SupportScope"
 POSTGRES_EXTRA = 'pip install "supportscope[postgres]"'
@@ -43,6 +47,9 @@ def default_database_path() -> Path:
 
 
 def _parse(text: str) -> URL:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     example = "e.g. postgresql+psycopg://USER@HOST/DBNAME"
     try:
         url = make_url(text)
@@ -75,6 +82,8 @@ def database_url(target: str | Path | None) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL; None for server databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -83,6 +92,9 @@ def sqlite_file(url: str) -> Path | None:
 
 def shown_url(url: str | URL) -> str:
     """The URL as people may see it in a message or a log: the password masked as ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
@@ -94,6 +106,9 @@ def saved_location(location: str) -> str:
     so that reopening it asks libpq (~/.pgpass, PGPASSWORD) for one."""
     if not is_url(location):
         return location
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(location)
     except (ArgumentError, ValueError):
@@ -109,6 +124,9 @@ def scrub(text: str, url: str | URL | None) -> str:
     """`text` (an error message) with the URL's password, if any, replaced by ***."""
     if url is None:
         return text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         password = make_url(url).password
     except (ArgumentError, ValueError):

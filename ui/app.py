@@ -8,17 +8,19 @@ as soon as the window is shown and its database read, logging its title: how a b
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from evaluator.db import APP_NAME, default_database
+from evaluator.db_url import APP_NAME, default_database
 from ui.errors import install_excepthook
 from ui.settings import ORGANISATION, AppSettings
 
@@ -59,37 +61,68 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def create_main_window(
     db: str | None = None, settings: AppSettings | None = None, *, paint_first: bool = False
 ) -> MainWindow:
-    """The main window on `db`, else the last database, else the default one. With
-    `paint_first` the window is shown and painted before the database is opened, and the
-    database is read in the background (a large evaluation takes a second or more) while the
-    window says "Opening…" and stays responsive."""
-    from ui.export.choices import finish_interrupted_export
-    from ui.main_window import MainWindow
+    """The main window on `db`, else the last database, else the default one.
+
+    With `paint_first` the window's frame is shown and painted before the rest of the app is
+    imported (that takes longer than Qt itself: SQLAlchemy, the views); the rest is imported on a
+    worker thread while the frame keeps answering, then the window is built, and the database
+    is read in the background (a large evaluation takes a second or more) while the window says
+    "Opening…" and stays responsive."""
+    from ui.main_window import BUILD_MODULES, MainWindow
 
     settings = settings if settings is not None else AppSettings()
+    window = MainWindow(settings=settings, deferred=paint_first)
+    if paint_first:
+        window.show()
+        QApplication.processEvents()  # the first paint: the frame, before the rest is imported
+        import_while_responsive(BUILD_MODULES)
+        window.build()
+    from ui.export.choices import finish_interrupted_export
+
     finish_interrupted_export(settings)
-    window = MainWindow(settings=settings)
     target = db or settings.last_database() or default_database()
-    if not paint_first:
-        window.start_page.open_location(target)
-        return window
-    window.show()
-    QApplication.processEvents()  # the first paint, before any database work
-    window.start_page.open_location(target, later=True)
+    window.start_page.open_location(target, later=paint_first)
     return window
 
 
-def run_app(db: str | None = None) -> int:
-    """Open the window and run until it closes; returns the exit status."""
+def import_while_responsive(names: tuple[str, ...]) -> None:
+    """Import modules on a worker thread while this (GUI) thread keeps handling events, so
+    the window can be moved or resized meanwhile. A module that fails is left for the
+    caller's own import to report, where its error is handled as before."""
+
+    def work() -> None:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # imported again by the caller, which reports it
+                return
+
+    worker = threading.Thread(target=work, name="supportscope-imports", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        worker.join(0.01)
+
+
+def start_window(db: str | None = None) -> MainWindow:
+    """What `run_app` does before the event loop: logging, the application, crash safety and
+    the window (its frame painted first). The start-up benchmark times this very path."""
     from evaluator.logs import setup_logging
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     where = setup_logging()
     logging.getLogger("supportscope.ui").info("window starting; log file %s", where)
-    app = make_application()
+    make_application()
     install_excepthook()
-    window = create_main_window(db, paint_first=True)
-    window.show()
+    return create_main_window(db, paint_first=True)
+
+
+def run_app(db: str | None = None) -> int:
+    """Open the window and run until it closes; returns the exit status."""
+    window = start_window(db)
+    if not window.isVisible():  # closed while it was starting
+        return 0
+    app = make_application()
     if os.environ.get("SUPPORTSCOPE_EXIT_AFTER_START") == "1":
         window.session.wait_for_open()  # the check covers reading the database too
         log = logging.getLogger("supportscope.ui")

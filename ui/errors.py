@@ -11,33 +11,42 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from functools import cache
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
-from criteria import CatalogError
-from evaluator.db import DatabaseError
-from evaluator.domain import ScoringError
 from evaluator.logs import log_file
-from evaluator.services import ServiceError
 
 log = logging.getLogger("supportscope.ui")
 
-# Failures a user can cause or fix; anything else is a bug and goes to the excepthook.
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    ServiceError,
-    DatabaseError,
-    CatalogError,
-    ScoringError,
-    SQLAlchemyError,
-    OSError,
-)
+
+@cache
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Failures a user can cause or fix; anything else is a bug and goes to the excepthook.
+
+    Built on first use: the window paints before SQLAlchemy and the services are imported."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from criteria import CatalogError
+    from evaluator.db_url import DatabaseError
+    from evaluator.domain import ScoringError
+    from evaluator.services import ServiceError
+
+    return (ServiceError, DatabaseError, CatalogError, ScoringError, SQLAlchemyError, OSError)
+
+
+def __getattr__(name: str) -> object:
+    """`errors.USER_ERRORS` (as `except errors.USER_ERRORS:` reads it), built on first use."""
+    if name == "USER_ERRORS":
+        return user_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def user_message(exc: BaseException) -> str:
     """A sentence for the user: capitalised, ending with a full stop, no class names."""
-    if isinstance(exc, SQLAlchemyError):
+    database = sys.modules.get("sqlalchemy.exc")  # not loaded yet: no error can come from it
+    if database is not None and isinstance(exc, database.SQLAlchemyError):
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         text = f"the database refused the change ({detail}); nothing was saved, try again"
     elif isinstance(exc, OSError):
@@ -85,7 +94,7 @@ def install_excepthook() -> None:
             return
         message = (
             user_message(value)
-            if isinstance(value, USER_ERRORS)
+            if isinstance(value, user_errors())
             else sentence(f"something went wrong: {value or kind.__name__}") + "\n\n"
             "Your saved work is safe: every change is written to the database as you make it. "
             f"The details are in the log file {log_file()} (Help ▸ Open log folder)."

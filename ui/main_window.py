@@ -14,6 +14,11 @@ when the phase or the submissions change.
 
 The status bar's labels live in ui/window_status.py and the geometry, splitter sizes and last
 tab kept between runs in ui/window_state.py; this module lays out and follows the session.
+
+At start-up the window is built in two steps (`deferred=True`, then `build()`): the frame — its
+size and place, a word that it is opening — paints before the session, the views and SQLAlchemy
+are imported (issue 12: the first window within a small factor of a bare Qt window). So this
+module imports only what the frame needs at its top; `build()` imports the rest.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import html
 import importlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -29,6 +35,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -39,15 +46,10 @@ from PySide6.QtWidgets import (
 from evaluator.domain import STATUS_ORDER, Status
 from ui import errors, window_state
 from ui.accessibility import describe, name_from_text, name_windows_when_shown
-from ui.criteria.view import CriteriaView
-from ui.grid.delegates import DANGER_HUE, Banner
-from ui.main_menus import MainMenus
-from ui.people.view import CandidatesView, CommitteeView
-from ui.phase_banner import LockableTab, PhaseBanner, shut_blind_tabs
-from ui.session import EvaluationSession
 from ui.settings import AppSettings
-from ui.start_page import StartPage
-from ui.window_status import StatusLabels
+
+if TYPE_CHECKING:
+    from ui.session import EvaluationSession
 
 log = logging.getLogger("supportscope.ui")
 
@@ -59,6 +61,18 @@ OPTIONAL_VIEWS = (
     ("ui.sensitivity.view", "SensitivityView", "Sensitivity"),
     ("ui.agreement.view", "AgreementView", "Agreement"),
     ("ui.contract.view", "ContractView", "Contract"),  # shown once the evaluation is final
+)
+# what `build()` imports: loaded on a worker thread while the frame shows (ui.app)
+BUILD_MODULES = (
+    "ui.session",
+    "ui.criteria.view",
+    "ui.grid.delegates",
+    "ui.main_menus",
+    "ui.people.view",
+    "ui.phase_banner",
+    "ui.start_page",
+    "ui.window_status",
+    *(module for module, _, _ in OPTIONAL_VIEWS),
 )
 # tab title -> what it shows, for the notice that replaces it while the committee scores blind
 LOCKED_WHEN_BLIND = {
@@ -76,11 +90,44 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         catalog_dirs: list[Path] | None = None,
         parent: QWidget | None = None,
+        *,
+        deferred: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.session = session if session is not None else EvaluationSession(self)
         self.settings = settings if settings is not None else AppSettings()
         self.setWindowTitle("SupportScope")
+        self.built = False
+        self._parts = (session, catalog_dirs)
+        if deferred:
+            self._show_frame()
+        else:
+            self.build()
+
+    def _show_frame(self) -> None:
+        """What shows until `build()`: the window where it was last time, saying it opens."""
+        opening = QLabel("Opening SupportScope…", alignment=Qt.AlignmentFlag.AlignCenter)
+        opening.setObjectName("startingFrame")
+        self.setCentralWidget(opening)
+        self.statusBar().showMessage("Starting…")
+        window_state.restore_geometry(self)
+
+    def build(self) -> None:
+        """Everything but the frame: the session, the tabs, the menus, the status bar."""
+        if self.built:
+            return
+        from ui.criteria.view import CriteriaView
+        from ui.grid.delegates import Banner
+        from ui.main_menus import MainMenus
+        from ui.people.view import CandidatesView, CommitteeView
+        from ui.phase_banner import PhaseBanner
+        from ui.session import EvaluationSession
+        from ui.start_page import StartPage
+        from ui.window_status import StatusLabels
+
+        session, catalog_dirs = self._parts
+        framed = self.centralWidget() is not None  # deferred: the frame showed first
+        self.session = session if session is not None else EvaluationSession(self)
+        self.statusBar().clearMessage()
 
         self.banner = PhaseBanner()  # the phase, who you are, what the phase allows
         self.identity_dialog: QDialog | None = None
@@ -139,7 +186,8 @@ class MainWindow(QMainWindow):
         self.session.evaluationChanged.connect(self._ask_identity_if_needed)
         self.start_page.databaseOpened.connect(lambda _: self._evaluation_changed())
         self.session.add_leave_guard(self.confirm_leaving_unsaved)
-        window_state.restore(self)
+        window_state.restore(self, geometry=not framed)  # a moved frame stays where it is
+        self.built = True
         self._evaluation_changed()
         # the views build some widgets late: name them when their tab is shown
         self.tabs.currentChanged.connect(lambda _: name_from_text(self))
@@ -153,6 +201,8 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a view as a tab (the Scoring, Consensus and Results views use this); the ones
         blind scoring keeps shut are held in a `LockableTab`."""
+        from ui.phase_banner import LockableTab
+
         if title in LOCKED_WHEN_BLIND:
             holder = LockableTab(widget, LOCKED_WHEN_BLIND[title])
             holder.liveResultsRequested.connect(self.menus_live_results)
@@ -161,6 +211,8 @@ class MainWindow(QMainWindow):
 
     def tab(self, title: str) -> QWidget | None:
         """The view shown as the tab `title` (inside its lock, for a lockable one)."""
+        from ui.phase_banner import LockableTab
+
         page = self.tab_page(title)
         return page.view if isinstance(page, LockableTab) else page
 
@@ -235,6 +287,8 @@ class MainWindow(QMainWindow):
 
     def _audit_checked(self, problem: str) -> None:
         """Show (or hide) the warning that the open evaluation's audit record is broken."""
+        from ui.grid.delegates import DANGER_HUE
+
         if not problem:
             self.audit_bar.hide()
             return
@@ -319,6 +373,8 @@ class MainWindow(QMainWindow):
             self.identity_dialog = None
 
     def _update_status(self) -> None:
+        from ui.phase_banner import shut_blind_tabs
+
         data = self.session.data
         self.banner.follow(self.session)
         self.status_labels.follow(self.session)
@@ -357,6 +413,9 @@ class MainWindow(QMainWindow):
         window_state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.built:  # closed while starting: nothing typed yet, nothing to keep
+            super().closeEvent(event)
+            return
         if not self.session.may_leave():
             event.ignore()
             return

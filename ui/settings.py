@@ -14,8 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from evaluator.db import APP_NAME
-from evaluator.db_url import saved_location
+from evaluator.db_url import APP_NAME, saved_location
 
 ORGANISATION = "SupportScope"
 MAX_RECENT = 8

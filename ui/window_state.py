@@ -19,12 +19,19 @@ if TYPE_CHECKING:
 MOVED = "movedByUser"  # a splitter's property: the user dragged it, so its sizes are kept
 
 
-def restore(window: MainWindow) -> None:
-    """Geometry (else fitted to the screen), state, the splitters' sizes and the last tab."""
-    settings = window.settings
-    geometry = settings.geometry()
+def restore_geometry(window: MainWindow) -> None:
+    """Where the window was last time, else fitted to the screen."""
+    geometry = window.settings.geometry()
     if geometry is None or not window.restoreGeometry(geometry):
         fit_to_screen(window)
+
+
+def restore(window: MainWindow, geometry: bool = True) -> None:
+    """Geometry (else fitted to the screen; left alone with `geometry=False`, when the frame
+    already showed it), state, the splitters' sizes and the last tab."""
+    settings = window.settings
+    if geometry:
+        restore_geometry(window)
     state = settings.window_state()
     if state is not None:
         window.restoreState(state)
