@@ -16,8 +16,6 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from evaluator.logs import log_file
-
 log = logging.getLogger("supportscope.ui")
 
 
@@ -92,6 +90,8 @@ def install_excepthook() -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if QApplication.instance() is None:
             return
+        from evaluator.logs import log_file
+
         message = (
             user_message(value)
             if isinstance(value, user_errors())

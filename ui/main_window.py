@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from evaluator.domain import STATUS_ORDER, Status
 from ui import errors, window_state
 from ui.accessibility import describe, name_from_text, name_windows_when_shown
 from ui.settings import AppSettings
 
 if TYPE_CHECKING:
+    from evaluator.domain import Status
     from ui.session import EvaluationSession
 
 log = logging.getLogger("supportscope.ui")
@@ -104,10 +104,20 @@ class MainWindow(QMainWindow):
             self.build()
 
     def _show_frame(self) -> None:
-        """What shows until `build()`: the window where it was last time, saying it opens."""
-        opening = QLabel("Opening SupportScope…", alignment=Qt.AlignmentFlag.AlignCenter)
-        opening.setObjectName("startingFrame")
-        self.setCentralWidget(opening)
+        """What shows until `build()`: the window where it was last time, saying it starts."""
+        frame = QWidget()
+        frame.setObjectName("startingFrame")
+        layout = QVBoxLayout(frame)
+        layout.addStretch(1)
+        icon = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        icon.setPixmap(self.windowIcon().pixmap(64, 64))
+        title = QLabel("<b>SupportScope</b>", alignment=Qt.AlignmentFlag.AlignCenter)
+        note = QLabel("Starting…", alignment=Qt.AlignmentFlag.AlignCenter)
+        note.setEnabled(False)  # muted, as the palette greys disabled text
+        for widget in (icon, title, note):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.setCentralWidget(frame)
         self.statusBar().showMessage("Starting…")
         window_state.restore_geometry(self)
 
@@ -393,12 +403,16 @@ class MainWindow(QMainWindow):
         self.status_labels.show_progress(self.session)
 
     def next_status(self) -> Status | None:
+        from evaluator.domain import STATUS_ORDER, Status
+
         data = self.session.data
         if data is None or data.status is Status.FINAL:
             return None
         return STATUS_ORDER[STATUS_ORDER.index(data.status) + 1]
 
     def previous_status(self) -> Status | None:
+        from evaluator.domain import STATUS_ORDER, Status
+
         data = self.session.data
         if data is None or data.status in (Status.DRAFT, Status.FINAL):
             return None
