@@ -64,7 +64,7 @@ class FlipsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FlipModel(self)
-        self.table = table_view(self.model, stretch=5)
+        self.table = table_view(self.model, stretch=0)  # the new leader is never cut
         describe(self.table, "Weight changes that change the winner")
         self.chart = FlipChart()
         describe(
