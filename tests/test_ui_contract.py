@@ -282,3 +282,29 @@ def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
     assert first in dialog.banner.text() and second in dialog.banner.text()
     dialog.set_field(second, "(not imported)")
     assert dialog.preview_button.isEnabled() and dialog.banner.text() == ""
+
+
+def test_a_bad_file_clears_the_earlier_preview_and_says_which_file(qtbot, tmp_path, shown) -> None:
+    window = contract_window(qtbot, tmp_path)
+    view = tab(window)
+    create(qtbot, view)
+    paths = write_exports(tmp_path / "out", generate(50, start="2025-01", months=1, seed=3),
+                          shapes=("servicenow",))  # fmt: skip
+    view.tickets_button.click()
+    dialog = view.dialog
+    dialog.choose_preset("servicenow")
+    dialog.add_files([str(paths[0])])
+    dialog.jobs.wait()
+    dialog.preview_button.click()
+    dialog.jobs.wait()
+    assert dialog.counts.rowCount() == 1
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"not a workbook at all")
+    dialog.add_files([str(bad)])
+    dialog.jobs.wait()
+    assert dialog.counts.rowCount() == 0  # the old counts belonged to other files
+    dialog.preview_button.click()
+    dialog.jobs.wait()
+    assert dialog.counts.rowCount() == 0 and dialog.problems.toPlainText() == ""
+    assert "broken.xlsx" in dialog.banner.text()
+    assert dialog.files.maximumHeight() < 200  # the mapping keeps the room at 1366x768

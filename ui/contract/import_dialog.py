@@ -69,6 +69,8 @@ class TicketImportDialog(QDialog):
 
         self.files = QListWidget()
         describe(self.files, "Files", "The ticket exports to import together")
+        # four names tall: at 1366x768 the column mapping below needs the room
+        self.files.setMaximumHeight(self.files.fontMetrics().height() * 4 + 12)
         self.add_button = QPushButton("&Add files…")
         self.remove_button = QPushButton("&Remove")
         self.source = QComboBox()
@@ -176,6 +178,7 @@ class TicketImportDialog(QDialog):
 
     def _files_changed(self) -> None:
         self.preview = None
+        self._clear_results()
         self._update()
         if not self.paths:
             return
@@ -296,7 +299,7 @@ class TicketImportDialog(QDialog):
             )  # fmt: skip
 
         self._busy(True)
-        self.banner.show_message("")
+        self._clear_results()
         self.jobs.start(
             work,
             key="tickets",
@@ -332,7 +335,13 @@ class TicketImportDialog(QDialog):
         self._update()
 
     def _failed(self, message: str) -> None:
+        self._clear_results()  # the counts below would belong to an earlier run
         self.banner.show_message(message, DANGER_HUE)
+
+    def _clear_results(self) -> None:
+        self.counts.setRowCount(0)
+        self.problems.clear()
+        self.banner.show_message("")
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
