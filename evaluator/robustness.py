@@ -125,7 +125,8 @@ def simulate(
             raise_if_cancelled(cancel)
             batch = min(_BATCH, settings.draws - done)
             totals = run.totals(batch, pool)
-            ranks = 1 + (totals[:, None, :] > totals[:, :, None] + RANK_TOLERANCE).sum(axis=2)
+            above = totals[:, None, :] > totals[:, :, None] + RANK_TOLERANCE
+            ranks = 1 + np.count_nonzero(above, axis=2)
             slots = np.arange(len(rows))[None, :] * len(rows) + ranks - 1
             counts += np.bincount(slots.ravel(), minlength=counts.size).reshape(counts.shape)
             top = totals >= totals.max(axis=1, keepdims=True) - RANK_TOLERANCE

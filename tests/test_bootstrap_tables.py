@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -29,14 +27,7 @@ from evaluator.domain import (
 )
 from evaluator.robustness import Settings, simulate
 from tests.core_fixtures import rated
-from tests.sensitivity_fixtures import agreed
-
-DRAWS = 20_000
-
-
-def within(estimate: float, p: float, draws: int = DRAWS) -> bool:
-    """`estimate` is within 4.5 standard errors of the true probability `p`."""
-    return abs(estimate - p) <= 4.5 * math.sqrt(p * (1 - p) / draws)
+from tests.sensitivity_fixtures import DRAWS, agreed, within
 
 
 def implied(tables: AliasTables, row: int, width: int) -> np.ndarray:
