@@ -11,7 +11,7 @@ resampled mean is known exactly: the sum of n independent draws from the cell's 
 n-fold convolution of their frequencies. Each cell then needs one draw from that distribution,
 made in constant time with Walker's alias method (Vose's construction); tables are shared by
 cells with the same scores. The median, and scores that are not whole points, are resampled the
-direct way (so are whole points whose tables would take over about 50 MB). Both give the same
+direct way (so are whole points whose tables would take over about 40 MB). Both give the same
 distribution; the tests check each against hand computation.
 
 An alias draw costs one random 16-bit word (32-bit for tables wider than 256 outcomes), not a
@@ -33,7 +33,7 @@ import numpy as np
 from evaluator.alias_tables import AliasTables, alias_tables, sum_pmfs
 from evaluator.domain import Aggregation, Scale
 
-_MAX_ENTRIES = 1 << 21  # alias entries of all tables (≈ 50 MB); past it, the direct way
+_MAX_ENTRIES = 1 << 20  # entries of all tables (about 40 MB while built); past it, the direct way
 
 
 @dataclass(frozen=True)

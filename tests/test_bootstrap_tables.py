@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluator import robustness
+from evaluator import bootstrap, robustness
 from evaluator.alias_tables import AliasTables, alias_tables, sum_pmfs
 from evaluator.bootstrap import Cell, CellSampler, _distinct_rows, mean_distribution
 from evaluator.domain import (
@@ -87,14 +87,22 @@ def frequencies(drawn: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
     return hits.mean(axis=0)
 
 
-def test_wide_scale_cells_draw_their_exact_distribution() -> None:
+@pytest.mark.parametrize("tables", [True, False])
+def test_wide_scale_cells_draw_their_exact_distribution(
+    monkeypatch: pytest.MonkeyPatch, tables: bool
+) -> None:
     # 0..100: 0, 100 and 50 sum to 0..300 in steps of 50, too wide for 16-bit words; 90, 95, 99
-    # count from their lowest sum, 270
+    # count from their lowest sum, 270. Tables past the size limit: the cells are drawn directly
+    if not tables:
+        monkeypatch.setattr(bootstrap, "_MAX_ENTRIES", 1000)
     scale = Scale(0, 100)
     cells = [Cell(0, 0, (0, 100, 50)), Cell(0, 1, (90, 95, 99))]
     sampler = CellSampler(cells, scale, Aggregation.MEAN)
-    assert sampler._tables is not None and sampler._tables.word is np.uint32
-    assert sampler._low is not None
+    if tables:
+        assert sampler._tables is not None and sampler._tables.word is np.uint32
+        assert sampler._low is not None
+    else:
+        assert sampler._tables is None
     drawn = sampler.draw(np.random.default_rng(11), DRAWS)
     for column, cell in enumerate(cells):
         outcomes, chances = mean_distribution(cell.values, scale)
