@@ -14,6 +14,8 @@ draws, the result is a close call. The same data, settings and seed give the sam
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +51,10 @@ __all__ = [
     "simulate",
 ]
 
-_BATCH = 100  # draws per vectorised step; progress and cancel are checked between steps
+_BATCH = 100  # draws per step; progress and cancel are checked between steps
+_PART_CELLS = 1500  # the candidates are cut in parts of about this many cells (or one
+# candidate), each with its own random stream: small enough for a part's arrays to stay in cache
+_THREADS = min(4, os.cpu_count() or 1)  # the parts run side by side on this many threads
 
 
 @dataclass(frozen=True)
@@ -101,31 +106,37 @@ def simulate(
     ScoringError for a set-up problem and `Cancelled` when `cancel()` returns True."""
     settings = settings or Settings()
     settings.check()
-    matrix = leaf_matrix(data)
+    grouped = group_scores(data.scores, conflicts(data))
+    matrix = leaf_matrix(data, grouped)
     weights = matrix.weights
     base_raw = np.array(matrix.tree.raw_weights(), dtype=float)
     base = weights.leaf_weights(base_raw)  # a set-up error surfaces before any draw
     rows = np.flatnonzero(matrix.eligible)
     values = matrix.values[rows]
     leader = _leader(100.0 * values @ base, rows)
-    cells = _varied_cells(data, matrix, rows, base) if settings.resample else []
+    cells = _varied_cells(data, matrix, rows, base, grouped) if settings.resample else []
     run = _Run(weights, base_raw, base, values, cells, data, settings)
     counts = np.zeros((len(rows), len(rows)), dtype=np.int64)
     wins = np.zeros(len(rows))
-    rng = np.random.default_rng(settings.seed)
     done = 0
-    while rows.size and done < settings.draws:
-        raise_if_cancelled(cancel)
-        batch = min(_BATCH, settings.draws - done)
-        totals = run.totals(rng, batch)
-        ranks = 1 + (totals[:, None, :] > totals[:, :, None] + RANK_TOLERANCE).sum(axis=2)
-        slots = np.arange(len(rows))[None, :] * len(rows) + ranks - 1
-        counts += np.bincount(slots.ravel(), minlength=counts.size).reshape(counts.shape)
-        top = totals >= totals.max(axis=1, keepdims=True) - RANK_TOLERANCE
-        wins += (top / top.sum(axis=1, keepdims=True)).sum(axis=0)
-        done += batch
-        if progress is not None:
-            progress(done, settings.draws)
+    pool = ThreadPoolExecutor(_THREADS) if _THREADS > 1 and len(run.parts) > 1 else None
+    try:
+        while rows.size and done < settings.draws:
+            raise_if_cancelled(cancel)
+            batch = min(_BATCH, settings.draws - done)
+            totals = run.totals(batch, pool)
+            above = totals[:, None, :] > totals[:, :, None] + RANK_TOLERANCE
+            ranks = 1 + np.count_nonzero(above, axis=2)
+            slots = np.arange(len(rows))[None, :] * len(rows) + ranks - 1
+            counts += np.bincount(slots.ravel(), minlength=counts.size).reshape(counts.shape)
+            top = totals >= totals.max(axis=1, keepdims=True) - RANK_TOLERANCE
+            wins += (top / top.sum(axis=1, keepdims=True)).sum(axis=0)
+            done += batch
+            if progress is not None:
+                progress(done, settings.draws)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     position = {int(row): i for i, row in enumerate(rows)}
     odds = []
     for row, candidate_id in enumerate(matrix.candidate_ids):
@@ -149,7 +160,16 @@ def simulate(
 
 
 class _Run:
-    """Totals of the qualified candidates for a batch of draws."""
+    """Totals of the qualified candidates for a batch of draws.
+
+    Per part of the candidates, a draw's totals are 100 x its leaf weights @ the part's cells:
+    a dense block (candidates x leaves) holding the cells that do not vary, with the resampled
+    ones drawn into it. Each part draws from its own stream, spawned from the seed, so the
+    numbers do not depend on how the parts are run, nor on how many threads run them. A part
+    is small (see _PART_CELLS) so that its arrays stay in cache and each draw's product is one
+    small matrix-vector product: a BLAS runs those on one thread, where one large product per
+    step would start threads and leave them spinning between steps.
+    """
 
     def __init__(
         self,
@@ -161,60 +181,115 @@ class _Run:
         data: EvaluationData,
         settings: Settings,
     ) -> None:
-        self.weights, self.base, self.values = weights, base, values
+        self.weights, self.base = weights, base
         self.concentration = settings.concentration
         sums = base_raw @ weights.membership
         self.shares = base_raw / sums[weights.group_of] if base_raw.size else base_raw
-        self.sampler = CellSampler([cell for _, cell in cells], data.scale, data.aggregation)
-        self.positions = np.array([position for position, _ in cells], dtype=np.intp)
-        self.columns = np.array([cell.column for _, cell in cells], dtype=np.intp)
-        self.current = np.array([values[p, cell.column] for p, cell in cells])
-        starts = np.flatnonzero(np.diff(self.positions, prepend=-1)) if cells else []
-        self.starts = np.asarray(starts, dtype=np.intp)
-        self.owners = self.positions[self.starts] if cells else self.positions
+        bounds = list(range(0, len(values), max(1, _PART_CELLS // max(1, values.shape[1]))))
+        bounds.append(len(values))
+        streams = np.random.SeedSequence(settings.seed).spawn(len(bounds))
+        self.rng = np.random.default_rng(streams[0])  # the weights
+        positions = np.array([position for position, _ in cells], dtype=np.intp)
+        columns = np.array([cell.column for _, cell in cells], dtype=np.intp)
+        sampler = CellSampler([cell for _, cell in cells], data.scale, data.aggregation)
+        edges = np.searchsorted(positions, bounds)  # cells come in candidate order
+        self.parts = [
+            _Part(
+                values[bounds[k] : bounds[k + 1]],
+                sampler.part(int(edges[k]), int(edges[k + 1])),
+                (positions[edges[k] : edges[k + 1]] - bounds[k]) * values.shape[1]
+                + columns[edges[k] : edges[k + 1]],
+                np.random.default_rng(streams[1 + k]),
+            )
+            for k in range(len(bounds) - 1)
+        ]
 
-    def totals(self, rng: np.random.Generator, count: int) -> np.ndarray:
+    def totals(self, count: int, pool: ThreadPoolExecutor | None = None) -> np.ndarray:
+        """(draws, candidates). With a pool the parts run on it, drawing their cells while
+        this thread draws the weights (NumPy lets go of the interpreter lock in the work that
+        matters: random words, lookups, products)."""
+        if pool is None:
+            leaf_weights = self._leaf_weights(count)
+            return np.concatenate([part.totals(count, leaf_weights) for part in self.parts], axis=1)
+        weights: Future[np.ndarray] = Future()
+        jobs = [pool.submit(part.totals, count, weights) for part in self.parts]
+        try:
+            weights.set_result(self._leaf_weights(count))
+        except BaseException as error:  # the parts waiting for the weights stop too
+            weights.set_exception(error)
+            raise
+        return np.concatenate([job.result() for job in jobs], axis=1)
+
+    def _leaf_weights(self, count: int) -> np.ndarray:
+        """Every draw's effective leaf weights, x 100 (totals are in points)."""
         if self.concentration is None:  # the same weights in every draw
-            totals = np.repeat(100.0 * (self.values @ self.base)[None, :], count, axis=0)
-            cell_weights = self.base[self.columns]
+            leaf_weights = np.repeat(self.base[None, :], count, axis=0)
         else:
-            leaf_weights = self.weights.leaf_weights(self._dirichlet(rng, count))
-            totals = 100.0 * leaf_weights @ self.values.T
-            cell_weights = leaf_weights[:, self.columns]
-        if len(self.sampler):
-            delta = self.sampler.draw(rng, count) - self.current
-            extra = 100.0 * cell_weights * delta
-            totals[:, self.owners] += np.add.reduceat(extra, self.starts, axis=1)
-        return totals
+            leaf_weights = self.weights.leaf_weights(self._dirichlet(count))
+        leaf_weights *= 100.0
+        return leaf_weights
 
-    def _dirichlet(self, rng: np.random.Generator, count: int) -> np.ndarray:
+    def _dirichlet(self, count: int) -> np.ndarray:
         """Raw weights whose shares in each sibling group are Dirichlet(κ x current shares)."""
         alpha = self.concentration * self.shares  # type: ignore[operator]
-        raw = rng.standard_gamma(np.broadcast_to(alpha, (count, alpha.size)))
+        raw = self.rng.standard_gamma(np.broadcast_to(alpha, (count, alpha.size)))
         empty = (raw @ self.weights.membership) <= 0.0  # every draw underflowed: tiny shares
         if empty.any():
             raw = np.where(empty[:, self.weights.group_of], self.shares, raw)
         return raw
 
 
+class _Part:
+    """Some consecutive candidates, their cells, and the stream their resampled cells use."""
+
+    def __init__(
+        self, values: np.ndarray, sampler: CellSampler, flat: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        self.values, self.sampler, self.rng = values, sampler, rng
+        self.flat = flat  # each resampled cell's place in the flattened block
+        self.every = flat.size == values.size  # all cells vary: the draws are the block
+
+    def totals(self, count: int, weights: np.ndarray | Future[np.ndarray]) -> np.ndarray:
+        """The part's candidates' totals in each of `count` draws, given the draws' leaf
+        weights x 100 (or their future: the cells are drawn before they are needed)."""
+        if self.flat.size:
+            cells = self.sampler.draw(self.rng, count)
+            if not self.every:
+                block = np.repeat(self.values.reshape(1, -1), count, axis=0)
+                block[:, self.flat] = cells
+                cells = block
+        leaf_weights = weights.result() if isinstance(weights, Future) else weights
+        if not self.flat.size:
+            return np.einsum("kl,pl->kp", leaf_weights, self.values)
+        block = cells.reshape(count, *self.values.shape)
+        return np.matmul(block, leaf_weights[:, :, None])[:, :, 0]
+
+
 def _varied_cells(
-    data: EvaluationData, matrix: LeafMatrix, rows: np.ndarray, base: np.ndarray
+    data: EvaluationData,
+    matrix: LeafMatrix,
+    rows: np.ndarray,
+    base: np.ndarray,
+    grouped: dict[tuple[int, str], list[float]],
 ) -> list[tuple[int, Cell]]:
     """(position among the qualified, cell) of every cell a bootstrap can change: a rated leaf
     that counts, no consensus value, and at least two different counting scores."""
-    grouped = group_scores(data.scores, conflicts(data))
     agreed = {(c.candidate_id, c.criterion_key) for c in data.consensus}
     kinds = {leaf.key: leaf.kind for leaf in leaves(data.criteria)}
+    rated = [
+        (column, key)
+        for column, key in enumerate(matrix.tree.leaf_keys)
+        if base[column] > 0.0 and kind_info(kinds[key]).scoring is Scoring.MEMBERS
+    ]
     cells = []
     for position, row in enumerate(rows):
         candidate_id = matrix.candidate_ids[row]
-        for column, key in enumerate(matrix.tree.leaf_keys):
-            if base[column] <= 0.0 or kind_info(kinds[key]).scoring is not Scoring.MEMBERS:
+        for column, key in rated:
+            scores = grouped.get((candidate_id, key))
+            if not scores or len(scores) < 2 or min(scores) == max(scores):
                 continue
-            scores = grouped.get((candidate_id, key), ())
-            if (candidate_id, key) in agreed or len(scores) < 2 or min(scores) == max(scores):
-                continue
-            cells.append((position, Cell(int(row), column, tuple(scores))))
+            if (candidate_id, key) not in agreed:
+                cells.append((position, Cell(int(row), column, tuple(scores))))
     return cells
 
 

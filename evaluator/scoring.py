@@ -155,8 +155,8 @@ def group_scores(
 ) -> dict[tuple[int, str], list[float]]:
     """(candidate id, leaf key) -> the values that count (see `counts`), in one pass."""
     grouped: defaultdict[tuple[int, str], list[float]] = defaultdict(list)
-    for score in scores:
-        if counts(score, conflicted):
+    for score in scores:  # `counts`, inlined: this loop runs over every score
+        if not score.abstained and (score.evaluator_id, score.candidate_id) not in conflicted:
             grouped[(score.candidate_id, score.criterion_key)].append(score.value)
     return grouped
 

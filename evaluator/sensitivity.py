@@ -108,12 +108,15 @@ class WeightFlip:
     new_winner_id: int | None = None
 
 
-def leaf_matrix(data: EvaluationData) -> LeafMatrix:
-    """Compute every leaf value once; they are the same under any weights."""
+def leaf_matrix(
+    data: EvaluationData, grouped: dict[tuple[int, str], list[float]] | None = None
+) -> LeafMatrix:
+    """Compute every leaf value once; they are the same under any weights. `grouped` (from
+    `group_scores`) may be passed in by a caller that needs the grouped scores too."""
     validate_scale(data.scale)
     tree = WeightTree.build(data.criteria)
     keys = tree.leaf_keys
-    evaluated = evaluate_leaves(data)
+    evaluated = evaluate_leaves(data, grouped)
     values = np.zeros((len(evaluated), len(keys)))
     for row, entry in enumerate(evaluated):
         values[row] = [entry.values[key].normalised or 0.0 for key in keys]

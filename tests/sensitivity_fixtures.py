@@ -4,6 +4,7 @@ the helpers that re-rank them: every candidate here is fictitious."""
 from __future__ import annotations
 
 import copy
+import math
 
 from evaluator.domain import (
     Aggregation,
@@ -17,6 +18,13 @@ from evaluator.domain import (
 )
 from evaluator.scoring import score_evaluation
 from tests.core_fixtures import rated
+
+DRAWS = 20_000  # seeded simulations checked against closed forms
+
+
+def within(estimate: float, p: float, draws: int = DRAWS) -> bool:
+    """`estimate` is within 4.5 standard errors of the true probability `p`."""
+    return abs(estimate - p) <= 4.5 * math.sqrt(p * (1 - p) / draws)
 
 
 def agreed(values: dict[tuple[int, str], float]) -> list[ConsensusScore]:

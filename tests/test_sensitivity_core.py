@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -34,15 +32,16 @@ from evaluator.robustness import CLOSE_CALL, Settings, simulate
 from evaluator.set_rankings import compare_sets
 from evaluator.weight_sets import complete_weights
 from tests.core_fixtures import rated
-from tests.sensitivity_fixtures import agreed, leader, one_cell, three_levels, two_way, with_weight
-
-DRAWS = 20_000
-
-
-def within(estimate: float, p: float, draws: int = DRAWS) -> bool:
-    """`estimate` is within 4.5 standard errors of the true probability `p`."""
-    return abs(estimate - p) <= 4.5 * math.sqrt(p * (1 - p) / draws)
-
+from tests.sensitivity_fixtures import (
+    DRAWS,
+    agreed,
+    leader,
+    one_cell,
+    three_levels,
+    two_way,
+    with_weight,
+    within,
+)
 
 # ---- what flips the winner ------------------------------------------------------------------
 
