@@ -25,21 +25,20 @@ failed allocation in Rust, not an exception) before any bound can apply.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from typing import Any
 
 from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW_TAG, FORMULA_TAG, INLINE_TAG, TEXT_TAG = (_NS + tag for tag in ("row", "f", "is", "t"))
 _NOT_PLAIN = object()
-_CHUNK = 64 * 1024
-_PLAIN_COORDINATE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_CHUNK = 16 * 1024  # as openpyxl reads: a read of the first rows parses little more
+_DIGITS = "0123456789"
 
 
 def stream_sheets(workbook: Any) -> None:
@@ -142,20 +141,27 @@ class _RowReader:
             timedelta_formats=book._timedelta_formats,
         )
         self.data_only = book.data_only
+        self.columns: dict[str, int] = {}  # column letters -> number
 
     def read(self, element: Any, row: int) -> tuple[Any, ...]:
         min_col, max_col = self.min_col, self.max_col
-        cells: list[dict[str, Any]] = []
+        cells: list[tuple[Any, ...]] = []  # (row, column, value, data type, style id)
         column = last = 0
+        columns = self.columns
         for cell in element:  # every child, as openpyxl's parse_row
-            before = column
+            before, at_row = column, row
             coordinate = cell.get("r")
             if coordinate:
-                at_row, column = _coordinate(coordinate)
+                letters = coordinate.rstrip(_DIGITS)
+                column = columns.get(letters, 0)
+                if not column:
+                    at_row, column = self._coordinate(coordinate, letters)
             else:
-                at_row, column = row, column + 1
+                column += 1
             last = column
             if column >= min_col and (max_col is None or column <= max_col):
+                if coordinate and letters in columns:  # "AB12": 12, as coordinate_to_tuple
+                    at_row = int(coordinate[len(letters) :])
                 cells.append(self._parse(cell, row, before, at_row, column))
             elif not self.data_only and cell.find(FORMULA_TAG) is not None:
                 self.parser.parse_formula(cell)
@@ -164,10 +170,11 @@ class _RowReader:
         width = (max_col or last) + 1 - min_col
         new_row: list[Any] = [None if self.values_only else EMPTY_CELL] * width
         for parsed in cells:
-            position = parsed["column"] - min_col
+            position = parsed[1] - min_col
             if position < width:  # a later cell for the same column wins, as in openpyxl
-                value = parsed["value"]
-                new_row[position] = value if self.values_only else ReadOnlyCell(self.ws, **parsed)
+                new_row[position] = (
+                    parsed[2] if self.values_only else ReadOnlyCell(self.ws, *parsed)
+                )
         return tuple(new_row)
 
     def skip(self, element: Any) -> None:
@@ -177,32 +184,27 @@ class _RowReader:
                 if cell.find(FORMULA_TAG) is not None:
                     self.parser.parse_formula(cell)
 
-    def _parse(self, cell: Any, row: int, before: int, at_row: int, column: int) -> dict[str, Any]:
-        """openpyxl's parse_cell for one cell (`at_row`, `column`: where it says it is); a
-        plain inline string without its Text object."""
+    def _parse(self, cell: Any, row: int, before: int, at_row: int, column: int) -> tuple[Any, ...]:
+        """openpyxl's parse_cell for one cell (`at_row`, `column`: where it says it is) as
+        (row, column, value, data type, style id); a plain inline string without its Text."""
         if cell.get("t") == "inlineStr" and (self.data_only or cell.find(FORMULA_TAG) is None):
             text = _plain_inline(cell)
             if text is not _NOT_PLAIN:
                 style_id = cell.get("s", 0)
                 if style_id:
                     style_id = int(style_id)
-                return {
-                    "row": at_row,
-                    "column": column,
-                    "value": text,
-                    "data_type": "inlineStr" if text is None else "s",
-                    "style_id": style_id,
-                }
+                return at_row, column, text, "inlineStr" if text is None else "s", style_id
         self.parser.row_counter, self.parser.col_counter = row, before
-        return self.parser.parse_cell(cell)
+        parsed = self.parser.parse_cell(cell)
+        return (parsed["row"], parsed["column"], parsed["value"], parsed["data_type"],
+                parsed["style_id"])  # fmt: skip
 
-
-def _coordinate(coordinate: str) -> tuple[int, int]:
-    """openpyxl's coordinate_to_tuple, without its character loop for the usual "AB12"."""
-    plain = _PLAIN_COORDINATE.fullmatch(coordinate)
-    if plain is None:
-        return coordinate_to_tuple(coordinate)
-    return int(plain[2]), column_index_from_string(plain[1])
+    def _coordinate(self, coordinate: str, letters: str) -> tuple[int, int]:
+        """openpyxl's coordinate_to_tuple; the column of plain letters is kept for the next."""
+        at_row, column = coordinate_to_tuple(coordinate)
+        if letters.isascii() and letters.isalpha():
+            self.columns[letters] = column
+        return at_row, column
 
 
 def _plain_inline(cell: Any) -> object:
