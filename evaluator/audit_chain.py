@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from json.encoder import encode_basestring  # the one canonical JSON encodes strings with
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -71,6 +72,21 @@ def seal(prev_hash: str, at: datetime, fields: Mapping[str, Any], imported: bool
     """sha256(prev_hash + canonical content), hex."""
     data = (prev_hash + canonical(at, fields, imported)).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def seal_run(prev_hash: str, at: datetime, entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The hashes `seal` gives a run of live entries at one time, each linked to the one before:
+    the time is encoded once and each field by the very function the canonical JSON uses (a
+    file's import seals 500 entries)."""
+    head, tail = "[" + encode_basestring(at_text(at)) + ",", ",false]"
+    hashes = []
+    for fields in entries:
+        content = ",".join(
+            [encode_basestring(str(fields.get(name) or "")) for name in CONTENT_FIELDS]
+        )
+        prev_hash = hashlib.sha256((prev_hash + head + content + tail).encode("utf-8")).hexdigest()
+        hashes.append(prev_hash)
+    return hashes
 
 
 # ---- appending ---------------------------------------------------------------------------------
@@ -156,8 +172,7 @@ def append_entries(
     if head.at is not None and head.at > at:  # a clock stepped back a little: keep the order
         at = head.at
     rows, prev = [], head.hash
-    for fields in entries:
-        digest = seal(prev, at, fields, False)
+    for fields, digest in zip(entries, seal_run(prev, at, entries), strict=True):
         values = {name: fields.get(name, "") for name in CONTENT_FIELDS}
         rows.append({"evaluation_id": evaluation_id, "at": at, "imported": False, **values,
                      "prev_hash": prev, "hash": digest})  # fmt: skip

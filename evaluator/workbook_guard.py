@@ -367,6 +367,9 @@ def open_workbook_checked(
         workbook = load_workbook(source, read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds of error on hostile XML
         raise parse_rejection(path.name, exc) from None
+    from evaluator.workbook_rows import stream_sheets
+
+    stream_sheets(workbook)  # the same rows, without openpyxl's per-cell cost past the bounds
     return CheckedWorkbook(info, workbook)
 
 

@@ -11,11 +11,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from evaluator import services
-from evaluator.audit_chain import check_entries, seal
+from evaluator.audit_chain import check_entries, seal, seal_run
 from evaluator.audit_verify import read_chain, verify
 from evaluator.changes import ScoreCell, SetScore
 from evaluator.changes.write import apply_changes
@@ -100,6 +102,26 @@ def test_every_entry_is_sealed_with_the_one_before(tmp_path):
     assert verdict.intact and verdict.count == len(chains[ev]) == 16
     assert verdict.head == chains[ev][-1]["hash"]
     assert verify(db, other).count == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    runs=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), st.one_of(st.none(), st.text(max_size=30))),
+        min_size=1,
+        max_size=4,
+    ),
+    micro=st.integers(0, 999_999),
+)
+def test_a_run_sealed_at_once_links_exactly_as_one_by_one(runs, micro):
+    """An import seals its entries in one pass: the same hashes as `seal`, entry by entry
+    (quotes, backslashes, control characters, non-ASCII text and missing fields included)."""
+    at = datetime(2024, 3, 31, 9, 30, 5, micro)
+    prev, expected = "ab" * 32, []
+    for fields in runs:
+        prev = seal(prev, at, fields, False)
+        expected.append(prev)
+    assert seal_run("ab" * 32, at, runs) == expected
 
 
 def test_the_chain_head_is_read_once_per_transaction(tmp_path):

@@ -18,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from evaluator.domain import Criterion, CriterionKind, EvaluationData, Question
@@ -79,6 +80,12 @@ def set_fingerprint(digests: dict[str, str]) -> str:
 
 
 def question_set_fingerprint(specs: Sequence[QuestionSpec]) -> str:
+    return _set_fingerprint(tuple(specs))
+
+
+@lru_cache(maxsize=8)
+def _set_fingerprint(specs: tuple[QuestionSpec, ...]) -> str:
+    """Kept per question set: a batch of 50 files is read against the same 500 questions."""
     return set_fingerprint({spec.key: question_digest(spec) for spec in specs})
 
 
