@@ -84,7 +84,10 @@ class BarePdf:
         self.accent = theme.accent
         meta = report.meta
         self.header = (meta.evaluation_name, meta.branding.firm_name.strip() or "SupportScope")
-        self.footer = f"Confidential · {meta.client} · {meta.generated_at:%d %b %Y}"
+        client = f" · {meta.client}" if meta.client else ""
+        state = "Final" if meta.is_final else "Draft"
+        self.footer = f"Confidential{client} · {state} · {meta.generated_at:%d %b %Y}"
+        self.cover_line = getattr(meta, "cover_line", "EHR support evaluation — client report")
         self.draft = not meta.is_final
 
     # ---- reading the content (untimed) -----------------------------------------------------
@@ -266,6 +269,8 @@ class BarePdf:
         canvas.setFillColor(colors.white)
         canvas.setFont(self.fonts.bold, 20)
         canvas.drawString(MARGIN, h - COVER_BAND_HEIGHT / 2 + 2, self.header[1])
+        canvas.setFont(self.fonts.regular, 10)
+        canvas.drawString(MARGIN, h - COVER_BAND_HEIGHT / 2 - 16, self.cover_line)
         canvas.restoreState()
         self._watermark(canvas)
 
@@ -282,8 +287,10 @@ class BarePdf:
         canvas.setFillColor(MUTED)
         canvas.drawRightString(w - MARGIN, h - HEADER_GAP, self.header[1])
         canvas.setStrokeColor(self.accent)
+        canvas.setLineWidth(0.8)
         canvas.line(MARGIN, h - HEADER_GAP - 5, w - MARGIN, h - HEADER_GAP - 5)
         canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
         canvas.line(MARGIN, HEADER_GAP + 10, w - MARGIN, HEADER_GAP + 10)
         canvas.drawString(MARGIN, HEADER_GAP, self.footer)
         canvas.drawRightString(w - MARGIN, HEADER_GAP, f"Page {doc.page}")

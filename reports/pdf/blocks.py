@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Table
 
 from reports.model import ConsensusDecision
-from reports.pdf.cells import CellText, table
+from reports.pdf.cells import CellText, Paragraph, table
 from reports.pdf.document import Heading
 from reports.pdf.styles import RULE, Theme, gate_colour
 

@@ -17,10 +17,29 @@ from xml.sax.saxutils import escape
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
+from reportlab.platypus.paragraph import Paragraph as _Paragraph
 
 _ALIGN = {TA_RIGHT: "RIGHT", TA_CENTER: "CENTER"}  # anything else is drawn from the left
 _FIT = 0.001  # points of slack, so that a line a Paragraph would break is never a string
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its lines broken once per width.
+
+    A table measures its cells, a keep-together block its content and the frame each flowable
+    again before drawing them: the same paragraph is wrapped to the same width up to five times,
+    and breaking lines is most of what a Paragraph costs. The result depends on the width only.
+    """
+
+    _wrapped_to: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_to and hasattr(self, "blPara"):  # split() may drop it
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_to = availWidth
+        return size
 
 
 @dataclass(frozen=True, slots=True)

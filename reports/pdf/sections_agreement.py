@@ -6,11 +6,12 @@ candidate)."""
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from reports.agreement_data import NOT_APPLIED, AgreementSection, signed
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, heading, key_figures, note, section_heading
+from reports.pdf.cells import Paragraph
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, points
 

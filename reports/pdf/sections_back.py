@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from evaluator.kinds import is_category
 from reports.model import AuditSummary, MethodNode, ReportData
@@ -18,6 +18,7 @@ from reports.pdf.blocks import (
     part,
     section_heading,
 )
+from reports.pdf.cells import Paragraph
 from reports.pdf.sections_ahp import ahp_method
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, percent

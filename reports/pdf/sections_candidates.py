@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from evaluator.domain import GateState
 from reports.model import CandidateSection, Contribution, ReportData
@@ -21,7 +21,7 @@ from reports.pdf.blocks import (
     profile_key,
     section_heading,
 )
-from reports.pdf.cells import table
+from reports.pdf.cells import Paragraph, table
 from reports.pdf.charts import candidate_chart
 from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, Theme, gate_colour, mix
 from reports.text import NO_VALUE, percent, points

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from reports.model import (
     ABSTAIN,
@@ -27,7 +27,7 @@ from reports.pdf.blocks import (
     note,
     section_heading,
 )
-from reports.pdf.cells import CellText
+from reports.pdf.cells import CellText, Paragraph
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number
 

@@ -11,7 +11,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -27,6 +26,7 @@ from reports.pdf.blocks import (
     profile_key,
     section_heading,
 )
+from reports.pdf.cells import Paragraph
 from reports.pdf.charts import category_chart, totals_chart
 from reports.pdf.document import Heading, PageRef
 from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, Theme, gate_colour, mix

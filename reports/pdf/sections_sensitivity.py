@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
 
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, key_figures, note, part, section_heading
+from reports.pdf.cells import Paragraph
 from reports.pdf.charts import shorten
 from reports.pdf.styles import MUTED, PENDING_COLOUR, RULE, Theme, mix
 from reports.sensitivity_model import FlipLine, SensitivitySection

@@ -14,13 +14,13 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import TableStyle
 
 from evaluator.domain import GateState
 from evaluator.gates import GATE_LOOKS
 from reports.branding import Branding
 from reports.model import Narrative
-from reports.pdf.cells import CellText
+from reports.pdf.cells import CellText, Paragraph
 from reports.pdf.fonts import FontSet, report_fonts
 
 INK = colors.HexColor("#1A1A1A")
