@@ -11,13 +11,15 @@ reportlab would do, in one build pass:
   rows split as the report's), nested tables where the report nests them; a cell that is plain
   text on one line is a plain string with its font, colour and alignment as cell style commands
   (what reportlab draws fastest), any other cell a `Paragraph`;
-- the same charts: the report's reportlab `Drawing`s (chart widgets and their data), copied;
+- the same charts: the report's reportlab `Drawing`s themselves (chart widgets holding their
+  data; reportlab lays a chart out each time it draws it, so nothing is saved by reusing it);
 - the same page breaks, conditional page breaks and keep-togethers, on Letter pages with the
   report's margins, the DejaVu Sans family embedded (subset), a running header and footer
   ("Page N": one pass knows no total) and the DRAFT watermark.
 
 It leaves out what only the app does: computing the figures and sentences from the report data,
-bookmarks, the contents' page numbers (blank cells) and "of M" in the footer.
+bookmarks, the contents' page numbers (blank cells) and "of M" in the footer. The result has the
+report's pages: at 50 x 200 x 10 the same 53, identical when rendered but for those numbers.
 """
 
 from __future__ import annotations
