@@ -32,6 +32,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from reports.pdf import story_parts
+from reports.pdf.cells import merged
+from reports.pdf.document import COVER_BAND_HEIGHT, HEADER_GAP, MARGIN, PAGE_SIZE
+from reports.pdf.styles import MUTED, RULE, make_theme
+
 Spec = tuple  # ("p", text, style) | ("t", TableSpec) | ("keep", [Spec]) | ... (see _spec)
 
 
@@ -51,8 +73,6 @@ class TableSpec:
 @contextmanager
 def _recording_table_styles() -> Iterator[None]:
     """Tables keep their style commands only in processed form: remember them as given."""
-    from reportlab.platypus import Table
-
     original = Table.setStyle
 
     def record(self, style):  # type: ignore[no-untyped-def]
@@ -71,10 +91,6 @@ class BarePdf:
     """The report's content as plain data, and reportlab laying it out (see the module)."""
 
     def __init__(self, report) -> None:  # type: ignore[no-untyped-def]
-        from reports.pdf import story_parts
-        from reports.pdf.document import MARGIN, PAGE_SIZE
-        from reports.pdf.styles import make_theme
-
         theme = make_theme(report.meta.branding)
         width = PAGE_SIZE[0] - 2 * MARGIN
         height = PAGE_SIZE[1] - 2 * MARGIN - 0.15 * 72
@@ -98,17 +114,6 @@ class BarePdf:
         return self.styles.setdefault(id(style), copy.copy(style))
 
     def _spec(self, flowable) -> Spec:  # type: ignore[no-untyped-def]
-        from reportlab.graphics.shapes import Drawing
-        from reportlab.platypus import (
-            CondPageBreak,
-            KeepTogether,
-            NextPageTemplate,
-            PageBreak,
-            Paragraph,
-            Spacer,
-            Table,
-        )
-
         if isinstance(flowable, Paragraph):
             return ("p", flowable.text, self._style(flowable.style))
         if isinstance(flowable, Table):
@@ -128,9 +133,6 @@ class BarePdf:
         return ("space", 0, 0)  # a page reference: its number is known only at the end
 
     def _table(self, table) -> TableSpec:  # type: ignore[no-untyped-def]
-        from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-        from reportlab.platypus import Paragraph
 
         added: list[tuple] = []  # the plain cells' font, colour and alignment
         cells: list[list[Any]] = []
@@ -168,7 +170,7 @@ class BarePdf:
             cells,
             list(table._argW),
             list(table._argH),
-            [*getattr(table, "_given_commands", []), *_merged(added)],
+            [*getattr(table, "_given_commands", []), *merged(added)],
             table.repeatRows,
             table.splitInRow,
             table.hAlign,
@@ -177,9 +179,6 @@ class BarePdf:
     # ---- laying it out (timed) -------------------------------------------------------------
 
     def write(self, path: Path) -> None:
-        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
-        from reports.pdf.document import COVER_BAND_HEIGHT, MARGIN, PAGE_SIZE
 
         doc = BaseDocTemplate(
             str(path),
@@ -202,16 +201,6 @@ class BarePdf:
         doc.build([self._flowable(spec) for spec in self.specs])
 
     def _flowable(self, spec: Spec):  # type: ignore[no-untyped-def]
-        from reportlab.platypus import (
-            CondPageBreak,
-            KeepTogether,
-            NextPageTemplate,
-            PageBreak,
-            Paragraph,
-            Spacer,
-            Table,
-        )
-
         kind = spec[0]
         if kind == "p":
             return Paragraph(spec[1], spec[2])
@@ -246,7 +235,6 @@ class BarePdf:
         return self._flowable(cell)
 
     def _watermark(self, canvas) -> None:  # type: ignore[no-untyped-def]
-        from reportlab.lib import colors
 
         if not self.draft:
             return
@@ -260,9 +248,6 @@ class BarePdf:
         canvas.restoreState()
 
     def _cover_page(self, canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        from reportlab.lib import colors
-
-        from reports.pdf.document import COVER_BAND_HEIGHT, MARGIN, PAGE_SIZE
 
         w, h = PAGE_SIZE
         canvas.saveState()
@@ -277,8 +262,6 @@ class BarePdf:
         self._watermark(canvas)
 
     def _body_page(self, canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        from reports.pdf.document import HEADER_GAP, MARGIN, PAGE_SIZE
-        from reports.pdf.styles import MUTED, RULE
 
         w, h = PAGE_SIZE
         canvas.saveState()
@@ -298,22 +281,3 @@ class BarePdf:
         canvas.drawRightString(w - MARGIN, HEADER_GAP, f"Page {doc.page}")
         canvas.restoreState()
         self._watermark(canvas)
-
-
-def _merged(commands: list[tuple]) -> list[tuple]:
-    """Per-cell commands with equal values merged down a column (as one would write them)."""
-    out: list[tuple] = []
-    runs: dict[tuple, int] = {}  # (op, column, values) -> index in `out` of the open run
-    for command in commands:
-        op, (c0, r0), (c1, r1), *values = command
-        if c0 != c1 or r0 != r1 or c0 < 0 or r0 < 0:
-            out.append(command)
-            continue
-        key = (op, c0, tuple(map(repr, values)))
-        at = runs.get(key)
-        if at is not None and out[at][2][1] == r0 - 1:
-            out[at] = (op, out[at][1], (c0, r0), *values)
-        else:
-            runs[key] = len(out)
-            out.append(command)
-    return out
