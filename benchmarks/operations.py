@@ -3,8 +3,8 @@
 Every `Pair` times SupportScope doing a user's job and the bare libraries doing the same work
 directly; `suite.py` runs the two alternately and keeps medians. The baselines are what the
 issue names: a bare PySide6 window, SQLAlchemy Core rows into tuples, UPDATE + audit + COMMIT +
-a NumPy re-rank, openpyxl read-only + Core bulk insert, openpyxl and reportlab writing the same
-cells and text.
+a NumPy re-rank, openpyxl read-only + Core bulk insert, openpyxl writing the same cells and
+reportlab's platypus laying out the same pages (benchmarks/pdf_bare.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from benchmarks.data import NAME, Size, build_database, leaf_keys
@@ -76,6 +75,7 @@ class Prepared:
         self.edit_times: list[float] = []
         self.cells = self.pages = 0
         self._report = None
+        self._bare_pdf = None
 
     # ---- cold start ----------------------------------------------------------------------
 
@@ -248,27 +248,19 @@ class Prepared:
         return stopwatch(lambda: write_pdf(report, self.folder / "report.pdf"))
 
     def pdf_bare(self) -> float:
-        """reportlab's platypus laying out the same text, a paragraph per line, on as many
-        pages (no tables or charts: the bare cost of the words)."""
+        """reportlab's platypus writing the same pages directly (benchmarks/pdf_bare.py says
+        exactly what that holds: same paragraphs, tables, charts and embedded font)."""
         import pypdf
-        from reportlab.lib.pagesizes import LETTER
-        from reportlab.lib.styles import getSampleStyleSheet
-        from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+        from benchmarks.pdf_bare import BarePdf
+
+        if self._bare_pdf is None:
+            self._bare_pdf = BarePdf(self.report())  # reading the content is not timed
         source = self.folder / "report.pdf"
-        if not source.exists():
-            self.pdf_app()
-        pages = [page.extract_text().splitlines() for page in pypdf.PdfReader(source).pages]
-        self.pages = len(pages)
-        style = getSampleStyleSheet()["BodyText"].clone("bare", fontSize=7, leading=8)
-
-        def write() -> None:
-            story = []
-            for lines in pages:
-                story += [Paragraph(escape(line), style) for line in lines] + [PageBreak()]
-            SimpleDocTemplate(str(self.folder / "bare.pdf"), pagesize=LETTER).build(story)
-
-        return stopwatch(write)
+        if source.exists():
+            self.pages = len(pypdf.PdfReader(source).pages)
+        bare = self._bare_pdf
+        return stopwatch(lambda: bare.write(self.folder / "bare.pdf"))
 
     # ---- simulation ----------------------------------------------------------------------
 

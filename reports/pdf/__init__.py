@@ -23,7 +23,9 @@ from reports.model import CandidateSection, ReportData
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
 
-__all__ = ["render_pdf", "write_pdf"]
+    from reports.pdf.styles import Theme
+
+__all__ = ["render_pdf", "story_parts", "write_pdf"]
 
 
 def _logo(report: ReportData, warnings: list[str]):  # type: ignore[no-untyped-def]
@@ -71,9 +73,31 @@ def write_pdf(
 ) -> list[str]:
     """Lay the report out into `path` directly (callers make the write atomic); `appendix`
     adds appendix B, the per-criterion detail and every printed justification."""
+    from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
+    from reports.pdf.styles import make_theme
+
+    raise_if_cancelled(cancel)
+    warnings = report.meta.branding.problems(check_logo=False)  # the logo is checked below
+    theme = make_theme(report.meta.branding)
+    doc = ReportDocument(str(path), report, theme, _logo(report, warnings))
+    parts = story_parts(report, theme, doc.width, doc.height, appendix)
+    total = len(parts) + 1  # the last step is saving the file
+    story: list[Flowable] = []
+    for done, make in enumerate(parts, start=1):
+        story += [Deferred(make), Checkpoint(_reached(done, total, progress, cancel))]
+    doc.build(story, canvasmaker=canvas_maker(theme))
+    if progress is not None:
+        progress(total, total)
+    return warnings
+
+
+def story_parts(
+    report: ReportData, theme: Theme, width: float, height: float, appendix: bool = False
+) -> list[Callable[[], list[Flowable]]]:
+    """The report's sections in order, each a function making its flowables when the layout
+    reaches it (the benchmark's bare baseline reads the same content from them)."""
     from reportlab.platypus import PageBreak
 
-    from reports.pdf.document import Checkpoint, Deferred, ReportDocument, canvas_maker
     from reports.pdf.sections_agreement import agreement
     from reports.pdf.sections_back import methodology
     from reports.pdf.sections_candidates import candidate_profile, profiles_intro
@@ -81,13 +105,6 @@ def write_pdf(
     from reports.pdf.sections_detail import candidate_detail, detail_front
     from reports.pdf.sections_front import category_comparison, cover, executive_summary
     from reports.pdf.sections_sensitivity import sensitivity
-    from reports.pdf.styles import make_theme
-
-    raise_if_cancelled(cancel)
-    warnings = report.meta.branding.problems(check_logo=False)  # the logo is checked below
-    theme = make_theme(report.meta.branding)
-    doc = ReportDocument(str(path), report, theme, _logo(report, warnings))
-    width, height = doc.width, doc.height
 
     def profile(i: int, section: CandidateSection) -> Callable[[], list[Flowable]]:
         # the section's intro goes inside the first profile's block, never alone on a page
@@ -117,15 +134,7 @@ def write_pdf(
             lambda: [PageBreak(), *detail_front(report, theme, width)],
             *(detail(section) for section in report.candidates),
         ]
-
-    total = len(parts) + 1  # the last step is saving the file
-    story: list[Flowable] = []
-    for done, make in enumerate(parts, start=1):
-        story += [Deferred(make), Checkpoint(_reached(done, total, progress, cancel))]
-    doc.build(story, canvasmaker=canvas_maker(theme))
-    if progress is not None:
-        progress(total, total)
-    return warnings
+    return parts
 
 
 def _reached(

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Table
 
 from reports.model import ConsensusDecision
+from reports.pdf.cells import CellText, Paragraph, table
 from reports.pdf.document import Heading
 from reports.pdf.styles import RULE, Theme, gate_colour
 
-Cell = Flowable | str
+Cell = Flowable | CellText | str
 
 # The numbered sections: key (for the cover's contents) -> heading.
 SECTIONS = {
@@ -65,10 +66,7 @@ def header_row(
     if size is not None:
         style = style.clone("header_small", fontSize=size, leading=size + 2)
     style_right = style.clone("header_right", alignment=2)
-    return [
-        Paragraph(theme.esc(title), style_right if i in right else style)
-        for i, title in enumerate(titles)
-    ]
+    return [theme.t(title, style_right if i in right else style) for i, title in enumerate(titles)]
 
 
 def data_table(
@@ -84,7 +82,7 @@ def data_table(
 ) -> Table:
     """A table with a repeated header row that may split between rows and inside rows."""
     data = [header_row(theme, header, right, header_size), *[list(row) for row in rows]]
-    table = Table(
+    return table(
         data,
         colWidths=list(widths),
         repeatRows=1,
@@ -92,7 +90,6 @@ def data_table(
         hAlign="LEFT",
         style=theme.table_style(extra, zebra=zebra, rows=len(data)),
     )
-    return table
 
 
 def key_figures(
@@ -106,7 +103,7 @@ def key_figures(
     value_style = theme.cell_bold.clone("figure", fontSize=15, leading=18, textColor=theme.accent)
     label_style = theme.small_muted.clone("figure_label", fontSize=7.5, leading=9)
     column = width / max(1, len(items))
-    cells = []
+    values, labels = [], []
     for i, (value, label) in enumerate(items):
         colour = colours[i] if i < len(colours) else None
         text = theme.fonts.drawable(value)
@@ -116,9 +113,11 @@ def key_figures(
         style = value_style.clone(
             "figure_v", fontSize=size, textColor=colour or theme.accent, leading=18
         )
-        cells.append([Paragraph(theme.esc(value), style), Paragraph(theme.esc(label), label_style)])
-    table = Table(
-        [cells],
+        values.append(theme.t(value, style))
+        labels.append(theme.t(label, label_style))
+    # the value above its label, as two stacked paragraphs in one cell would be
+    return table(
+        [values, labels],
         colWidths=[column] * len(items),
         hAlign="LEFT",
         style=[
@@ -126,12 +125,13 @@ def key_figures(
             ("BACKGROUND", (0, 0), (-1, -1), theme.accent_light),
             ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, 0), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 0),
+            ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
             ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ],
     )
-    return table
 
 
 def note(theme: Theme, text: str) -> Paragraph:
@@ -140,18 +140,18 @@ def note(theme: Theme, text: str) -> Paragraph:
 
 def empty_note(theme: Theme, text: str) -> Table:
     """A quiet box saying that a part has nothing to show, so no section is left blank."""
-    return Table(
-        [[Paragraph(theme.esc(text), theme.small_muted)]],
+    return table(
+        [[theme.t(text, theme.small_muted)]],
         colWidths=["100%"],
         hAlign="LEFT",
         style=[theme.font_command, ("BOX", (0, 0), (-1, -1), 0.5, RULE)],
     )
 
 
-def decision_cell(decision: ConsensusDecision, theme: Theme) -> Paragraph:
+def decision_cell(decision: ConsensusDecision, theme: Theme) -> CellText:
     """A consensus decision's value; a gate's as its state: "✗ Failed" in red."""
     state = decision.gate_state
     if state is None:
-        return theme.p(decision.value_label, theme.cell_bold)
+        return theme.t(decision.value_label, theme.cell_bold)
     style = theme.cell_bold.clone("decision_gate", textColor=gate_colour(state))
-    return Paragraph(theme.esc(theme.gate_label(state)), style)
+    return theme.t(theme.gate_label(state), style)

@@ -16,9 +16,10 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from reports.model import ReportData
+from reports.pdf.cells import Paragraph
 from reports.pdf.styles import MUTED, RULE, Theme
 
 PAGE_SIZE = LETTER

@@ -6,11 +6,12 @@ candidate)."""
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from reports.agreement_data import NOT_APPLIED, AgreementSection, signed
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, heading, key_figures, note, section_heading
+from reports.pdf.cells import Paragraph
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, points
 
@@ -48,10 +49,10 @@ def _figures(section: AgreementSection) -> list[tuple[str, str]]:
 def _members(section: AgreementSection, theme: Theme, width: float) -> list[Flowable]:
     rows = [
         [
-            theme.p(m.name, theme.cell),
-            Paragraph(NO_VALUE if m.leniency is None else signed(m.leniency), theme.cell_right),
-            Paragraph(str(m.cells), theme.cell_right),
-            theme.p(m.apart_text or NO_VALUE, theme.cell),
+            theme.t(m.name),
+            theme.t(NO_VALUE if m.leniency is None else signed(m.leniency), theme.cell_right),
+            theme.t(str(m.cells), theme.cell_right),
+            theme.t(m.apart_text or NO_VALUE),
         ]
         for m in section.members
     ]
@@ -80,11 +81,11 @@ def _widest(section: AgreementSection, theme: Theme, width: float) -> list[Flowa
         return [*story, empty_note(theme, "No criterion has two members' differing scores yet.")]
     rows = [
         [
-            theme.p(s.name, theme.cell),
-            Paragraph(str(s.cells), theme.cell_right),
-            Paragraph(_two(s.mean_sd), theme.cell_right),
-            Paragraph(_two(s.mean_range), theme.cell_right),
-            Paragraph(NO_VALUE if s.max_range is None else number(s.max_range), theme.cell_right),
+            theme.t(s.name),
+            theme.t(str(s.cells), theme.cell_right),
+            theme.t(_two(s.mean_sd), theme.cell_right),
+            theme.t(_two(s.mean_range), theme.cell_right),
+            theme.t(NO_VALUE if s.max_range is None else number(s.max_range), theme.cell_right),
             Paragraph(_bold(str(s.flagged), s.flagged > 0), theme.cell_right),
         ]
         for s in section.widest
@@ -131,11 +132,11 @@ def _ranking(section: AgreementSection, theme: Theme, width: float) -> list[Flow
         return [*story, empty_note(theme, "No candidate can be ranked yet.")]
     rows = [
         [
-            theme.p(line.name, theme.cell),
-            Paragraph(_rank(line.rank), theme.cell_right),
-            Paragraph(points(line.total), theme.cell_right),
+            theme.t(line.name),
+            theme.t(_rank(line.rank), theme.cell_right),
+            theme.t(points(line.total), theme.cell_right),
             Paragraph(_bold(_rank(line.normalised_rank), line.moved), theme.cell_right),
-            Paragraph(points(line.normalised_total), theme.cell_right),
+            theme.t(points(line.normalised_total), theme.cell_right),
         ]
         for line in top
     ]

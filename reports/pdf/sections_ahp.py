@@ -3,7 +3,7 @@ where the committee compared criteria pairwise, with each set's consistency."""
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable
 
 from reports.ahp_data import AHP_METHOD
 from reports.model import AhpSection, ReportData
@@ -49,9 +49,9 @@ def _summary(section: AhpSection) -> str:
 def _section(section: AhpSection, theme: Theme, width: float) -> list[Flowable]:
     rows = [
         [
-            theme.p(w.name, theme.cell),
-            Paragraph(NO_VALUE if w.weight is None else percent(w.weight, 1), theme.cell_right),
-            Paragraph(number(w.raw_weight, 3), theme.cell_right),
+            theme.t(w.name),
+            theme.t(NO_VALUE if w.weight is None else percent(w.weight, 1), theme.cell_right),
+            theme.t(number(w.raw_weight, 3), theme.cell_right),
         ]
         for w in section.weights
     ]

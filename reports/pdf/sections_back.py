@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from evaluator.kinds import is_category
 from reports.model import AuditSummary, MethodNode, ReportData
@@ -18,6 +18,7 @@ from reports.pdf.blocks import (
     part,
     section_heading,
 )
+from reports.pdf.cells import Paragraph
 from reports.pdf.sections_ahp import ahp_method
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number, percent
@@ -41,13 +42,13 @@ def criteria_table(nodes: Sequence[MethodNode], theme: Theme, width: float) -> F
         rows.append(
             [
                 name,
-                theme.p(node.kind_label, theme.cell),
-                Paragraph(
+                theme.t(node.kind_label),
+                theme.t(
                     NO_VALUE if node.raw_weight is None else number(node.raw_weight, 3),
                     theme.cell_right,
                 ),
-                Paragraph(percent(node.sibling_share, 1), theme.cell_right),
-                Paragraph(percent(node.effective_weight, 2), theme.cell_right),
+                theme.t(percent(node.sibling_share, 1), theme.cell_right),
+                theme.t(percent(node.effective_weight, 2), theme.cell_right),
             ]
         )
         if category:
@@ -165,7 +166,7 @@ def methodology(
         data_table(
             theme,
             ["Item", "Value"],
-            [[theme.p(k, theme.cell_bold), theme.p(v, theme.cell)] for k, v in facts],
+            [[theme.t(k, theme.cell_bold), theme.t(v)] for k, v in facts],
             [0.3 * width, 0.7 * width],
         )
     )
@@ -195,12 +196,12 @@ def audit_summary(report: ReportData, theme: Theme, width: float) -> list[Flowab
     ]
     rows = [
         [
-            Paragraph(f"{entry.at:{AUDIT_TIME}}", theme.cell),
-            theme.p(entry.actor, theme.cell),
-            theme.p(entry.action, theme.cell),
-            theme.p(entry.target, theme.cell),
-            theme.p(_change(entry.old, entry.new), theme.cell),
-            theme.p(entry.why, theme.cell),
+            theme.t(f"{entry.at:{AUDIT_TIME}}"),
+            theme.t(entry.actor),
+            theme.t(entry.action),
+            theme.t(entry.target),
+            theme.t(_change(entry.old, entry.new)),
+            theme.t(entry.why),
         ]
         for entry in summary.recent
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from evaluator.domain import GateState
 from reports.model import CandidateSection, Contribution, ReportData
@@ -21,6 +21,7 @@ from reports.pdf.blocks import (
     profile_key,
     section_heading,
 )
+from reports.pdf.cells import Paragraph, table
 from reports.pdf.charts import candidate_chart
 from reports.pdf.styles import FAIL_COLOUR, PASS_COLOUR, Theme, gate_colour, mix
 from reports.text import NO_VALUE, percent, points
@@ -72,11 +73,11 @@ def _category_rows(section: CandidateSection, theme: Theme, width: float) -> Tab
         gap_text = NO_VALUE if gap is None else ("best" if abs(gap) < 1e-9 else percent(gap))
         rows.append(
             [
-                theme.p(item.name, theme.cell),
-                Paragraph(f"{points(item.points)} / {points(item.max_points)}", theme.cell_right),
-                Paragraph(percent(item.score), theme.cell_right),
-                Paragraph(percent(item.best_score), theme.cell_right),
-                Paragraph(gap_text, theme.cell_right),
+                theme.t(item.name),
+                theme.t(f"{points(item.points)} / {points(item.max_points)}", theme.cell_right),
+                theme.t(percent(item.score), theme.cell_right),
+                theme.t(percent(item.best_score), theme.cell_right),
+                theme.t(gap_text, theme.cell_right),
             ]
         )
     widths = [0.38, 0.2, 0.14, 0.14, 0.14]
@@ -109,11 +110,11 @@ def _contribution_cell(items: Sequence[Contribution], theme: Theme, strong: bool
 def _strengths(section: CandidateSection, theme: Theme, width: float) -> Table:
     """Strengths above weaknesses, in one column beside the category table."""
     title = theme.cell_bold.clone("sw_title", fontSize=8.5, spaceAfter=2)
-    return Table(
+    return table(
         [
-            [Paragraph("Strengths", title)],
+            [theme.t("Strengths", title)],
             [_contribution_cell(section.strengths, theme, strong=True)],
-            [Paragraph("Weaknesses", title)],
+            [theme.t("Weaknesses", title)],
             [_contribution_cell(section.weaknesses, theme, strong=False)],
         ],
         colWidths=[width],
@@ -194,9 +195,9 @@ def _gates(section: CandidateSection, theme: Theme, width: float) -> list[Flowab
         style = theme.cell_bold.clone("gate_state", textColor=colour)
         rows.append(
             [
-                theme.p(gate.name, theme.cell),
-                Paragraph(theme.esc(theme.gate_label(gate.state)), style),
-                theme.p(gate.basis, theme.cell),
+                theme.t(gate.name),
+                theme.t(theme.gate_label(gate.state), style),
+                theme.t(gate.basis),
             ]
         )
         extra.append(("BACKGROUND", (1, i), (1, i), mix(colour, colors.white, 0.88)))
@@ -218,9 +219,7 @@ def _key_answers(section: CandidateSection, theme: Theme, width: float) -> Flowa
             f"{theme.esc(answer.question)}</font>",
             theme.cell,
         )
-        rows.append(
-            [question, theme.p(answer.answer, theme.cell_bold), theme.p(answer.comment, theme.cell)]
-        )
+        rows.append([question, theme.t(answer.answer, theme.cell_bold), theme.t(answer.comment)])
     return data_table(
         theme, ["Question", "Answer", "Comment"], rows, [0.5 * width, 0.25 * width, 0.25 * width]
     )

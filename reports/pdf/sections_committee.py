@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from reports.model import (
     ABSTAIN,
@@ -27,6 +27,7 @@ from reports.pdf.blocks import (
     note,
     section_heading,
 )
+from reports.pdf.cells import CellText, Paragraph
 from reports.pdf.styles import Theme
 from reports.text import NO_VALUE, number
 
@@ -92,10 +93,10 @@ def _members(report: ReportData, theme: Theme, width: float) -> Flowable:
     )
 
 
-def _declarations(member: CommitteeMember, theme: Theme) -> Paragraph:
+def _declarations(member: CommitteeMember, theme: Theme) -> Paragraph | CellText:
     if not member.declarations:
         fallback = member.conflict_of_interest or "Not declared"
-        return theme.p(fallback, theme.cell)
+        return theme.t(fallback)
     lines = []
     for line in member.declarations:
         text = f"<b>{when(line.at)}</b>  {theme.esc(line.text)}"
@@ -159,16 +160,16 @@ def process_record(report: ReportData, theme: Theme, width: float) -> list[Flowa
     return story
 
 
-def _event_row(event: ProcessEvent, theme: Theme) -> list[Flowable]:
+def _event_row(event: ProcessEvent, theme: Theme) -> list[Flowable | CellText]:
     who = f"<b>{theme.esc(event.actor or NO_VALUE)}</b>"
     if event.context:
         who += f"<br/><font size=7 color='{MUTED}'>{theme.esc(event.context)}</font>"
     step = theme.cell_bold if event.kind in MARKED_STEPS else theme.cell
     return [
-        Paragraph(when(event.at), theme.cell),
+        theme.t(when(event.at)),
         Paragraph(who, theme.cell),
-        theme.p(event.what, step),
-        theme.p(event.why or NO_VALUE, theme.cell),
+        theme.t(event.what, step),
+        theme.t(event.why or NO_VALUE),
     ]
 
 
@@ -238,11 +239,11 @@ def disagreement_table(
             decided = "No consensus recorded; the aggregate stands."
         rows.append(
             [
-                theme.p(item.candidate_name, theme.cell),
-                theme.p(item.criterion_name, theme.cell),
-                theme.p(scores, theme.cell),
-                Paragraph(number(item.spread), theme.cell_right),
-                theme.p(decided, theme.cell),
+                theme.t(item.candidate_name),
+                theme.t(item.criterion_name),
+                theme.t(scores),
+                theme.t(number(item.spread), theme.cell_right),
+                theme.t(decided),
             ]
         )
     return data_table(
@@ -268,10 +269,10 @@ def _decisions(report: ReportData, theme: Theme, width: float, appendix: bool) -
 def decision_table(items: Sequence[ConsensusDecision], theme: Theme, width: float) -> Flowable:
     rows = [
         [
-            theme.p(d.candidate_name, theme.cell),
-            theme.p(d.criterion_name, theme.cell),
+            theme.t(d.candidate_name),
+            theme.t(d.criterion_name),
             decision_cell(d, theme),
-            theme.p(d.note, theme.cell),
+            theme.t(d.note),
         ]
         for d in items
     ]

@@ -6,10 +6,11 @@ At committee scale this runs to hundreds of pages; the body stays readable in an
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
 from reports.model import ABSTAIN, CandidateSection, Justification, ReportData
 from reports.pdf.blocks import LISTED_ROWS, empty_note, heading, note, section_heading
+from reports.pdf.cells import Paragraph
 from reports.pdf.sections_back import condensed, criteria_table, rubric_nodes, rubrics
 from reports.pdf.sections_committee import decision_table, disagreement_table
 from reports.pdf.styles import RULE, Theme

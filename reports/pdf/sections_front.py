@@ -11,7 +11,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -27,6 +26,7 @@ from reports.pdf.blocks import (
     profile_key,
     section_heading,
 )
+from reports.pdf.cells import Paragraph
 from reports.pdf.charts import category_chart, totals_chart
 from reports.pdf.document import Heading, PageRef
 from reports.pdf.styles import FAIL_COLOUR, INK, MUTED, Theme, gate_colour, mix
@@ -139,13 +139,13 @@ def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
             if state is None
             else theme.cell_bold.clone("status", textColor=gate_colour(state))
         )
-        status = Paragraph(theme.esc(status_text(row, theme)), status_style)
+        status = theme.t(status_text(row, theme), status_style)
         rows.append(
             [
-                Paragraph(theme.esc(row.rank_label), theme.cell_bold),
+                theme.t(row.rank_label, theme.cell_bold),
                 name,
-                Paragraph(points(row.total), theme.cell_right),
-                Paragraph(percent(row.completeness), theme.cell_right),
+                theme.t(points(row.total), theme.cell_right),
+                theme.t(percent(row.completeness), theme.cell_right),
                 status,
             ]
         )
@@ -245,7 +245,7 @@ def category_table(report: ReportData, theme: Theme, width: float, first: int, l
     ]
     for j, row in enumerate(report.ranking, start=1):
         label = row.name + (" (disqualified)" if row.disqualified else "")
-        cells: list = [theme.p(label, theme.cell)]
+        cells: list = [theme.t(label)]
         for k, i in enumerate(range(first, last), start=1):
             score = row.category_scores[i]
             is_best = not row.disqualified and best[k - 1] is not None and score is not None
@@ -255,7 +255,7 @@ def category_table(report: ReportData, theme: Theme, width: float, first: int, l
                 textColor=colors.white if _shade_share(score) > 0.5 else INK,
                 fontName=theme.fonts.bold if is_best else theme.fonts.regular,
             )
-            cells.append(Paragraph(percent(score), style))
+            cells.append(theme.t(percent(score), style))
             extra.append(("BACKGROUND", (k, j), (k, j), _shade(theme, score)))
         rows.append(cells)
     return data_table(

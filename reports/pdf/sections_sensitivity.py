@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
 
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, key_figures, note, part, section_heading
+from reports.pdf.cells import Paragraph
 from reports.pdf.charts import shorten
 from reports.pdf.styles import MUTED, PENDING_COLOUR, RULE, Theme, mix
 from reports.sensitivity_model import FlipLine, SensitivitySection
@@ -96,7 +97,7 @@ def _flip_table(lines: tuple[FlipLine, ...], theme: Theme, width: float) -> Tabl
     rows = []
     for line in lines:
         style = theme.cell_bold if line.is_category else theme.cell
-        name = Paragraph(theme.esc(line.name), style.clone("indent", leftIndent=8 * line.depth))
+        name = theme.t(line.name, style.clone("indent", leftIndent=8 * line.depth))
         if line.change_points is None:
             change, at, leader = NO_VALUE, NO_VALUE, line.verdict.capitalize()
         else:
@@ -106,11 +107,11 @@ def _flip_table(lines: tuple[FlipLine, ...], theme: Theme, width: float) -> Tabl
         rows.append(
             [
                 name,
-                Paragraph(percent(line.weight, 1), theme.cell_right),
-                Paragraph(number(line.raw_weight), theme.cell_right),
-                Paragraph(theme.esc(change), theme.cell_right),
-                Paragraph(theme.esc(at), theme.cell_right),
-                theme.p(leader, theme.cell),
+                theme.t(percent(line.weight, 1), theme.cell_right),
+                theme.t(number(line.raw_weight), theme.cell_right),
+                theme.t(change, theme.cell_right),
+                theme.t(at, theme.cell_right),
+                theme.t(leader),
             ]
         )
     return data_table(
@@ -174,12 +175,10 @@ def _odds(section: SensitivitySection, theme: Theme, width: float) -> list[Flowa
         story.append(_close_call_box(section, theme, width))
     rows = [
         [
-            theme.p(line.name, theme.cell_bold if line.name == section.leader else theme.cell),
-            Paragraph(
-                NO_VALUE if line.chance is None else percent(line.chance, 1), theme.cell_right
-            ),
-            Paragraph(_range(line.rank_low, line.rank_high), theme.cell_right),
-            Paragraph(
+            theme.t(line.name, theme.cell_bold if line.name == section.leader else theme.cell),
+            theme.t(NO_VALUE if line.chance is None else percent(line.chance, 1), theme.cell_right),
+            theme.t(_range(line.rank_low, line.rank_high), theme.cell_right),
+            theme.t(
                 NO_VALUE if line.rank_median is None else str(line.rank_median), theme.cell_right
             ),
         ]
@@ -247,8 +246,8 @@ def _sets(section: SensitivitySection, theme: Theme, width: float) -> list[Flowa
     for start in range(1, len(section.sets), SET_COLUMNS_PER_TABLE):
         columns = [section.sets[0], *section.sets[start : start + SET_COLUMNS_PER_TABLE]]
         rows = [
-            [theme.p(name, theme.cell_bold if name == section.leader else theme.cell)]
-            + [Paragraph(theme.esc(_cell(column, i)), theme.cell_right) for column in columns]
+            [theme.t(name, theme.cell_bold if name == section.leader else theme.cell)]
+            + [theme.t(_cell(column, i), theme.cell_right) for column in columns]
             for i, name in enumerate(section.candidates)
         ]
         share = 0.62 / len(columns)

@@ -14,12 +14,13 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import TableStyle
 
 from evaluator.domain import GateState
 from evaluator.gates import GATE_LOOKS
 from reports.branding import Branding
 from reports.model import Narrative
+from reports.pdf.cells import CellText, Paragraph
 from reports.pdf.fonts import FontSet, report_fonts
 
 INK = colors.HexColor("#1A1A1A")
@@ -108,6 +109,10 @@ class Theme:
         """A Paragraph of plain (escaped) text."""
         return Paragraph(self.esc(text), style or self.body)
 
+    def t(self, text: object, style: ParagraphStyle | None = None) -> CellText:
+        """Plain text for a table cell: drawn as a string when it fits on one line."""
+        return CellText(self.fonts.drawable(str(text)), style or self.cell)
+
     def rich(self, narrative: Narrative, style: ParagraphStyle | None = None) -> Paragraph:
         """A Paragraph of generated text: strong spans bold, every span escaped."""
         markup = "".join(
@@ -119,7 +124,7 @@ class Theme:
     @property
     def font_command(self) -> tuple:
         """Tables set a cell font even for Paragraph cells: make it ours, not Helvetica."""
-        return ("FONT", (0, 0), (-1, -1), self.fonts.regular, 8)
+        return ("FONT", (0, 0), (-1, -1), self.fonts.regular, 8, 10)
 
     def table_style(
         self, extra: Sequence[tuple] = (), *, zebra: bool = True, rows: int = 0
@@ -127,6 +132,7 @@ class Theme:
         """Header in the accent colour, hairline rules, optional zebra striping."""
         commands: list[tuple] = [
             self.font_command,
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
             ("BACKGROUND", (0, 0), (-1, 0), self.accent),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
