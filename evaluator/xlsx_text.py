@@ -28,7 +28,7 @@ import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -95,6 +95,21 @@ def needs_quote_prefix(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS) or text.startswith("#")
 
 
+class SafeText(NamedTuple):
+    """What a text cell holds for some user text, and how it must be written."""
+
+    text: str  # cleaned, within the cell limit (with a marker when cut)
+    quoted: bool  # needs the quote prefix, so that editing it keeps it text
+    cut: bool  # shortened: the cell gets a note and the workbook says so
+
+
+def safe_text(value: object) -> SafeText:
+    """The one rule for user text in a cell, whichever library writes the workbook (openpyxl
+    here, XlsxWriter in reports/xlsx/cells.py)."""
+    text, cut = fit_text(clean_text("" if value is None else str(value)))
+    return SafeText(text, needs_quote_prefix(text), cut)
+
+
 def plain_text(value: object, limit: int | None = None) -> str:
     """User text for a place that is not a cell: cleaned, on one line, at most `limit` chars."""
     text = " ".join(clean_text("" if value is None else str(value)).split())
@@ -114,10 +129,10 @@ def set_text(cell: Any, value: object, truncations: Truncations | None = None) -
     """Write `value` (user text or not) into `cell` as a string cell, whatever it looks like."""
     from openpyxl.comments import Comment
 
-    text, cut = fit_text(clean_text("" if value is None else str(value)))
+    text, quoted, cut = safe_text(value)
     cell.value = text
     cell.data_type = "s"  # never a formula ("=...") nor an error ("#N/A")
-    if needs_quote_prefix(text):
+    if quoted:
         cell.quotePrefix = True  # editing the cell in Excel keeps it text
     if cut:
         cell.comment = Comment(TRUNCATION_NOTE, NOTE_AUTHOR)
@@ -151,11 +166,21 @@ def put_formula(ws: Any, row: int, column: int, formula: str, number_format: str
 def set_properties(
     workbook: Any, *, title: object = "", subject: object = "", creator: object = NOTE_AUTHOR
 ) -> None:
-    """Document properties (File > Info), which may name an evaluation, candidate or author;
-    a control character there would make the whole file unreadable."""
-    workbook.properties.title = plain_text(title, 255)
-    workbook.properties.subject = plain_text(subject, 255)
-    workbook.properties.creator = plain_text(creator, 255) or NOTE_AUTHOR
+    """Document properties (File > Info) of an openpyxl workbook (`document_properties`)."""
+    for name, text in document_properties(title=title, subject=subject, creator=creator).items():
+        setattr(workbook.properties, name, text)
+
+
+def document_properties(
+    *, title: object = "", subject: object = "", creator: object = NOTE_AUTHOR
+) -> dict[str, str]:
+    """Title, subject and creator cleaned for File > Info: they may name an evaluation,
+    candidate or author, and a control character there would make the whole file unreadable."""
+    return {
+        "title": plain_text(title, 255),
+        "subject": plain_text(subject, 255),
+        "creator": plain_text(creator, 255) or NOTE_AUTHOR,
+    }
 
 
 def write_table(

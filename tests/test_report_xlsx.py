@@ -198,18 +198,23 @@ def test_layout_frozen_headers_widths_and_print_titles(book):
 
 
 def _formulas_and_strings(path: Path) -> tuple[list[str], list[str]]:
+    """Every formula, and the text of every string cell (inline or shared), from the XML."""
     formulas, strings = [], []
     with zipfile.ZipFile(path) as archive:
+        shared = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            table = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{MAIN}t")) for si in table]
         for name in archive.namelist():
             if not name.startswith("xl/worksheets/sheet"):
                 continue
             root = ElementTree.fromstring(archive.read(name))
             formulas += [f.text or "" for f in root.iter(f"{MAIN}f")]
-            strings += [
-                "".join(t.text or "" for t in c.iter(f"{MAIN}t"))
-                for c in root.iter(f"{MAIN}c")
-                if c.get("t") == "inlineStr"
-            ]
+            for c in root.iter(f"{MAIN}c"):
+                if c.get("t") == "inlineStr":
+                    strings.append("".join(t.text or "" for t in c.iter(f"{MAIN}t")))
+                elif c.get("t") == "s":
+                    strings.append(shared[int(c.find(f"{MAIN}v").text)])
     return formulas, strings
 
 
@@ -230,7 +235,7 @@ def test_user_text_never_becomes_a_formula(tmp_path):
     }
     for text in INJECTIONS:
         stored = text.replace("\r", "\n")  # XML reads a raw carriage return back as a line feed
-        assert any(stored == s.replace("\r", "\n") for s in strings), text  # an inline string
+        assert any(stored == s.replace("\r", "\n") for s in strings), text  # a string cell
         cell = cells[stored]
         assert cell.data_type == "s", text  # text, not a formula and not an error value
         assert cell.quotePrefix, text  # editing it in Excel keeps it text (and "#N/A" no error)
@@ -287,3 +292,27 @@ def write_with_cancel(path: Path) -> None:
     report = build_report(data, score_evaluation(data), sample_audit(), Branding(), "9.9.9", WHEN)
     steps = []
     render_xlsx(report, path, progress=lambda d, t: steps.append(d), cancel=lambda: len(steps) >= 2)
+
+
+def test_text_that_looks_like_workbook_markup_stays_that_text(tmp_path):
+    """XlsxWriter copies a string that starts with <r> and ends with </r> into the file as
+    rich-text XML; the safe writer keeps it escaped. Excel's _xHHHH_ escapes stay literal too."""
+    from reports.xlsx.cells import Book, put_text
+
+    texts = [
+        "<r><t>fake</t></r><si><t>injected</t></si><r><t>x</t></r>",
+        "<r></r>",
+        "_x0041_ stays _x0041_",
+        "=<r>quoted</r>",
+    ]
+    path = tmp_path / "markup.xlsx"
+    book = Book(path)
+    sheet = book.sheet("Sheet")
+    for row, text in enumerate(texts, start=1):
+        put_text(sheet, row, 1, text)
+    book.close()
+    _formulas, strings = _formulas_and_strings(path)  # every part still well-formed XML
+    assert len(strings) == len(texts)
+    ws = openpyxl.load_workbook(path).active
+    assert [ws.cell(row, 1).value for row in range(1, len(texts) + 1)] == texts
+    assert ws.cell(4, 1).quotePrefix and not ws.cell(1, 1).quotePrefix

@@ -13,7 +13,7 @@ from evaluator.scoring import score_evaluation
 from reports.branding import Branding
 from reports.data import build_report
 from reports.xlsx import render_xlsx
-from reports.xlsx.cached import FormulaValues, fill_values, store_values
+from reports.xlsx.cells import Book, put_formula
 from tests.report_fixtures import sample_audit, sample_data
 
 WHEN = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)
@@ -76,32 +76,20 @@ def test_the_cells_stay_live_formulas_and_the_weights_carry_their_values(exporte
     assert formulas.calculation.fullCalcOnLoad  # Excel and LibreOffice still recalculate
 
 
-def test_fill_values_stores_numbers_and_text_results_and_misses_nothing():
-    xml = (
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        '<row r="1"><c r="A1" s="4"><f>IF(D1="x","",1)</f><v /></c>'
-        '<c r="B1"><f>100*C1</f><v></v></c><c r="C1" t="n"><v>2</v></c></row>'
-        "</sheetData></worksheet>"
-    )
-    filled = fill_values(xml, {"A1": "", "B1": 200.5})
-    assert '<c r="A1" s="4" t="str"><f>IF(D1="x","",1)</f><v></v>' in filled
-    assert '<c r="B1"><f>100*C1</f><v>200.5</v>' in filled
-    assert '<c r="C1" t="n"><v>2</v></c>' in filled  # plain values untouched
-    with pytest.raises(RuntimeError, match="Z9"):
-        fill_values(xml, {"Z9": 1.0})  # never a silent blank
-    assert "<v>&lt;x&amp;</v>" in fill_values(xml, {"A1": "<x&"})
-
-
-def test_non_finite_results_are_not_stored_and_the_file_is_rewritten_in_place(tmp_path: Path):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    values = FormulaValues()
-    values.put(sheet, 1, 1, "=1/0", float("nan"))
-    values.put(sheet, 1, 2, "=2*3", 6)
+def test_formulas_store_numbers_and_text_results_but_never_a_non_finite_one(tmp_path: Path):
     path = tmp_path / "book.xlsx"
-    book.save(path)
-    store_values(path, values)
-    assert values.cells == {"Sheet": {"B1": 6}}
-    reread = openpyxl.load_workbook(path, data_only=True).active
-    assert [reread["A1"].value, reread["B1"].value] == [None, 6]
+    book = Book(path)
+    sheet = book.sheet("Sheet")
+    put_formula(sheet, 1, 1, "=1/0", float("nan"))
+    put_formula(sheet, 1, 2, "=2*3", 6)
+    put_formula(sheet, 1, 3, '=IF(B1>5,"big","")', "big")
+    put_formula(sheet, 1, 4, '=IF(B1>9,1,"")', "")
+    put_formula(sheet, 1, 5, "=B1/4", 1.5)
+    with pytest.raises(ValueError, match="not a formula"):
+        put_formula(sheet, 2, 1, "B1", 6)
+    book.close()
+    values = openpyxl.load_workbook(path, data_only=True).active
+    assert [c.value for c in values[1]] == [None, 6, "big", None, 1.5]
+    formulas = openpyxl.load_workbook(path).active
+    assert [c.value for c in formulas[1]][:2] == ["=1/0", "=2*3"]
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]  # no temporary file left

@@ -17,7 +17,7 @@ from evaluator.db import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 AFTER_PAINT = ("sqlalchemy", "jsonschema", "alembic", "ui.session", "ui.scoring")
-LATER = ("numpy", "openpyxl", "reportlab")
+LATER = ("numpy", "openpyxl", "reportlab", "xlsxwriter")
 
 PROBE = """
 import json, sys

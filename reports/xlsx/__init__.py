@@ -1,4 +1,7 @@
-"""The live Excel workbook, written with openpyxl from a `ReportData`.
+"""The live Excel workbook, written with XlsxWriter from a `ReportData`.
+
+XlsxWriter rather than openpyxl: it stores each formula's result beside the formula, and it
+writes the 900,000 cells of a committee-scale workbook in a fraction of openpyxl's time.
 
 Sheets: Summary (ranking; live formulas, each with the app's result stored), Weights (editable
 raw weights), Matrix (normalised values with a colour scale), Sensitivity
@@ -35,14 +38,10 @@ def write_xlsx(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> list[str]:
-    """Build the workbook into `path` directly (callers make the write atomic)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import PatternFill
-
-    from evaluator.xlsx_text import set_properties
+    """Build the workbook into `path` directly (callers make the write atomic); nothing is
+    written when it fails or is cancelled."""
     from reports.xlsx.agreement_sheet import write_agreement
-    from reports.xlsx.cached import FormulaValues, store_values
-    from reports.xlsx.cells import NOTE_FONT, Truncations, put_text
+    from reports.xlsx.cells import NOTE_FONT, Book, Truncations, fill, put_text
     from reports.xlsx.model_sheets import write_matrix, write_summary, write_weights
     from reports.xlsx.record_sheets import RECORD_SHEETS
     from reports.xlsx.sensitivity_sheet import write_sensitivity
@@ -59,28 +58,26 @@ def write_xlsx(
             progress(done, steps)
 
     raise_if_cancelled(cancel)
-    fill = PatternFill("solid", fgColor=report.meta.branding.accent.lstrip("#"))
+    accent = fill(report.meta.branding.accent)
     cuts = Truncations()
-    formulas = FormulaValues()
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
-    weights_sheet = workbook.create_sheet("Weights")
-    matrix_sheet = workbook.create_sheet("Matrix")
-    weights_first = write_weights(weights_sheet, report, fill, cuts, formulas)
+    book = Book(path)
+    summary = book.sheet("Summary")
+    weights_sheet = book.sheet("Weights")
+    matrix_sheet = book.sheet("Matrix")
+    weights_first = write_weights(weights_sheet, report, accent, cuts)
     step()
-    matrix_rows = write_matrix(matrix_sheet, report, weights_first, fill, cuts, formulas)
+    matrix_rows = write_matrix(matrix_sheet, report, weights_first, accent, cuts)
     step()
-    notes_row = write_summary(summary, report, matrix_rows, fill, cuts, formulas)
+    notes_row = write_summary(summary, report, matrix_rows, accent, cuts)
     step()
     if report.sensitivity is not None:  # left out of a report built without it
-        write_sensitivity(workbook.create_sheet("Sensitivity"), report, fill, cuts)
+        write_sensitivity(book.sheet("Sensitivity"), report, accent, cuts)
         step()
     if report.agreement is not None:  # left out with fewer than two members, or not built
-        write_agreement(workbook.create_sheet("Agreement"), report, fill, cuts)
+        write_agreement(book.sheet("Agreement"), report, accent, cuts)
         step()
     for name, write in RECORD_SHEETS:
-        write(workbook.create_sheet(name), report, fill, cuts)
+        write(book.sheet(name), report, accent, cuts)
         step()
 
     warnings = report.meta.branding.problems(check_logo=False)
@@ -90,16 +87,11 @@ def write_xlsx(
             f"{len(cuts.cells)} cell(s) held more text than Excel allows and were shortened, "
             f"each with a marker and a note: {listed}."
         )
-        put_text(summary, notes_row, 1, message).font = NOTE_FONT
+        put_text(summary, notes_row, 1, message, look=NOTE_FONT)
         warnings.append(message)
-    set_properties(
-        workbook,
-        title=report.meta.title,
-        subject=report.meta.subject,
-        creator=report.meta.author,
+    book.properties(
+        title=report.meta.title, subject=report.meta.subject, creator=report.meta.author
     )
-    workbook.calculation.fullCalcOnLoad = True  # Excel and LibreOffice recompute on open
-    workbook.save(path)
-    store_values(path, formulas)  # the app's results in the formula cells: shown without a recalc
+    book.close()  # Excel and LibreOffice recompute on open (fullCalcOnLoad)
     step()
     return warnings

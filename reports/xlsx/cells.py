@@ -1,60 +1,96 @@
-"""Cell helpers of the report workbook: styles, number formats, headers, tables.
+"""Cell helpers of the report workbooks, written with XlsxWriter: styles, the safe text writer,
+numbers, formulas with their results, headers, tables, page setup.
 
-User text goes through the app's one safe writer, `evaluator.xlsx_text` (re-exported here as
-`put_text`, `put_formula`, `Truncations`...): text is always text, never a formula, an error or
-a number; control characters show as visible symbols; over-long text is cut with a marker.
+User text goes through `put_text`, which applies the app's one rule for text in a cell
+(`evaluator.xlsx_text.safe_text`): text is always a string cell, never a formula, an error or a
+number; control characters show as visible symbols; text that a spreadsheet would read as a
+formula gets a quote prefix; over-long text is cut with a marker and a note. Formulas come only
+from the code's own text (`put_formula`), each with the result the app computed stored beside
+it, so that a viewer that does not recalculate (a mail previewer, a phone, Excel's protected
+view) shows the figures; Excel and LibreOffice still recalculate on open.
+
+Rows and columns are 1-based here, as in the sheets' own formulas (`G7`); XlsxWriter's are
+0-based. A style is a hashable tuple of XlsxWriter format properties (`style(bold=True)`), made
+into one workbook format the first time it is used.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaluator.domain import GateState
 from evaluator.gates import GATE_LOOKS
 from evaluator.xlsx_text import (
     FORMULA_TRIGGERS,
     MAX_CELL_CHARS,
+    NOTE_AUTHOR,
+    TRUNCATION_NOTE,
     Truncations,
     clean_text,
+    document_properties,
     fit_text,
-    put_formula,
-    put_text,
-    set_text,
+    safe_text,
 )
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
     "FORMULA_TRIGGERS",
     "MAX_CELL_CHARS",
+    "Book",
+    "Sheet",
     "Truncations",
     "clean_text",
     "fit_text",
     "put_formula",
+    "put_number",
     "put_text",
 ]
 
-FONT_NAME = "Calibri"  # the workbook default; a Font without a name would fall back to a serif
-HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
-TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
-NOTE_FONT = Font(name=FONT_NAME, italic=True, color="5F6B76")
-BOLD = Font(name=FONT_NAME, bold=True)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-THIN = Side(style="thin", color="C9D1D9")
-HEADER_BORDER = Border(bottom=THIN)
-INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")  # cells the client may edit
-MISSING_FILL = PatternFill("solid", fgColor="E3E8EE")
+Style = tuple[tuple[str, object], ...]
 
 
-def gate_font(state: GateState) -> Font:
+def style(**properties: object) -> Style:
+    """XlsxWriter format properties (bold=True, num_format="0.0%"...) as a hashable style."""
+    return tuple(sorted(properties.items()))
+
+
+def plus(*styles: Style) -> Style:
+    """The styles combined, later ones winning."""
+    merged: dict[str, object] = {}
+    for part in styles:
+        merged.update(part)
+    return tuple(sorted(merged.items()))
+
+
+def fill(colour: str) -> Style:
+    """A solid background ("#RRGGBB" or "RRGGBB")."""
+    return style(pattern=1, bg_color="#" + colour.lstrip("#").upper())
+
+
+PLAIN: Style = ()
+HEADER_FONT = style(bold=True, font_color="#FFFFFF")
+TITLE_FONT = style(bold=True, font_size=14)
+NOTE_FONT = style(italic=True, font_color="#5F6B76")
+BOLD = style(bold=True)
+WRAP_TOP = style(text_wrap=True, valign="top")
+TOP = style(valign="top")
+LEFT = style(align="left")
+HEADER_BORDER = style(bottom=1, bottom_color="#C9D1D9")
+INPUT_FILL = fill("FFF4CC")  # cells the client may edit
+MISSING_FILL = fill("E3E8EE")
+QUOTED = style(quote_prefix=True)  # editing the cell in Excel keeps it text
+
+
+def gate_font(state: GateState) -> Style:
     """Bold, in the gate state's colour from the one table (evaluator.gates)."""
-    return Font(name=FONT_NAME, bold=True, color=GATE_LOOKS[state].colour.removeprefix("#"))
+    return style(bold=True, font_color=GATE_LOOKS[state].colour)
 
 
 PERCENT = "0.0%"
@@ -64,42 +100,161 @@ SHARE = "0.000"
 DATE_TIME = "yyyy-mm-dd hh:mm"
 
 
+def number_style(number_format: str) -> Style:
+    return style(num_format=number_format) if number_format else PLAIN
+
+
+class Book:
+    """An XlsxWriter workbook and its formats, one per style (and quote prefix)."""
+
+    def __init__(self, path: str | Path) -> None:
+        from xlsxwriter import Workbook
+
+        # in memory: no temporary files of its own (the caller's path is already temporary)
+        self.workbook = Workbook(str(path), {"in_memory": True})
+        self._formats: dict[tuple[Style, bool], Format | None] = {}
+
+    def format(self, look: Style, quoted: bool = False) -> Format | None:
+        key = (look, quoted)
+        made = self._formats.get(key, False)
+        if made is False:
+            properties = dict(plus(look, QUOTED) if quoted else look)
+            made = self.workbook.add_format(properties) if properties else None
+            self._formats[key] = made
+        return made  # type: ignore[return-value]
+
+    def sheet(self, title: str) -> Sheet:
+        ws = self.workbook.add_worksheet(title)
+        ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)  # the margins the sheets had
+        return Sheet(self, ws, title)
+
+    def properties(self, *, title: object, subject: object, creator: object) -> None:
+        """Document properties (File > Info), cleaned as every workbook's are."""
+        cleaned = document_properties(title=title, subject=subject, creator=creator)
+        self.workbook.set_properties(
+            {"title": cleaned["title"], "subject": cleaned["subject"], "author": cleaned["creator"]}
+        )
+
+    def close(self) -> None:
+        """Write the file. XlsxWriter marks it fullCalcOnLoad: Excel and LibreOffice recalculate
+        every formula when they open it."""
+        self.workbook.close()
+
+
+class Sheet:
+    """One worksheet of a `Book`."""
+
+    def __init__(self, book: Book, ws: Worksheet, title: str) -> None:
+        self.book, self.ws, self.title = book, ws, title
+
+    def height(self, row: int, points: float) -> None:
+        self.ws.set_row(row - 1, points)
+
+    def freeze(self, row: int, column: int) -> None:
+        """Freeze the rows above `row` and the columns left of `column` (its top-left cell)."""
+        self.ws.freeze_panes(row - 1, column - 1)
+
+
+def _written(status: int, ws: Sheet, row: int, column: int) -> None:
+    if status < 0:  # out of the sheet, or a string XlsxWriter had to cut: never silent
+        raise RuntimeError(f"could not write {ws.title}!{cell_name(row, column)} ({status})")
+
+
+def cell_name(row: int, column: int) -> str:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return xl_rowcol_to_cell(row - 1, column - 1)
+
+
+def put_text(
+    ws: Sheet,
+    row: int,
+    column: int,
+    value: object,
+    truncations: Truncations | None = None,
+    look: Style = PLAIN,
+) -> None:
+    """Write `value` (user text or not) as a string cell, whatever it looks like."""
+    text, quoted, cut = safe_text(value)
+    cell_format = ws.book.format(look, quoted)
+    if not text:  # no text: an empty cell (with its style), as a spreadsheet keeps it
+        status = ws.ws.write_blank(row - 1, column - 1, None, cell_format)
+    elif text.startswith("<r>") and text.endswith("</r>"):
+        # XlsxWriter copies such a string into the file as rich-text XML, unescaped: written
+        # as three runs instead ("<", "r", ">..."), it is escaped and reads back as the same text
+        pieces = [text[:1], text[1:2], text[2:]] + ([cell_format] if cell_format else [])
+        status = ws.ws.write_rich_string(row - 1, column - 1, *pieces)
+    else:
+        status = ws.ws.write_string(row - 1, column - 1, text, cell_format)
+    _written(status, ws, row, column)
+    if cut:
+        ws.ws.write_comment(row - 1, column - 1, TRUNCATION_NOTE, {"author": NOTE_AUTHOR})
+        if truncations is not None:
+            truncations.cells.append(f"{ws.title}!{cell_name(row, column)}")
+
+
+Number = float | int | datetime | None
+
+
 def put_number(
-    ws: Worksheet, row: int, column: int, value: float | int | None, number_format: str = ""
-) -> Cell:
-    """A number (or a blank); text must go through `put_text`."""
+    ws: Sheet, row: int, column: int, value: Number, number_format: str = "", look: Style = PLAIN
+) -> None:
+    """A number, a date-time (naive) or a blank; text must go through `put_text`. A blank or a
+    non-finite number leaves the cell empty (with its style)."""
     if isinstance(value, str):
         raise TypeError(f"put_number given text {value[:40]!r}: use put_text")
-    cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    cell_format = ws.book.format(plus(look, number_style(number_format)) if number_format else look)
+    r, c = row - 1, column - 1
+    if isinstance(value, bool):
+        status = ws.ws.write_boolean(r, c, value, cell_format)
+    elif isinstance(value, datetime):
+        status = ws.ws.write_datetime(r, c, value, cell_format)
+    elif value is None or not math.isfinite(value):
+        status = ws.ws.write_blank(r, c, None, cell_format)
+    else:
+        status = ws.ws.write_number(r, c, value, cell_format)
+    _written(status, ws, row, column)
 
 
-def header(
-    ws: Worksheet, row: int, titles: Sequence[str], fill: PatternFill, height: float = 32
+Result = float | int | str | None
+
+
+def put_formula(
+    ws: Sheet,
+    row: int,
+    column: int,
+    formula: str,
+    value: Result,
+    number_format: str = "",
+    look: Style = PLAIN,
 ) -> None:
+    """A formula the code wrote itself (references, numbers, its own words; never user text),
+    with the result the app computed for it stored beside it (None or a non-finite number:
+    nothing stored, the cell shows blank until recalculated)."""
+    if not formula.startswith("="):
+        raise ValueError(f"not a formula: {formula!r}")
+    if value is None or (not isinstance(value, str) and not math.isfinite(value)):
+        value = ""
+    cell_format = ws.book.format(plus(look, number_style(number_format)) if number_format else look)
+    _written(ws.ws.write_formula(row - 1, column - 1, formula, cell_format, value), ws, row, column)
+
+
+def header(ws: Sheet, row: int, titles: Sequence[str], accent: Style, height: float = 32) -> None:
     """A header row in the accent colour (the titles are the code's own words)."""
-    ws.row_dimensions[row].height = height
+    ws.height(row, height)
     for column, title in enumerate(titles, start=1):
-        cell = set_text(ws.cell(row=row, column=column), title)
-        cell.font = HEADER_FONT
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.border = HEADER_BORDER
+        put_text(ws, row, column, title, look=header_style(accent))
+
+
+def header_style(accent: Style) -> Style:
+    return plus(HEADER_FONT, accent, style(text_wrap=True, valign="vcenter"), HEADER_BORDER)
 
 
 def user_header(
-    ws: Worksheet, row: int, column: int, text: str, fill: PatternFill, cuts: Truncations
-) -> Cell:
+    ws: Sheet, row: int, column: int, text: str, accent: Style, cuts: Truncations
+) -> None:
     """A header cell whose title is user text (a candidate or category name)."""
-    cell = put_text(ws, row, column, text, cuts)
-    cell.font = HEADER_FONT
-    cell.fill = fill
-    cell.alignment = Alignment(wrap_text=True, vertical="center")
-    cell.border = HEADER_BORDER
-    return cell
+    put_text(ws, row, column, text, cuts, header_style(accent))
 
 
 LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri
@@ -115,55 +270,71 @@ def wrapped_lines(text: object, width: float) -> int:
     return sum(max(1, math.ceil(len(part) * 1.1 / per_line)) for part in text.split("\n"))
 
 
-def fit_height(ws: Worksheet, row: int, texts: Sequence[tuple[object, float]]) -> bool:
+def fit_height(ws: Sheet, row: int, texts: Sequence[tuple[object, float]]) -> bool:
     """Make a row tall enough for its wrapped texts (True when it needs more than one line):
-    LibreOffice does not grow a row written by openpyxl, so wrapped text would be cut off or
-    drawn over the next row."""
+    LibreOffice does not grow a row whose height the file leaves out, so wrapped text would be
+    cut off or drawn over the next row."""
     lines = max((wrapped_lines(text, width) for text, width in texts), default=1)
     if lines > 1:
-        ws.row_dimensions[row].height = min(math.ceil(lines * LINE_HEIGHT + 3), MAX_ROW_HEIGHT)
+        ws.height(row, min(math.ceil(lines * LINE_HEIGHT + 3), MAX_ROW_HEIGHT))
     return lines > 1
 
 
-def widths(ws: Worksheet, sizes: Sequence[float]) -> None:
-    for column, size in enumerate(sizes, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = size
+# XlsxWriter adds Excel's 5-pixel cell padding to a width (30 -> 30.71); taken off here, the
+# file stores the widths as given, as the openpyxl workbook did
+PADDING = 5 / 7
 
 
-def title_block(ws: Worksheet, title: str, lines: Sequence[str]) -> None:
+def widths(ws: Sheet, sizes: Sequence[float]) -> None:
+    for column, size in enumerate(sizes):
+        ws.ws.set_column(column, column, size - PADDING)
+
+
+def title_block(ws: Sheet, title: str, lines: Sequence[str]) -> None:
     """Row 1: a title (may be user text); rows 2..: notes in the code's own words."""
-    put_text(ws, 1, 1, title).font = TITLE_FONT
+    put_text(ws, 1, 1, title, look=TITLE_FONT)
     for offset, line in enumerate(lines, start=2):
-        put_text(ws, offset, 1, line).font = NOTE_FONT
+        put_text(ws, offset, 1, line, look=NOTE_FONT)
 
 
 def title_and_summary(
-    ws: Worksheet, title: str, summary: str, cuts: Truncations, sizes: Sequence[float]
+    ws: Sheet, title: str, summary: str, cuts: Truncations, sizes: Sequence[float]
 ) -> None:
     """Column widths, row 1 the sheet's title, row 2 its summary (user text in it: names) across
     every column, wrapped; the caller sets row 2's height for the summary it expects."""
     widths(ws, sizes)
-    put_text(ws, 1, 1, title).font = TITLE_FONT
-    put_text(ws, 2, 1, summary, cuts).alignment = WRAP_TOP
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(sizes))
+    put_text(ws, 1, 1, title, look=TITLE_FONT)
+    ws.ws.merge_range(1, 0, 1, len(sizes) - 1, "", ws.book.format(WRAP_TOP))
+    put_text(ws, 2, 1, summary, cuts, WRAP_TOP)  # the merged area's first cell, safely
 
 
-def print_setup(ws: Worksheet, header_row: int, *, landscape: bool = True) -> None:
+def print_setup(ws: Sheet, header_row: int, *, landscape: bool = True) -> None:
     """Fit the columns on one page width, repeat the header row, number the pages."""
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "Page &P of &N"
-    ws.oddHeader.left.text = "&A"
+    ws.ws.repeat_rows(header_row - 1)
+    if landscape:
+        ws.ws.set_landscape()
+    else:
+        ws.ws.set_portrait()
+    ws.ws.fit_to_pages(1, 0)
+    ws.ws.set_footer("&CPage &P of &N", {"margin": 0.5})
+    ws.ws.set_header("&L&A", {"margin": 0.5})
 
 
-def add_table(ws: Worksheet, name: str, header_row: int, columns: int, last_row: int) -> None:
-    """An Excel table (filters, banded rows) over a header and at least one data row."""
+def add_table(
+    ws: Sheet,
+    name: str,
+    header_row: int,
+    titles: Sequence[str],
+    last_row: int,
+    accent: Style,
+) -> None:
+    """An Excel table (filters, banded rows) over a header and at least one data row; its
+    header cells keep the header's look."""
     if last_row <= header_row:
         return  # a table needs a data row; an empty one makes Excel repair the file
-    ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
-    table = Table(displayName=name, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(table)
+    head = ws.book.format(header_style(accent))
+    columns = [{"header": safe_text(title).text, "header_format": head} for title in titles]
+    options = {"name": name, "style": "Table Style Light 9", "columns": columns}
+    status = ws.ws.add_table(header_row - 1, 0, last_row - 1, len(titles) - 1, options)
+    if status:
+        raise RuntimeError(f"could not add the table {name} to {ws.title} ({status})")

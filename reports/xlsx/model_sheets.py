@@ -16,37 +16,41 @@
   so it follows a changed weight; the rows themselves stay in the app's order, and "Total at
   export" keeps the app's figure for comparison.
 
-Every formula carries the app's own result (reports.xlsx.cached), so a viewer that does not
+Every formula carries the app's own result (`cells.put_formula`), so a viewer that does not
 recalculate shows the figures too.
 """
 
 from __future__ import annotations
 
-from openpyxl.formatting.rule import ColorScaleRule, DataBarRule
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name as _column_name
 
 from evaluator.domain import CriterionKind
 from evaluator.gates import failed_phrase, gate_look, pending_phrase
 from evaluator.kinds import kind_label
 from reports.model import ReportData
-from reports.xlsx.cached import FormulaValues
 from reports.xlsx.cells import (
     BOLD,
     INPUT_FILL,
+    LEFT,
     MISSING_FILL,
     PERCENT,
     PERCENT_2,
+    PLAIN,
     POINTS,
     TOP,
+    WRAP_TOP,
+    Sheet,
+    Style,
     Truncations,
+    fit_height,
     gate_font,
     header,
+    plus,
     print_setup,
+    put_formula,
     put_number,
     put_text,
+    style,
     title_block,
     user_header,
     widths,
@@ -56,6 +60,12 @@ MATRIX_FIRST_CANDIDATE_COLUMN = 6  # F
 SCALE_POINTS = "0.0#"  # a member's 4, a mean of 3.75
 CATEGORY = kind_label(CriterionKind.CATEGORY)  # every other row of the Weights sheet is a leaf
 SUMMARY_FIXED_COLUMNS = 9  # A..I, then one column per category
+GATES_WIDTH = 40  # the Summary's Gates column (E)
+
+
+def column_letter(column: int) -> str:
+    """The letters of a 1-based column (6 -> F)."""
+    return _column_name(column - 1)
 
 
 def _first_row(lines: int) -> int:
@@ -63,9 +73,7 @@ def _first_row(lines: int) -> int:
     return lines + 3
 
 
-def write_weights(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations, formulas: FormulaValues
-) -> int:
+def write_weights(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> int:
     """The Weights sheet; returns the row of the first weight (row i + first = weights[i])."""
     notes = [
         "Edit the yellow raw weights: shares, effective weights and every total on the Summary "
@@ -90,7 +98,7 @@ def write_weights(
             "Effective weight",
             "Effective weight at export",
         ],
-        fill,
+        accent,
     )
     first = top + 1
     last = first + len(report.weights) - 1
@@ -102,26 +110,26 @@ def write_weights(
     for i, weight in enumerate(report.weights):
         row = first + i
         put_text(ws, row, 1, weight.key, cuts)
-        name = put_text(ws, row, 2, weight.name, cuts)
-        name.alignment = Alignment(indent=weight.depth, vertical="top")
-        if not weight.is_leaf:
-            name.font = BOLD
+        indented = style(indent=weight.depth, valign="top")
+        put_text(
+            ws, row, 2, weight.name, cuts, indented if weight.is_leaf else plus(indented, BOLD)
+        )
         put_text(ws, row, 3, weight.kind_label)
         put_number(ws, row, 4, weight.depth + 1)
         put_number(ws, row, 5, weight.group + 1)
         parent_key = report.weights[weight.parent].key if weight.parent >= 0 else ""
         put_text(ws, row, 6, parent_key, cuts)
-        put_number(ws, row, 7, weight.raw_weight, "General").fill = INPUT_FILL
+        put_number(ws, row, 7, weight.raw_weight, "General", INPUT_FILL)
         group_sum = group_sums[weight.group]
         share = weight.raw_weight / group_sum if group_sum else None
-        formulas.put(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", share, PERCENT)
+        put_formula(ws, row, 8, f"=G{row}/SUMIF({group_range},E{row},{raw_range})", share, PERCENT)
         parent = f"*I{first + weight.parent}" if weight.parent >= 0 else ""
-        formulas.put(ws, row, 9, f"=H{row}{parent}", weight.effective_weight, PERCENT_2)
+        put_formula(ws, row, 9, f"=H{row}{parent}", weight.effective_weight, PERCENT_2)
         put_number(ws, row, 10, weight.effective_weight, PERCENT_2)
     if report.weights:
         check = last + 2
         put_text(ws, check, 2, "Sum of the criteria's effective weights (should be 100%)")
-        formulas.put(
+        put_formula(
             ws,
             check,
             9,
@@ -129,29 +137,32 @@ def write_weights(
             sum(weight.effective_weight for weight in report.weights if weight.is_leaf),
             PERCENT_2,
         )
-        validation = DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            showErrorMessage=True,
-            errorTitle="Raw weight",
-            error="A raw weight is a number of zero or more.",
+        ws.ws.data_validation(
+            first - 1,
+            6,
+            last - 1,
+            6,
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "show_input": False,
+                "error_title": "Raw weight",
+                "error_message": "A raw weight is a number of zero or more.",
+            },
         )
-        ws.add_data_validation(validation)
-        validation.add(f"G{first}:G{last}")
     widths(ws, [30, 48, 11, 7, 9, 24, 11, 11, 11, 13])
-    ws.freeze_panes = ws.cell(row=first, column=3)
+    ws.freeze(first, 3)
     print_setup(ws, top)
     return first
 
 
 def write_matrix(
-    ws: Worksheet,
+    ws: Sheet,
     report: ReportData,
     weights_first: int,
-    fill: PatternFill,
+    accent: Style,
     cuts: Truncations,
-    formulas: FormulaValues,
 ) -> tuple[int, int, int]:
     """The Matrix sheet; returns its first and last data rows and the row of the scale."""
     scale = report.meta.scale
@@ -163,16 +174,18 @@ def write_matrix(
     ]
     title_block(ws, "Matrix", notes)
     scale_row = len(notes) + 2
-    put_text(ws, scale_row, 1, "Scale").font = BOLD
+    put_text(ws, scale_row, 1, "Scale", look=BOLD)
     put_text(ws, scale_row, 2, "Lowest point")
-    put_number(ws, scale_row, 3, scale.minimum).alignment = Alignment(horizontal="left")
+    put_number(ws, scale_row, 3, scale.minimum, look=LEFT)
     put_text(ws, scale_row, 4, "Highest point")
-    put_number(ws, scale_row, 5, scale.maximum).alignment = Alignment(horizontal="left")
+    put_number(ws, scale_row, 5, scale.maximum, look=LEFT)
     top = _first_row(len(notes) + 1)
     names = [row.name for row in report.ranking]
-    header(ws, top, ["Category no.", "Category", "Key", "Criterion", "Effective weight"], fill, 48)
+    header(
+        ws, top, ["Category no.", "Category", "Key", "Criterion", "Effective weight"], accent, 48
+    )
     for j, name in enumerate(names):
-        user_header(ws, top, MATRIX_FIRST_CANDIDATE_COLUMN + j, name, fill, cuts)
+        user_header(ws, top, MATRIX_FIRST_CANDIDATE_COLUMN + j, name, accent, cuts)
     first = top + 1
     for i, item in enumerate(report.matrix):
         row = first + i
@@ -182,44 +195,42 @@ def write_matrix(
         put_text(ws, row, 4, item.name, cuts)
         weight = weights_first + item.weight_index
         effective = report.weights[item.weight_index].effective_weight
-        formulas.put(ws, row, 5, f"=Weights!I{weight}", effective, PERCENT_2)
+        put_formula(ws, row, 5, f"=Weights!I{weight}", effective, PERCENT_2)
         for j, value in enumerate(item.values):
-            cell = put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SCALE_POINTS)
-            if value is None:
-                cell.fill = MISSING_FILL
+            look = MISSING_FILL if value is None else PLAIN
+            put_number(ws, row, MATRIX_FIRST_CANDIDATE_COLUMN + j, value, SCALE_POINTS, look)
     last = first + len(report.matrix) - 1
     if report.matrix and names:
-        area = (
-            f"{get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN)}{first}:"
-            f"{get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + len(names) - 1)}{last}"
-        )
-        ws.conditional_formatting.add(
-            area,
-            ColorScaleRule(
-                start_type="num",
-                start_value=scale.minimum,
-                start_color="F8696B",
-                mid_type="num",
-                mid_value=(scale.minimum + scale.maximum) / 2,
-                mid_color="FFEB84",
-                end_type="num",
-                end_value=scale.maximum,
-                end_color="63BE7B",
-            ),
+        ws.ws.conditional_format(
+            first - 1,
+            MATRIX_FIRST_CANDIDATE_COLUMN - 1,
+            last - 1,
+            MATRIX_FIRST_CANDIDATE_COLUMN + len(names) - 2,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": scale.minimum,
+                "min_color": "#F8696B",
+                "mid_type": "num",
+                "mid_value": (scale.minimum + scale.maximum) / 2,
+                "mid_color": "#FFEB84",
+                "max_type": "num",
+                "max_value": scale.maximum,
+                "max_color": "#63BE7B",
+            },
         )
     widths(ws, [9, 26, 28, 44, 11, *([16] * len(names))])
-    ws.freeze_panes = ws.cell(row=first, column=MATRIX_FIRST_CANDIDATE_COLUMN)
+    ws.freeze(first, MATRIX_FIRST_CANDIDATE_COLUMN)
     print_setup(ws, top)
     return first, last, scale_row
 
 
 def write_summary(
-    ws: Worksheet,
+    ws: Sheet,
     report: ReportData,
     matrix_rows: tuple[int, int, int],
-    fill: PatternFill,
+    accent: Style,
     cuts: Truncations,
-    formulas: FormulaValues,
 ) -> int:
     """The Summary sheet; returns the first free row below the ranking (for later notes)."""
     meta = report.meta
@@ -247,9 +258,9 @@ def write_summary(
         "Rank at export",
         *(f"{c.name} (of {c.max_points:.1f} points)" for c in report.categories),
     ]
-    header(ws, top, titles[:SUMMARY_FIXED_COLUMNS], fill, 64)
+    header(ws, top, titles[:SUMMARY_FIXED_COLUMNS], accent, 64)
     for k, title in enumerate(titles[SUMMARY_FIXED_COLUMNS:]):
-        user_header(ws, top, SUMMARY_FIXED_COLUMNS + 1 + k, title, fill, cuts)
+        user_header(ws, top, SUMMARY_FIXED_COLUMNS + 1 + k, title, accent, cuts)
     first = top + 1
     last = first + len(report.ranking) - 1
     m_first, m_last, scale_row = matrix_rows
@@ -259,47 +270,50 @@ def write_summary(
     live = bool(report.matrix)
     for i, row_data in enumerate(report.ranking):
         row = first + i
-        values = get_column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + i)
+        values = column_letter(MATRIX_FIRST_CANDIDATE_COLUMN + i)
         values_range = f"Matrix!{values}${m_first}:{values}${m_last}"
-        formulas.put(
+        put_formula(
             ws,
             row,
             1,
             f'=IF(D{row}="Disqualified","",1+COUNTIFS($D${first}:$D${last},"<>Disqualified",'
             f'$F${first}:$F${last},">"&(F{row}+1E-9)))',
             "" if row_data.rank is None else row_data.rank,
+            look=TOP,
         )
-        put_text(ws, row, 2, row_data.name, cuts).font = BOLD
-        put_text(ws, row, 3, row_data.kind_label)
-        status = put_text(ws, row, 4, row_data.status_label)  # the rank formula tests it
+        put_text(ws, row, 2, row_data.name, cuts, plus(BOLD, TOP))
+        put_text(ws, row, 3, row_data.kind_label, look=TOP)
         state = row_data.gate_state
+        marked = PLAIN if state is None else gate_font(state)
+        put_text(ws, row, 4, row_data.status_label, look=plus(marked, TOP))  # the rank tests it
         if state is not None:
-            look = gate_look(state)
             phrase = (
                 failed_phrase(row_data.failed_gates)
                 if row_data.disqualified
                 else pending_phrase(row_data.pending_gates)
             )  # "✗ failed the gate “…”", "? the gate “…” is not decided yet"
-            gates = put_text(ws, row, 5, f"{look.symbol} {phrase}", cuts)
-            gates.alignment = Alignment(wrap_text=True)
-            status.font = gates.font = gate_font(state)
+            text = f"{gate_look(state).symbol} {phrase}"
+            put_text(ws, row, 5, text, cuts, plus(marked, WRAP_TOP))
+            fit_height(ws, row, [(text, GATES_WIDTH)])  # a long gate name wraps: the row grows
+        else:
+            put_number(ws, row, 5, None, look=WRAP_TOP)
         if live:
             total = (
                 f"=100*(SUMPRODUCT({weights},{values_range})"
                 f"-{low}*SUMPRODUCT({weights},--ISNUMBER({values_range})))/({high}-{low})"
             )
-            formulas.put(ws, row, 6, total, row_data.total, POINTS)
+            put_formula(ws, row, 6, total, row_data.total, POINTS, TOP)
             completeness = f"=SUMPRODUCT({weights},--ISNUMBER({values_range}))"
-            formulas.put(ws, row, 7, completeness, row_data.completeness, PERCENT)
+            put_formula(ws, row, 7, completeness, row_data.completeness, PERCENT, TOP)
         else:
-            put_number(ws, row, 6, row_data.total, POINTS)
-            put_number(ws, row, 7, row_data.completeness, PERCENT)
-        put_number(ws, row, 8, row_data.total, POINTS)
-        put_number(ws, row, 9, row_data.rank)
+            put_number(ws, row, 6, row_data.total, POINTS, TOP)
+            put_number(ws, row, 7, row_data.completeness, PERCENT, TOP)
+        put_number(ws, row, 8, row_data.total, POINTS, TOP)
+        put_number(ws, row, 9, row_data.rank, look=TOP)
         for k in range(len(report.categories)):
             column = SUMMARY_FIXED_COLUMNS + 1 + k
             if live:
-                formulas.put(
+                put_formula(
                     ws,
                     row,
                     column,
@@ -308,24 +322,15 @@ def write_summary(
                     f"/({high}-{low})",
                     row_data.category_points[k],
                     POINTS,
+                    TOP,
                 )
             else:
-                put_number(ws, row, column, row_data.category_points[k], POINTS)
-        for column in range(1, SUMMARY_FIXED_COLUMNS + 1 + len(report.categories)):
-            cell = ws.cell(row=row, column=column)
-            cell.alignment = Alignment(wrap_text=True, vertical="top") if column == 5 else TOP
+                put_number(ws, row, column, row_data.category_points[k], POINTS, TOP)
     if report.ranking:
-        ws.conditional_formatting.add(
-            f"F{first}:F{last}",
-            DataBarRule(
-                start_type="num",
-                start_value=0,
-                end_type="num",
-                end_value=100,
-                color=fill.fgColor.rgb[-6:],
-            ),
-        )
-    widths(ws, [7, 34, 24, 13, 40, 9, 13, 10, 9, *([17] * len(report.categories))])
-    ws.freeze_panes = ws.cell(row=first, column=3)
+        bar = {"type": "data_bar", "bar_color": dict(accent)["bg_color"], "data_bar_2010": False}
+        ends = {"min_type": "num", "min_value": 0, "max_type": "num", "max_value": 100}
+        ws.ws.conditional_format(first - 1, 5, last - 1, 5, {**bar, **ends})
+    widths(ws, [7, 34, 24, 13, GATES_WIDTH, 9, 13, 10, 9, *([17] * len(report.categories))])
+    ws.freeze(first, 3)
     print_setup(ws, top)
     return last + 2

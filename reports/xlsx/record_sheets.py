@@ -4,22 +4,24 @@ tables with filters. All their text comes from users, so every cell goes through
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluator.gates import gate_look
 from reports.model import ABSTAIN, ConsensusDecision, ReportData
 from reports.xlsx.cells import (
     DATE_TIME,
+    PLAIN,
     TOP,
     WRAP_TOP,
+    Sheet,
+    Style,
     Truncations,
     add_table,
     fit_height,
     gate_font,
     header,
+    plus,
     print_setup,
     put_number,
     put_text,
@@ -27,18 +29,29 @@ from reports.xlsx.cells import (
     widths,
 )
 
-Row = Sequence[object]  # str -> text cell, int/float/None -> number, datetime -> date cell
 RECORDS_TOP = 4  # the header row of each record table
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A value with a look of its own (a gate decision in its state's colour)."""
+
+    value: object
+    look: Style
+
+
+# str -> text cell, int/float/None -> number, datetime -> date cell, Marked -> with its look
+Row = Sequence[object]
+
+
 def _records(
-    ws: Worksheet,
+    ws: Sheet,
     title: str,
     note: str,
     table: str,
     columns: Sequence[tuple[str, float]],
     rows: Sequence[Row],
-    fill: PatternFill,
+    accent: Style,
     cuts: Truncations,
     wrap: Sequence[int] = (),
 ) -> None:
@@ -48,28 +61,31 @@ def _records(
     """
     title_block(ws, title, [note])
     top = RECORDS_TOP
-    header(ws, top, [name for name, _ in columns], fill)
-    for i, values in enumerate(rows):
-        row = top + 1 + i
-        tall = fit_height(ws, row, [(values[c - 1], columns[c - 1][1]) for c in wrap])
+    titles = [name for name, _ in columns]
+    header(ws, top, titles, accent)
+    # each column's look in a one-line row and in a taller one, whose other cells line up with
+    # the top of its wrapped text
+    short = [WRAP_TOP if c in wrap else PLAIN for c in range(1, len(columns) + 1)]
+    tall = [WRAP_TOP if c in wrap else TOP for c in range(1, len(columns) + 1)]
+    wrapped = [(c - 1, columns[c - 1][1]) for c in wrap]
+    for row, values in enumerate(rows, start=top + 1):
+        high = fit_height(ws, row, [(values[c], width) for c, width in wrapped])
+        looks = tall if high else short
         for column, value in enumerate(values, start=1):
+            look = looks[column - 1]
+            if isinstance(value, Marked):
+                value, look = value.value, plus(look, value.look)
             if isinstance(value, str):
-                cell = put_text(ws, row, column, value, cuts)
+                put_text(ws, row, column, value, cuts, look)
             elif isinstance(value, datetime):
-                cell = put_number(ws, row, column, None)
-                cell.value = value
-                cell.number_format = DATE_TIME
+                put_number(ws, row, column, value, DATE_TIME, look)
             else:
-                cell = put_number(ws, row, column, value)  # type: ignore[arg-type]
-            if column in wrap:
-                cell.alignment = WRAP_TOP
-            elif tall:  # the row's other cells line up with the top of its wrapped text
-                cell.alignment = TOP
+                put_number(ws, row, column, value, look=look)  # type: ignore[arg-type]
     if not rows:
         put_text(ws, top + 1, 1, "Nothing recorded yet.")
-    add_table(ws, table, top, len(columns), top + len(rows))
+    add_table(ws, table, top, titles, top + len(rows), accent)
     widths(ws, [width for _, width in columns])
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    ws.freeze(top + 1, 1)
     print_setup(ws, top)
 
 
@@ -80,7 +96,7 @@ def _naive_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+def write_scores(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     _records(
         ws,
         "Scores",
@@ -112,15 +128,13 @@ def write_scores(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tru
             )
             for s in report.scores
         ],
-        fill,
+        accent,
         cuts,
         wrap=(8,),
     )
 
 
-def write_consensus(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
-) -> None:
+def write_consensus(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     _records(
         ws,
         "Consensus",
@@ -138,24 +152,21 @@ def write_consensus(
             (d.candidate_name, d.criterion_key, d.criterion_name, _decision(d), d.value, d.note)
             for d in report.decisions
         ],
-        fill,
+        accent,
         cuts,
         wrap=(6,),
     )
-    for i, decision in enumerate(report.decisions):  # a gate's decision in its state's colour
-        if decision.gate_state is not None:
-            ws.cell(row=RECORDS_TOP + 1 + i, column=4).font = gate_font(decision.gate_state)
 
 
-def _decision(decision: ConsensusDecision) -> str:
-    """'4 / 5', or for a gate its state with its symbol: '✗ Failed'."""
+def _decision(decision: ConsensusDecision) -> str | Marked:
+    """'4 / 5', or for a gate its state with its symbol, in its colour: '✗ Failed'."""
     state = decision.gate_state
-    return decision.value_label if state is None else gate_look(state).labelled
+    if state is None:
+        return decision.value_label
+    return Marked(gate_look(state).labelled, gate_font(state))
 
 
-def write_responses(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
-) -> None:
+def write_responses(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     _records(
         ws,
         "Responses",
@@ -182,13 +193,13 @@ def write_responses(
             )
             for r in report.responses
         ],
-        fill,
+        accent,
         cuts,
         wrap=(3, 6),
     )
 
 
-def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+def write_audit(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     summary = report.audit_summary
     head = f" The chain's head hash is {summary.head_hash}." if summary.head_hash else ""
     _records(
@@ -222,15 +233,13 @@ def write_audit(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Trun
             )
             for e in report.audit
         ],
-        fill,
+        accent,
         cuts,
         wrap=(4, 7),
     )
 
 
-def write_committee(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
-) -> None:
+def write_committee(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     chair = f" The chair is {report.chair}." if report.chair else ""
     _records(
         ws,
@@ -266,15 +275,13 @@ def write_committee(
             )
             for m in report.committee
         ],
-        fill,
+        accent,
         cuts,
         wrap=(3, 9),
     )
 
 
-def write_declarations(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
-) -> None:
+def write_declarations(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     _records(
         ws,
         "Declarations",
@@ -287,13 +294,13 @@ def write_declarations(
             for m in report.committee
             for d in m.declarations
         ],
-        fill,
+        accent,
         cuts,
         wrap=(3,),
     )
 
 
-def write_process(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations) -> None:
+def write_process(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     rows: list[Row] = [
         (_naive_utc(e.at), e.actor, e.what, e.why, e.context) for e in report.process
     ]
@@ -319,13 +326,13 @@ def write_process(ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Tr
             ("From (OS user@machine)", 24),
         ],
         rows,
-        fill,
+        accent,
         cuts,
         wrap=(3, 4),
     )
 
 
-SheetWriter = Callable[[Worksheet, ReportData, PatternFill, Truncations], None]
+SheetWriter = Callable[[Sheet, ReportData, Style, Truncations], None]
 RECORD_SHEETS: tuple[tuple[str, SheetWriter], ...] = (
     ("Scores", write_scores),
     ("Consensus", write_consensus),

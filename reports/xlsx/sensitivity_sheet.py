@@ -8,9 +8,6 @@ safe writer (`put_text`, `user_header`): text stays text, never a formula.
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
 from reports.model import ReportData
 from reports.sensitivity_model import SensitivitySection
 from reports.xlsx.cells import (
@@ -18,11 +15,15 @@ from reports.xlsx.cells import (
     NOTE_FONT,
     PERCENT,
     POINTS,
+    Sheet,
+    Style,
     Truncations,
     header,
+    plus,
     print_setup,
     put_number,
     put_text,
+    style,
     title_and_summary,
     user_header,
 )
@@ -35,32 +36,30 @@ SHARE_FORMAT = "0.0%"
 RAW_FORMAT = "0.###"
 
 
-def write_sensitivity(
-    ws: Worksheet, report: ReportData, fill: PatternFill, cuts: Truncations
-) -> None:
+def write_sensitivity(ws: Sheet, report: ReportData, accent: Style, cuts: Truncations) -> None:
     section = report.sensitivity
     assert section is not None  # the sheet is made only for a report that has the section
     sizes = [44, 10, 11, 11, 14, 11, 13, 32, 30]
     title_and_summary(ws, "Sensitivity of the result", section.summary, cuts, sizes)
-    ws.row_dimensions[2].height = 48
-    row = _flips(ws, section, fill, cuts, 4)
-    row = _odds(ws, section, fill, cuts, row + 2)
-    _sets(ws, section, fill, cuts, row + 2)
-    ws.freeze_panes = "B5"
+    ws.height(2, 48)
+    row = _flips(ws, section, accent, cuts, 4)
+    row = _odds(ws, section, accent, cuts, row + 2)
+    _sets(ws, section, accent, cuts, row + 2)
+    ws.freeze(5, 2)
     print_setup(ws, 4)
 
 
 def _flips(
-    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+    ws: Sheet, section: SensitivitySection, accent: Style, cuts: Truncations, top: int
 ) -> int:
-    header(ws, top, FLIP_HEADER, fill)
+    header(ws, top, FLIP_HEADER, accent)
     row = top
     for line in section.flips:
         row += 1
-        name = put_text(ws, row, 1, line.name, cuts)
-        name.alignment = Alignment(indent=2 * line.depth)
-        if line.is_category:
-            name.font = BOLD
+        indented = style(indent=2 * line.depth)
+        put_text(
+            ws, row, 1, line.name, cuts, plus(indented, BOLD) if line.is_category else indented
+        )
         put_text(ws, row, 2, "Category" if line.is_category else "Criterion")
         put_number(ws, row, 3, line.weight, SHARE_FORMAT)
         put_number(ws, row, 4, line.raw_weight, RAW_FORMAT)
@@ -73,17 +72,17 @@ def _flips(
         put_text(ws, row, 9, verdict.get(line.verdict, ""))
     if not section.flips:
         row += 1
-        put_text(ws, row, 1, "No candidate can be ranked, so nothing can flip.").font = NOTE_FONT
+        put_text(ws, row, 1, "No candidate can be ranked, so nothing can flip.", look=NOTE_FONT)
     return row
 
 
 def _odds(
-    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+    ws: Sheet, section: SensitivitySection, accent: Style, cuts: Truncations, top: int
 ) -> int:
     low, high = section.rank_percentiles
-    put_text(ws, top, 1, "Chances of winning and rank ranges").font = BOLD
+    put_text(ws, top, 1, "Chances of winning and rank ranges", look=BOLD)
     put_text(ws, top + 1, 1, f"{section.settings}. Reproduce with: sensitivity EVAL --draws "
-             f"{section.draws} --seed {section.seed}").font = NOTE_FONT  # fmt: skip
+             f"{section.draws} --seed {section.seed}", look=NOTE_FONT)  # fmt: skip
     row = top + 2
     if section.close_call:
         text = (
@@ -91,10 +90,10 @@ def _odds(
             f"{100 * (section.leader_chance or 0):.1f}% of the draws (below "
             f"{100 * section.close_call_below:.0f}%)."
         )
-        put_text(ws, row, 1, text, cuts).font = BOLD
+        put_text(ws, row, 1, text, cuts, BOLD)
         row += 1
     header(ws, row, ["Candidate", "Chance of ranking first", f"Rank, {low}th percentile",
-                     "Median rank", f"Rank, {high}th percentile"], fill)  # fmt: skip
+                     "Median rank", f"Rank, {high}th percentile"], accent)  # fmt: skip
     for line in section.odds:
         row += 1
         put_text(ws, row, 1, line.name, cuts)
@@ -109,14 +108,14 @@ def _odds(
 
 
 def _sets(
-    ws: Worksheet, section: SensitivitySection, fill: PatternFill, cuts: Truncations, top: int
+    ws: Sheet, section: SensitivitySection, accent: Style, cuts: Truncations, top: int
 ) -> None:
-    put_text(ws, top, 1, "Rankings under each weighting set (rank, then total)").font = BOLD
+    put_text(ws, top, 1, "Rankings under each weighting set (rank, then total)", look=BOLD)
     row = top + 1
-    header(ws, row, ["Candidate"], fill)
+    header(ws, row, ["Candidate"], accent)
     for i, column in enumerate(section.sets):
-        user_header(ws, row, 2 + 2 * i, f"{column.name}: rank", fill, cuts)
-        user_header(ws, row, 3 + 2 * i, f"{column.name}: total", fill, cuts)
+        user_header(ws, row, 2 + 2 * i, f"{column.name}: rank", accent, cuts)
+        user_header(ws, row, 3 + 2 * i, f"{column.name}: total", accent, cuts)
     for c, name in enumerate(section.candidates):
         row += 1
         put_text(ws, row, 1, name, cuts)
@@ -132,4 +131,4 @@ def _sets(
         ):
             if text:
                 row += 1
-                put_text(ws, row, 1, text, cuts).font = NOTE_FONT
+                put_text(ws, row, 1, text, cuts, NOTE_FONT)

@@ -8,21 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
 from evaluator.contracts.card import PeriodCard
 from evaluator.contracts.metrics import line_unit
 from reports.xlsx.cells import (
+    BOLD,
     DATE_TIME,
-    FONT_NAME,
     PERCENT,
+    Book,
+    Sheet,
     Truncations,
     add_table,
+    fill,
     header,
     print_setup,
     put_number,
     put_text,
+    style,
     title_block,
     widths,
 )
@@ -31,25 +32,23 @@ if TYPE_CHECKING:
     from reports.pdf.service_review import ReviewReport
 
 VERDICT_FONTS = {
-    "met": Font(name=FONT_NAME, bold=True, color="1B7F3B"),
-    "at risk": Font(name=FONT_NAME, bold=True, color="B26A00"),
-    "breached": Font(name=FONT_NAME, bold=True, color="B42318"),
+    "met": style(bold=True, font_color="#1B7F3B"),
+    "at risk": style(bold=True, font_color="#B26A00"),
+    "breached": style(bold=True, font_color="#B42318"),
 }
 MARKS = {"met": "✓ met", "at risk": "! at risk", "breached": "✗ breached"}
 
 
-def _figure(ws: Worksheet, row: int, column: int, value: float | None, unit: str) -> None:
+def _figure(ws: Sheet, row: int, column: int, value: float | None, unit: str) -> None:
     """A share as a percentage, minutes as minutes, seconds as seconds (numbers, not text)."""
     put_number(ws, row, column, value, PERCENT if unit == "share" else "0.0")
 
 
-def _verdict(ws: Worksheet, row: int, column: int, verdict: str) -> None:
-    cell = put_text(ws, row, column, MARKS.get(verdict, verdict))
-    if verdict in VERDICT_FONTS:
-        cell.font = VERDICT_FONTS[verdict]
+def _verdict(ws: Sheet, row: int, column: int, verdict: str) -> None:
+    put_text(ws, row, column, MARKS.get(verdict, verdict), look=VERDICT_FONTS.get(verdict, ()))
 
 
-def _metric_rows(ws: Worksheet, first: int, card: PeriodCard, cuts: Truncations) -> int:
+def _metric_rows(ws: Sheet, first: int, card: PeriodCard, cuts: Truncations) -> int:
     row = first
     for line in card.metrics:
         unit = line_unit(line.metric)
@@ -64,17 +63,12 @@ def _metric_rows(ws: Worksheet, first: int, card: PeriodCard, cuts: Truncations)
 
 def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
     """Build the workbook into `path` (the caller makes the write atomic)."""
-    from openpyxl import Workbook
-
-    from evaluator.xlsx_text import set_properties
-
     review, meta = report.review, report.meta
     contract, quarter = review.card.contract, review.quarter
-    fill = PatternFill("solid", fgColor=meta.branding.accent.lstrip("#"))
+    accent = fill(meta.branding.accent)
     cuts = Truncations()
-    book = Workbook()
-    ws = book.active
-    ws.title = "Quarter"
+    book = Book(path)
+    ws = book.sheet("Quarter")
     title_block(
         ws,
         f"{contract.candidate}: service review {meta.quarter}",
@@ -86,17 +80,18 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
             f"{quarter.credit:,.2f}",
         ],
     )
-    header(ws, 5, ["Metric", "Target", "Delivered", "Verdict", "Counted"], fill)
+    titles = ["Metric", "Target", "Delivered", "Verdict", "Counted"]
+    header(ws, 5, titles, accent)
     last = _metric_rows(ws, 6, quarter, cuts) - 1
     widths(ws, [44, 12, 12, 14, 10])
-    add_table(ws, "QuarterMetrics", 5, 5, last)
+    add_table(ws, "QuarterMetrics", 5, titles, last, accent)
     print_setup(ws, 5, landscape=False)
 
-    ws = book.create_sheet("Months")
+    ws = book.sheet("Months")
     title_block(ws, "Every month from go-live", ["Response and resolution: share in time"])
     months = review.year.months
     keys = [(m.metric, m.priority, m.label) for m in (months[0].metrics if months else [])]
-    header(ws, 4, ["Month", "Tickets", "Verdict", "Credit", *(k[2] for k in keys)], fill)
+    header(ws, 4, ["Month", "Tickets", "Verdict", "Credit", *(k[2] for k in keys)], accent)
     for row, card in enumerate(months, start=5):
         put_text(ws, row, 1, card.label)
         put_number(ws, row, 2, card.tickets)
@@ -108,8 +103,8 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
     widths(ws, [10, 9, 13, 11, *[14] * len(keys)])
     print_setup(ws, 4)
 
-    ws = book.create_sheet("Breaches")
-    header(ws, 1, ["Month", "Breached metric", "Credit of the month"], fill)
+    ws = book.sheet("Breaches")
+    header(ws, 1, ["Month", "Breached metric", "Credit of the month"], accent)
     row = 2
     for card in review.card.months:
         for label in card.breaches or ["none"]:
@@ -117,17 +112,17 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
             put_text(ws, row, 2, label)
             put_number(ws, row, 3, card.credit, "#,##0.00")
             row += 1
-    put_text(ws, row, 1, meta.quarter).font = Font(name=FONT_NAME, bold=True)
+    put_text(ws, row, 1, meta.quarter, look=BOLD)
     put_text(ws, row, 2, "Quarter's service credits (the months' sum)")
     put_number(ws, row, 3, quarter.credit, "#,##0.00")
     widths(ws, [10, 44, 20])
 
-    ws = book.create_sheet("Worst tickets")
+    ws = book.sheet("Worst tickets")
     header(ws, 1, ["Ticket", "Opened (local)", "Restore (min)", "Target (min)", "Category",
-                   "Group"], fill)  # fmt: skip
+                   "Group"], accent)  # fmt: skip
     for row, t in enumerate(review.worst, start=2):
         put_text(ws, row, 1, t.ticket_id, cuts)
-        put_number(ws, row, 2, t.opened.replace(tzinfo=None), DATE_TIME)  # type: ignore[arg-type]
+        put_number(ws, row, 2, t.opened.replace(tzinfo=None), DATE_TIME)
         if t.open_still:
             put_text(ws, row, 3, "still open")
         else:
@@ -137,8 +132,8 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
         put_text(ws, row, 6, t.group, cuts)
     widths(ws, [16, 17, 13, 12, 24, 30])
 
-    ws = book.create_sheet("Targets")
-    header(ws, 1, ["Metric", "Target", "Commitment", "Source", "Where it came from"], fill)
+    ws = book.sheet("Targets")
+    header(ws, 1, ["Metric", "Target", "Commitment", "Source", "Where it came from"], accent)
     for row, target in enumerate(contract.targets, start=2):
         put_text(ws, row, 1, target.label)
         put_number(ws, row, 2, target.value, PERCENT if target.info.unit == "share" else "0.##")
@@ -147,8 +142,8 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
         put_text(ws, row, 5, target.citation, cuts)
     widths(ws, [40, 10, 30, 14, 90])
 
-    set_properties(book, title=meta.title, subject=meta.subject, creator=meta.author)
-    book.save(path)
+    book.properties(title=meta.title, subject=meta.subject, creator=meta.author)
+    book.close()
     warnings = meta.branding.problems(check_logo=False)
     if cuts.cells:
         warnings.append(f"{len(cuts.cells)} cell(s) were shortened to fit Excel's limit.")
