@@ -246,6 +246,19 @@ def test_the_same_client_evaluating_again_sees_the_winners_delivered_record(
     assert "Newcomer" not in out.getvalue()
 
 
+def ticket_dialog(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """The ticket import dialog of an awarded evaluation's contract, with the ServiceNow-like
+    preset chosen, and one month of 50 tickets exported in that shape."""
+    window = contract_window(qtbot, tmp_path)
+    view = tab(window)
+    create(qtbot, view)
+    paths = write_exports(tmp_path / "out", generate(50, start="2025-01", months=1, seed=3),
+                          shapes=("servicenow",))  # fmt: skip
+    view.tickets_button.click()
+    view.dialog.choose_preset("servicenow")
+    return view.dialog, paths
+
+
 def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
     qtbot, tmp_path, shown
 ) -> None:
@@ -255,14 +268,7 @@ def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
     from PySide6.QtGui import QWheelEvent
     from PySide6.QtWidgets import QApplication
 
-    window = contract_window(qtbot, tmp_path)
-    view = tab(window)
-    create(qtbot, view)
-    paths = write_exports(tmp_path / "out", generate(50, start="2025-01", months=1, seed=3),
-                          shapes=("servicenow",))  # fmt: skip
-    view.tickets_button.click()
-    dialog = view.dialog
-    dialog.choose_preset("servicenow")
+    dialog, paths = ticket_dialog(qtbot, tmp_path)
     dialog.add_files([str(p) for p in paths])
     dialog.jobs.wait()
     combo = dialog.mapping.cellWidget(1, 1)
@@ -285,14 +291,7 @@ def test_the_mapping_ignores_the_wheel_and_refuses_a_field_from_two_columns(
 
 
 def test_a_bad_file_clears_the_earlier_preview_and_says_which_file(qtbot, tmp_path, shown) -> None:
-    window = contract_window(qtbot, tmp_path)
-    view = tab(window)
-    create(qtbot, view)
-    paths = write_exports(tmp_path / "out", generate(50, start="2025-01", months=1, seed=3),
-                          shapes=("servicenow",))  # fmt: skip
-    view.tickets_button.click()
-    dialog = view.dialog
-    dialog.choose_preset("servicenow")
+    dialog, paths = ticket_dialog(qtbot, tmp_path)
     dialog.add_files([str(paths[0])])
     dialog.jobs.wait()
     dialog.preview_button.click()
