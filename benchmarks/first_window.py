@@ -30,8 +30,10 @@ def main(argv: list[str]) -> None:
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if not painted and event.type() == QEvent.Type.Paint and isinstance(
-                watched, QMainWindow
+            if (
+                not painted
+                and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QMainWindow)
             ):
                 painted.append(time.time() - since)
                 if argv[0] == "bare":

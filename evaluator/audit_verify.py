@@ -16,9 +16,9 @@ named.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +38,11 @@ from evaluator.models import (
     EvaluatorRow,
     ScoreRow,
 )
+from evaluator.progress import CancelCheck, Cancelled, raise_if_cancelled
 from evaluator.records import EvalRef, get_evaluation
+
+T = TypeVar("T")
+CHUNK = 4096  # rows read at a time, so a cancelled check stops between chunks
 
 LOAD_ACTION = "load evaluation"
 CELL_PREFIXES = ("score:", "consensus:")
@@ -69,22 +73,34 @@ class Verdict:
         return f"audit chain broken at {self.broken.sentence()}"
 
 
-def verify(db: Database, evaluation: EvalRef) -> Verdict:
-    """The evaluation's chain and stored values checked, in one consistent read."""
+def verify(db: Database, evaluation: EvalRef, cancel: CancelCheck | None = None) -> Verdict:
+    """The evaluation's chain and stored values checked, in one consistent read; `cancel`
+    (asked every few thousand rows) stops a check nobody waits for with `Cancelled`."""
     with db.reading() as session:
         if db.engine.dialect.name == "postgresql":  # chain and values from one snapshot
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        return verify_in(session, evaluation)
+        return verify_in(session, evaluation, cancel)
 
 
-def verify_in(session: Session, evaluation: EvalRef) -> Verdict:
+def verify_in(session: Session, evaluation: EvalRef, cancel: CancelCheck | None = None) -> Verdict:
     ev = get_evaluation(session, evaluation)
-    entries = list(read_chain(session, ev.id))
+    entries = list(_checking(read_chain(session, ev.id), cancel))
     count, head, broken = check_entries(entries)
     if broken is not None:
         return Verdict(ev.name, count, head, broken)
-    broken, unrecorded = _check_state(session, ev.id, entries)
+    broken, unrecorded = _check_state(session, ev.id, entries, cancel)
     return Verdict(ev.name, count, head, broken, unrecorded, broken is not None)
+
+
+def _checking(items: Iterable[T], cancel: CancelCheck | None, every: int = CHUNK) -> Iterator[T]:
+    """`items`, asking `cancel` every `every` items: a closed window's check stops promptly."""
+    if cancel is None:
+        yield from items
+        return
+    for index, item in enumerate(items):
+        if index % every == 0:
+            raise_if_cancelled(cancel)
+        yield item
 
 
 def read_chain(session: Session, evaluation_id: int | None) -> Iterator[ChainEntry]:
@@ -109,7 +125,7 @@ def read_chain(session: Session, evaluation_id: int | None) -> Iterator[ChainEnt
         AuditRow.prev_hash,
         AuditRow.hash,
     ).where(chain)
-    for r in session.execute(query.order_by(AuditRow.id)):
+    for r in session.execute(query.order_by(AuditRow.id).execution_options(yield_per=CHUNK)):
         yield ChainEntry(
             f"entry {r.id}",
             r.at,
@@ -129,7 +145,10 @@ def read_chain(session: Session, evaluation_id: int | None) -> Iterator[ChainEnt
 
 
 def _check_state(
-    session: Session, evaluation_id: int, entries: list[ChainEntry]
+    session: Session,
+    evaluation_id: int,
+    entries: list[ChainEntry],
+    cancel: CancelCheck | None = None,
 ) -> tuple[Break | None, int]:
     """The first stored value the record does not show, and how many values predate it."""
     position: dict[str, int] = {}
@@ -139,7 +158,7 @@ def _check_state(
     baseline = bool(entries) and (entries[0].imported or entries[0].action == LOAD_ACTION)
     problems: list[tuple[int, Break]] = []
     unrecorded = 0
-    for row, shown, what in _stored_cells(session, evaluation_id):
+    for row, shown, what in _checking(_stored_cells(session, evaluation_id), cancel):
         index = position.get(stored_cell_ref(row))
         if index is None:
             if baseline:
@@ -209,10 +228,10 @@ def _stored_cells(session: Session, evaluation_id: int) -> Iterator[tuple[Any, s
         EvaluatorRow.name.label("evaluator_name"),
         ScoreRow.abstained,
     )
-    for row in session.execute(scores):
+    for row in session.execute(scores.execution_options(yield_per=CHUNK)):
         yield row, "abstain" if row.abstained else fmt(row.value), "score"
     consensus = cells(ConsensusRow, CriterionRow.kind)
-    for row in session.execute(consensus):
+    for row in session.execute(consensus.execution_options(yield_per=CHUNK)):
         cell = _ConsensusCell(row)
         yield cell, _consensus_text(row.kind, row.value), "consensus value"
 
@@ -266,10 +285,12 @@ def require_intact(db: Database, evaluation: EvalRef) -> Verdict:
     return verdict
 
 
-def warning(db: Database, evaluation: EvalRef) -> str:
-    """ "" when the record holds, else the sentence a window shows (never raises)."""
+def warning(db: Database, evaluation: EvalRef, cancel: CancelCheck | None = None) -> str:
+    """ "" when the record holds, else the sentence a window shows (raises only `Cancelled`)."""
     try:
-        verdict = verify(db, evaluation)
+        verdict = verify(db, evaluation, cancel)
+    except Cancelled:
+        raise
     except Exception as exc:  # a window must open even when the check itself fails
         return f"The audit trail could not be checked: {exc}"
     return "" if verdict.intact else f"The audit trail does not hold: {verdict.sentence()}"

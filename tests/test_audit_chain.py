@@ -18,12 +18,13 @@ from sqlalchemy.exc import DBAPIError
 
 from evaluator import services
 from evaluator.audit_chain import check_entries, seal, seal_run
-from evaluator.audit_verify import read_chain, verify
+from evaluator.audit_verify import read_chain, verify, warning
 from evaluator.changes import ScoreCell, SetScore
 from evaluator.changes.write import apply_changes
 from evaluator.db import open_database
 from evaluator.jsonio import dump_evaluation, load_file
 from evaluator.models import AuditRow
+from evaluator.progress import Cancelled
 from evaluator.services import process
 from tests.core_fixtures import populated, start_consensus
 from tests.test_cli import cli, fail, ok
@@ -304,6 +305,29 @@ def test_a_raw_edit_of_a_stored_value_is_detected(tmp_path):
         forged_score("Ann Example", "Zephyr Care IT", "tiers.l4", 4),
     )
     assert "the record says it was cleared" in verify(db, ev).broken.problem
+
+
+def test_a_check_nobody_waits_for_stops_when_asked(tmp_path):
+    """A window closing its database asks the background check to stop: it raises Cancelled
+    (never a 'could not be checked' warning); a check not asked to stop gives the same verdict."""
+    db, ev = scored(tmp_path)
+    asked: list[int] = []
+
+    def cancel_after(n: int):
+        def cancel() -> bool:
+            asked.append(1)
+            return len(asked) > n
+
+        return cancel
+
+    with pytest.raises(Cancelled):
+        verify(db, ev, cancel_after(0))  # while reading the chain
+    asked.clear()
+    with pytest.raises(Cancelled):
+        warning(db, ev, cancel_after(1))  # while reading the stored values
+    assert len(asked) == 2
+    assert verify(db, ev, lambda: False) == verify(db, ev)
+    assert warning(db, ev, lambda: False) == ""
 
 
 def forged_score(member: str, candidate: str, key: str, value: int) -> str:

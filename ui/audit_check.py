@@ -38,12 +38,13 @@ class AuditCheck(QObject):
         if not inline:
             self.checked.emit("")  # the previous evaluation's warning goes at once
 
-        def work(_progress: Progress, _cancel: CancelCheck) -> str:
-            return warning(db, evaluation_id)
+        def work(_progress: Progress, cancel: CancelCheck) -> str:
+            return warning(db, evaluation_id, cancel)
 
         self._jobs.start(work, key=KEY, inline=inline, on_ended=self._ended)
 
     def stop(self) -> None:
+        """Stop the running check within a few thousand rows (its database is closing)."""
         self._jobs.discard(KEY)
 
     def _ended(self, job: Job) -> None:
