@@ -73,7 +73,8 @@ class Prepared:
         self.rss = 0.0
         self.later: dict[Path, list[dict[str, float]]] = {}  # start-up figures after the paint
         self.edit_times: list[float] = []
-        self.open_times: list[float] = []  # until the grid was shown
+        self.ranked_times: list[float] = []  # opening until the totals and ranks were shown
+        self.bare_open_times: list[float] = []
         self._main_window = None
         self.cells = self.pages = 0
         self._report = None
@@ -114,8 +115,9 @@ class Prepared:
 
     def open_app(self) -> float:
         """The evaluation opened in a built main window (1366 x 768, offscreen) until its grid
-        is shown and ranked: what a user waits for after File > Open. The audit check that
-        follows is waited for untimed, so its thread never slows the next run."""
+        is shown: what issue 12 measures and a user waits for after File > Open. The ranking
+        that follows from a worker thread is timed too (the note); the audit check after it is
+        waited for untimed, so its thread never slows the next run."""
         from PySide6.QtWidgets import QApplication
 
         window = self._window()
@@ -125,18 +127,18 @@ class Prepared:
         shown = time.perf_counter() - start
         window.session.wait_for_results(120_000)
         QApplication.processEvents()  # totals and ranks painted
-        took = time.perf_counter() - start
-        self.open_times.append(shown)
+        self.ranked_times.append(time.perf_counter() - start)
         window.session.wait_for_audit(120_000)
         window.session.close_database()
         QApplication.processEvents()
-        return took
+        return shown
 
     def open_note(self) -> str:
-        if not self.open_times:
+        if not self.ranked_times or not self.bare_open_times:
             return ""
-        shown = statistics.median(self.open_times)
-        return f"grid shown at {1000 * shown:.0f} ms; audit check off the GUI thread"
+        ranked = statistics.median(self.ranked_times)
+        ratio = ranked / statistics.median(self.bare_open_times)
+        return f"ranked at {1000 * ranked:.0f} ms ({ratio:.1f}x); audit check after that"
 
     def _window(self):  # type: ignore[no-untyped-def]
         """One main window for every open run, with settings of its own."""
@@ -162,6 +164,7 @@ class Prepared:
                 list(map(tuple, connection.execute(text(f"SELECT * FROM {table}"))))
         took = time.perf_counter() - start
         engine.dispose()
+        self.bare_open_times.append(took)
         return took
 
     # ---- one edit ------------------------------------------------------------------------
@@ -319,7 +322,7 @@ def pairs(p: Prepared, q: Questionnaires) -> list[Pair]:
              lambda: p.start_note(p.db_path)),
         Pair("same, empty database", p.start_app(p.empty_path), p.start_bare, "2.5x",
              lambda: p.start_note(p.empty_path)),
-        Pair("open the evaluation into the window (shown and ranked)", p.open_app, p.open_bare,
+        Pair("open the evaluation into the window (grid shown)", p.open_app, p.open_bare,
              "1.5x", p.open_note),
         Pair("one score edit -> written, audited, re-ranked (p95)", p.edit_app, p.edit_bare,
              "0.05 s", lambda: f"p50 {1000 * percentile(p.edit_times, 50):.0f} ms"),

@@ -284,7 +284,7 @@ def normalised_scores(data: EvaluationData) -> list[Score]:
         if id(s) in keep:
             mean, sd = moments[s.evaluator_id]
             z = (s.value - mean) / sd if sd > 0 else 0.0
-            s = replace(s, value=min(high, max(low, pooled_mean + z * pooled_sd)))
+            s = s._replace(value=min(high, max(low, pooled_mean + z * pooled_sd)))
         result.append(s)
     return result
 

@@ -200,7 +200,7 @@ def hostile_data() -> EvaluationData:
         dataclasses.replace(e, role=INJECTIONS[5 + i]) for i, e in enumerate(data.evaluators)
     ]
     long_scores = [
-        dataclasses.replace(s, justification=s.justification + " " + "x" * 40_000)
+        s._replace(justification=s.justification + " " + "x" * 40_000)
         if (s.evaluator_id, s.candidate_id) == (2, 1)
         else s
         for s in data.scores

@@ -171,3 +171,38 @@ def test_the_window_names_the_first_broken_link(qtbot, database: Path) -> None:
     tamper(database, "UPDATE scores SET value = 3 WHERE justification = 'Second look'")
     window.session.open_evaluation(window.session.data.id)
     assert not window.audit_bar.isVisible()
+
+
+def test_a_large_check_waits_for_the_ranking_then_speaks(qtbot, database: Path, monkeypatch):
+    """At committee scale the check shares one interpreter with the scoring thread: it is held
+    until the evaluation's results are in, then runs; a check held when the database closes
+    never runs."""
+    import ui.audit_check
+    from evaluator.db import open_database
+    from ui.audit_check import AuditCheck
+    from ui.live_results import LiveResults
+
+    monkeypatch.setattr(ui.audit_check, "INLINE_LIMIT", 0)  # this small file counts as large
+    tamper(database, "UPDATE scores SET value = 0 WHERE justification = 'Second look'")
+    db = open_database(database)
+    data = services.load_evaluation(db, "Riverbend RFP")
+    results = LiveResults(lambda: data)
+    check = AuditCheck(None, results)
+    said: list[str] = []
+    check.checked.connect(said.append)
+
+    results.invalidate()  # a fresh evaluation: its ranking is owed
+    check.start(db, data.id, len(data.scores))
+    assert check.held and said == [""]  # the previous evaluation's warning goes at once
+    assert results.wait(30_000) and results.results is not None
+    assert not check.held  # released by the results coming in
+    assert check.wait(30_000)
+    assert len(said) == 2 and "stored score is 0 but the record says 3" in said[1]
+
+    results.invalidate()
+    check.start(db, data.id, len(data.scores))
+    assert check.held
+    check.stop()  # the window closes the database before the ranking came
+    assert results.wait(30_000) and check.wait(1_000)
+    assert not check.held and len(said) == 3  # only the at-once "" of the second start
+    db.close()

@@ -275,3 +275,28 @@ def test_abstentions_read_abstain_and_count_neither_as_zero_nor_in_the_spread(tm
     assert "No score counts: every member abstained" in view.panel.details.text()
     assert session.results.for_candidate(orbis).leaf_values["tiers.l4"].value is None
     session.close_database()
+
+
+def test_a_hidden_tab_summarises_nothing_until_shown_then_shows_the_agenda_top(session, qtbot):
+    """An evaluation opened while another tab is in front leaves the 10,000-cell summary and
+    the panel for later (a third of opening a committee-scale evaluation); showing the tab
+    catches up: the agenda's top cell, its members' scores, the counts."""
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = QTabWidget()
+    tabs.addTab(QLabel("Scoring goes here"), "Scoring")
+    view = ConsensusView(session)
+    tabs.addTab(view, "Consensus")
+    show(qtbot, tabs, 1300, 750, activate=True)
+    assert not view.isVisible()
+
+    session.open_evaluation(session.data.id)  # opened again, the Consensus tab behind
+    assert view.model._stats is None  # nothing summarised yet
+    tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    zephyr = firm(session, "Zephyr Care IT")
+    assert view.grid.currentIndex() == view.model.index_of(zephyr, "tiers.l4")
+    details = view.panel.details.text()
+    assert "Named engineer" in details and "No escalation path shown" in details
+    assert "spread 4" in details
+    assert "<b>2</b> open disagreements of 2 flagged" in view.summary.text()

@@ -310,3 +310,21 @@ def test_refused_actions_show_the_cores_message(qtbot, chaired_session):
 
 def member(session: EvaluationSession, name: str):  # type: ignore[no-untyped-def]
     return next(e for e in stored(session).evaluators if e.name == name)
+
+
+def test_a_hidden_candidates_tab_fits_its_columns_when_shown(qtbot, session) -> None:
+    """Behind another tab the table is not measured on every change (an evaluation opening
+    resets it); shown, its columns fit a long name as a front tab's do."""
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = QTabWidget()
+    tabs.addTab(QLabel("Scoring goes here"), "Scoring")
+    view = CandidatesView(session)
+    tabs.addTab(view, "Candidates")
+    show(qtbot, tabs, 1300, 750, activate=True)
+    session.execute(AddCandidate(session, "Fictitious Regional Support Partners of the Valley"))
+    before = view.table.columnWidth(0)
+    assert before < view.table.sizeHintForColumn(0)  # not fitted while hidden
+    tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    assert view.table.columnWidth(0) >= view.table.sizeHintForColumn(0) > before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from operator import itemgetter
 
 from evaluator.changes.snapshot import score_places
 from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
@@ -36,11 +37,29 @@ class CellIndex:
         self.consensus = {(c.candidate_id, c.criterion_key): c for c in consensus}
         responses = data.responses if data else []
         self.responses = {(r.candidate_id, r.criterion_key): r for r in responses}
-        self.by_candidate: Counter[int] = Counter(s.candidate_id for s in scores)
-        self.by_evaluator: Counter[int] = Counter(s.evaluator_id for s in scores)
-        self.by_evaluator_key: Counter[tuple[int, str]] = Counter(
-            (s.evaluator_id, s.criterion_key) for s in scores
-        )
+        # counted from the current cells when first asked for (the People tabs may never be
+        # shown), then kept current by score_cell
+        self._by_candidate: Counter[int] | None = None
+        self._by_evaluator: Counter[int] | None = None
+        self._by_evaluator_key: Counter[tuple[int, str]] | None = None
+
+    @property
+    def by_candidate(self) -> Counter[int]:
+        if self._by_candidate is None:
+            self._by_candidate = Counter(map(itemgetter(1), self.scores))  # cells' candidates
+        return self._by_candidate
+
+    @property
+    def by_evaluator(self) -> Counter[int]:
+        if self._by_evaluator is None:
+            self._by_evaluator = Counter(map(itemgetter(0), self.scores))  # cells' members
+        return self._by_evaluator
+
+    @property
+    def by_evaluator_key(self) -> Counter[tuple[int, str]]:
+        if self._by_evaluator_key is None:  # (member, key) of the (member, candidate, key) cells
+            self._by_evaluator_key = Counter(map(itemgetter(0, 2), self.scores))
+        return self._by_evaluator_key
 
     def score_cell(self, cell: tuple[int, int, str], score: Score | None) -> None:
         """Record a set (or, with None, cleared) score."""
@@ -51,9 +70,12 @@ class CellIndex:
             self.scores[cell] = score
         step = (score is not None) - existed
         evaluator_id, candidate_id, key = cell
-        self.by_candidate[candidate_id] += step
-        self.by_evaluator[evaluator_id] += step
-        self.by_evaluator_key[evaluator_id, key] += step
+        if self._by_candidate is not None:  # else counted from the scores when asked for
+            self._by_candidate[candidate_id] += step
+        if self._by_evaluator is not None:
+            self._by_evaluator[evaluator_id] += step
+        if self._by_evaluator_key is not None:
+            self._by_evaluator_key[evaluator_id, key] += step
 
     def consensus_cell(self, cell: tuple[int, str], value: ConsensusScore | None) -> None:
         if value is None:

@@ -137,7 +137,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         self.dataChanged.connect(self.follow_submissions)
         self._live = LiveResults(lambda: self._data, self)
         self._live.changed.connect(self.resultsChanged)
-        self._audit = AuditCheck(self)
+        self._audit = AuditCheck(self, self._live)
         self._audit.checked.connect(self.auditBroken)
         self._opener = JobRunner(self)
         self._opening = ""

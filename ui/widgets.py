@@ -145,3 +145,10 @@ def ok_cancel(
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
+
+
+def behind_another_tab(widget: QWidget) -> bool:
+    """Hidden in a shown window (another tab is in front): work only this widget shows can
+    wait for its showEvent. A widget of a window not yet shown does it at once."""
+    window = widget.window()
+    return window is not widget and window.isVisible() and not widget.isVisible()

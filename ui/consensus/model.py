@@ -4,8 +4,9 @@
 their scores ("3.5 (2–4)": mean 3.5, lowest 2, highest 4), flags the cells whose spread
 (highest minus lowest) reaches the disagreement threshold, and shows the chair's consensus
 where one is set, the members' figures beside it ("4  [3.5 (2–4)]"). Its per-cell
-statistics are built once per snapshot and updated cell by cell on `scoreChanged`, so a paint
-never scans the scores. `AgendaModel` (ui/consensus/agenda.py, re-exported here) lists the
+statistics are built once per snapshot, when first asked for (a hidden Consensus tab costs
+nothing when an evaluation opens), and updated cell by cell on `scoreChanged`, so a paint never
+scans the scores. `AgendaModel` (ui/consensus/agenda.py, re-exported here) lists the
 flagged cells, most consequential first (effective weight x spread), for the consensus meeting;
 `cellChanged` lets it follow one cell at a time, `flagsChanged` asks it to rebuild.
 """
@@ -82,7 +83,7 @@ class ConsensusModel(CriteriaGridModel):
     )
 
     def __init__(self, session: EvaluationSession, parent: QObject | None = None) -> None:
-        self._stats: dict[tuple[int, str], CellStats] = {}
+        self._stats: dict[tuple[int, str], CellStats] | None = None  # None: built when asked
         self._names: dict[int, str] = {}
         self._conflicted: frozenset[tuple[int, int]] = frozenset()
         self._ordering_weights: dict[str, float] = {}  # the weights the agenda was ordered by
@@ -101,23 +102,34 @@ class ConsensusModel(CriteriaGridModel):
         data = self.session.data
         self._names = {e.id: e.name for e in data.evaluators} if data else {}
         self._conflicted = conflicts(data) if data else frozenset()
-        grouped: dict[tuple[int, str], list[Score]] = {}
-        for score in data.scores if data else []:  # shown with abstentions; counted without
-            grouped.setdefault((score.candidate_id, score.criterion_key), []).append(score)
-        self._stats = {cell: self._summarise(scores) for cell, scores in grouped.items()}
+        self._stats = None  # summarised on first use: 10,000 cells are a third of an open
         self._ordering_weights = dict(self._weights)
 
+    def _cell_stats(self) -> dict[tuple[int, str], CellStats]:
+        """Every scored cell's statistics, summarised from the snapshot when first needed."""
+        if self._stats is None:
+            data = self.session.data
+            order = {e: i for i, e in enumerate(self._names)}
+            # sorted once by member, the cells' lists come out in member order
+            scores = sorted(data.scores, key=lambda s: order.get(s.evaluator_id, 0)) if data else []
+            grouped: dict[tuple[int, str], list[Score]] = {}
+            for score in scores:  # shown with abstentions; counted without
+                grouped.setdefault((score.candidate_id, score.criterion_key), []).append(score)
+            self._stats = {
+                cell: self._summarise(cell_scores) for cell, cell_scores in grouped.items()
+            }
+        return self._stats
+
     def _summarise(self, scores: list[Score]) -> CellStats:
+        """A cell's statistics from its scores, already in member order."""
         data = self.session.data
         assert data is not None
         conflicted = self._conflicted
         values = [s.value for s in scores if counts(s, conflicted)]
         width, flagged = spread(values, data.scale)
-        order = {e: i for i, e in enumerate(self._names)}
-        ordered = tuple(sorted(scores, key=lambda s: order.get(s.evaluator_id, 0)))
         low, high = (min(values), max(values)) if values else (0.0, 0.0)
         average = aggregate(values, data.aggregation)
-        return CellStats(ordered, average, width, flagged, len(values), low, high)
+        return CellStats(tuple(scores), average, width, flagged, len(values), low, high)
 
     def score_note(self, score: Score) -> str:
         """How a member's score reads beside the others: "4", "abstain", or "4 (not counted:
@@ -129,14 +141,17 @@ class ConsensusModel(CriteriaGridModel):
         return fmt(score.value)
 
     def _score_changed(self, _evaluator_id: int, candidate_id: int, key: str) -> None:
-        scores = [
-            s for e in self._names if (s := self.session.score(e, candidate_id, key)) is not None
-        ]
-        cell = (candidate_id, key)
-        if scores:
-            self._stats[cell] = self._summarise(scores)
-        else:
-            self._stats.pop(cell, None)
+        if self._stats is not None:  # else the owed summary reads the new score
+            scores = [
+                s
+                for e in self._names
+                if (s := self.session.score(e, candidate_id, key)) is not None
+            ]
+            cell = (candidate_id, key)
+            if scores:
+                self._stats[cell] = self._summarise(scores)
+            else:
+                self._stats.pop(cell, None)
         self._touch(candidate_id, key)
 
     def _consensus_changed(self, candidate_id: int, key: str) -> None:
@@ -162,7 +177,7 @@ class ConsensusModel(CriteriaGridModel):
     # ---- what a cell holds -------------------------------------------------------------------
 
     def stats(self, candidate_id: int, key: str) -> CellStats | None:
-        return self._stats.get((candidate_id, key))
+        return self._cell_stats().get((candidate_id, key))
 
     def cell(self, index: Index) -> tuple[int, str] | None:
         """(candidate id, criterion key) of a leaf cell; None for category rows."""
@@ -175,7 +190,7 @@ class ConsensusModel(CriteriaGridModel):
         rows, columns = self._row_of, self._column_of
         found = [
             (rows[key], columns[c], c, key, stats.spread)
-            for (c, key), stats in self._stats.items()
+            for (c, key), stats in self._cell_stats().items()
             if stats.flagged and key in rows and c in columns
         ]
         found.sort()
@@ -192,12 +207,12 @@ class ConsensusModel(CriteriaGridModel):
     def state(self, candidate_id: int, key: str) -> str:
         if self.session.consensus(candidate_id, key) is not None:
             return AGREED
-        stats = self._stats.get((candidate_id, key))
+        stats = self._cell_stats().get((candidate_id, key))
         return FLAGGED if stats is not None and stats.flagged else PLAIN
 
     def summary(self, row: GridRow, candidate_id: int) -> str:
         """What the evaluators (or the engine) say, without the consensus."""
-        stats = self._stats.get((candidate_id, row.key))
+        stats = self._cell_stats().get((candidate_id, row.key))
         if row.members_score:
             if stats is None:
                 return ""
@@ -323,7 +338,7 @@ class ConsensusModel(CriteriaGridModel):
 
     def tooltip(self, row: GridRow, candidate_id: int) -> str:
         """Rich text: each evaluator's score and justification, and the consensus note."""
-        stats = self._stats.get((candidate_id, row.key))
+        stats = self._cell_stats().get((candidate_id, row.key))
         parts = [f"<b>{html.escape(row.criterion.name)}</b>"]
         if stats is not None:
             if stats.aggregate is not None:

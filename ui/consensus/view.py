@@ -45,7 +45,7 @@ from ui.grid.delegates import Banner
 from ui.grid.model import CANDIDATE_ROLE, KEY_ROLE
 from ui.grid.view import CriteriaGrid, covers
 from ui.session import EvaluationSession
-from ui.widgets import beside_panels, column, muted, tab_order
+from ui.widgets import behind_another_tab, beside_panels, column, muted, tab_order
 
 
 class ConsensusView(QWidget):
@@ -64,6 +64,7 @@ class ConsensusView(QWidget):
         self._bound = QPersistentModelIndex()
         self._auto_start, self._started_at = True, None  # see _agenda_reset
         self._scroll_owed = False  # the agenda's current line moved while hidden
+        self._panel_owed: bool | None = None  # a panel refresh (True: with its editors) owed
 
         self.banner = Banner()
         self.summary = QLabel()
@@ -252,6 +253,9 @@ class ConsensusView(QWidget):
         super().showEvent(event)
         self.agenda_model.set_live(True)
         self._show_summary()
+        if self._panel_owed is not None:
+            fill, self._panel_owed = self._panel_owed, None
+            self._refresh_panel(fill)
         current = self.agenda.currentIndex()
         if self._scroll_owed and current.isValid():
             self.agenda.scrollTo(current)
@@ -268,6 +272,10 @@ class ConsensusView(QWidget):
             self._refresh_panel(fill=True)
 
     def _refresh_panel(self, fill: bool = False) -> None:
+        if behind_another_tab(self):  # an evaluation opening with this tab hidden does
+            self._panel_owed = fill or bool(self._panel_owed)  # not summarise 10,000 cells
+            return
+        self._panel_owed = None
         panel, model = self.panel, self.model
         cell = model.cell(self._bound)
         if cell is None:

@@ -8,6 +8,7 @@ database and costs O(1) whatever the size of the evaluation.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass
 
@@ -99,8 +100,10 @@ def flatten(roots: list[Criterion]) -> list[GridRow]:
     return rows
 
 
+@functools.lru_cache(maxsize=4096)
 def wrapped_name(name: str, width: int = 18) -> str:
-    """Candidate names on at most two lines, so columns can stay narrow."""
+    """Candidate names on at most two lines, so columns can stay narrow (kept: a header asks
+    again at every paint and sizing, 2,000 times as a 50-candidate evaluation opens)."""
     lines = textwrap.wrap(name, width) or [""]
     return "\n".join([*lines[:1], " ".join(lines[1:])] if len(lines) > 1 else lines)
 

@@ -30,11 +30,15 @@ class PeopleModel(RowsModel):
         super().__init__(columns, (), self._execute, lambda: session.editable, parent)
         self.set_rows(self._current())
         self._rated: tuple[object, int] | None = None
-        session.evaluationChanged.connect(lambda: self.reset_rows(self._current()))
+        session.evaluationChanged.connect(self._evaluation_changed)
         session.readOnlyChanged.connect(self.refresh_all)
         session.scoresReset.connect(self.refresh_all)
         session.scoreChanged.connect(self._score_changed)
         session.criteriaChanged.connect(self.refresh_all)  # expected counts depend on leaves
+
+    def _evaluation_changed(self) -> None:
+        """A method, not a lambda: Qt disconnects it when the model is deleted with its tab."""
+        self.reset_rows(self._current())
 
     # ---- subclass hooks ----------------------------------------------------------------------
 

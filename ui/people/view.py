@@ -10,6 +10,7 @@ through `session.errorRaised`).
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from ui.people.model import CandidatesModel, CommitteeModel, PeopleModel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate
 from ui.undo import AddCandidate, AddEvaluator, ChangeCommand, RemoveCandidate, RemoveEvaluator
-from ui.widgets import muted, tool_action
+from ui.widgets import behind_another_tab, muted, tool_action
 
 
 class PeopleView(QWidget):
@@ -81,6 +82,7 @@ class PeopleView(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(muted(self.hint))
 
+        self._fit_owed = False  # the columns wait to be fitted until the tab is shown
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
             signal.connect(lambda *_: self._update())
@@ -124,11 +126,19 @@ class PeopleView(QWidget):
         )
 
     def _fit_columns(self) -> None:
+        self._fit_owed = behind_another_tab(self)  # fitted when shown: a hidden tab waits
+        if self._fit_owed:
+            return
         for column in range(self.model.columnCount()):
             if column != self.stretch_column:
                 self.table.resizeColumnToContents(column)
                 width = self.table.columnWidth(column)
                 self.table.setColumnWidth(column, width + 12)  # breathing room
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_owed:
+            self._fit_columns()
 
     def _fit_edited(self, first: QModelIndex, last: QModelIndex) -> None:
         one_count = first.row() == last.row() and first.column() == last.column()

@@ -16,6 +16,8 @@ Editing (typing, saving, clearing, abstaining) is in ui/scoring/editing.py.
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from evaluator.domain import Candidate, Evaluator, Score
@@ -66,6 +68,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self._rated_keys: list[str] = []
         self._open = False  # the shown sheet takes scores now (ui/scoring/sheet.py)
         self._covers: frozenset[int] = frozenset()  # candidates its declaration covers
+        self._progress: tuple[weakref.ref[object], int | None, Progress] | None = None
         super().__init__(session, parent)
         session.evaluatorsChanged.connect(self._evaluators_changed)
         session.scoreChanged.connect(self._score_changed)
@@ -259,8 +262,16 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         return saved.justification if saved else ""
 
     def progress(self) -> Progress:
-        """The shown member's progress, as every other place reads it (ui/scoring/progress.py)."""
-        return member_progress(self.session, self._evaluator_id)
+        """The shown member's progress, as every other place reads it (ui/scoring/progress.py).
+        Kept per snapshot and member: every change makes a new snapshot, and an evaluation
+        opening asks several times (each a pass over the member's 10,000 cells)."""
+        data, member = self.session.data, self._evaluator_id
+        known = self._progress
+        if data is not None and known is not None and known[0]() is data and known[1] == member:
+            return known[2]
+        progress = member_progress(self.session, member)
+        self._progress = None if data is None else (weakref.ref(data), member, progress)
+        return progress
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))

@@ -238,14 +238,18 @@ class ScoringView(QWidget):
         """Start where work remains: the first empty rated cell (else the first rated one)."""
         self._show_state()
         model = self.model
-        cells = [
+        cells = (
             model.index(r, c)
             for r, row in enumerate(model.rows())
             if model.is_score_cell(model.index(r, 0))
             for c in range(model.columnCount())
-        ]
-        empty = next((i for i in cells if model.saved(i) is None and model.value(i) is None), None)
-        target = empty or (cells[0] if cells else QModelIndex())
+        )
+        first = next(cells, None)
+        target = first or QModelIndex()
+        if first is not None and model.progress().empty:  # else a full sheet: no scan
+            empty = (i for i in cells if model.saved(i) is None and model.value(i) is None)
+            blank = model.saved(first) is None and model.value(first) is None
+            target = first if blank else next(empty, first)
         if target.isValid():
             self.grid.setCurrentIndex(target)
             self.grid.scrollTo(target)
