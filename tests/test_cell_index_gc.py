@@ -21,3 +21,24 @@ def test_a_large_snapshot_is_frozen_and_a_small_one_is_not() -> None:
         settle(None)
     finally:
         gc.unfreeze()
+
+
+def test_a_large_pause_hands_its_objects_over_frozen_and_a_small_one_does_not() -> None:
+    """Turned back on after building 20,000+ containers, the collector's next pass would walk
+    them all: they are frozen first; a pause that made a few is left to the usual passes."""
+    from evaluator.collector import KEEP, collector_paused
+
+    gc.collect()
+    gc.unfreeze()
+    try:
+        with collector_paused():
+            few = [[n] for n in range(100)]
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+        with collector_paused():
+            many = [[n] for n in range(KEEP)]
+        assert gc.get_freeze_count() >= KEEP  # the new lists are among the frozen
+        assert gc.get_count()[0] < KEEP  # the next pass has nothing of them to walk
+        assert gc.isenabled()
+        del few, many  # reference counting still frees frozen objects
+    finally:
+        gc.unfreeze()
