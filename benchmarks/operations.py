@@ -177,6 +177,7 @@ class Prepared:
         session = EvaluationSession()
         session.open_database(str(self.db_path))
         session.wait_for_results(120_000)
+        session.wait_for_audit(120_000)  # its thread follows the ranking: not the edits' cost
         data = session.data
         assert data is not None
         key = leaf_keys(self.size)[0]
