@@ -14,8 +14,10 @@ date (evaluator.db_migrate).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,6 +94,41 @@ class Database:
         self.writer = engine.execution_options(**{_BEGIN: "IMMEDIATE"})
         self._write_sessions = sessionmaker(self.writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._integrity: Future[None] | None = None  # a check still running, or its verdict
+
+    def check_integrity_meanwhile(self) -> None:
+        """Check the file (PRAGMA quick_check) on a thread while the caller reads from it:
+        SQLite reads every page without the interpreter lock, so opening a committee-scale
+        evaluation no longer reads the file twice in a row. `confirm_integrity` (and every
+        write transaction) waits for the verdict."""
+        path = self._path
+        assert path is not None, "only SQLite files are checked"
+        verdict: Future[None] = Future()
+
+        def check() -> None:
+            try:
+                db_files.check_integrity(self.engine, path)
+            except DatabaseError as exc:
+                verdict.set_exception(exc)
+            except Exception as exc:  # told to whoever confirms, as open_database says it
+                verdict.set_exception(_open_error(exc, path, self.url))
+            else:
+                verdict.set_result(None)
+
+        self._integrity = verdict
+        threading.Thread(target=check, name="integrity-check", daemon=True).start()
+
+    def confirm_integrity(self) -> None:
+        """Wait for a check started by `check_integrity_meanwhile`; DatabaseError (saying what
+        to do) when it found the file damaged. Nothing to wait for otherwise."""
+        if self._integrity is not None:
+            self._integrity.result()
+
+    @property
+    def damaged(self) -> bool:
+        """A finished check found the file damaged (or could not read it)."""
+        verdict = self._integrity
+        return verdict is not None and verdict.done() and verdict.exception() is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,7 +141,9 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One session, one write transaction: committed on success, rolled back on any error."""
+        """One session, one write transaction: committed on success, rolled back on any error.
+        Never on a file whose integrity check is pending or failed."""
+        self.confirm_integrity()
         with self._write_sessions() as session:
             self._begin_write(session)
             try:
@@ -173,11 +212,16 @@ def _check_file(path: Path, create: bool) -> bool:
     return False
 
 
-def open_database(target: str | Path | None = None, *, create: bool = True) -> Database:
+def open_database(
+    target: str | Path | None = None, *, create: bool = True, check_meanwhile: bool = False
+) -> Database:
     """Open (upgrading as needed) the portfolio database at a path or URL.
 
     A SQLite file that does not exist is created only with `create` (commands and dialogs
     that make a database say so; everything else refuses a mistyped path, creating nothing).
+    An existing file is checked for damage first, or with `check_meanwhile` while the caller
+    reads it (the caller then calls `confirm_integrity` before trusting what it read); a file
+    that needs upgrading is always checked first.
     """
     # Alembic narrates each step at INFO; a user opening a file needs none of that.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -186,10 +230,14 @@ def open_database(target: str | Path | None = None, *, create: bool = True) -> D
     existed = _check_file(path, create) if path is not None else True
     engine = _make_engine(url)
     db = Database(engine, url)
+    later = check_meanwhile and path is not None and existed
     try:
-        if path is not None and existed:
+        if path is not None and existed and not later:
             db_files.check_integrity(engine, path)
         has_tables, behind = db_migrate.needs_upgrade(engine, MIGRATIONS)
+        if behind and later:  # an upgrade writes: never before the check
+            db_files.check_integrity(engine, path)  # type: ignore[arg-type]
+            later = False
         if behind:
             if has_tables and path is not None:
                 db_files.backup(engine, path)
@@ -199,9 +247,17 @@ def open_database(target: str | Path | None = None, *, create: bool = True) -> D
         raise
     except Exception as exc:  # driver errors, a file that is not a database, a server refusing
         engine.dispose()
-        detail = str(getattr(exc, "orig", None) or exc)
-        if path is not None and db_files.is_damage(detail):
-            raise DatabaseError(db_files.damaged_message(path, detail)) from None
-        where = str(path) if path is not None else shown_url(url)
-        raise DatabaseError(scrub(f"cannot open database {where}: {detail}", url)) from None
+        raise _open_error(exc, path, url) from None
+    if later:
+        db.check_integrity_meanwhile()
     return db
+
+
+def _open_error(exc: Exception, path: Path | None, url: str) -> DatabaseError:
+    """A driver's error while opening, as the user reads it: damage with the way out, else
+    what could not be opened and why (never the password of a URL)."""
+    detail = str(getattr(exc, "orig", None) or exc)
+    if path is not None and db_files.is_damage(detail):
+        return DatabaseError(db_files.damaged_message(path, detail))
+    where = str(path) if path is not None else shown_url(url)
+    return DatabaseError(scrub(f"cannot open database {where}: {detail}", url))

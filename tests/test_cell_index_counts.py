@@ -19,9 +19,14 @@ SCORES = [
 ]
 
 
-def counts(index: CellIndex) -> tuple[dict, dict, dict]:
+def counts(index: CellIndex) -> tuple[dict, ...]:
     """The non-zero counts (an edit leaves a cleared member's 0 behind)."""
-    return dict(+index.by_candidate), dict(+index.by_evaluator), dict(+index.by_evaluator_key)
+    return (
+        dict(+index.by_candidate),
+        dict(+index.by_evaluator),
+        dict(+index.by_evaluator_key),
+        dict(+index.by_key),
+    )
 
 
 def test_counts_read_before_and_after_edits_agree() -> None:
@@ -30,6 +35,7 @@ def test_counts_read_before_and_after_edits_agree() -> None:
         {10: 3, 11: 1},
         {1: 2, 2: 2},
         {(1, "tiers.l1"): 2, (2, "tiers.l1"): 1, (2, "cost.total"): 1},
+        {"tiers.l1": 3, "cost.total": 1},
     )
     for index in (eager, lazy):  # eager was counted before the edits, lazy only after them
         index.score_cell((1, 11, "tiers.l1"), None)  # cleared
@@ -39,6 +45,7 @@ def test_counts_read_before_and_after_edits_agree() -> None:
         {10: 3, 11: 1},
         {1: 1, 2: 2, 3: 1},
         {(1, "tiers.l1"): 1, (2, "tiers.l1"): 1, (2, "cost.total"): 1, (3, "cost.total"): 1},
+        {"tiers.l1": 2, "cost.total": 2},
     )
     assert counts(lazy) == expected
     assert counts(eager) == expected

@@ -168,6 +168,47 @@ def test_a_damaged_database_without_backups_says_so(tmp_path):
     assert "none was found" in str(caught.value) and "try again" not in str(caught.value)
 
 
+def test_a_check_beside_the_read_refuses_the_damaged_file_before_anything_is_trusted(tmp_path):
+    """The window checks a file while it reads it (the check reads every page without the
+    interpreter lock): the verdict is waited for before what was read is shown, and a write
+    on a file whose check failed is refused with the same way out."""
+    path = _damaged_demo(tmp_path)
+    before = path.read_bytes()
+    db = open_database(path, check_meanwhile=True)  # returns at once: the check runs beside
+    try:
+        with pytest.raises(DatabaseError, match="damaged"):
+            db.confirm_integrity()
+        assert db.damaged
+        with pytest.raises(DatabaseError, match="damaged"), db.transaction():
+            pass  # no write transaction begins
+    finally:
+        db.close()
+    assert path.read_bytes() == before
+    healthy = tmp_path / "healthy.db"
+    assert cli("demo", "--db", str(healthy))[0] == 0
+    db = open_database(healthy, check_meanwhile=True)
+    db.confirm_integrity()
+    assert not db.damaged
+    db.close()
+
+
+def test_the_window_refuses_a_damaged_file_and_keeps_what_was_open(tmp_path, qtbot):
+    from ui.session import EvaluationSession
+
+    healthy = tmp_path / "healthy.db"
+    assert cli("demo", "--db", str(healthy))[0] == 0
+    path = _damaged_demo(tmp_path)
+    session = EvaluationSession()
+    said: list[str] = []
+    session.errorRaised.connect(said.append)
+    assert session.open_database(str(healthy)) and session.data is not None
+    shown = session.data.id
+    assert not session.open_database(str(path))
+    assert len(said) == 1 and "damaged" in said[0] and "restore" in said[0], said
+    assert session.location == str(healthy) and session.data.id == shown
+    session.close_database()
+
+
 # ---- defect 10: only creating commands create -----------------------------------------------
 
 

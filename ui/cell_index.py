@@ -42,6 +42,7 @@ class CellIndex:
         self._by_candidate: Counter[int] | None = None
         self._by_evaluator: Counter[int] | None = None
         self._by_evaluator_key: Counter[tuple[int, str]] | None = None
+        self._by_key: Counter[str] | None = None
 
     @property
     def by_candidate(self) -> Counter[int]:
@@ -61,6 +62,14 @@ class CellIndex:
             self._by_evaluator_key = Counter(map(itemgetter(0, 2), self.scores))
         return self._by_evaluator_key
 
+    @property
+    def by_key(self) -> Counter[str]:
+        """Scores per criterion key, everyone's (the status line's progress: counting keys
+        makes no new tuples, a third of the time of counting (member, key) pairs)."""
+        if self._by_key is None:
+            self._by_key = Counter(map(itemgetter(2), self.scores))
+        return self._by_key
+
     def score_cell(self, cell: tuple[int, int, str], score: Score | None) -> None:
         """Record a set (or, with None, cleared) score."""
         existed = cell in self.scores
@@ -76,6 +85,8 @@ class CellIndex:
             self._by_evaluator[evaluator_id] += step
         if self._by_evaluator_key is not None:
             self._by_evaluator_key[evaluator_id, key] += step
+        if self._by_key is not None:
+            self._by_key[key] += step
 
     def consensus_cell(self, cell: tuple[int, str], value: ConsensusScore | None) -> None:
         if value is None:

@@ -85,7 +85,7 @@ from evaluator import services
 from evaluator.changes import Applied, Change, SetStatus
 from evaluator.changes.write import apply_change
 from evaluator.collector import collector_paused
-from evaluator.db import Database, open_database
+from evaluator.db import Database
 from evaluator.domain import Criterion, EvaluationData, Results, Scale, Status
 from evaluator.identity import Identity
 from ui.audit_check import AuditCheck
@@ -93,7 +93,7 @@ from ui.cell_index import CellIndex, settle
 from ui.errors import USER_ERRORS, user_message
 from ui.jobs import JobRunner
 from ui.live_results import LiveResults
-from ui.session_opening import SessionOpening, pick_evaluation
+from ui.session_opening import SessionOpening, read_database
 from ui.session_process import SessionProcess
 from ui.session_snapshot import SessionSnapshot
 
@@ -223,13 +223,11 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
             return False
         self.stop_opening()
         try:
-            db = open_database(target, create=create)
-        except USER_ERRORS as exc:
+            opened = read_database(target, evaluation_id, create, on_pool=False)
+        except USER_ERRORS as exc:  # what was open stays open
             self.errorRaised.emit(user_message(exc))
             return False
-        self.close_database(notify=False)
-        self._db = db
-        return self._open_evaluation(pick_evaluation(self.evaluations(), evaluation_id))
+        return self._install(opened.db, opened.evaluation_id, opened.data)
 
     def _install(
         self, db: Database, evaluation_id: int | None, data: EvaluationData | None

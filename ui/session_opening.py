@@ -42,19 +42,27 @@ class Opened:
     data: EvaluationData | None
 
 
-def read_database(target: str, evaluation_id: int | None, create: bool) -> Opened:
-    """Open the database and read the evaluation (Qt-free; runs on a pool thread)."""
+def read_database(
+    target: str, evaluation_id: int | None, create: bool, *, on_pool: bool = True
+) -> Opened:
+    """Open the database and read the evaluation (Qt-free; on a pool thread, or with
+    `on_pool` False on the caller's). A file's damage check runs beside the read, and its
+    verdict comes first: a damaged file is refused with the way out, whatever the read said."""
     from evaluator import services
     from evaluator.db import open_database
 
-    db = open_database(target, create=create)
+    db = open_database(target, create=create, check_meanwhile=True)
     try:
-        chosen = pick_evaluation(services.list_evaluations(db), evaluation_id)
-        data = services.load_evaluation(db, chosen) if chosen is not None else None
+        try:
+            chosen = pick_evaluation(services.list_evaluations(db), evaluation_id)
+            data = services.load_evaluation(db, chosen) if chosen is not None else None
+        finally:
+            db.confirm_integrity()
     except BaseException:
         db.close()
         raise
-    db.engine.dispose()  # this thread's connections go: the GUI thread opens its own
+    if on_pool:
+        db.engine.dispose()  # this thread's connections go: the GUI thread opens its own
     return Opened(db, chosen, data)
 
 

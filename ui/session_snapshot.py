@@ -134,6 +134,9 @@ class SessionSnapshot:
             [evaluator_id] if evaluator_id is not None else [e.id for e in self._data.evaluators]
         )
         expected = len(rated) * len(self._data.candidates) * len(people)
+        if evaluator_id is None:  # every score is a committee member's
+            by_key = self._cells.by_key
+            return sum(by_key[key] for key in rated), expected
         counts = self._cells.by_evaluator_key
         entered = sum(counts[person, key] for person in people for key in rated)
         return entered, expected
