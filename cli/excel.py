@@ -14,6 +14,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from evaluator.questionnaire.problems import plural
+
 if TYPE_CHECKING:
     from evaluator.db import Database
 
@@ -161,13 +163,13 @@ def _hold_back(preview: Any, valid_only: bool, yes: bool, noun: str) -> str:
     errors = preview.errors
     if errors and not valid_only:
         return (
-            f"{preview.file_name} has {len(errors)} error(s) (first: {errors[0].text}): fix the "
-            f"file, or run again with --valid-only to import the other {noun}s"
+            f"{preview.file_name} has {plural(len(errors), 'error')} (first: {errors[0].text}): "
+            f"fix the file, or run again with --valid-only to import the other {noun}s"
         )
     replaced = len(preview.replaced)
     if (replaced or preview.outdated) and not yes:
         why = (
-            f"would replace {replaced} {noun}(s) on record"
+            f"would replace {plural(replaced, noun)} on record"
             if replaced
             else "was made from an older version of the evaluation's questions or criteria"
         )
@@ -266,9 +268,9 @@ def _import_scoresheet(args: argparse.Namespace, db: Database, out: TextIO, err:
     )
     if preview.conflicts and resolution is None:
         not_imported(
-            f"{preview.file_name}: {len(preview.conflicts)} score(s) changed in the database "
-            "after the sheet was exported: run again with --take-sheet or --keep-database; "
-            "nothing was imported"
+            f"{preview.file_name}: {plural(len(preview.conflicts), 'score')} changed in the "
+            "database after the sheet was exported: run again with --take-sheet or "
+            "--keep-database; nothing was imported"
         )
     reason = _hold_back(preview, args.valid_only, args.yes, "score")
     if reason:

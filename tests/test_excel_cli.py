@@ -92,7 +92,7 @@ def test_import_applies_new_answers_and_needs_yes_to_replace(
     assert code == 2
     assert "  changed  cost.fee: 980,000 USD -> 1 USD  (Questionnaire!E17)" in out.splitlines()
     assert err == (
-        "error: bafo.xlsx would replace 1 answer(s) on record: check the preview and run again "
+        "error: bafo.xlsx would replace 1 answer on record: check the preview and run again "
         "with --yes; nothing was imported\n"
     )
     code, out, err = cli(
@@ -106,7 +106,7 @@ def test_errors_block_unless_valid_only(capsys: pytest.CaptureFixture[str], db_p
         capsys, "questionnaire", "import", EVALUATION, str(LOFFICE_FIXTURE), "--db", str(db_path)
     )
     assert code == 2 and err.count("\n") == 1
-    assert err.startswith("error: questionnaire-libreoffice.xlsx has 2 error(s) (first: ")
+    assert err.startswith("error: questionnaire-libreoffice.xlsx has 2 errors (first: ")
     assert '"about half" is not a percentage' in out
     code, out, err = cli(
         capsys,
@@ -218,7 +218,7 @@ def test_scoresheet_export_and_import_with_conflicts(
         "(Scores!F5)" in out.splitlines()
     )
     assert err == (
-        "error: rosa.xlsx: 1 score(s) changed in the database after the sheet was exported: run "
+        "error: rosa.xlsx: 1 score changed in the database after the sheet was exported: run "
         "again with --take-sheet or --keep-database; nothing was imported\n"
     )
     code, out, err = cli(

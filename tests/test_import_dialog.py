@@ -72,7 +72,7 @@ def test_questionnaire_preview_progress_and_import(
     refused = rows.index("refused")
     assert dialog.model.index(refused, 4).data().startswith("kestrel.xlsx is a CSV text file")
     assert dialog.summary.text() == (
-        "3 file(s): 30 new and 0 replaced answers; 1 file(s) cannot be imported."
+        "3 files: 30 new and 0 replaced answers; 1 file cannot be imported."
     )
     qtmodeltester.check(dialog.model)
     assert dialog.import_button.isEnabled()
@@ -84,7 +84,7 @@ def test_questionnaire_preview_progress_and_import(
     # one backup of the evaluation before the batch, named in the message
     (backup,) = (tmp_path / "backups").glob("second.*.before-import.lakeside-support-rfp.db")
     assert dialog.summary.text() == (
-        f"Imported 30 answers from 2 file(s). The evaluation as it was before is saved in "
+        f"Imported 30 answers from 2 files. The evaluation as it was before is saved in "
         f"{backup} (File \u25b8 Restore from backup\u2026 brings it back)."
     )
     assert imported == [True] and not dialog.import_button.isEnabled()
@@ -115,7 +115,7 @@ def test_replacing_answers_asks_first_and_no_means_nothing_changes(
     asked: list[str] = []
     monkeypatch.setattr(import_base, "confirm", lambda *args: asked.append(args[2]) or False)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert asked == ["1 answer(s) on record will be replaced. Import anyway?"]
+    assert asked == ["1 answer on record will be replaced. Import anyway?"]
     assert not dialog.busy and dump_tables(db) == before
 
 
@@ -134,7 +134,7 @@ def test_errors_block_until_valid_only_is_ticked(qtbot, tmp_path: Path) -> None:
     assert dialog.valid_only.isChecked() and dialog.import_button.isEnabled()
     dialog.import_files()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
-    assert dialog.summary.text().startswith("Imported 11 answers from 1 file(s). The evaluation")
+    assert dialog.summary.text().startswith("Imported 11 answers from 1 file. The evaluation")
     qtbot.mouseClick(dialog.valid_only, Qt.MouseButton.LeftButton)
     assert not dialog.import_button.isEnabled()
 
@@ -202,7 +202,7 @@ def test_scoresheet_conflicts_are_decided_before_import(
     decision = model.index(0, model.DECISION_COLUMN)
     assert decision.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.PartiallyChecked
     assert not dialog.import_button.isEnabled()  # undecided
-    assert "1 score(s) were changed in the database" in dialog.summary.text()
+    assert "1 score was changed in the database" in dialog.summary.text()
     assert model.setData(decision, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

@@ -85,7 +85,7 @@ def test_status_first_full_text_errors_only_and_the_problems_saved(
     qtbot.mouseClick(dialog.save_problems_button, Qt.MouseButton.LeftButton)
     assert asked == ["northwind answers - problems.xlsx"]
     count = len(FIXTURE_ERRORS) + len(FIXTURE_BLANKS) + 1
-    assert dialog.summary.text() == f"Saved {count} problem(s) to {target}."
+    assert dialog.summary.text() == f"Saved {count} problems to {target}."
     sheet = load_workbook(target)["Problems"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == HEADERS and len(rows) == count + 1
@@ -115,4 +115,33 @@ def test_a_scoresheets_problems_can_be_saved_for_the_member(
     assert line[:5] == ("rosa.xlsx", "Scores", "F5", "support.analysts", "error")
     assert line[6] == "Write why beside the score."
     assert services.load_evaluation(db, ev).scores == []  # saving the list imports nothing
+    db.close()
+
+
+def test_the_problems_an_import_left_behind_can_still_be_saved(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Importing the valid answers leaves the problem rows listed: the list still goes back
+    to the vendor (a tester found Save problems… greyed out after the import)."""
+    db, ev = lakeside_db(tmp_path)
+    filled = Path(shutil.copy(LOFFICE_FIXTURE, tmp_path / "northwind answers.xlsx"))
+    dialog = QuestionnaireImportDialog(db, ev)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.add_files([filled])
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    dialog.valid_only.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert dialog.summary.text().startswith("Imported ")
+    assert services.load_evaluation(db, ev).responses  # the valid answers are in
+    assert "error" in shown_statuses(dialog) and dialog.save_problems_button.isEnabled()
+    target = tmp_path / "back to vendor.xlsx"
+    monkeypatch.setattr(import_base, "choose_save_file", lambda *_: str(target))
+    qtbot.mouseClick(dialog.save_problems_button, Qt.MouseButton.LeftButton)
+    rows = list(load_workbook(target)["Problems"].iter_rows(min_row=2, values_only=True))
+    assert {r[3] for r in rows if r[3]} == {*FIXTURE_ERRORS, *FIXTURE_BLANKS}
     db.close()

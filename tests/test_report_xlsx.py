@@ -197,6 +197,21 @@ def test_layout_frozen_headers_widths_and_print_titles(book):
     assert book["Weights"].cell(header_row(book["Weights"]) + 1, 9).number_format == "0.00%"
 
 
+def column_texts(ws, column: int) -> list[str]:
+    top = header_row(ws)
+    return [str(v) for (v,) in ws.iter_rows(top + 1, ws.max_row, column, column, True) if v]
+
+
+def test_text_columns_are_as_wide_as_their_longest_text(book):
+    """A tester read "Rated by com…" in the Weights sheet's Kind column and cut-off category
+    and criterion names in the Matrix: those columns now fit their longest text (within a
+    cap; the key columns have fixed widths)."""
+    weights, matrix = book["Weights"], book["Matrix"]
+    for ws, column, letter in ((weights, 3, "C"), (matrix, 2, "B"), (matrix, 4, "D")):
+        longest = max(len(text) for text in column_texts(ws, column))
+        assert ws.column_dimensions[letter].width >= min(longest, 78), (ws.title, letter)
+
+
 def _formulas_and_strings(path: Path) -> tuple[list[str], list[str]]:
     """Every formula, and the text of every string cell (inline or shared), from the XML."""
     formulas, strings = [], []

@@ -93,6 +93,14 @@ def test_a_score_arriving_while_typing_replaces_the_typed_one_with_a_notice(sess
 
     assert cell.data() == "2" and view.model.pending_count() == 0
     assert "Your 4 for Zephyr Care IT" in window.statusBar().currentMessage()
+    # above the grid too, with what was typed, until dismissed: the window's own status
+    # message about the other process's change replaces the status line at once
+    window.statusBar().showMessage("Updated with changes saved in another window or process.")
+    said = view.set_aside.text()
+    assert view.set_aside.isVisible() and "Your 4 for Zephyr Care IT" in said
+    assert "You had written: “Named engineers on call”" in said and "now 2" in said
+    view.set_aside.linkActivated.emit("dismiss")
+    assert not view.set_aside.isVisible()
     # typed again on what the member now sees, the save carries the 2 as seen: accepted
     click_cell(qtbot, view, cell)
     type_score(qtbot, view, "4")
@@ -165,3 +173,38 @@ def test_the_progress_bar_status_line_and_submit_dialog_read_alike(
     assert view.actions.submit()
     assert "1 of 4 scored, 1 abstained (50 %)" in asked[0]
     assert "2 cells are still empty" in asked[0]
+
+
+def test_the_sheets_progress_reads_as_the_status_lines_through_edits_and_a_declaration(
+    session, window, qtbot
+):
+    """The Scoring tab counts from its own index of the member's cells; the status line (and
+    every other place) from `member_progress`: the two agree after a score from the shell,
+    an abstention, and a conflict declared on a scored candidate (its cells drop out)."""
+    from ui.scoring.progress import member_progress
+
+    view = window.centralWidget()
+    people, firms = ids(session)
+    ann = people[ANN]
+
+    def both() -> tuple[object, object]:
+        return view.model.progress(), member_progress(session, ann)
+
+    sheet, status = both()
+    assert sheet == status and sheet.total > 0 and sheet.done == 0
+    shell_score(session, 2, "Slow callbacks")
+    services.set_score(
+        session.db, session.ref, ANN, ORBIS, "tiers.l1", 4, "Clinical triage",
+        actor=Identity(ANN, ann),
+    )  # fmt: skip
+    assert session.check_for_changes()
+    sheet, status = both()
+    assert sheet == status and (sheet.scored, sheet.abstained) == (2, 0)
+    assert view.model.abstain(view.model.index_of(firms[ZEPHYR], "tiers.l4"), "Not my area")
+    sheet, status = both()
+    assert sheet == status and (sheet.scored, sheet.abstained) == (2, 1)
+    process.declare(session.db, session.ref, ANN, [ORBIS], "Consulted for Orbis",
+                    actor=Identity(ANN, ann))  # fmt: skip
+    assert session.check_for_changes()
+    sheet, status = both()
+    assert sheet == status and (sheet.scored, sheet.abstained) == (1, 1)  # Orbis left out

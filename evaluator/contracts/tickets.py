@@ -21,6 +21,7 @@ from evaluator.contracts.ticket_files import FileRefused, Table, cell_name, read
 from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.models import ContractRow, TicketRow, TicketSourceRow
+from evaluator.questionnaire.problems import plural
 from evaluator.records import EvalRef, audit, get_evaluation
 
 TIMES = ("opened_utc", "responded_utc", "resolved_utc", "opened_month")
@@ -263,7 +264,7 @@ def import_tickets(
             shown = "; ".join(preview.problems[:SHOWN_PROBLEMS])
             more = len(preview.problems) - SHOWN_PROBLEMS
             raise FileRefused(
-                f"{len(preview.problems)} unreadable rows, nothing was imported: {shown}"
+                f"{plural(len(preview.problems), 'unreadable row')}, nothing was imported: {shown}"
                 + (f"; and {more} more" if more > 0 else "")
                 + ". Correct them (or the mapping) and import again"
             )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evaluator.atomic import atomic_path
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
+from evaluator.questionnaire.problems import plural
 from reports.model import ReportData
 
 __all__ = ["render_xlsx", "write_xlsx"]
@@ -83,9 +84,10 @@ def write_xlsx(
     warnings = report.meta.branding.problems(check_logo=False)
     if cuts.cells:
         listed = ", ".join(cuts.cells[:20]) + (" and more" if len(cuts.cells) > 20 else "")
+        count = len(cuts.cells)
         message = (
-            f"{len(cuts.cells)} cell(s) held more text than Excel allows and were shortened, "
-            f"each with a marker and a note: {listed}."
+            f"{plural(count, 'cell')} held more text than Excel allows and "
+            f"{'was' if count == 1 else 'were'} shortened, each with a marker and a note: {listed}."
         )
         put_text(summary, notes_row, 1, message, look=NOTE_FONT)
         warnings.append(message)

@@ -17,7 +17,7 @@ into one workbook format the first time it is used.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -283,6 +283,13 @@ def fit_height(ws: Sheet, row: int, texts: Sequence[tuple[object, float]]) -> bo
 # XlsxWriter adds Excel's 5-pixel cell padding to a width (30 -> 30.71); taken off here, the
 # file stores the widths as given, as the openpyxl workbook did
 PADDING = 5 / 7
+
+
+def text_width(texts: Iterable[str], least: float, most: float) -> float:
+    """A column as wide as its longest text (in characters, with a little room), within
+    bounds: Excel shows a longer text cut off where the next cell is filled."""
+    longest = max((len(text) for text in texts), default=0)
+    return max(least, min(most, longest + 2))
 
 
 def widths(ws: Sheet, sizes: Sequence[float]) -> None:

@@ -51,6 +51,7 @@ from reports.xlsx.cells import (
     put_number,
     put_text,
     style,
+    text_width,
     title_block,
     user_header,
     widths,
@@ -151,7 +152,9 @@ def write_weights(ws: Sheet, report: ReportData, accent: Style, cuts: Truncation
                 "error_message": "A raw weight is a number of zero or more.",
             },
         )
-    widths(ws, [30, 48, 11, 7, 9, 24, 11, 11, 11, 13])
+    names = text_width((" " * 2 * w.depth + w.name for w in report.weights), 48, 80)
+    kinds = text_width((w.kind_label for w in report.weights), 11, 30)
+    widths(ws, [30, names, kinds, 7, 9, 24, 11, 11, 11, 13])
     ws.freeze(first, 3)
     print_setup(ws, top)
     return first
@@ -219,7 +222,9 @@ def write_matrix(
                 "max_color": "#63BE7B",
             },
         )
-    widths(ws, [9, 26, 28, 44, 11, *([16] * len(names))])
+    categories = text_width((c.name for c in report.categories), 26, 48)
+    criteria = text_width((item.name for item in report.matrix), 44, 80)
+    widths(ws, [9, categories, 28, criteria, 11, *([16] * len(names))])
     ws.freeze(first, MATRIX_FIRST_CANDIDATE_COLUMN)
     print_setup(ws, top)
     return first, last, scale_row

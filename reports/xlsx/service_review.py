@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from evaluator.contracts.card import PeriodCard
 from evaluator.contracts.metrics import line_unit
+from evaluator.questionnaire.problems import plural
 from reports.xlsx.cells import (
     BOLD,
     DATE_TIME,
@@ -146,5 +147,5 @@ def write_review_xlsx(report: ReviewReport, path: Path) -> list[str]:
     book.close()
     warnings = meta.branding.problems(check_logo=False)
     if cuts.cells:
-        warnings.append(f"{len(cuts.cells)} cell(s) were shortened to fit Excel's limit.")
+        warnings.append(f"{plural(len(cuts.cells), 'cell')} shortened to fit Excel's limit.")
     return warnings

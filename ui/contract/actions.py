@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog
 
 from evaluator import contracts
+from evaluator.questionnaire.problems import plural
 from ui.contract.create_dialog import CreateContractDialog
 from ui.contract.targets import TargetCommand, TargetDialog
 from ui.errors import USER_ERRORS, user_message
@@ -43,7 +44,7 @@ def create_contract(view: ContractView) -> CreateContractDialog | None:
         missing = len(created.missing_promises)
         if missing:
             view.banner.show_message(
-                f"{missing} promise(s) had no answer in the questionnaire: their standard "
+                f"{plural(missing, 'promise')} had no answer in the questionnaire: their standard "
                 "targets apply (see the Targets page)."
             )
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from evaluator import contracts
 from evaluator.contracts.fields import FIELD_LABELS, FIELDS, PRESETS
+from evaluator.questionnaire.problems import plural
 from ui.accessibility import describe
 from ui.contract.create_dialog import ZONES
 from ui.file_dialogs import choose_open_files
@@ -324,8 +325,8 @@ class TicketImportDialog(QDialog):
             self.imported.emit()
         elif preview.problems:
             self.banner.show_message(
-                f"{len(preview.problems)} unreadable rows (listed below by file and line): "
-                "nothing can be imported until they are corrected or mapped.",
+                f"{plural(len(preview.problems), 'unreadable row')} (listed below by file and "
+                "line): nothing can be imported until they are corrected or mapped.",
                 DANGER_HUE,
             )
         else:

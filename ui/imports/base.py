@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.db import Database
 from evaluator.import_problems import ProblemLine, write_problem_workbook
+from evaluator.questionnaire.problems import plural
 from ui import file_dialogs, window_state
 from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message
@@ -227,7 +228,7 @@ class ImportDialogBase(QDialog):
         except OSError as exc:
             show_error(self, f"The problems could not be saved: {exc.strerror or exc}")
             return
-        self.summary.setText(f"Saved {len(lines)} problem(s) to {written}.")
+        self.summary.setText(f"Saved {plural(len(lines), 'problem')} to {written}.")
 
     def _run(self, work: Work, done: Callable[[Any], None], what: str) -> None:
         self._set_busy(True, what)

@@ -44,6 +44,7 @@ from evaluator.questionnaire.importer import (
     apply_questionnaire,
     preview_questionnaires,
 )
+from evaluator.questionnaire.problems import plural
 from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message
 from ui.imports import base as import_base
@@ -84,6 +85,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         super().__init__(db, evaluation_id, model, parent, on_imported)
         self.setWindowTitle("Import questionnaires")
         self.previews: list[FilePreview] = []
+        self._left_over: list[ProblemLine] = []  # the last import's problems, still listed
         self.files = QListWidget(self)
         self.files.setMaximumHeight(110)
         describe(self.files, "Files to import")
@@ -138,12 +140,12 @@ class QuestionnaireImportDialog(ImportDialogBase):
         self._stale()
 
     def _stale(self) -> None:
-        self.previews = []
+        self.previews, self._left_over = [], []
         self.model.set_rows([])
         self._shown_rows()
         self.import_button.setEnabled(False)
         count = self.files.count()
-        self.summary.setText(f"{count} file(s) chosen: Preview to see what would change.")
+        self.summary.setText(f"{plural(count, 'file')} chosen: Preview to see what would change.")
 
     def preview(self) -> None:
         paths = self.paths()
@@ -159,17 +161,19 @@ class QuestionnaireImportDialog(ImportDialogBase):
                 db, evaluation, paths, candidate, progress=progress, cancel=cancel
             )
 
-        self._run(job, self._previewed, f"Reading {len(paths)} file(s)\u2026")
+        self._run(job, self._previewed, f"Reading {plural(len(paths), 'file')}\u2026")
 
     def _previewed(self, previews: list[FilePreview]) -> None:
-        self.previews = previews
+        self.previews, self._left_over = previews, []
         self.model.set_rows(questionnaire_rows(previews))
         self._shown_rows()
         self.summary.setText(self._summary_text())
         self._refresh_import_button()
 
     def problem_lines(self) -> list[ProblemLine]:
-        return questionnaire_lines(self.previews)
+        """The previewed files' problems; after an import, those it left (still listed, still
+        worth sending back to the vendor)."""
+        return questionnaire_lines(self.previews) if self.previews else self._left_over
 
     def _refresh_import_button(self, *_: object) -> None:
         self.import_button.setEnabled(not self.busy and bool(self._importable()))
@@ -189,12 +193,12 @@ class QuestionnaireImportDialog(ImportDialogBase):
         replaced = sum(len(p.replaced) for p in ready)
         new = sum(len(p.to_write) - len(p.replaced) for p in ready)
         text = (
-            f"{len(self.previews)} file(s): {new} new and {replaced} replaced answers; "
-            f"{refused} file(s) cannot be imported"
+            f"{plural(len(self.previews), 'file')}: {new} new and {replaced} replaced answers; "
+            f"{plural(refused, 'file')} cannot be imported"
         )
         if blocked:
             text += (
-                f"; {blocked} file(s) have errors and are imported only if you tick "
+                f"; {plural(blocked, 'file')} with errors, imported only if you tick "
                 "\u201cImport the valid answers\u201d"
             )
         return text + "."
@@ -209,7 +213,7 @@ class QuestionnaireImportDialog(ImportDialogBase):
         if replaced or outdated:
             question = []
             if replaced:
-                question.append(f"{replaced} answer(s) on record will be replaced.")
+                question.append(f"{plural(replaced, 'answer')} on record will be replaced.")
             if outdated:
                 question.append(
                     f"{', '.join(outdated)} was made from an older version of the questions."
@@ -235,21 +239,22 @@ class QuestionnaireImportDialog(ImportDialogBase):
                 progress(done + 1, len(previews))
             return outcomes, failures, False
 
-        self._run(job, self._applied, f"Importing {len(previews)} file(s)\u2026")
+        self._run(job, self._applied, f"Importing {plural(len(previews), 'file')}\u2026")
 
     def _applied(self, result: tuple[list[Any], list[str], bool]) -> None:
         outcomes, failures, stopped = result
         written = sum(o.written for o in outcomes)
-        text = f"Imported {written} answers from {len(outcomes)} file(s)."
+        text = f"Imported {plural(written, 'answer')} from {plural(len(outcomes), 'file')}."
         text += import_base.backup_note(next((o.backup for o in outcomes if o.backup), None))
         if stopped:
             text += " Cancelled before the remaining files; those were not imported."
         if failures:
             text += " Not imported: " + " ".join(failures)
         self.summary.setText(text)
+        self._left_over = questionnaire_lines(self.previews)
         self.previews = []
         self.import_button.setEnabled(False)
-        self.save_problems_button.setEnabled(False)
+        self.save_problems_button.setEnabled(bool(self._left_over))
         if outcomes:
             self._imported()
 

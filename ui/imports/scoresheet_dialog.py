@@ -12,6 +12,7 @@ from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.import_problems import ProblemLine, scoresheet_lines
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
+from evaluator.questionnaire.problems import plural
 from evaluator.scoresheet.apply import apply_scoresheet
 from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet_file
 from evaluator.services import load_evaluation
@@ -37,6 +38,7 @@ class ScoresheetImportDialog(ImportDialogBase):
         super().__init__(db, evaluation_id, self.score_model, parent, on_imported)
         self.setWindowTitle("Import a scoresheet")
         self.preview_result: ScoresheetPreview | None = None
+        self._left_over: list[ProblemLine] = []  # the last import's problems, still listed
         self.path = QLineEdit(self)
         self.path.setPlaceholderText("The scoresheet a committee member filled in")
         self.path.setAccessibleName("Scoresheet file")
@@ -78,7 +80,7 @@ class ScoresheetImportDialog(ImportDialogBase):
             self.set_file(chosen[0])
 
     def _stale(self) -> None:
-        self.preview_result = None
+        self.preview_result, self._left_over = None, []
         self.score_model.set_rows([])
         self._shown_rows()
         self.import_button.setEnabled(False)
@@ -102,14 +104,17 @@ class ScoresheetImportDialog(ImportDialogBase):
         self._run(job, self._previewed, f"Reading {path.name}\u2026")
 
     def _previewed(self, preview: ScoresheetPreview) -> None:
-        self.preview_result = preview
+        self.preview_result, self._left_over = preview, []
         self.score_model.set_rows(scoresheet_rows(preview))
         self.problems_title = f"{preview.evaluator}, {preview.file_name}"
         self._shown_rows()
         self._decisions_changed()
 
     def problem_lines(self) -> list[ProblemLine]:
-        return [] if self.preview_result is None else scoresheet_lines(self.preview_result)
+        """The previewed sheet's problems; after an import, those it left (still listed)."""
+        if self.preview_result is None:
+            return self._left_over
+        return scoresheet_lines(self.preview_result)
 
     def _decide_all(self, resolution: Resolution) -> None:
         self.score_model.decide_all(resolution)
@@ -122,7 +127,8 @@ class ScoresheetImportDialog(ImportDialogBase):
         text = preview.summary() + "."
         if undecided:
             text += (
-                f" {undecided} score(s) were changed in the database since the export: tick "
+                f" {plural(undecided, 'score')} {'was' if undecided == 1 else 'were'} changed in "
+                "the database since the export: tick "
                 "\u201cTake sheet\u201d or untick it to keep the database's score."
             )
         self.summary.setText(text)
@@ -137,7 +143,8 @@ class ScoresheetImportDialog(ImportDialogBase):
         if preview.replaced and not import_base.confirm(
             self,
             "Replace scores?",
-            f"{len(preview.replaced)} score(s) of {preview.evaluator} on record will be replaced "
+            f"{plural(len(preview.replaced), 'score')} of {preview.evaluator} on record will be "
+            "replaced "
             "with the sheet's. Import anyway?",
         ):
             return
@@ -155,12 +162,17 @@ class ScoresheetImportDialog(ImportDialogBase):
         self._run(job, self._applied, f"Importing {preview.file_name}\u2026")
 
     def _applied(self, outcome: Any) -> None:
+        self._left_over = self.problem_lines()
         self.preview_result = None
         self.import_button.setEnabled(False)
-        self.save_problems_button.setEnabled(False)
+        self.save_problems_button.setEnabled(bool(self._left_over))
         self.summary.setText(
             f"Imported {outcome.written} scores of {outcome.evaluator} from {outcome.file_name}"
-            + (f"; kept {outcome.kept_database} database score(s)" if outcome.kept_database else "")
+            + (
+                f"; kept {plural(outcome.kept_database, 'database score')}"
+                if outcome.kept_database
+                else ""
+            )
             + "."
             + import_base.backup_note(outcome.backup)
         )

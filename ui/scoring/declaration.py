@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from evaluator.domain import Declaration
 from ui.grid.delegates import WARNING_HUE, blend
+from ui.widgets import scrolled
 
 COLUMNS = 3  # candidate check boxes per row
+VISIBLE_ROWS = 5  # rows of check boxes shown; more scroll (50 candidates: 17 rows)
 
 
 class DeclarationPanel(QFrame):
@@ -61,8 +63,13 @@ class DeclarationPanel(QFrame):
         self.choice.addButton(self.none)
         self.choice.addButton(self.some)
         self.boxes: dict[int, QCheckBox] = {}
-        self.candidates = QGridLayout()
+        boxes = QWidget()
+        boxes.setAutoFillBackground(False)  # the panel's tint shows through
+        self.candidates = QGridLayout(boxes)
         self.candidates.setContentsMargins(24, 0, 0, 0)
+        self.boxes_area = scrolled(boxes)
+        self.boxes_area.viewport().setAutoFillBackground(False)
+        self.boxes_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.note = QLineEdit()
         self.note.setPlaceholderText("What the conflict is (optional for no conflict)")
         self.note.setAccessibleName("Declaration note")
@@ -86,7 +93,7 @@ class DeclarationPanel(QFrame):
         layout.addWidget(self.explain)
         layout.addWidget(self.none)
         layout.addWidget(self.some)
-        layout.addLayout(self.candidates)
+        layout.addWidget(self.boxes_area)
         layout.addLayout(note_row)
         layout.addLayout(buttons)
         self.none.toggled.connect(self._update)
@@ -135,6 +142,7 @@ class DeclarationPanel(QFrame):
             box.toggled.connect(self._update)
             self.boxes[candidate_id] = box
             self.candidates.addWidget(box, i // COLUMNS, i % COLUMNS)
+        self._fit_boxes()
         (self.some if conflicted else self.none).setChecked(True)
         if previous is None:  # a first declaration is a choice, not a default
             self.choice.setExclusive(False)
@@ -164,3 +172,16 @@ class DeclarationPanel(QFrame):
     def declare(self) -> None:
         if self.declare_button.isEnabled():
             self.declared.emit(self.conflicted(), self.note.text().strip())
+
+    def _fit_boxes(self) -> None:
+        """As tall as its rows up to VISIBLE_ROWS, then a scroll bar: with 50 candidates the
+        boxes would push the grid, the justification and Save off a laptop's screen."""
+        rows = -(-len(self.boxes) // COLUMNS)
+        layout = self.candidates
+        row_height = max((b.sizeHint().height() for b in self.boxes.values()), default=0)
+        shown = min(rows, VISIBLE_ROWS)
+        spacing = max(0, layout.verticalSpacing())
+        height = shown * row_height + max(0, shown - 1) * spacing
+        margins = layout.contentsMargins()
+        self.boxes_area.setFixedHeight(height + margins.top() + margins.bottom() if rows else 0)
+        self.boxes_area.setVisible(bool(rows))

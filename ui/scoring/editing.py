@@ -156,9 +156,11 @@ class ScoreEditing:
             else fmt(stored.value)
         )  # fmt: skip
         yours = "justification" if pending.value is None else fmt(pending.value)
+        typed = pending.text.strip()
+        wrote = f" You had written: “{typed}”." if typed else ""
         return (
             f"Your {yours} for {where} was not saved: that score was changed meanwhile and is "
-            f"now {now}. Type it again if you still mean it."
+            f"now {now}.{wrote} Type it again if you still mean it."
         )
 
     def abstain(self, index: Index, reason: str) -> bool:

@@ -16,8 +16,6 @@ Editing (typing, saving, clearing, abstaining) is in ui/scoring/editing.py.
 
 from __future__ import annotations
 
-import weakref
-
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from evaluator.domain import Candidate, Evaluator, Score
@@ -40,7 +38,7 @@ from ui.grid.model import (
 from ui.numbers import fmt, percent
 from ui.scoring.editing import ScoreEditing
 from ui.scoring.pending import Pending, PendingEdits
-from ui.scoring.progress import Progress, member_progress
+from ui.scoring.progress import Progress
 from ui.scoring.sheet import sheet_editable
 from ui.session import EvaluationSession
 
@@ -68,7 +66,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self._rated_keys: list[str] = []
         self._open = False  # the shown sheet takes scores now (ui/scoring/sheet.py)
         self._covers: frozenset[int] = frozenset()  # candidates its declaration covers
-        self._progress: tuple[weakref.ref[object], int | None, Progress] | None = None
+        self._rated_set: frozenset[str] = frozenset()
         super().__init__(session, parent)
         session.evaluatorsChanged.connect(self._evaluators_changed)
         session.scoreChanged.connect(self._score_changed)
@@ -115,7 +113,10 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self.progressChanged.emit()
 
     def shown_candidates(self) -> list[Candidate]:
-        """Every candidate but those the shown member declared a conflict of interest with."""
+        """Every candidate but those the shown member declared a conflict of interest with
+        (the member is chosen first: an evaluation opening must not show the first member a
+        column they declared a conflict with)."""
+        self._choose_member()
         member = self.member()
         hidden = member.declaration.conflicted if member and member.declaration else ()
         return [c for c in super().shown_candidates() if c.id not in hidden]
@@ -146,13 +147,18 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
 
     # ---- lookups, rebuilt once per snapshot ------------------------------------------------
 
-    def reindex(self) -> None:
+    def _choose_member(self) -> None:
+        """Keep the shown member while they are on the committee, else show the first."""
         data = self.session.data
         ids = [e.id for e in data.evaluators] if data else []
         if self._evaluator_id not in ids:
             self._evaluator_id = ids[0] if ids else None
+
+    def reindex(self) -> None:
+        data = self.session.data
+        self._choose_member()
         self._rated_keys = [r.key for r in self._rows if r.members_score]
-        rated = set(self._rated_keys)
+        rated = self._rated_set = frozenset(self._rated_keys)
         candidates = {c.id for c in data.candidates} if data else set()
         self._pending.keep_only(candidates=candidates, keys=rated)
         self._index_scored()
@@ -262,16 +268,16 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         return saved.justification if saved else ""
 
     def progress(self) -> Progress:
-        """The shown member's progress, as every other place reads it (ui/scoring/progress.py).
-        Kept per snapshot and member: every change makes a new snapshot, and an evaluation
-        opening asks several times (each a pass over the member's 10,000 cells)."""
-        data, member = self.session.data, self._evaluator_id
-        known = self._progress
-        if data is not None and known is not None and known[0]() is data and known[1] == member:
-            return known[2]
-        progress = member_progress(self.session, member)
-        self._progress = None if data is None else (weakref.ref(data), member, progress)
-        return progress
+        """The shown member's progress, read from the sheet's own index of scored cells: the
+        same reading as `member_progress` (ui/scoring/progress.py, which the status line uses;
+        a test holds them equal) without looking up the member's 10,000 cells again."""
+        if self._evaluator_id is None:
+            return Progress(0, 0, 0)
+        shown, rated = self._column_of, self._rated_set
+        scored = sum(1 for c, key in self._scored if c in shown and key in rated)
+        abstained = sum(1 for c, key in self._abstained if c in shown and key in rated)
+        total = len(self._candidates) * len(self._rated_keys)
+        return Progress(scored - abstained, abstained, total)
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))

@@ -20,6 +20,8 @@ shell). ui/scoring/sheet.py says what the sheet allows and why.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -44,7 +46,7 @@ from ui.scoring.declaration import DeclarationPanel
 from ui.scoring.model import ScoringModel
 from ui.scoring.rubric_panel import JustificationBox, RubricPanel
 from ui.session import EvaluationSession
-from ui.widgets import beside_panels, column, muted, tab_order
+from ui.widgets import ElidedLabel, beside_panels, column, muted, tab_order
 
 __all__ = ["CriteriaGrid", "ScoringView"]  # CriteriaGrid lived here first: still importable
 
@@ -69,7 +71,7 @@ class ScoringView(QWidget):
         self.evaluator_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         who = QLabel("&Member:")
         who.setBuddy(self.evaluator_combo)
-        self.conflict = QLabel()
+        self.conflict = ElidedLabel()  # a long note must not widen the window
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m scored (%p%)")
         self.progress.setToolTip(
@@ -87,6 +89,11 @@ class ScoringView(QWidget):
         top.addWidget(self.progress)
         self.banner = Banner()
         describe(self.banner, "Scoring notice")
+        self.set_aside = Banner()  # typing dropped because the stored score changed under it:
+        describe(self.set_aside, "Unsaved score set aside")  # kept in view until dismissed
+        self.set_aside.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.set_aside.setTextFormat(Qt.TextFormat.RichText)
+        self.set_aside.linkActivated.connect(lambda _link: self.set_aside.show_message(""))
         self.declaration = DeclarationPanel()
         self.hidden_line = QLabel()
         self.hidden_line.setObjectName("hiddenCandidates")
@@ -117,7 +124,8 @@ class ScoringView(QWidget):
         )
         self.actions = SheetActions(self)
         top.insertWidget(top.count() - 1, self.actions.submit_button)
-        rows = (top, self.banner, self.declaration, self.hidden_line, self.splitter, hint)
+        rows = (top, self.banner, self.set_aside, self.declaration, self.hidden_line)
+        rows = (*rows, self.splitter, hint)
         column(self, *rows, grow=self.splitter)
 
         self.evaluator_combo.currentIndexChanged.connect(self._evaluator_picked)
@@ -125,7 +133,7 @@ class ScoringView(QWidget):
         self.grid.clearRequested.connect(self._clear_selection)
         self.delegate.moveRequested.connect(self._committed)
         self.delegate.refused.connect(self._say)
-        self.model.notice.connect(self._say)
+        self.model.notice.connect(self._set_aside)
         self.grid.enterPressed.connect(self._write_justification)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
@@ -196,7 +204,6 @@ class ScoringView(QWidget):
         self.hidden_line.setText(hidden)
         self.hidden_line.setVisible(bool(hidden))
         self.conflict.setText(sheet.declaration_text(member, self.candidate_names()))
-        self.conflict.setToolTip(self.conflict.text())
         self.actions.update()
         self.delegate.scale = self.model.scale
         self._show_progress()
@@ -210,7 +217,7 @@ class ScoringView(QWidget):
         names = self.candidate_names()
         previous = member.declaration
         added = sheet.uncovered(data, member) if previous else []
-        asked = (member.id, previous, tuple(names.items()), tuple(added))
+        asked = (member.id, member.name, previous, tuple(names.items()), tuple(added))
         if asked != self._asked:  # refilled only when it changed: ticks survive other edits
             self._asked = asked
             mine = sheet.is_mine(self.session, member.id)
@@ -336,6 +343,13 @@ class ScoringView(QWidget):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 15000)
+
+    def _set_aside(self, message: str) -> None:
+        """Typing the stored score overtook: said above the grid until dismissed (the status
+        line's next message, such as another process's update, would replace it at once)."""
+        dismiss = "<a href='dismiss'>Dismiss</a>"
+        self.set_aside.show_message(f"⚠ {html.escape(message)}  {dismiss}")
+        self._say(message)
 
     def save_current(self) -> bool:
         """Save the bound cell's score and justification; back to the grid, one cell on."""
