@@ -33,7 +33,7 @@ def run_size(size: Size, repeats: int, out=print) -> list[Row]:  # type: ignore[
         rows: list[Row] = []
         for pair in pairs(prepared, questionnaires):
             app_times, bare_times = [], []
-            for _ in range(repeats):  # alternating, so a busy moment hits both sides
+            for _ in range(repeats * pair.runs):  # alternating: a busy moment hits both
                 app_times.append(pair.app())
                 if pair.bare is not None:
                     bare_times.append(pair.bare())
