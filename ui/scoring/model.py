@@ -67,6 +67,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self._open = False  # the shown sheet takes scores now (ui/scoring/sheet.py)
         self._covers: frozenset[int] = frozenset()  # candidates its declaration covers
         self._rated_set: frozenset[str] = frozenset()
+        self._counted: Progress | None = None  # progress of the index as it stands
         super().__init__(session, parent)
         session.evaluatorsChanged.connect(self._evaluators_changed)
         session.scoreChanged.connect(self._score_changed)
@@ -165,6 +166,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self._read_sheet()
 
     def _index_scored(self) -> None:
+        self._counted = None
         e, score = self._evaluator_id, self.session.score
         found = (
             []
@@ -188,6 +190,7 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         self.drop_overtaken(cell)  # of any member: an unsaved edit must not overwrite it
         if evaluator_id != self._evaluator_id:
             return
+        self._counted = None
         score = self.session.score(*cell)
         if score is None:
             self._scored.discard((candidate_id, key))
@@ -273,11 +276,13 @@ class ScoringModel(ScoreEditing, CriteriaGridModel):
         a test holds them equal) without looking up the member's 10,000 cells again."""
         if self._evaluator_id is None:
             return Progress(0, 0, 0)
-        shown, rated = self._column_of, self._rated_set
-        scored = sum(1 for c, key in self._scored if c in shown and key in rated)
-        abstained = sum(1 for c, key in self._abstained if c in shown and key in rated)
-        total = len(self._candidates) * len(self._rated_keys)
-        return Progress(scored - abstained, abstained, total)
+        if self._counted is None:  # kept until the index changes (opening asks five times)
+            shown, rated = self._column_of, self._rated_set
+            scored = sum(1 for c, key in self._scored if c in shown and key in rated)
+            abstained = sum(1 for c, key in self._abstained if c in shown and key in rated)
+            total = len(self._candidates) * len(self._rated_keys)
+            self._counted = Progress(scored - abstained, abstained, total)
+        return self._counted
 
     def pending_count(self) -> int:
         return len(self._pending.of(self._evaluator_id))
