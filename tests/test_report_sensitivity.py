@@ -148,3 +148,25 @@ def test_no_ranked_candidate_still_makes_a_section():
     section = build_sensitivity(data, Settings(draws=10))
     assert (section.leader, section.flips, section.odds) == ("", (), ())
     assert section.summary.startswith("No candidate can be ranked yet")
+
+
+def test_the_flip_charts_axis_caption_keeps_clear_of_the_table_below(tmp_path):
+    """A tester saw the caption under the "what would change the winner" chart touch the
+    table's header: on the page, the caption's line sits well above the header's."""
+    report = report_with_section(with_sets(), Settings(draws=300, concentration=None))
+    render_pdf(report, tmp_path / "r.pdf")
+    lines: dict[str, float] = {}
+
+    def seen(text, cm, tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        for label in ("Change of share needed", "Category or criterion"):
+            if text.startswith(label):  # the baseline on the page: text matrix x transform
+                lines[label] = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+
+    for page in pypdf.PdfReader(tmp_path / "r.pdf").pages:
+        lines.clear()
+        page.extract_text(visitor_text=seen)
+        if len(lines) == 2:
+            break
+    assert len(lines) == 2, lines
+    gap = lines["Change of share needed"] - lines["Category or criterion"]
+    assert gap >= 18, gap  # the header's row (about 15 pt) and the spacer above it

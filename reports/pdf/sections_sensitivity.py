@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from reports.model import ReportData
 from reports.pdf.blocks import data_table, empty_note, key_figures, note, part, section_heading
@@ -18,6 +18,7 @@ from reports.text import NO_VALUE, number, percent, points
 
 FULL_TABLE_LIMIT = 40  # more rows: the categories and the nearest criteria (the workbook has all)
 CHART_ROWS = 12
+CAPTION_GAP = 8  # points between the chart's axis caption and what follows it
 SET_COLUMNS_PER_TABLE = 5
 
 
@@ -60,8 +61,8 @@ def _flips(section: SensitivitySection, theme: Theme, width: float) -> list[Flow
     if not section.flips:
         return [*story, empty_note(theme, "No candidate can be ranked, so nothing can flip.")]
     chart = flip_chart(section, theme, width)
-    if chart is not None:
-        story.append(chart)
+    if chart is not None:  # with room under its axis caption before the table's header
+        story.extend([chart, Spacer(1, CAPTION_GAP)])
     full = len(section.flips) <= FULL_TABLE_LIMIT
     lines = section.flips if full else _categories_and_nearest(section)
     story.append(_flip_table(lines, theme, width))
