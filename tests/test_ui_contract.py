@@ -307,3 +307,35 @@ def test_a_bad_file_clears_the_earlier_preview_and_says_which_file(qtbot, tmp_pa
     assert dialog.counts.rowCount() == 0 and dialog.problems.toPlainText() == ""
     assert "broken.xlsx" in dialog.banner.text()
     assert dialog.files.maximumHeight() < 200  # the mapping keeps the room at 1366x768
+
+
+def test_the_scorecard_follows_the_newest_quarter_until_the_user_picks_one(qtbot, tmp_path):
+    """A tester found the scorecard still on the go-live quarter, empty, after importing a later
+    quarter's tickets: until a period is picked, the newest quarter is shown; a picked one
+    stays. Quarters come first, then the months, with a line between them."""
+    window = contract_window(qtbot, tmp_path)
+    view = tab(window)
+    create(qtbot, view)
+    db = window.session.db
+
+    def imported(start: str, months: int, folder: str) -> None:
+        tickets = generate(120, start=start, months=months, seed=5)
+        paths = write_exports(tmp_path / folder, tickets, shapes=("servicenow",))
+        contracts.import_tickets(db, AWARD, paths, preset="servicenow")
+        view.refresh_scorecard()
+        view.jobs.wait()
+        view.jobs.wait()
+
+    imported("2025-01", 1, "january")
+    assert view.period.currentText() == "2025-Q1" and view.period_card is not None
+    imported("2025-04", 2, "spring")  # a later quarter's tickets
+    texts = [view.period.itemText(i) for i in range(view.period.count())]
+    assert texts[:3] == ["2025-Q2", "2025-Q1", ""]  # the quarters, a separator, the months
+    assert view.period.currentText() == "2025-Q2"
+    assert view.period_card is not None and view.period_card.label == "2025-Q2"
+    assert view.period_card.tickets > 0
+    view.period.setCurrentText("2025-Q1")  # the user picks the first quarter
+    view.period.activated.emit(view.period.currentIndex())
+    view.jobs.wait()
+    imported("2025-06", 1, "june")
+    assert view.period.currentText() == "2025-Q1"  # the user's choice stays

@@ -133,7 +133,8 @@ class ContractView(QWidget):
         )
         self.period = QComboBox()
         describe(self.period, "Period", "A quarter or a month of the scorecard")
-        self.period.activated.connect(lambda _i: self.refresh_scorecard())
+        self._picked = ""  # the period the user chose; until then the newest quarter is shown
+        self.period.activated.connect(self._period_picked)
         self.trend_metric = QComboBox()
         for key, priority in TREND_METRICS:
             self.trend_metric.addItem(f"{METRICS[key].label} {priority}".strip(), (key, priority))
@@ -289,17 +290,26 @@ class ContractView(QWidget):
         if not busy:
             self.progress.reset()
 
+    def _period_picked(self, _index: int) -> None:
+        self._picked = self.period.currentText()
+        self.refresh_scorecard()
+
     def _scored(self, result: tuple[Scorecard, PeriodCard | None]) -> None:
         every, whole = result
         self.card = every
-        chosen = self.period.currentText()
+        shown = self.period.currentText()
         options = periods(every)
         self.period.clear()
         self.period.addItems(options)
-        if chosen in options:
-            self.period.setCurrentText(chosen)
-        elif options and "Q" in options[0]:  # first time: the latest quarter, computed now
-            self.period.setCurrentIndex(0)
+        quarters = sum("Q" in option for option in options)
+        if 0 < quarters < len(options):
+            self.period.insertSeparator(quarters)  # the quarters, then the months
+        # the user's choice stays; otherwise the newest quarter (imported tickets move it on
+        # from the go-live quarter, which may hold none)
+        wanted = self._picked if self._picked in options else options[0] if options else ""
+        if wanted:
+            self.period.setCurrentText(wanted)
+        if wanted and wanted != shown and "Q" in wanted:  # its quarter card is computed now
             self.refresh_scorecard()
             return
         by_label = {m.label: m for m in every.months}
