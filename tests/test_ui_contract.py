@@ -339,3 +339,18 @@ def test_the_scorecard_follows_the_newest_quarter_until_the_user_picks_one(qtbot
     view.jobs.wait()
     imported("2025-06", 1, "june")
     assert view.period.currentText() == "2025-Q1"  # the user's choice stays
+
+
+def test_the_source_follows_the_preset_until_the_user_names_it(qtbot, tmp_path):
+    """A tester chose the generic preset and the mapping would have been saved as
+    "servicenow": a source still named after a preset takes the chosen preset's name; one the
+    user typed stays."""
+    dialog, _paths = ticket_dialog(qtbot, tmp_path)
+    assert dialog.source.currentText() == "servicenow"
+    dialog.choose_preset("generic")
+    assert dialog.source.currentText() == "generic"
+    assert dialog.preset.currentData() == "generic"
+    dialog.source.setCurrentText("East campus helpdesk")
+    dialog.choose_preset("servicenow")
+    assert dialog.source.currentText() == "East campus helpdesk"
+    assert dialog.preset.currentData() == "servicenow"

@@ -210,9 +210,15 @@ class TicketImportDialog(QDialog):
             self._use_preset()
 
     def _use_preset(self) -> None:
-        """The chosen preset's mapping (saved under the source's name by the import)."""
+        """The chosen preset's mapping (saved under the source's name by the import). A source
+        still named after a preset (the default) takes the new preset's name, so the mapping
+        is not saved under the name of another system."""
         self._explicit_preset = True
-        self.base = {k.casefold(): v for k, v in PRESETS[self.preset.currentData()].items()}
+        key = self.preset.currentData()
+        source = self.source.currentText().strip()
+        if (not source or source in PRESETS) and source != key and source not in self.saved:
+            self.source.setCurrentText(key)  # _source_changed: the same preset again
+        self.base = {k.casefold(): v for k, v in PRESETS[key].items()}
         self._fill_mapping(self.base)
 
     def choose_preset(self, key: str) -> None:
