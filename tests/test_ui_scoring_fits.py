@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from benchmarks.data import NAME, Size, build_database
 from evaluator import services
 from evaluator.db import open_database
@@ -77,4 +79,26 @@ def test_the_declaration_names_a_member_renamed_while_it_is_open(qtbot, tmp_path
     assert member is not None and member.name in view.declaration.title.text()
     assert view.session.execute(RenameEvaluator(view.session, member.id, "Dr. Ada Testwell"))
     assert "Dr. Ada Testwell has not declared" in view.declaration.title.text()
+    view.session.close_database()
+
+
+def test_candidate_columns_share_a_wide_grid_and_keep_their_width_in_a_narrow_one(
+    qtbot, tmp_path
+) -> None:
+    """A few candidates stretch across a wide grid; when the grid narrows they go back to
+    their readable width and scroll (they stayed squeezed, and the bold header of the current
+    column was cut off)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    path = tmp_path / "four.db"
+    build_database(path, Size(4, 6, 2))
+    view = view_on(qtbot, path)
+    header = view.grid.horizontalHeader()
+    view.resize(2400, 700)
+    qtbot.waitUntil(lambda: header.sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch)
+    assert header.sectionSize(0) > header.defaultSectionSize()
+    view.resize(900, 700)
+    qtbot.waitUntil(lambda: header.sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive)
+    assert [header.sectionSize(c) for c in range(4)] == [header.defaultSectionSize()] * 4
+    assert header.textElideMode() == Qt.TextElideMode.ElideRight
     view.session.close_database()

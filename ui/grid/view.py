@@ -56,6 +56,7 @@ class CriteriaGrid(QTableView):
         horizontal.setDefaultSectionSize(132)
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         horizontal.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        horizontal.setTextElideMode(Qt.TextElideMode.ElideRight)  # "…", never a cut letter
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
@@ -76,6 +77,9 @@ class CriteriaGrid(QTableView):
         mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(0) != mode if count else False:
             header.setSectionResizeMode(mode)
+            if mode == QHeaderView.ResizeMode.Interactive:  # stretched ones would stay narrow:
+                for section in range(count):  # a bold current header was cut off
+                    header.resizeSection(section, header.defaultSectionSize())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
