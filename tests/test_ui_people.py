@@ -328,3 +328,20 @@ def test_a_hidden_candidates_tab_fits_its_columns_when_shown(qtbot, session) -> 
     tabs.setCurrentWidget(view)
     qtbot.waitUntil(view.isVisible)
     assert view.table.columnWidth(0) >= view.table.sizeHintForColumn(0) > before
+
+
+def test_the_kind_editor_shows_its_longest_label_whole(qtbot, session) -> None:
+    """The Kind column is fitted to its text; the combo box that edits it also needs room
+    for its arrow: it is made as wide as it needs, over the cell ("Vendor (direct suppor")."""
+    view = show(qtbot, CandidatesView(session))
+    if not view.model.rowCount():
+        session.execute(AddCandidate(session, "Fictitious Vendor Ltd"))
+    index = view.model.index(0, 1)
+    view.table.setCurrentIndex(index)
+    view.table.edit(index)
+    editors = [c for c in view.table.findChildren(QComboBox) if c.isVisible()]
+    assert len(editors) == 1
+    combo = editors[0]
+    longest = max((combo.itemText(i) for i in range(combo.count())), key=len)
+    assert combo.width() >= combo.sizeHint().width()
+    assert combo.fontMetrics().horizontalAdvance(longest) < combo.width()

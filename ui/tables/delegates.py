@@ -94,6 +94,15 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo.activated.connect(lambda _=0, c=combo: self._commit(c))
         return combo
 
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """Over the cell, and wide enough for the longest label beside the arrow: a column
+        fitted to its text cut the label ("Vendor (direct suppor")."""
+        rect = option.rect  # type: ignore[attr-defined]
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
+
     def _commit(self, combo: QComboBox) -> None:
         self.commitData.emit(combo)
         self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.SubmitModelCache)
