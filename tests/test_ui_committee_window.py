@@ -409,3 +409,18 @@ def test_the_banner_keeps_its_tint_when_it_is_told_again(qtbot) -> None:
         banner.show_message("Scoring: you are Ann Example", INFO_HUE)
         colours.add(banner.palette().color(QPalette.ColorRole.Window).name())
     assert len(colours) == 1
+
+
+def test_without_a_chair_during_scoring_the_banner_asks_for_one_now(tmp_path: Path) -> None:
+    """A tester read "name the chair … before scoring starts" while scoring had started."""
+    from benchmarks.data import Size, build_database
+    from tests.ui_helpers import open_session
+    from ui.phase_banner import phase_message
+
+    build_database(tmp_path / "scoring.db", Size(3, 6, 2))  # scoring, no chair named
+    session = open_session(tmp_path / "scoring.db", wait=True)
+    text, _hue = phase_message(session)
+    assert text.startswith("Scoring: no chair is named yet")
+    assert "Name the chair (Committee ▸ Name the chair…) now: then everyone says" in text
+    assert "before scoring starts" not in text
+    session.close_database()

@@ -113,9 +113,10 @@ def phase_message(session: EvaluationSession) -> tuple[str, QColor]:
             FINAL_HUE,
         )
     if not data.chair:
+        when = "before scoring starts" if data.status is Status.DRAFT else "now"
         return (
             f"{phase}: no chair is named yet, so you act as the chair. Name the chair "
-            f"({MENU}Name the chair…) before scoring starts: then everyone says who they are, and "
+            f"({MENU}Name the chair…) {when}: then everyone says who they are, and "
             "members score blind until everyone has submitted.",
             WARNING_HUE,
         )
