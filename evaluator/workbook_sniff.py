@@ -102,7 +102,9 @@ def _text_rejection(name: str, suffix: str, text: str) -> WorkbookRejected:
 def _csv_delimiter(text: str) -> str | None:
     """The delimiter that splits the first lines into the same number (≥ 2) of fields."""
     lines = [line for line in text.splitlines() if line.strip()][:20]
-    if len(lines) > 1 and not text.endswith(("\n", "\r")):
+    if len(lines) < 2:  # one line of prose with a comma is not a table
+        return None
+    if not text.endswith(("\n", "\r")):
         lines = lines[:-1]  # the sample may end mid-line
     for delimiter in (",", ";", "\t"):
         widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]

@@ -129,7 +129,7 @@ def test_errors_block_until_valid_only_is_ticked(qtbot, tmp_path: Path) -> None:
     rows = statuses(dialog.model)
     assert rows.count("error") == 2 and rows.count("new") == 11
     assert not dialog.import_button.isEnabled()
-    assert "are imported only if you tick" in dialog.summary.text()
+    assert "1 file with errors, imported only if you tick" in dialog.summary.text()
     qtbot.mouseClick(dialog.valid_only, Qt.MouseButton.LeftButton)
     assert dialog.valid_only.isChecked() and dialog.import_button.isEnabled()
     dialog.import_files()
