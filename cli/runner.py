@@ -9,6 +9,7 @@ listing never puts a raw control character on the terminal.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from contextlib import redirect_stderr
@@ -92,6 +93,16 @@ def _log_internal_error(command: str, details: str) -> Path | None:
     return where
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush does
+    not report the closed pipe again as it exits."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real standard output (a test's buffer): nothing to do
+        pass
+
+
 def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = safe(out or sys.stdout)
     err = safe(err or sys.stderr)
@@ -125,6 +136,9 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
             db = open_database(target, create=args.command in CREATING)
         with redirect_stderr(err):  # handlers that warn on sys.stderr are cleaned too
             HANDLERS[args.command](args, db, out)
+        return 0
+    except BrokenPipeError:  # the reader stopped early (`rank ... | head`): not an error
+        _quiet_stdout()
         return 0
     except expected as exc:
         err.write(f"error: {_one_line(exc)}\n")
