@@ -104,6 +104,7 @@ def _quiet_stdout() -> None:
 
 
 def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    to_stdout = out is None  # the process's own standard output (not a caller's buffer)
     out = safe(out or sys.stdout)
     err = safe(err or sys.stderr)
     try:
@@ -138,7 +139,8 @@ def run(argv: list[str], out: TextIO | None = None, err: TextIO | None = None) -
             HANDLERS[args.command](args, db, out)
         return 0
     except BrokenPipeError:  # the reader stopped early (`rank ... | head`): not an error
-        _quiet_stdout()
+        if to_stdout:
+            _quiet_stdout()
         return 0
     except expected as exc:
         err.write(f"error: {_one_line(exc)}\n")
