@@ -252,3 +252,25 @@ def test_hint_lines_are_muted_yet_readable(qtbot, dark):
         assert 4.5 <= contrast(shown, back) < contrast(text, back)
     finally:
         app.setPalette(before)
+
+
+def test_a_final_evaluation_with_an_undecided_gate_reads_final_not_provisional(
+    session, results
+):
+    """Finalised with a gate undecided (a reason recorded): the table no longer calls a rank
+    provisional and the line above it names who ranked first (a tester read "Leading" and
+    "Provisional" under the "this evaluation is final" banner)."""
+    from ui_helpers import finalise
+
+    finalise(session, "The BAA was signed after the meeting; the minutes record it")
+    session.wait_for_results()
+    model, status = results.model, 5
+    rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
+    cell = model.index(rows["Zephyr Care IT"], status)
+    assert cell.data(DISPLAY) == (
+        "? Finalised with the gate “Signs a HIPAA BAA” undecided (the reason is in the audit "
+        "trail)"
+    )
+    summary = results.summary.text()
+    assert summary.startswith("Ranked first: <b>") and "with a gate undecided" in summary
+    assert "Leading" not in summary and "provisional" not in summary

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from evaluator.domain import Candidate, CandidateResult, GateState
-from evaluator.gates import candidate_status, gate_look
+from evaluator.domain import Candidate, CandidateResult, GateState, Status
+from evaluator.gates import candidate_status, gate_look, quoted
 from evaluator.kinds import CANDIDATE_KINDS, candidate_kind_label
 from ui.grid.delegates import GridBrushes
 from ui.grid.model import BACKGROUND, CANDIDATE_ROLE, DISPLAY, FONT, FOREGROUND, TOOLTIP
@@ -130,10 +130,17 @@ class ResultsModel(ReadOnlyTable):
 
     def status(self, result: CandidateResult) -> str:
         """'✗ Disqualified: failed the gate “Signs a HIPAA BAA”', '? Provisional: ...', 'Ranked'."""
-        state, sentence = candidate_status(
-            self._gates(result.failed_gates), self._gates(result.pending_gates)
-        )
+        pending = self._gates(result.pending_gates)
+        state, sentence = candidate_status(self._gates(result.failed_gates), pending)
+        if state is GateState.PENDING and self.final:  # nothing is provisional any more
+            sentence = f"Finalised with {'gates' if len(pending) > 1 else 'the gate'} "
+            sentence += f"{quoted(pending)} undecided (the reason is in the audit trail)"
         return sentence if state is None else f"{gate_look(state).symbol} {sentence}"
+
+    @property
+    def final(self) -> bool:
+        data = self.session.data
+        return data is not None and data.status is Status.FINAL
 
     def status_state(self, result: CandidateResult) -> GateState | None:
         """The gate state that colours the status: failed (disqualified), pending (provisional)."""

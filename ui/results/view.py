@@ -126,14 +126,16 @@ class ResultsView(QWidget):
         parts = []
         if leaders:
             names = " and ".join(html.escape(self.model.name(r.candidate_id)) for r in leaders)
-            parts.append(f"Leading: <b>{names}</b> with {fixed(leaders[0].total)} points")
+            first = "Ranked first" if self.model.final else "Leading"
+            parts.append(f"{first}: <b>{names}</b> with {fixed(leaders[0].total)} points")
         else:
             parts.append("No candidate can be ranked")
         if out:
             parts.append(f"{out} disqualified")
         provisional = sum(1 for r in ranked if r.provisional)
         if provisional:
-            parts.append(f"{provisional} provisional")
+            undecided = "with a gate undecided" if self.model.final else "provisional"
+            parts.append(f"{provisional} {undecided}")
         return " · ".join(parts)
 
     def showEvent(self, event: QShowEvent) -> None:
