@@ -22,6 +22,7 @@ from evaluator.domain import (
 )
 from evaluator.gates import GATE_LOOKS, decision_state
 from evaluator.kinds import Scoring, kind_info
+from evaluator.questionnaire.units import with_unit
 
 NO_VALUE = "—"
 
@@ -91,7 +92,7 @@ def scale_value(value: float | None, scale: Scale) -> str:
 
 
 def _with_unit(text: str, unit: str) -> str:
-    return f"{text} {unit}".strip() if unit else text
+    return with_unit(text, unit)
 
 
 def answer_text(response: Response | None, question: Question | None) -> str:

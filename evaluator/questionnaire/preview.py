@@ -12,6 +12,7 @@ from pathlib import Path
 
 from evaluator.domain import AnswerType, Response
 from evaluator.questionnaire.problems import FileFindings, plural
+from evaluator.questionnaire.units import with_unit
 
 
 class ChangeKind(StrEnum):
@@ -109,7 +110,7 @@ def answer_text(value: object, answer_type: AnswerType, unit: str = "") -> str:
         )
         if answer_type is AnswerType.PERCENT:
             return f"{number}%"
-        return f"{number} {unit}".strip()
+        return with_unit(number, unit)
     return str(value)
 
 
