@@ -190,3 +190,23 @@ def test_workbook_marks_gates_with_symbol_word_and_colour(tmp_path):
     assert cell.value == gate_look(GateState.FAILED).labelled == "✗ Failed"
     assert colour(cell) == red
     assert decisions.cell(row, 5).value == 0
+
+
+def test_the_same_undecided_gates_are_said_once_under_the_ranking(tmp_path):
+    """Two candidates waiting for the very same gate: the summary's table says "? Provisional"
+    in each row and the sentence once under it (a tester read it repeated on every row)."""
+    data = sample_data()
+    northwind = next(c.id for c in data.candidates if c.name == NORTHWIND)
+    answers = [
+        r
+        for r in data.responses
+        if not (r.candidate_id == northwind and r.criterion_key == "gates.baa")
+    ]
+    render_pdf(report_of(dataclasses.replace(data, responses=answers)), tmp_path / "r.pdf")
+    summary = next(
+        page for page in pdf_pages(tmp_path / "r.pdf")[1:] if "1 Executive summary" in page
+    )
+    sentence = f"Provisional: the gate “{GATE_NAME}” is not decided yet"
+    assert summary.count(sentence) == 1
+    assert f"{sentence} (for every candidate marked provisional)." in summary
+    assert summary.count("? Provisional") == 2

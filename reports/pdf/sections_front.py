@@ -15,6 +15,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from evaluator.domain import GateState
 from reports.model import RankingRow, ReportData
 from reports.pdf.blocks import (
     CHARTS_UP_TO,
@@ -116,17 +117,30 @@ def contents(report: ReportData, theme: Theme, appendix: bool = False) -> list[F
     return [Paragraph("CONTENTS", kicker), Spacer(1, 4), table]
 
 
-def status_text(row: RankingRow, theme: Theme) -> str:
-    """'✗ Disqualified: failed the gate “…”', '? Provisional: ...', or 'Ranked'."""
+def status_text(row: RankingRow, theme: Theme, shared: str = "") -> str:
+    """'✗ Disqualified: failed the gate “…”', '? Provisional: ...', or 'Ranked'; just
+    '? Provisional' when that sentence is `shared` (said once under the table)."""
     state = row.gate_state
     if state is None:
         return row.status_sentence
+    if shared and row.status_sentence == shared:
+        return f"{theme.gate_mark(state)} Provisional"
     return f"{theme.gate_mark(state)} {row.status_sentence}"
+
+
+def shared_pending(report: ReportData) -> str:
+    """The provisional sentence when two or more candidates wait for the very same gates:
+    said once under the ranking rather than in every row, the way a reader expects it."""
+    sentences = [
+        row.status_sentence for row in report.ranking if row.gate_state is GateState.PENDING
+    ]
+    return sentences[0] if len(sentences) > 1 and len(set(sentences)) == 1 else ""
 
 
 def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
     rows = []
     extra: list[tuple] = []
+    shared = shared_pending(report)
     for i, row in enumerate(report.ranking, start=1):
         name = Paragraph(
             f"<b>{theme.esc(row.name)}</b><br/><font size=7 color='#5F6B76'>"
@@ -139,7 +153,7 @@ def ranking_table(report: ReportData, theme: Theme, width: float) -> Table:
             if state is None
             else theme.cell_bold.clone("status", textColor=gate_colour(state))
         )
-        status = theme.t(status_text(row, theme), status_style)
+        status = theme.t(status_text(row, theme, shared), status_style)
         rows.append(
             [
                 theme.t(row.rank_label, theme.cell_bold),
@@ -201,6 +215,9 @@ def executive_summary(
             "gate and are not ranked; provisional ranks wait for a gate decision.",
         ),
     ]
+    shared = shared_pending(report)
+    if shared:
+        story.append(note(theme, f"{shared} (for every candidate marked provisional)."))
     if report.ranking and report.categories:
         chart = totals_chart(report, theme, width, height - 30)
         story.append(KeepTogether([heading(theme, "Totals by category", 2), chart]))
