@@ -14,5 +14,19 @@ class NotFound(ServiceError):
 class StaleChange(ServiceError):
     """What the user saw is no longer what is stored: someone changed it meanwhile.
 
-    The message names who and when ("changed by NAME at TIME: reload"); the window reloads.
+    The message names who and when ("changed by NAME at TIME: reload"); the window reloads,
+    and says so instead (`reloaded`).
     """
+
+    RELOAD = "reload to see the current value"
+
+    def __init__(self, happened: str, remedy: str = RELOAD) -> None:
+        super().__init__(f"{happened}: {remedy}" if remedy else happened)
+        self.happened, self.remedy = happened, remedy
+
+    def __reduce__(self) -> tuple[type[StaleChange], tuple[str, str]]:
+        return StaleChange, (self.happened, self.remedy)  # copied and pickled whole
+
+    def reloaded(self) -> StaleChange:
+        """The same refusal, from a window that has read the current value again."""
+        return StaleChange(self.happened, "the window shows the current value now")

@@ -64,7 +64,8 @@ def write_file(
     except StaleChange as exc:
         raise StaleChange(
             f"the {rows} of {getattr(row, 'name', '')} changed after the preview of {file} "
-            f"({exc}); nothing was imported: preview the file again"
+            f"({exc}); nothing was imported: preview the file again",
+            remedy="",
         ) from exc
     except refused as exc:
         raise ServiceError(f"{exc}; nothing was imported from {file}: preview it again") from exc

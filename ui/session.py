@@ -410,9 +410,9 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         was_blind = self.blind
         try:
             applied = apply_change(self._db, self._data.id, change, actor=self._identity)
-        except services.StaleChange:
+        except services.StaleChange as exc:
             self.reload()
-            raise
+            raise exc.reloaded() from None
         self._absorb(applied)
         if self.blind != was_blind:  # the last submission, a phase move, a reopened sheet:
             self.reload()  # what this window may see changed, so read it again through visible()

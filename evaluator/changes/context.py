@@ -170,11 +170,8 @@ class WriteContext:
             .limit(1)
         ).first()
         if last is None:
-            return StaleChange(f"{what} was changed meanwhile: reload to see the current value")
-        return StaleChange(
-            f"{what} was changed by {last.actor} at {_when(last.at)}: reload to see the "
-            "current value"
-        )
+            return StaleChange(f"{what} was changed meanwhile")
+        return StaleChange(f"{what} was changed by {last.actor} at {_when(last.at)}")
 
 
 def _when(at: datetime) -> str:
