@@ -8,9 +8,9 @@ import gc
 from collections import Counter
 from operator import itemgetter
 
-from evaluator.changes.snapshot import score_places
 from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
 
+_CELL = itemgetter(0, 1, 2)  # a score's (evaluator_id, candidate_id, criterion_key)
 LARGE = 20_000  # scores from which a snapshot is kept out of the collector's sight
 
 
@@ -29,10 +29,9 @@ class CellIndex:
 
     def rebuild(self, data: EvaluationData | None) -> None:
         scores = data.scores if data else []
-        # the snapshot's own cell -> place index (its first score edit needs it anyway): its
-        # 100,000 key tuples are shared rather than made twice
-        places = score_places(data) if data else {}
-        self.scores = {cell: scores[i] for cell, i in places.items()}
+        # (member, candidate, key) -> score, made at C speed; the snapshot's own place index,
+        # which the first score edit needs, is built by the scoring thread meanwhile
+        self.scores = dict(zip(map(_CELL, scores), scores, strict=True))
         consensus = data.consensus if data else []
         self.consensus = {(c.candidate_id, c.criterion_key): c for c in consensus}
         responses = data.responses if data else []

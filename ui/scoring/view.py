@@ -64,6 +64,7 @@ class ScoringView(QWidget):
         self._after_save = MOVE_DOWN
         self.facts = CommitteeFacts(session)  # submission days, names a blind view hides
         self._asked: object = None  # what the declaration panel was filled with
+        self._progress_shown: tuple[int, int, str] | None = None  # the bar's last reading
 
         self.evaluator_combo = QComboBox()
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
@@ -232,9 +233,12 @@ class ScoringView(QWidget):
 
     def _show_progress(self) -> None:
         progress = self.model.progress()
-        self.progress.setMaximum(max(progress.total, 1))
-        self.progress.setValue(progress.done)
-        self.progress.setFormat(progress.text())  # not Qt's %p: it rounds down
+        shown = (max(progress.total, 1), progress.done, progress.text())
+        if shown != self._progress_shown:  # a progress bar repaints at once when set
+            self._progress_shown = shown
+            self.progress.setMaximum(shown[0])
+            self.progress.setValue(shown[1])
+            self.progress.setFormat(shown[2])  # not Qt's %p: it rounds down
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"
