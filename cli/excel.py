@@ -14,7 +14,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 
 if TYPE_CHECKING:
     from evaluator.db import Database

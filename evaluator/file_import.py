@@ -18,7 +18,8 @@ from evaluator.changes.write import Actor, write_changes
 from evaluator.db import Database
 from evaluator.errors import ServiceError, StaleChange
 from evaluator.models import EvaluationRow
-from evaluator.questionnaire.problems import Problem, plural
+from evaluator.questionnaire.problems import Problem
+from evaluator.wording import plural
 
 RowT = TypeVar("RowT")
 

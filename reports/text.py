@@ -22,7 +22,7 @@ from evaluator.domain import (
 )
 from evaluator.gates import GATE_LOOKS, decision_state
 from evaluator.kinds import Scoring, kind_info
-from evaluator.questionnaire.units import with_unit
+from evaluator.wording import with_unit
 
 NO_VALUE = "—"
 

@@ -254,9 +254,7 @@ def test_hint_lines_are_muted_yet_readable(qtbot, dark):
         app.setPalette(before)
 
 
-def test_a_final_evaluation_with_an_undecided_gate_reads_final_not_provisional(
-    session, results
-):
+def test_a_final_evaluation_with_an_undecided_gate_reads_final_not_provisional(session, results):
     """Finalised with a gate undecided (a reason recorded): the table no longer calls a rank
     provisional and the line above it names who ranked first (a tester read "Leading" and
     "Provisional" under the "this evaluation is final" banner)."""
@@ -268,8 +266,7 @@ def test_a_final_evaluation_with_an_undecided_gate_reads_final_not_provisional(
     rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
     cell = model.index(rows["Zephyr Care IT"], status)
     assert cell.data(DISPLAY) == (
-        "? Finalised with the gate “Signs a HIPAA BAA” undecided (the reason is in the audit "
-        "trail)"
+        "? Finalised with the gate “Signs a HIPAA BAA” undecided (the reason is in the audit trail)"
     )
     summary = results.summary.text()
     assert summary.startswith("Ranked first: <b>") and "with a gate undecided" in summary

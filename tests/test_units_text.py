@@ -5,7 +5,7 @@ them."""
 from __future__ import annotations
 
 from evaluator.domain import AnswerType, Question, Response
-from evaluator.questionnaire.units import with_unit
+from evaluator.wording import with_unit
 from reports.text import answer_text
 
 

@@ -11,6 +11,12 @@ from operator import itemgetter
 from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
 
 _CELL = itemgetter(0, 1, 2)  # a score's (evaluator_id, candidate_id, criterion_key)
+_COUNTED_BY = {  # what each count reads from a (member, candidate, key) cell
+    "candidate": itemgetter(1),
+    "evaluator": itemgetter(0),
+    "evaluator_key": itemgetter(0, 2),
+    "key": itemgetter(2),
+}
 LARGE = 20_000  # scores from which a snapshot is kept out of the collector's sight
 
 
@@ -38,36 +44,31 @@ class CellIndex:
         self.responses = {(r.candidate_id, r.criterion_key): r for r in responses}
         # counted from the current cells when first asked for (the People tabs may never be
         # shown), then kept current by score_cell
-        self._by_candidate: Counter[int] | None = None
-        self._by_evaluator: Counter[int] | None = None
-        self._by_evaluator_key: Counter[tuple[int, str]] | None = None
-        self._by_key: Counter[str] | None = None
+        self._counts: dict[str, Counter] = {}
+
+    def _count(self, by: str) -> Counter:
+        counts = self._counts.get(by)
+        if counts is None:
+            counts = self._counts[by] = Counter(map(_COUNTED_BY[by], self.scores))
+        return counts
 
     @property
     def by_candidate(self) -> Counter[int]:
-        if self._by_candidate is None:
-            self._by_candidate = Counter(map(itemgetter(1), self.scores))  # cells' candidates
-        return self._by_candidate
+        return self._count("candidate")
 
     @property
     def by_evaluator(self) -> Counter[int]:
-        if self._by_evaluator is None:
-            self._by_evaluator = Counter(map(itemgetter(0), self.scores))  # cells' members
-        return self._by_evaluator
+        return self._count("evaluator")
 
     @property
     def by_evaluator_key(self) -> Counter[tuple[int, str]]:
-        if self._by_evaluator_key is None:  # (member, key) of the (member, candidate, key) cells
-            self._by_evaluator_key = Counter(map(itemgetter(0, 2), self.scores))
-        return self._by_evaluator_key
+        return self._count("evaluator_key")
 
     @property
     def by_key(self) -> Counter[str]:
         """Scores per criterion key, everyone's (the status line's progress: counting keys
         makes no new tuples, a third of the time of counting (member, key) pairs)."""
-        if self._by_key is None:
-            self._by_key = Counter(map(itemgetter(2), self.scores))
-        return self._by_key
+        return self._count("key")
 
     def score_cell(self, cell: tuple[int, int, str], score: Score | None) -> None:
         """Record a set (or, with None, cleared) score."""
@@ -77,15 +78,8 @@ class CellIndex:
         else:
             self.scores[cell] = score
         step = (score is not None) - existed
-        evaluator_id, candidate_id, key = cell
-        if self._by_candidate is not None:  # else counted from the scores when asked for
-            self._by_candidate[candidate_id] += step
-        if self._by_evaluator is not None:
-            self._by_evaluator[evaluator_id] += step
-        if self._by_evaluator_key is not None:
-            self._by_evaluator_key[evaluator_id, key] += step
-        if self._by_key is not None:
-            self._by_key[key] += step
+        for by, counts in self._counts.items():  # the ones not counted yet will count it
+            counts[_COUNTED_BY[by](cell)] += step
 
     def consensus_cell(self, cell: tuple[int, str], value: ConsensusScore | None) -> None:
         if value is None:

@@ -21,8 +21,8 @@ from evaluator.contracts.ticket_files import FileRefused, Table, cell_name, read
 from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.models import ContractRow, TicketRow, TicketSourceRow
-from evaluator.questionnaire.problems import plural
 from evaluator.records import EvalRef, audit, get_evaluation
+from evaluator.wording import plural
 
 TIMES = ("opened_utc", "responded_utc", "resolved_utc", "opened_month")
 FLAGS = ("reopened", "fcr", "offshore", "clinical", "satisfaction")

@@ -35,10 +35,11 @@ from evaluator.questionnaire.preview import (
     answer_text,
     same_value,
 )
-from evaluator.questionnaire.problems import ImportRefused, Problem, plural, warning
+from evaluator.questionnaire.problems import ImportRefused, Problem, warning
 from evaluator.questionnaire.reader import QuestionnaireFile, read_questionnaire
 from evaluator.questionnaire.template import find_candidate
 from evaluator.records import EvalRef, ServiceError, audit, editable_evaluation
+from evaluator.wording import plural
 from evaluator.workbook_guard import WorkbookRejected
 from evaluator.xlsx_text import stored_text
 

@@ -11,8 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from evaluator.domain import AnswerType, Response
-from evaluator.questionnaire.problems import FileFindings, plural
-from evaluator.questionnaire.units import with_unit
+from evaluator.questionnaire.problems import FileFindings
+from evaluator.wording import plural, with_unit
 
 
 class ChangeKind(StrEnum):

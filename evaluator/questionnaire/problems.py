@@ -92,10 +92,6 @@ class ImportRefused(ServiceError):
         self.file_name = file_name
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 FORMAT_NAMES = {
     "supportscope-questionnaire": ("a vendor questionnaire", "questionnaire"),
     "supportscope-scoresheet": ("an evaluator scoresheet", "scoresheet"),

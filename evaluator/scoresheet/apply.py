@@ -19,9 +19,9 @@ from evaluator.errors import NotFound
 from evaluator.file_import import refuse_problems, write_file
 from evaluator.identity import Identity
 from evaluator.models import EvaluatorRow
-from evaluator.questionnaire.problems import plural
 from evaluator.records import ServiceError, audit, editable_evaluation
 from evaluator.scoresheet.merge import Resolution, ScoreChange, ScoreChangeKind, ScoresheetPreview
+from evaluator.wording import plural
 
 Decisions = Mapping[tuple[int, str], Resolution]
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from evaluator.db import Database
 from evaluator.domain import EvaluationData, Evaluator, Score
 from evaluator.questionnaire.fingerprint import Metadata
-from evaluator.questionnaire.problems import FileFindings, ImportRefused, plural, warning
+from evaluator.questionnaire.problems import FileFindings, ImportRefused, warning
 from evaluator.records import EvalRef, ServiceError
 from evaluator.scoresheet import layout as L
 from evaluator.scoresheet.export import find_evaluator
 from evaluator.scoresheet.reader import read_scoresheet
+from evaluator.wording import plural
 from evaluator.xlsx_text import stored_text
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from evaluator.atomic import atomic_path
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from reports.model import ReportData
 
 __all__ = ["render_xlsx", "write_xlsx"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from evaluator.contracts.card import PeriodCard
 from evaluator.contracts.metrics import line_unit
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from reports.xlsx.cells import (
     BOLD,
     DATE_TIME,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog
 
 from evaluator import contracts
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from ui.contract.create_dialog import CreateContractDialog
 from ui.contract.targets import TargetCommand, TargetDialog
 from ui.errors import USER_ERRORS, user_message

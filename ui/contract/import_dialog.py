@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from evaluator import contracts
 from evaluator.contracts.fields import FIELD_LABELS, FIELDS, PRESETS
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from ui.accessibility import describe
 from ui.contract.create_dialog import ZONES
 from ui.file_dialogs import choose_open_files

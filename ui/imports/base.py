@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from evaluator.db import Database
 from evaluator.import_problems import ProblemLine, write_problem_workbook
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from ui import file_dialogs, window_state
 from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message

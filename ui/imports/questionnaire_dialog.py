@@ -44,7 +44,7 @@ from evaluator.questionnaire.importer import (
     apply_questionnaire,
     preview_questionnaires,
 )
-from evaluator.questionnaire.problems import plural
+from evaluator.wording import plural
 from ui.accessibility import describe
 from ui.errors import USER_ERRORS, show_error, user_message
 from ui.imports import base as import_base

@@ -12,11 +12,11 @@ from evaluator.db import Database
 from evaluator.identity import Identity
 from evaluator.import_problems import ProblemLine, scoresheet_lines
 from evaluator.progress import CancelCheck, Progress, raise_if_cancelled
-from evaluator.questionnaire.problems import plural
 from evaluator.scoresheet.apply import apply_scoresheet
 from evaluator.scoresheet.merge import Resolution, ScoresheetPreview, preview_scoresheet_file
 from evaluator.services import load_evaluation
 from evaluator.visibility import require_sheet_import
+from evaluator.wording import plural
 from ui.imports import base as import_base
 from ui.imports.base import ImportDialogBase
 from ui.imports.preview import ScorePreviewModel, scoresheet_rows

@@ -1,4 +1,5 @@
-"""A number beside its unit as a reader expects it: "1 hour", "2 hours", "0.5 hours"."""
+"""Counts and units as a reader expects them: "1 file", "2 files", "1 hour", "0.5 hours".
+Shared by every message, dialog and report that states a count."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ SINGULAR = {
     "months": "month",
     "years": "year",
 }
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def with_unit(number: str, unit: str) -> str:
