@@ -1,10 +1,15 @@
 """Results that follow the snapshot: recomputed after each change, never blocking typing.
 
 Requests are coalesced by a zero-delay single-shot timer, so a burst of edits costs one
-computation of the newest snapshot. After one score or consensus edit, `follow` updates the
-results of the cell, its candidate and the ranks inline instead (evaluator.live_scoring: well
-under a millisecond at committee scale), when the results on show are those of the snapshot
-the edit was made to; otherwise it requests a full computation. Small evaluations are scored
+computation of the newest snapshot. A newly opened evaluation scored on a thread waits a moment
+(`after_open`) so the window lays out and paints it first: the scoring thread holds the
+interpreter lock in long stretches, and every call the window's layout and painting make into
+Python waits for it (the grid showed a fifth later at committee scale).
+
+After one score or consensus edit, `follow` updates the results of the cell, its candidate
+and the ranks inline instead (evaluator.live_scoring: well under a millisecond at committee
+scale), when the results on show are those of the snapshot the edit was made to; otherwise it
+requests a full computation. Small evaluations are scored
 inline (a few ms); at committee scale (about 50 ms for 50 candidates x 200 criteria x 10
 evaluators) the scoring runs on the thread pool through ui/jobs.py, one computation at a time
 (the newest snapshot is scored when it ends). Opening another evaluation discards a running
@@ -29,6 +34,7 @@ from ui.jobs import FINISHED, Job, JobRunner
 
 INLINE_LIMIT = 20_000  # scores + candidate x leaf cells below which scoring runs inline
 KEY = "results"
+PAINT_GRACE_MS = 40  # the window's layout and first paint of a new evaluation, with room
 UNEXPECTED = "an unexpected error ({error}); please report this"  # after "cannot be computed:"
 
 
@@ -80,7 +86,14 @@ class LiveResults(QObject):
         self.request()
 
     def request(self) -> None:
-        self._timer.start()
+        self._timer.start(0)
+
+    def after_open(self) -> None:
+        """The views have taken a newly opened snapshot: when it is scored on a thread, the
+        computation starts once the window has had time to paint it."""
+        data = self._snapshot()
+        if self._timer.isActive() and data is not None and not small(data):
+            self._timer.start(PAINT_GRACE_MS)
 
     def follow(self, before: EvaluationData, after: EvaluationData, change: Change) -> None:
         """The snapshot went from `before` to `after` by one applied change: update the

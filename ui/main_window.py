@@ -282,7 +282,6 @@ class MainWindow(QMainWindow):
         if location:
             self.settings.set_last_evaluation(location, data.id if data else None)
         self.status_labels.show_database(location)
-        self._read_only_changed(self.session.read_only)
         self._update_status()
         self._update_progress()
 

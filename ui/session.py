@@ -286,6 +286,7 @@ class EvaluationSession(QObject, SessionSnapshot, SessionProcess, SessionOpening
         self.dataChanged.emit()
         if self.read_only != was_read_only or data is not None:
             self.readOnlyChanged.emit(self.read_only)
+        self._live.after_open()
         return True
 
     def create_evaluation(

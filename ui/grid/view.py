@@ -7,7 +7,15 @@ view to clear the selection; the model decides what a cell holds and whether it 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -33,6 +41,56 @@ def covers(
     )
 
 
+class MeasuredHeader(QHeaderView):
+    """A header that measures its sections' text once per change of what it shows.
+
+    Qt measures every section again (up to two hundred, four calls into the model each)
+    whenever the grid is laid out or resized: three times while a committee-scale evaluation
+    opens, and at every step of resizing the window. The measure changes only with the
+    model's rows, columns and header data, the font or the style."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
+        self._measured: QSize | None = None
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
+        old = self.model()
+        if old is not None:
+            for signal in self._changes(old):
+                signal.disconnect(self.forget_measure)
+        super().setModel(model)
+        if model is not None:
+            for signal in self._changes(model):
+                signal.connect(self.forget_measure)
+        self.forget_measure()
+
+    @staticmethod
+    def _changes(model: QAbstractItemModel) -> tuple:  # type: ignore[type-arg]
+        """Signals raised before the headers change (so no measure of the old ones is kept)."""
+        return (
+            model.modelAboutToBeReset,
+            model.layoutAboutToBeChanged,
+            model.rowsAboutToBeInserted,
+            model.rowsAboutToBeRemoved,
+            model.columnsAboutToBeInserted,
+            model.columnsAboutToBeRemoved,
+            model.headerDataChanged,
+        )
+
+    def forget_measure(self, *_changed: object) -> None:
+        self._measured = None
+
+    def sizeHint(self) -> QSize:
+        if self._measured is None:
+            self._measured = super().sizeHint()
+        return QSize(self._measured)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._measured = None
+        super().changeEvent(event)
+
+
 class CriteriaGrid(QTableView):
     """A table with category rows spanned as group headers; Enter moves down, Delete clears."""
 
@@ -52,6 +110,8 @@ class CriteriaGrid(QTableView):
         )
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
+        self.setHorizontalHeader(MeasuredHeader(Qt.Orientation.Horizontal, self))
+        self.setVerticalHeader(MeasuredHeader(Qt.Orientation.Vertical, self))
         horizontal = self.horizontalHeader()
         horizontal.setDefaultSectionSize(132)
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

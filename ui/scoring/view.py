@@ -234,11 +234,15 @@ class ScoringView(QWidget):
     def _show_progress(self) -> None:
         progress = self.model.progress()
         shown = (max(progress.total, 1), progress.done, progress.text())
-        if shown != self._progress_shown:  # a progress bar repaints at once when set
+        if shown != self._progress_shown:
             self._progress_shown = shown
+            # a progress bar repaints at once when its value is set (while an evaluation
+            # opens, with the whole window to lay out): painted with the rest of the window
+            self.progress.setUpdatesEnabled(False)
             self.progress.setMaximum(shown[0])
             self.progress.setValue(shown[1])
             self.progress.setFormat(shown[2])  # not Qt's %p: it rounds down
+            self.progress.setUpdatesEnabled(True)
         waiting = self.model.pending_count()
         self.unsaved.setText(
             f"⚠ {waiting} score{'s' if waiting != 1 else ''} waiting for a justification"

@@ -1,0 +1,144 @@
+"""Opening an evaluation paints the window before the scoring thread starts, and the grid's
+headers are measured once per change of what they show, not at every layout (fictitious
+vendors and people only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView
+
+import ui.live_results
+from evaluator import services
+from tests.core_fixtures import populated
+from ui.grid.view import MeasuredHeader
+from ui.live_results import KEY, LiveResults
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+
+
+class Counter(QObject):
+    """Counts one kind of event a watched object receives."""
+
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind, self.count = kind, 0
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if event.type() == self.kind:
+            self.count += 1
+        return False
+
+
+@pytest.fixture
+def data(tmp_path: Path):
+    db, ev = populated(tmp_path)
+    services.set_score(db, ev, "Ann Example", "Zephyr Care IT", "tiers.l4", 4, "Named engineers")
+    loaded = services.load_evaluation(db, ev)
+    db.close()
+    return loaded
+
+
+def test_a_large_evaluation_is_scored_after_the_grace_an_edit_at_once(qtbot, data, monkeypatch):
+    monkeypatch.setattr(ui.live_results, "INLINE_LIMIT", 0)  # this small one counts as large
+    monkeypatch.setattr(ui.live_results, "PAINT_GRACE_MS", 60_000)  # never over in this test
+    live = LiveResults(lambda: data)
+    live.invalidate()
+    live.after_open()
+    for _ in range(3):
+        QApplication.processEvents()
+    assert live.pending and live.results is None
+    assert not live._jobs.running(KEY)  # the window paints; nothing scores yet
+
+    live.request()  # an edit does not wait for the grace
+    assert live.wait(30_000)
+    assert live.results is not None and len(live.results.candidates) == 2
+
+
+def test_a_small_evaluation_is_scored_at_the_next_turn_of_the_event_loop(qtbot, data):
+    live = LiveResults(lambda: data)
+    live.invalidate()
+    live.after_open()  # scored inline: no thread to keep away from the painting
+    QApplication.processEvents()
+    assert not live.pending and live.results is not None
+
+
+def test_the_window_paints_the_grid_before_scoring_starts(qtbot, tmp_path: Path, monkeypatch):
+    db, _ev = populated(tmp_path)
+    db.close()
+    monkeypatch.setattr(ui.live_results, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(ui.live_results, "PAINT_GRACE_MS", 60_000)
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    grid = window.tab("Scoring").grid
+    paints = Counter(QEvent.Type.Paint)
+    grid.viewport().installEventFilter(paints)
+
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    for _ in range(3):
+        QApplication.processEvents()
+    assert paints.count > 0 and grid.model().rowCount() > 0  # the grid is on screen
+    assert window.session.results is None and window.session.results_pending
+
+    window.session.schedule_results()  # as an edit would: scored now
+    assert window.session.wait_for_results(30_000)
+    assert window.session.results is not None
+
+
+class CountingModel(QStandardItemModel):
+    """Counts the header measures asked of it (Qt asks the size hint role for each)."""
+
+    measures = 0
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:
+        if orientation == Qt.Orientation.Vertical and int(role) == int(
+            Qt.ItemDataRole.SizeHintRole
+        ):
+            self.measures += 1
+        return super().headerData(section, orientation, role)
+
+
+def test_the_header_measures_again_only_when_what_it_shows_changes(qtbot):
+    model = CountingModel(200, 5)
+    model.setVerticalHeaderLabels([f"Criterion {n}" for n in range(200)])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setVerticalHeader(MeasuredHeader(Qt.Orientation.Vertical, view))
+    view.setModel(model)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.verticalHeader()
+    narrow = header.sizeHint().width()
+
+    model.measures = 0
+    for width in (500, 700, 550, 650):  # a user dragging the window's edge
+        view.resize(width, 400)
+        QApplication.processEvents()
+    assert model.measures == 0
+    assert header.width() == narrow
+
+    model.setHeaderData(7, Qt.Orientation.Vertical, "Criterion with a much longer name " * 2)
+    QApplication.processEvents()
+    assert model.measures > 0
+    assert header.sizeHint().width() > narrow
+    assert header.width() > narrow  # laid out at the new measure
+
+    model.measures = 0
+    model.setRowCount(0)  # rows removed
+    model.setRowCount(3)
+    model.setVerticalHeaderLabels(["A", "B", "C"])
+    assert header.sizeHint().width() < narrow and model.measures > 0
+
+    wide = header.sizeHint().width()
+    font = QFont(header.font())
+    font.setPointSizeF(font.pointSizeF() * 3)
+    header.setFont(font)
+    assert header.sizeHint().width() > wide
