@@ -142,3 +142,28 @@ def test_the_header_measures_again_only_when_what_it_shows_changes(qtbot):
     font.setPointSizeF(font.pointSizeF() * 3)
     header.setFont(font)
     assert header.sizeHint().width() > wide
+
+
+def test_the_criteria_tab_behind_another_is_laid_out_when_shown(qtbot, tmp_path: Path):
+    """Opening with the Scoring tab in front leaves the Criteria tree as it is (expanding 200
+    rows is a few milliseconds of the open); showing the tab expands it and selects the first
+    criterion, as when it was in front."""
+    db, _ev = populated(tmp_path)
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    criteria = window.tab("Criteria")
+    tree, model = criteria.tree, criteria.tree.model()
+    first = model.index(0, 0)
+    assert model.rowCount() == 4 and not tree.isExpanded(first)
+
+    window.show_tab("Criteria")
+    assert tree.isExpanded(first) and tree.currentIndex() == first
+    assert criteria.panel.key == model.key_of(first)
+
+    window.session.open_database(str(tmp_path / "t.db"))  # in front: laid out at once
+    assert tree.isExpanded(model.index(0, 0)) and criteria.panel.key is not None

@@ -39,7 +39,7 @@ from ui.criteria.panel import CriterionPanel
 from ui.session import EvaluationSession
 from ui.tables.delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate, tint_background
 from ui.undo import AddCriterion, MoveCriterion, RemoveCriterion
-from ui.widgets import tool_action
+from ui.widgets import behind_another_tab, tool_action
 
 MIN_DETAILS = 300  # the details panel beside the tree: its narrowest readable width
 
@@ -161,6 +161,8 @@ class CriteriaView(QWidget):
         """Each time the tab is shown the tree gets at least its usable width, room allowing
         (saved sizes from a smaller window, or an older version, do not hide the weights)."""
         super().showEvent(event)
+        if self._reset_owed:
+            self._after_reset()
         tree, details = self.splitter.sizes()
         total = tree + details
         if tree < self.usable_width and total >= self.usable_width + MIN_DETAILS:
@@ -192,6 +194,9 @@ class CriteriaView(QWidget):
             self.tree.edit(index)
 
     def _after_reset(self) -> None:
+        self._reset_owed = behind_another_tab(self)  # an evaluation opening with this tab
+        if self._reset_owed:  # hidden expands and fills it when it is shown
+            return
         self.tree.expandAll()
         self._show_warning(self.model.warning)
         if not self.tree.currentIndex().isValid() and self.model.rowCount():
