@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from itertools import compress
 from operator import itemgetter
 
+from evaluator.collector import collector_paused
 from evaluator.domain import ConsensusScore, EvaluationData, Response, Score
 
 _CELL = itemgetter(0, 1, 2)  # a score's (evaluator_id, candidate_id, criterion_key)
+_MEMBER = itemgetter(0)
+_PLACE = itemgetter(1, 2)  # (candidate_id, criterion_key): a cell of one member's sheet
 _COUNTED_BY = {  # what each count reads from a (member, candidate, key) cell
     "candidate": itemgetter(1),
     "evaluator": itemgetter(0),
@@ -30,14 +34,17 @@ def settle(data: EvaluationData | None) -> None:
 
 
 class CellIndex:
+    """Scores by cell. An evaluation opens on one member's sheet: until another member's
+    score, a count or an edit is asked for, only that member's cells are indexed (a tenth of
+    a committee's), and the index of everyone's is made when first needed."""
+
     def __init__(self, data: EvaluationData | None = None) -> None:
         self.rebuild(data)
 
     def rebuild(self, data: EvaluationData | None) -> None:
-        scores = data.scores if data else []
-        # (member, candidate, key) -> score, made at C speed; the snapshot's own place index,
-        # which the first score edit needs, is built by the scoring thread meanwhile
-        self.scores = dict(zip(map(_CELL, scores), scores, strict=True))
+        self._read: list[Score] = data.scores if data else []  # as read; never changed
+        self._scores: dict[tuple[int, int, str], Score] | None = None
+        self._member: tuple[int, dict[tuple[int, str], Score]] | None = None
         consensus = data.consensus if data else []
         self.consensus = {(c.candidate_id, c.criterion_key): c for c in consensus}
         responses = data.responses if data else []
@@ -46,10 +53,37 @@ class CellIndex:
         # shown), then kept current by score_cell
         self._counts: dict[str, Counter] = {}
 
+    @property
+    def scores(self) -> dict[tuple[int, int, str], Score]:
+        """(member, candidate, key) -> score for everyone, made at C speed when first needed
+        (the snapshot's own place index, which the first score edit needs, is made by the
+        scoring thread)."""
+        if self._scores is None:
+            with collector_paused():
+                self._scores = dict(zip(map(_CELL, self._read), self._read, strict=True))
+            self._member = None
+        return self._scores
+
+    def score(self, evaluator_id: int, candidate_id: int, key: str) -> Score | None:
+        if self._scores is not None:
+            return self._scores.get((evaluator_id, candidate_id, key))
+        if self._member is None and type(evaluator_id) is int:  # the sheet the window opens on
+            read = self._read
+            mine = list(compress(read, map(evaluator_id.__eq__, map(_MEMBER, read))))
+            self._member = (evaluator_id, dict(zip(map(_PLACE, mine), mine, strict=True)))
+        member, cells = self._member or (None, {})
+        if member != evaluator_id:
+            return self.scores.get((evaluator_id, candidate_id, key))
+        return cells.get((candidate_id, key))
+
+    def __len__(self) -> int:
+        return len(self._read) if self._scores is None else len(self._scores)
+
     def _count(self, by: str) -> Counter:
         counts = self._counts.get(by)
-        if counts is None:
-            counts = self._counts[by] = Counter(map(_COUNTED_BY[by], self.scores))
+        if counts is None:  # a score's first three fields are its cell: the list counts alike
+            cells = self._read if self._scores is None else self._scores
+            counts = self._counts[by] = Counter(map(_COUNTED_BY[by], cells))
         return counts
 
     @property
@@ -72,11 +106,12 @@ class CellIndex:
 
     def score_cell(self, cell: tuple[int, int, str], score: Score | None) -> None:
         """Record a set (or, with None, cleared) score."""
-        existed = cell in self.scores
+        scores = self.scores  # everyone's from now on: the list as read is out of date
+        existed = cell in scores
         if score is None:
-            self.scores.pop(cell, None)
+            scores.pop(cell, None)
         else:
-            self.scores[cell] = score
+            scores[cell] = score
         step = (score is not None) - existed
         for by, counts in self._counts.items():  # the ones not counted yet will count it
             counts[_COUNTED_BY[by](cell)] += step

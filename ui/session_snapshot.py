@@ -96,7 +96,7 @@ class SessionSnapshot:
         return self._tree_cache[1], self._tree_cache[2]
 
     def score(self, evaluator_id: int, candidate_id: int, key: str) -> Score | None:
-        return self._cells.scores.get((evaluator_id, candidate_id, key))
+        return self._cells.score(evaluator_id, candidate_id, key)
 
     def consensus(self, candidate_id: int, key: str) -> ConsensusScore | None:
         return self._cells.consensus.get((candidate_id, key))
@@ -123,7 +123,7 @@ class SessionSnapshot:
             return self._cells.by_candidate.get(candidate_id, 0)
         if evaluator_id is not None:
             return self._cells.by_evaluator.get(evaluator_id, 0)
-        return len(self._cells.scores)
+        return len(self._cells)
 
     def score_progress(self, evaluator_id: int | None = None) -> tuple[int, int]:
         """(scores entered, scores expected) on rated leaves, for one evaluator or everyone."""
