@@ -6,15 +6,14 @@ computation of the newest snapshot. A newly opened evaluation scored on a thread
 interpreter lock in long stretches, and every call the window's layout and painting make into
 Python waits for it (the grid showed a fifth later at committee scale).
 
-After one score or consensus edit, `follow` updates the results of the cell, its candidate
-and the ranks inline instead (evaluator.live_scoring: well under a millisecond at committee
-scale), when the results on show are those of the snapshot the edit was made to; otherwise it
-requests a full computation. Small evaluations are scored
-inline (a few ms); at committee scale (about 50 ms for 50 candidates x 200 criteria x 10
-evaluators) the scoring runs on the thread pool through ui/jobs.py, one computation at a time
-(the newest snapshot is scored when it ends). Opening another evaluation discards a running
-computation: its answer is never delivered. Snapshots are never mutated (see ui/snapshot.py),
-so a worker can read one safely.
+After one score or consensus edit, `follow` updates the results of the cell, its candidate and
+the ranks inline instead (evaluator.live_scoring: well under a millisecond at committee scale),
+when the results on show are those of the snapshot the edit was made to; otherwise it requests
+a full computation. Small evaluations are scored inline (a few ms); at committee scale (about
+50 ms for 50 candidates x 200 criteria x 10 evaluators) the scoring runs on the thread pool
+through ui/jobs.py, one computation at a time (the newest snapshot is scored when it ends).
+Opening another evaluation discards a running computation: its answer is never delivered.
+Snapshots are never mutated (see ui/snapshot.py), so a worker can read one safely.
 """
 
 from __future__ import annotations

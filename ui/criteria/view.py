@@ -194,8 +194,9 @@ class CriteriaView(QWidget):
             self.tree.edit(index)
 
     def _after_reset(self) -> None:
-        self._reset_owed = behind_another_tab(self)  # an evaluation opening with this tab
-        if self._reset_owed:  # hidden expands and fills it when it is shown
+        # behind another tab: expanded and filled when shown (an opening need not wait for it)
+        self._reset_owed = behind_another_tab(self)
+        if self._reset_owed:
             return
         self.tree.expandAll()
         self._show_warning(self.model.warning)
