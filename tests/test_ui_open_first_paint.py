@@ -167,3 +167,74 @@ def test_the_criteria_tab_behind_another_is_laid_out_when_shown(qtbot, tmp_path:
 
     window.session.open_database(str(tmp_path / "t.db"))  # in front: laid out at once
     assert tree.isExpanded(model.index(0, 0)) and criteria.panel.key is not None
+
+
+def test_a_wrapped_name_is_elided_line_by_line(qtbot) -> None:
+    """Qt elides a header's text as one line: "Fictitious Support / Co 00" lost its second line
+    ("C…") though both lines fit the column."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.grid.view import elided_lines
+
+    metrics = QFontMetrics(QFont())
+    two = "Fictitious Support\nCo 00"
+    width = metrics.horizontalAdvance("Fictitious Support") + 2
+    assert metrics.elidedText(two, Qt.TextElideMode.ElideRight, width) != two  # Qt's way
+    assert elided_lines(two, metrics, width, Qt.TextElideMode.ElideRight) == two
+    long = "Fictitious Support\nPartners of the Northern Counties Cooperative"
+    first, second = elided_lines(long, metrics, width, Qt.TextElideMode.ElideRight).split("\n")
+    assert first == "Fictitious Support" and second.endswith("…")
+    assert metrics.horizontalAdvance(second) <= width
+
+
+def test_the_grid_headers_select_and_highlight_as_a_tables_own(qtbot, tmp_path: Path) -> None:
+    """The grid's own headers replace the table's: a click on a candidate's header still
+    selects the column, and the current column's header is highlighted."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QHeaderView
+
+    db, _ev = populated(tmp_path)
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    grid = window.tab("Scoring").grid
+    header: QHeaderView = grid.horizontalHeader()
+    assert isinstance(header, MeasuredHeader)
+    assert header.highlightSections() and grid.verticalHeader().highlightSections()
+    x = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    columns = {index.column() for index in grid.selectionModel().selectedIndexes()}
+    assert columns == {1}
+
+
+def test_long_criterion_names_leave_room_for_scores_in_a_narrow_window(qtbot, tmp_path: Path):
+    from ui.undo import EditCriterion
+
+    db, _ev = populated(tmp_path)
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1900, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    grid = window.tab("Scoring").grid
+    before = grid.verticalHeader().width()
+    long = "Level 4 engineering escalation with named engineers on call " * 2
+    assert window.session.execute(EditCriterion(window.session, "tiers.l4", name=long))
+    QApplication.processEvents()
+    wide = grid.verticalHeader().width()
+    assert wide > before + 50  # the long name widened the names column, up to half the grid
+    assert wide <= grid.width() // 2
+
+    window.resize(700, 500)
+    qtbot.waitUntil(lambda: grid.verticalHeader().width() <= grid.width() // 2)
+    assert grid.viewport().width() >= grid.width() // 3  # scores still in sight
+    window.resize(1900, 900)
+    qtbot.waitUntil(lambda: grid.verticalHeader().width() == wide)

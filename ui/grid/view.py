@@ -12,16 +12,25 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyleOptionHeaderV2,
+    QTableView,
+    QWidget,
+)
 
 from ui.grid.delegates import MOVE_DOWN, MOVE_LEFT, MOVE_RIGHT
 from ui.grid.model import CriteriaGridModel
 
+ROW_NAMES_WIDEST, ROW_NAMES_NARROWEST = 420, 120  # pixels of the criteria's names beside the grid
 CURSOR = {
     MOVE_DOWN: QAbstractItemView.CursorAction.MoveDown,
     MOVE_RIGHT: QAbstractItemView.CursorAction.MoveRight,
@@ -41,8 +50,14 @@ def covers(
     )
 
 
+def elided_lines(text: str, metrics: QFontMetrics, width: int, mode: Qt.TextElideMode) -> str:
+    """Each line of `text` elided on its own to `width` pixels ("…" only where one is long)."""
+    return "\n".join(metrics.elidedText(line, mode, width) for line in text.split("\n"))
+
+
 class MeasuredHeader(QHeaderView):
-    """A header that measures its sections' text once per change of what it shows.
+    """A header that measures its sections' text once per change of what it shows, and
+    elides a name wrapped on two lines line by line.
 
     Qt measures every section again (up to two hundred, four calls into the model each)
     whenever the grid is laid out or resized: three times while a committee-scale evaluation
@@ -52,6 +67,8 @@ class MeasuredHeader(QHeaderView):
     def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
         super().__init__(orientation, parent)
         self._measured: QSize | None = None
+        self.setSectionsClickable(True)  # as a table view's own headers: a click selects
+        self.setHighlightSections(True)  # the row or column; the current one shows bold
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # type: ignore[override]
         old = self.model()
@@ -90,6 +107,24 @@ class MeasuredHeader(QHeaderView):
             self._measured = None
         super().changeEvent(event)
 
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        """Qt elides a header's text as one line, so a candidate's name wrapped on two lines
+        lost its second line ("Fictitious Support / C…"): here each line is elided alone."""
+        option = QStyleOptionHeaderV2()
+        self.initStyleOption(option)
+        self.initStyleOptionForIndex(option, logical)
+        mode = self.textElideMode()
+        if "\n" not in option.text or mode == Qt.TextElideMode.ElideNone:
+            super().paintSection(painter, rect, logical)
+            return
+        option.rect = rect
+        font = QFont(self.font())
+        font.setBold(bool(option.state & QStyle.StateFlag.State_On))  # the current column
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, option, self)
+        option.text = elided_lines(option.text, QFontMetrics(font), rect.width() - 2 * margin, mode)
+        option.textElideMode = Qt.TextElideMode.ElideNone  # elided already
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+
 
 class CriteriaGrid(QTableView):
     """A table with category rows spanned as group headers; Enter moves down, Delete clears."""
@@ -121,7 +156,7 @@ class CriteriaGrid(QTableView):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
         vertical.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        vertical.setMaximumWidth(420)
+        vertical.setMaximumWidth(ROW_NAMES_WIDEST)
         vertical.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def setModel(self, model: CriteriaGridModel) -> None:  # type: ignore[override]
@@ -142,6 +177,10 @@ class CriteriaGrid(QTableView):
                     header.resizeSection(section, header.defaultSectionSize())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        # the criteria's names take at most half of a narrow grid: scores stay in sight
+        widest = max(ROW_NAMES_NARROWEST, min(ROW_NAMES_WIDEST, event.size().width() // 2))
+        if self.verticalHeader().maximumWidth() != widest:
+            self.verticalHeader().setMaximumWidth(widest)
         super().resizeEvent(event)
         self.fit_columns()
 
