@@ -238,3 +238,33 @@ def test_long_criterion_names_leave_room_for_scores_in_a_narrow_window(qtbot, tm
     assert grid.viewport().width() >= grid.width() // 3  # scores still in sight
     window.resize(1900, 900)
     qtbot.waitUntil(lambda: grid.verticalHeader().width() == wide)
+
+
+def test_typing_on_a_sheet_not_yet_declared_stays_put_and_says_why(qtbot, tmp_path: Path):
+    """Qt's item search jumped to the next cell starting with the digit typed, silently."""
+    db, ev = populated(tmp_path)
+    services.add_evaluator(db, ev, "Cleo Placeholder", "CIO", actor="chair")  # not declared
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    view = window.tab("Scoring")
+    cleo = next(e.id for e in window.session.data.evaluators if e.name == "Cleo Placeholder")
+    view.evaluator_combo.setCurrentIndex(view.evaluator_combo.findData(cleo))
+    model, grid = view.model, view.grid
+    cell = next(
+        model.index(r, 0) for r in range(model.rowCount()) if model.is_score_cell(model.index(r, 0))
+    )
+    grid.setCurrentIndex(cell)
+    grid.setFocus()
+    before = window.session.data.scores
+    qtbot.keyClicks(grid, "3")
+    assert grid.currentIndex() == cell
+    assert "Cleo Placeholder declares conflicts of interest first" in (
+        window.statusBar().currentMessage()
+    )
+    assert window.session.data.scores == before

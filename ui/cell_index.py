@@ -76,6 +76,12 @@ class CellIndex:
             return self.scores.get((evaluator_id, candidate_id, key))
         return cells.get((candidate_id, key))
 
+    def count_on(self, places: set[tuple[int, int]], keys: set[str]) -> int:
+        """How many scores lie on these (member, candidate) places, on these keys."""
+        members = {member for member, _candidate in places}
+        cells = self._read if self._scores is None else self._scores
+        return sum(1 for c in cells if c[0] in members and c[2] in keys and c[:2] in places)
+
     def __len__(self) -> int:
         return len(self._read) if self._scores is None else len(self._scores)
 

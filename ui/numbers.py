@@ -52,6 +52,18 @@ def percent(share: float, places: int = 1, spaced: bool = False) -> str:
     return fixed(100 * share, places) + (" %" if spaced else "%")
 
 
+def progress_percent(done: int, total: int) -> str:
+    """How far along, in whole percent that claims neither more nor less than is so: 9,999 of
+    10,000 is "99 %", not "100 %"; 1 of 1,000 is "1 %", not "0 %"."""
+    if total <= 0 or done <= 0:
+        whole = 0
+    elif done >= total:
+        whole = 100
+    else:
+        whole = min(99, max(1, round(100 * done / total)))
+    return f"{fixed(whole, 0)} %"
+
+
 def money(amount: float) -> str:
     """An amount of money, with the locale's thousands separators; cents only when there are."""
     places = 0 if float(amount).is_integer() else 2

@@ -126,19 +126,30 @@ class SessionSnapshot:
         return len(self._cells)
 
     def score_progress(self, evaluator_id: int | None = None) -> tuple[int, int]:
-        """(scores entered, scores expected) on rated leaves, for one evaluator or everyone."""
+        """(scores entered, scores expected) on rated leaves, for one evaluator or everyone. A
+        candidate a member declared a conflict with is not on their sheet: neither counts."""
         if self._data is None:
             return 0, 0
+        data = self._data
         rated = [leaf.key for leaf in self.leaves() if members_score(leaf.kind)]
-        people = (
-            [evaluator_id] if evaluator_id is not None else [e.id for e in self._data.evaluators]
-        )
-        expected = len(rated) * len(self._data.candidates) * len(people)
+        people = [e for e in data.evaluators if evaluator_id in (None, e.id)]
+        present = {c.id for c in data.candidates}
+        left_out = {
+            (person.id, candidate)
+            for person in people
+            if person.declaration is not None
+            for candidate in person.declaration.conflicted
+            if candidate in present
+        }
+        expected = len(rated) * (len(present) * len(people) - len(left_out))
         if evaluator_id is None:  # every score is a committee member's
             by_key = self._cells.by_key
-            return sum(by_key[key] for key in rated), expected
-        counts = self._cells.by_evaluator_key
-        entered = sum(counts[person, key] for person in people for key in rated)
+            entered = sum(by_key[key] for key in rated)
+        else:
+            counts = self._cells.by_evaluator_key
+            entered = sum(counts[evaluator_id, key] for key in rated)
+        if left_out:
+            entered -= self._cells.count_on(left_out, set(rated))
         return entered, expected
 
     def _require(self) -> EvaluationData:

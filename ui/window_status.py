@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from evaluator.domain import Status
-from ui.numbers import percent
+from ui.numbers import percent, progress_percent
 from ui.phase_banner import identity_text
 from ui.scoring.progress import member_progress
 from ui.session import EvaluationSession
@@ -61,8 +61,7 @@ class StatusLabels:
             return
         results = session.results
         self.progress.setText(
-            f"Scores entered: {entered} of {expected} "
-            f"({percent(entered / expected, 0, spaced=True)})"
+            f"Scores entered: {entered} of {expected} ({progress_percent(entered, expected)})"
         )
         if results is not None and results.candidates:
             mean = sum(r.completeness for r in results.candidates) / len(results.candidates)

@@ -131,6 +131,7 @@ class CriteriaGrid(QTableView):
 
     clearRequested = Signal()
     enterPressed = Signal()  # when Enter does not move (editable=False)
+    typedOnReadOnly = Signal(str)  # text typed on a cell that cannot be edited
 
     def __init__(self, parent: QWidget | None = None, editable: bool = True) -> None:
         super().__init__(parent)
@@ -198,6 +199,11 @@ class CriteriaGrid(QTableView):
         target = self.moveCursor(CURSOR[direction], Qt.KeyboardModifier.NoModifier)
         if target.isValid():
             self.setCurrentIndex(target)
+
+    def keyboardSearch(self, search: str) -> None:
+        """Typing on a cell that cannot be edited: a spreadsheet stays put (Qt's item search
+        jumped to the next cell starting with the digit typed) and the view says why."""
+        self.typedOnReadOnly.emit(search)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

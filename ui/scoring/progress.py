@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.kinds import members_score
-from ui.numbers import percent
+from ui.numbers import progress_percent
 
 if TYPE_CHECKING:
     from ui.session import EvaluationSession
@@ -35,7 +35,7 @@ class Progress:
     def text(self) -> str:
         """'2 of 51 scored (4 %)', '50 of 51 scored, 1 abstained (100 %)'."""
         also = f", {self.abstained} abstained" if self.abstained else ""
-        share = percent(self.done / self.total if self.total else 0.0, 0, spaced=True)
+        share = progress_percent(self.done, self.total)
         return f"{self.scored} of {self.total} scored{also} ({share})"
 
 

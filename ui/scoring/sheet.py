@@ -132,3 +132,16 @@ def hidden_text(session: EvaluationSession, member: Evaluator | None, names: dic
         f"Not shown: {who} — a declared conflict of interest; {whose} scores for it would not "
         "count."
     )
+
+
+def why_read_only(score_cell: bool, declaring: Evaluator | None, banner: str) -> str:
+    """Why typing on a cell changed nothing: a computed row, a declaration still to make (by
+    `declaring`), or the sheet's state (`banner`, the line above it)."""
+    if not score_cell:
+        return "This row is computed by SupportScope (answers, gates): it is not scored."
+    if declaring is not None:
+        return (
+            f"{declaring.name} declares conflicts of interest first (the panel above this "
+            "sheet): then the sheet can be scored."
+        )
+    return f"This sheet cannot be changed now. {banner}".strip()

@@ -136,6 +136,7 @@ class ScoringView(QWidget):
         self.delegate.refused.connect(self._say)
         self.model.notice.connect(self._set_aside)
         self.grid.enterPressed.connect(self._write_justification)
+        self.grid.typedOnReadOnly.connect(self._say_why_read_only)
         self.justification.editor.textChanged.connect(self._draft_changed)
         self.justification.editor.submitted.connect(self.save_current)
         self.justification.editor.escaped.connect(self.grid.setFocus)
@@ -344,6 +345,13 @@ class ScoringView(QWidget):
     def _write_justification(self) -> None:
         self.justification.editor.setFocus()
         self.justification.editor.selectAll()
+
+    def _say_why_read_only(self, _typed: str) -> None:
+        index = self.grid.currentIndex()
+        if index.isValid():
+            banner = self.banner.text() if not self.banner.isHidden() else ""
+            declaring = self.model.member() if not self.declaration.isHidden() else None
+            self._say(sheet.why_read_only(self.model.is_score_cell(index), declaring, banner))
 
     def _say(self, message: str) -> None:
         """A refused value's reason, or a typed edit dropped because the stored score changed
