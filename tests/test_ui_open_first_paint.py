@@ -232,6 +232,19 @@ def test_long_criterion_names_leave_room_for_scores_in_a_narrow_window(qtbot, tm
     wide = grid.verticalHeader().width()
     assert wide > before + 50  # the long name widened the names column, up to half the grid
     assert wide <= grid.width() // 2
+    window.resize(1366, 768)  # names that fit half the grid are whole (the cap once followed
+    window.session.execute(
+        EditCriterion(
+            window.session, "tiers.l4", name="Support levels delivered by the vendor's own staff"
+        )
+    )
+    QApplication.processEvents()  # the viewport's width, which the names column narrows)
+    header = grid.verticalHeader()
+    assert header.sizeHint().width() <= grid.width() // 2
+    assert header.width() == header.sizeHint().width()
+    window.resize(1900, 900)
+    window.session.execute(EditCriterion(window.session, "tiers.l4", name=long))
+    QApplication.processEvents()
 
     window.resize(700, 500)
     qtbot.waitUntil(lambda: grid.verticalHeader().width() <= grid.width() // 2)
@@ -268,3 +281,23 @@ def test_typing_on_a_sheet_not_yet_declared_stays_put_and_says_why(qtbot, tmp_pa
         window.statusBar().currentMessage()
     )
     assert window.session.data.scores == before
+
+
+def test_the_justification_state_reads_whole_above_the_buttons(qtbot) -> None:
+    from ui.scoring.rubric_panel import JustificationBox
+
+    box = JustificationBox()
+    qtbot.addWidget(box)
+    box.resize(408, 240)
+    box.show()
+    qtbot.waitExposed(box)
+    box.set_state(
+        "Not saved yet. Write a justification: a score is not saved without one.",
+        pending=True,
+        can_edit=True,
+    )
+    QApplication.processEvents()
+    state, save = box.state, box.save_button
+    assert state.width() >= box.width() - 10  # the whole width, not a column beside buttons
+    assert state.geometry().bottom() < save.geometry().top()
+    assert state.height() >= state.heightForWidth(state.width())  # every line shown

@@ -178,8 +178,9 @@ class CriteriaGrid(QTableView):
                     header.resizeSection(section, header.defaultSectionSize())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # the criteria's names take at most half of a narrow grid: scores stay in sight
-        widest = max(ROW_NAMES_NARROWEST, min(ROW_NAMES_WIDEST, event.size().width() // 2))
+        # the criteria's names take at most half of a narrow grid: scores stay in sight (the
+        # grid's width: this also hears the viewport's resizes, which the names column makes)
+        widest = max(ROW_NAMES_NARROWEST, min(ROW_NAMES_WIDEST, self.width() // 2))
         if self.verticalHeader().maximumWidth() != widest:
             self.verticalHeader().setMaximumWidth(widest)
         super().resizeEvent(event)

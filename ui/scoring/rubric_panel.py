@@ -133,8 +133,8 @@ class JustificationBox(QWidget):
         self.discard_button.setToolTip("Forget the unsaved score and text of this cell")
         self.history_button = QPushButton("His&tory…")
         self.history_button.setToolTip("Every change of this score: value, who, when, why")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state, 1)
+        buttons = QHBoxLayout()  # the state on its own line: beside three buttons it was
+        buttons.addStretch(1)  # squeezed into a column and cut
         buttons.addWidget(self.history_button)
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.save_button)
@@ -142,6 +142,7 @@ class JustificationBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.state)
         layout.addLayout(buttons)
 
     def text(self) -> str:
