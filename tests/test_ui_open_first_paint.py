@@ -301,3 +301,43 @@ def test_the_justification_state_reads_whole_above_the_buttons(qtbot) -> None:
     assert state.width() >= box.width() - 10  # the whole width, not a column beside buttons
     assert state.geometry().bottom() < save.geometry().top()
     assert state.height() >= state.heightForWidth(state.width())  # every line shown
+
+
+def test_a_category_shows_no_share_until_the_weights_are_computed(
+    qtbot, tmp_path: Path, monkeypatch
+):
+    """Before the ranking is in, a category row read "0% of the total"."""
+    db, _ev = populated(tmp_path)
+    db.close()
+    monkeypatch.setattr(ui.live_results, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(ui.live_results, "PAINT_GRACE_MS", 60_000)
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    model = window.tab("Scoring").model
+    category = next(r for r in range(model.rowCount()) if model.row(r).is_category)
+    assert "of the total" not in model.category_text(model.row(category))
+    window.session.schedule_results()
+    assert window.session.wait_for_results(30_000)
+    assert "% of the total" in model.category_text(model.row(category))
+
+
+def test_the_scoring_tab_says_opening_while_a_database_is_read(qtbot, tmp_path: Path):
+    """At a start on the Scoring tab the sheet read "Open an evaluation to score it." while
+    the last database was being read in the background."""
+    db, _ev = populated(tmp_path)
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab("Scoring")
+    view = window.tab("Scoring")
+    assert view.banner.text() == "Open an evaluation to score it."
+    assert window.start_page.open_location(str(tmp_path / "t.db"), later=True)
+    assert view.banner.text() == "Opening the evaluation…"
+    qtbot.waitUntil(lambda: window.session.data is not None, timeout=30_000)
+    assert "Opening" not in view.banner.text()

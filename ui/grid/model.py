@@ -253,6 +253,8 @@ class CriteriaGridModel(QAbstractTableModel):
         results: Results | None = self.session.results
         self._results = {r.candidate_id: r for r in results.candidates} if results else {}
         self._weights = dict(results.effective_weights) if results else {}
+        if not self._weights:  # not computed yet: no share shown (a category read "0%")
+            return
         for row in self._rows:  # categories weigh what their leaves weigh together
             share = self._weights.get(row.key, 0.0) if not row.is_category else 0.0
             for ancestor in row.ancestors:

@@ -71,6 +71,8 @@ def sheet_editable(session: EvaluationSession, member: Evaluator | None) -> bool
 def banner(session: EvaluationSession, member: Evaluator | None, submitted_on: str) -> str:
     """Why the shown sheet is read-only (or "" when it is not, or the prompt says it)."""
     data = session.data
+    if data is None and session.opening:
+        return "Opening the evaluation…"
     if data is None:
         return "Open an evaluation to score it."
     if session.read_only:

@@ -151,6 +151,7 @@ class ScoringView(QWidget):
         session.identityChanged.connect(self._fill_evaluators)
         session.readOnlyChanged.connect(lambda _ro: self._show_state())
         session.dataChanged.connect(self._show_state)  # the phase, a declaration, a submission
+        session.openingChanged.connect(lambda _target: self._show_state())
         self.model.sheetChanged.connect(self._show_state)
         self.declaration.declared.connect(self._declare)
         self.justification.history_button.clicked.connect(self.actions.history)
