@@ -341,3 +341,28 @@ def test_the_scoring_tab_says_opening_while_a_database_is_read(qtbot, tmp_path: 
     assert view.banner.text() == "Opening the evaluation…"
     qtbot.waitUntil(lambda: window.session.data is not None, timeout=30_000)
     assert "Opening" not in view.banner.text()
+
+
+def test_the_criterion_details_never_scroll_sideways(qtbot, tmp_path: Path) -> None:
+    """The details beside the criteria tree fit their narrowest place: a check box's long text
+    made the panel wider than its scroll area (a sideways scroll bar, the description cut)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    db, _ev = populated(tmp_path)
+    db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.session.open_database(str(tmp_path / "t.db"))
+    window.show_tab("Criteria")
+    view = window.tab("Criteria")
+    model = view.tree.model()
+    view.tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))  # a rated criterion
+    view.splitter.setSizes([5000, 1])  # the details at their narrowest
+    QApplication.processEvents()
+    scroll = view.findChild(QScrollArea)
+    assert scroll.width() <= 340
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.widget().width() <= scroll.viewport().width()

@@ -90,7 +90,10 @@ class CriterionPanel(QWidget):
             self.answer_type.addItem(label, answer_type.value)
         self.unit = QLineEdit(placeholderText="e.g. hours, %, USD per year")
         self.choices = QLineEdit(placeholderText="Choices, separated by commas")
-        self.key_answer = QCheckBox("Quote this answer in each candidate's report section")
+        self.key_answer = QCheckBox(  # short: a check box's text does not wrap (the panel
+            "Quote in the report",  # grew wider than its place, with a scroll bar)
+            toolTip="Quote this answer in each candidate's section of the report",
+        )
         form.addRow("&Question:", self.question_text)
         form.addRow("Answer &type:", self.answer_type)
         form.addRow("&Unit:", self.unit)

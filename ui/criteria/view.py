@@ -41,7 +41,7 @@ from ui.tables.delegates import ChoiceDelegate, ShareBarDelegate, WeightDelegate
 from ui.undo import AddCriterion, MoveCriterion, RemoveCriterion
 from ui.widgets import behind_another_tab, tool_action
 
-MIN_DETAILS = 300  # the details panel beside the tree: its narrowest readable width
+MIN_DETAILS = 330  # the details beside the tree: narrowest without scrolling sideways
 
 
 class CriteriaView(QWidget):
