@@ -372,3 +372,23 @@ def test_history_button_opens_the_windows_audit_viewer_on_the_score(tmp_path: Pa
                    | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     assert zephyr.data() == "abstain"
     window.session.close_database()
+
+
+def test_a_reset_of_the_same_sheet_keeps_the_current_cell(session, view, qtbot):
+    """A sheet reset while the member works (their last submission opening everyone's scores,
+    a candidate added elsewhere) keeps the current cell; it jumped to the first empty cell.
+    Another member's sheet, or another evaluation, starts where work remains."""
+    _people, firms = ids(session)
+    assert session.sign_in(ANN)
+    declare_none(qtbot, view)
+    kept = view.model.index_of(firms[ORBIS], "tiers.l4")
+    click_cell(qtbot, view, kept)
+    view.model.rebuild()  # what a reload that changed the sheet's shape does
+    current = view.grid.currentIndex()
+    place = (view.model.candidate_at(current.column()).id, view.model.row(current.row()).key)
+    assert place == (firms[ORBIS], "tiers.l4")
+
+    session.open_evaluation(session.data.id)  # opened again: a fresh start
+    current = view.grid.currentIndex()
+    place = (view.model.candidate_at(current.column()).id, view.model.row(current.row()).key)
+    assert place != (firms[ORBIS], "tiers.l4")

@@ -144,6 +144,7 @@ class ScoringView(QWidget):
         self.justification.discard_button.clicked.connect(self._discard)
         self.unsaved.clicked.connect(self.next_unsaved)
         self.model.dataChanged.connect(self._cell_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_place)
         self.model.modelReset.connect(self._model_reset)
         self.model.progressChanged.connect(self._show_progress)
         session.evaluationChanged.connect(self._fill_evaluators)
@@ -251,10 +252,26 @@ class ScoringView(QWidget):
         )
         self.unsaved.setVisible(waiting > 0)
 
+    def _remember_place(self) -> None:
+        """The current cell, kept across a reset of the same sheet (a submission, a reload)."""
+        index, data, model = self.grid.currentIndex(), self.session.data, self.model
+        self._place = (
+            (data.id, model.evaluator_id, model.candidate_at(index.column()).id,
+             model.row(index.row()).key)
+            if index.isValid() and data is not None else None
+        )  # fmt: skip
+
     def _model_reset(self) -> None:
-        """Start where work remains: the first empty rated cell (else the first rated one)."""
+        """Stay on the current cell when the same sheet was reset; else start where work
+        remains: the first empty rated cell (else the first rated one)."""
         self._show_state()
-        model = self.model
+        model, place, data = self.model, getattr(self, "_place", None), self.session.data
+        if place is not None and data is not None and place[:2] == (data.id, model.evaluator_id):
+            kept = model.index_of(place[2], place[3])
+            if kept.isValid():
+                self.grid.setCurrentIndex(kept)
+                self.grid.scrollTo(kept)
+                return
         cells = (
             model.index(r, c)
             for r, row in enumerate(model.rows())
