@@ -33,6 +33,30 @@ class Counter(QObject):
         return False
 
 
+def shown_window(
+    qtbot,
+    tmp_path: Path,
+    size: tuple[int, int] = (1300, 800),
+    tab: str = "Scoring",
+    *,
+    open_file: bool = True,
+) -> MainWindow:
+    """The main window shown on `tab`, and the fixture's file (t.db, made when missing)
+    opened in it unless `open_file` is False."""
+    if not (tmp_path / "t.db").exists():
+        db, _ev = populated(tmp_path)
+        db.close()
+    window = MainWindow(settings=AppSettings())
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_tab(tab)
+    if open_file:
+        assert window.session.open_database(str(tmp_path / "t.db"))
+    return window
+
+
 @pytest.fixture
 def data(tmp_path: Path):
     db, ev = populated(tmp_path)
@@ -67,16 +91,9 @@ def test_a_small_evaluation_is_scored_at_the_next_turn_of_the_event_loop(qtbot, 
 
 
 def test_the_window_paints_the_grid_before_scoring_starts(qtbot, tmp_path: Path, monkeypatch):
-    db, _ev = populated(tmp_path)
-    db.close()
     monkeypatch.setattr(ui.live_results, "INLINE_LIMIT", 0)
     monkeypatch.setattr(ui.live_results, "PAINT_GRACE_MS", 60_000)
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.resize(1200, 760)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
+    window = shown_window(qtbot, tmp_path, open_file=False)
     grid = window.tab("Scoring").grid
     paints = Counter(QEvent.Type.Paint)
     grid.viewport().installEventFilter(paints)
@@ -148,14 +165,7 @@ def test_the_criteria_tab_behind_another_is_laid_out_when_shown(qtbot, tmp_path:
     """Opening with the Scoring tab in front leaves the Criteria tree as it is (expanding 200
     rows is a few milliseconds of the open); showing the tab expands it and selects the first
     criterion, as when it was in front."""
-    db, _ev = populated(tmp_path)
-    db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
-    assert window.session.open_database(str(tmp_path / "t.db"))
+    window = shown_window(qtbot, tmp_path)
     criteria = window.tab("Criteria")
     tree, model = criteria.tree, criteria.tree.model()
     first = model.index(0, 0)
@@ -193,15 +203,7 @@ def test_the_grid_headers_select_and_highlight_as_a_tables_own(qtbot, tmp_path: 
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QHeaderView
 
-    db, _ev = populated(tmp_path)
-    db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.resize(1200, 760)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
-    assert window.session.open_database(str(tmp_path / "t.db"))
+    window = shown_window(qtbot, tmp_path)
     grid = window.tab("Scoring").grid
     header: QHeaderView = grid.horizontalHeader()
     assert isinstance(header, MeasuredHeader)
@@ -215,15 +217,7 @@ def test_the_grid_headers_select_and_highlight_as_a_tables_own(qtbot, tmp_path: 
 def test_long_criterion_names_leave_room_for_scores_in_a_narrow_window(qtbot, tmp_path: Path):
     from ui.undo import EditCriterion
 
-    db, _ev = populated(tmp_path)
-    db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.resize(1900, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
-    assert window.session.open_database(str(tmp_path / "t.db"))
+    window = shown_window(qtbot, tmp_path, (1900, 900))
     grid = window.tab("Scoring").grid
     before = grid.verticalHeader().width()
     long = "Level 4 engineering escalation with named engineers on call " * 2
@@ -258,13 +252,7 @@ def test_typing_on_a_sheet_not_yet_declared_stays_put_and_says_why(qtbot, tmp_pa
     db, ev = populated(tmp_path)
     services.add_evaluator(db, ev, "Cleo Placeholder", "CIO", actor="chair")  # not declared
     db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.resize(1300, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
-    assert window.session.open_database(str(tmp_path / "t.db"))
+    window = shown_window(qtbot, tmp_path)
     view = window.tab("Scoring")
     cleo = next(e.id for e in window.session.data.evaluators if e.name == "Cleo Placeholder")
     view.evaluator_combo.setCurrentIndex(view.evaluator_combo.findData(cleo))
@@ -307,16 +295,9 @@ def test_a_category_shows_no_share_until_the_weights_are_computed(
     qtbot, tmp_path: Path, monkeypatch
 ):
     """Before the ranking is in, a category row read "0% of the total"."""
-    db, _ev = populated(tmp_path)
-    db.close()
     monkeypatch.setattr(ui.live_results, "INLINE_LIMIT", 0)
     monkeypatch.setattr(ui.live_results, "PAINT_GRACE_MS", 60_000)
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
-    assert window.session.open_database(str(tmp_path / "t.db"))
+    window = shown_window(qtbot, tmp_path)
     model = window.tab("Scoring").model
     category = next(r for r in range(model.rowCount()) if model.row(r).is_category)
     assert "of the total" not in model.category_text(model.row(category))
@@ -328,13 +309,7 @@ def test_a_category_shows_no_share_until_the_weights_are_computed(
 def test_the_scoring_tab_says_opening_while_a_database_is_read(qtbot, tmp_path: Path):
     """At a start on the Scoring tab the sheet read "Open an evaluation to score it." while
     the last database was being read in the background."""
-    db, _ev = populated(tmp_path)
-    db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_tab("Scoring")
+    window = shown_window(qtbot, tmp_path, open_file=False)
     view = window.tab("Scoring")
     assert view.banner.text() == "Open an evaluation to score it."
     assert window.start_page.open_location(str(tmp_path / "t.db"), later=True)
@@ -348,15 +323,7 @@ def test_the_criterion_details_never_scroll_sideways(qtbot, tmp_path: Path) -> N
     made the panel wider than its scroll area (a sideways scroll bar, the description cut)."""
     from PySide6.QtWidgets import QScrollArea
 
-    db, _ev = populated(tmp_path)
-    db.close()
-    window = MainWindow(settings=AppSettings())
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.session.open_database(str(tmp_path / "t.db"))
-    window.show_tab("Criteria")
+    window = shown_window(qtbot, tmp_path, (1366, 768), "Criteria")
     view = window.tab("Criteria")
     model = view.tree.model()
     view.tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))  # a rated criterion
