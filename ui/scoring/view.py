@@ -45,6 +45,7 @@ from ui.scoring.actions import SheetActions
 from ui.scoring.declaration import DeclarationPanel
 from ui.scoring.model import ScoringModel
 from ui.scoring.rubric_panel import JustificationBox, RubricPanel
+from ui.scoring.start_cell import Place, place_of, start_cell
 from ui.session import EvaluationSession
 from ui.widgets import ElidedLabel, beside_panels, column, muted, tab_order
 
@@ -65,6 +66,7 @@ class ScoringView(QWidget):
         self.facts = CommitteeFacts(session)  # submission days, names a blind view hides
         self._asked: object = None  # what the declaration panel was filled with
         self._progress_shown: tuple[int, int, str] | None = None  # the bar's last reading
+        self._place: Place | None = None  # the current cell, across a reset of the model
 
         self.evaluator_combo = QComboBox()
         self.evaluator_combo.setToolTip("The committee member whose scores are shown")
@@ -253,37 +255,14 @@ class ScoringView(QWidget):
         self.unsaved.setVisible(waiting > 0)
 
     def _remember_place(self) -> None:
-        """The current cell, kept across a reset of the same sheet (a submission, a reload)."""
-        index, data, model = self.grid.currentIndex(), self.session.data, self.model
-        self._place = (
-            (data.id, model.evaluator_id, model.candidate_at(index.column()).id,
-             model.row(index.row()).key)
-            if index.isValid() and data is not None else None
-        )  # fmt: skip
+        data = self.session.data
+        self._place = place_of(self.model, self.grid.currentIndex(), data.id if data else None)
 
     def _model_reset(self) -> None:
-        """Stay on the current cell when the same sheet was reset; else start where work
-        remains: the first empty rated cell (else the first rated one)."""
+        """The same cell after a reset of the same sheet, else where work remains."""
         self._show_state()
-        model, place, data = self.model, getattr(self, "_place", None), self.session.data
-        if place is not None and data is not None and place[:2] == (data.id, model.evaluator_id):
-            kept = model.index_of(place[2], place[3])
-            if kept.isValid():
-                self.grid.setCurrentIndex(kept)
-                self.grid.scrollTo(kept)
-                return
-        cells = (
-            model.index(r, c)
-            for r, row in enumerate(model.rows())
-            if model.is_score_cell(model.index(r, 0))
-            for c in range(model.columnCount())
-        )
-        first = next(cells, None)
-        target = first or QModelIndex()
-        if first is not None and model.progress().empty:  # else a full sheet: no scan
-            empty = (i for i in cells if model.saved(i) is None and model.value(i) is None)
-            blank = model.saved(first) is None and model.value(first) is None
-            target = first if blank else next(empty, first)
+        data = self.session.data
+        target = start_cell(self.model, self._place, data.id if data else None)
         if target.isValid():
             self.grid.setCurrentIndex(target)
             self.grid.scrollTo(target)
