@@ -133,15 +133,13 @@ class SessionSnapshot:
         data = self._data
         rated = [leaf.key for leaf in self.leaves() if members_score(leaf.kind)]
         people = [e for e in data.evaluators if evaluator_id in (None, e.id)]
-        present = {c.id for c in data.candidates}
         left_out = {
-            (person.id, candidate)
+            (person.id, candidate.id)
             for person in people
-            if person.declaration is not None
-            for candidate in person.declaration.conflicted
-            if candidate in present
+            for candidate in data.candidates
+            if person.conflicted_with(candidate.id)
         }
-        expected = len(rated) * (len(present) * len(people) - len(left_out))
+        expected = len(rated) * (len(data.candidates) * len(people) - len(left_out))
         if evaluator_id is None:  # every score is a committee member's
             by_key = self._cells.by_key
             entered = sum(by_key[key] for key in rated)

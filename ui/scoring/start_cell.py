@@ -30,7 +30,7 @@ def start_cell(model: ScoringModel, kept: Place | None, evaluation_id: int | Non
             return index
     cells = (
         model.index(r, c)
-        for r, _row in enumerate(model.rows())
+        for r in range(model.rowCount())
         if model.is_score_cell(model.index(r, 0))
         for c in range(model.columnCount())
     )
